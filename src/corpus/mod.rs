@@ -1,0 +1,68 @@
+//! Reading a corpus: walking a folder ([`walk`]), decoding files ([`decode`]) and parsing
+//! them into [`Document`]s of [`Paragraph`]s with their section headings ([`parse`]).
+//!
+//! This module knows nothing about indexing or normalization: it turns bytes on disk into
+//! plain data, with every paragraph's text exactly as written in the source.
+
+pub mod decode;
+pub mod parse;
+pub mod walk;
+
+use serde::{Deserialize, Serialize};
+
+pub use decode::{decode, Encoding};
+pub use parse::parse_document;
+pub use walk::{read_document, walk, CorpusFile, WalkEvent};
+pub use decode::DecodeError;
+
+/// A parsed source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Path relative to the corpus root, with `/` separators (the file name for a lone file).
+    pub path: String,
+    /// Front-matter `title`, else the first Markdown `#` heading, else the first non-empty
+    /// line, else the file name without extension.
+    pub title: String,
+    /// The encoding the file was decoded from, e.g. `UTF-8`, `UTF-8 BOM`, `UTF-16LE BOM`,
+    /// `GB18030`, `Big5`.
+    pub encoding: String,
+    /// Leading metadata lines such as `修正日期：…` and front-matter fields other than title,
+    /// as (key, value) in source order.
+    pub metadata: Vec<(String, String)>,
+    /// The paragraphs in source order; `paragraphs[i].paragraph == i`.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Whether a paragraph is a section heading or body text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphKind {
+    /// A section heading (`第一章 总则`, `一、…`, `## …`, an article label `第 1 條`).
+    Heading,
+    /// Body text (an article that starts with its label, `第一条 为了…`, is body text whose
+    /// section path ends with that label).
+    Body,
+}
+
+/// One paragraph of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// 0-based ordinal of the paragraph in its document.
+    pub paragraph: u32,
+    /// Heading or body.
+    pub kind: ParagraphKind,
+    /// The enclosing headings, outermost first, as written in the source (trimmed). A heading
+    /// paragraph lists the headings that enclose it, not itself.
+    pub section: Vec<String>,
+    /// 1-based inclusive line range in the source file.
+    pub lines: [u32; 2],
+    /// The text as written (hard-wrapped lines joined without a space, outer white space
+    /// trimmed).
+    pub text: String,
+}
+
+/// Decodes and parses the bytes of the file at `rel` (path relative to the corpus root).
+pub fn document_from_bytes(rel: &str, bytes: &[u8]) -> Result<Document, decode::DecodeError> {
+    let (text, encoding) = decode(bytes)?;
+    Ok(parse_document(rel, &text, encoding.name()))
+}

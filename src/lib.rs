@@ -1,0 +1,19 @@
+//! zhengce (政策): full-text search for Chinese policy texts.
+//!
+//! The pipeline, one module per stage: [`corpus`] walks a folder, decodes files and parses them
+//! into [`corpus::Document`]s of [`corpus::Paragraph`]s with their section headings;
+//! [`analysis`] normalizes script and width and cuts text into index terms; [`index`] writes
+//! and opens the tantivy index; [`search`] parses the query language, runs queries and builds
+//! highlights; [`output`] prints hits for people and as JSON Lines for scripts; [`cli`] wires
+//! the commands together. Library code never prints to the terminal by itself, never exits and
+//! never reads the environment: the binary does that.
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod error;
+pub mod index;
+pub mod output;
+pub mod search;
+
+pub use error::{Error, Result};

@@ -1,0 +1,3 @@
+//! The `zhengce` command: parses the command line and hands it to [`zhengce::cli::run`].
+
+fn main() {}
