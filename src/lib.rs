@@ -4,12 +4,11 @@
 //! into [`corpus::Document`]s of [`corpus::Paragraph`]s with their section headings;
 //! [`analysis`] normalizes script and width and cuts text into index terms; [`index`] writes
 //! and opens the tantivy index; [`search`] parses the query language, runs queries and builds
-//! highlights; [`output`] prints hits for people and as JSON Lines for scripts; [`cli`] wires
-//! the commands together. Library code never prints to the terminal by itself, never exits and
-//! never reads the environment: the binary does that.
+//! highlights; [`output`] prints hits for people and as JSON Lines for scripts. The binary
+//! (`src/main.rs` and `src/cli/`) wires the commands together. Library code never prints to the
+//! terminal by itself, never exits and never reads the environment: the binary does that.
 
 pub mod analysis;
-pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod index;

@@ -1,3 +1,23 @@
-//! The `zhengce` command: parses the command line and hands it to [`zhengce::cli::run`].
+//! The `zhengce` command: parses the command line, runs the command, maps the outcome to an
+//! exit code (0 found / done, 1 no hits, 2 error) and prints errors as `zhengce: …`.
 
-fn main() {}
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("zhengce: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,10 +10,10 @@ pub mod walk;
 
 use serde::{Deserialize, Serialize};
 
+pub use decode::DecodeError;
 pub use decode::{decode, Encoding};
 pub use parse::parse_document;
 pub use walk::{read_document, walk, CorpusFile, WalkEvent};
-pub use decode::DecodeError;
 
 /// A parsed source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

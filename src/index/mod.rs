@@ -1,1 +1,212 @@
-//! (Skeleton: filled in by the index and search issue.)
+//! The index folder: creating and opening the tantivy index, its format version and analysis
+//! fingerprint, and the writer lock.
+//!
+//! An index folder holds the tantivy files, `zhengce.lock` (the writer lock, with the pid of
+//! its holder) and `dicts/` (copies of the user dictionaries it was built with, so searches
+//! segment queries exactly as the index was segmented). The format version and fingerprint
+//! travel in tantivy's commit payload, so they change atomically with the data they describe.
+//! Writing documents is in [`writer`]; the schema in [`schema`].
+
+pub mod manifest;
+pub mod schema;
+pub mod writer;
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::Index;
+
+use crate::{Error, Result};
+pub use schema::{build_schema, Fields};
+pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
+
+/// Version of the on-disk layout and record structure. Bump it whenever the schema or the
+/// meaning of a field changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What a commit records about the analysis behind the index (tantivy's commit payload).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexInfo {
+    /// [`FORMAT_VERSION`] of the program that wrote the index.
+    pub format: u32,
+    /// [`crate::analysis::fingerprint`] of the analysis the index was built with.
+    pub fingerprint: String,
+    /// The corpus folder as given at index time.
+    pub corpus: String,
+    /// File names of the user dictionaries, as copied into `dicts/` of the index folder.
+    pub dicts: Vec<String>,
+}
+
+/// An open index with its resolved fields and recorded info.
+pub struct ZhIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    /// What the last commit recorded.
+    pub info: IndexInfo,
+    /// The index folder.
+    pub dir: PathBuf,
+}
+
+impl std::fmt::Debug for ZhIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZhIndex")
+            .field("dir", &self.dir)
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+/// Whether `dir` holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Paths of the user dictionaries stored in the index folder `dir`.
+pub fn stored_dicts(dir: &Path, info: &IndexInfo) -> Vec<PathBuf> {
+    info.dicts
+        .iter()
+        .map(|d| dir.join("dicts").join(d))
+        .collect()
+}
+
+/// Opens the index in `dir` for searching: checks that it exists, that its format version
+/// and analysis fingerprint are this program's, and that its schema has every field.
+pub fn open(dir: &Path) -> Result<ZhIndex> {
+    if !exists(dir) {
+        return Err(Error::Index(format!(
+            "{}: no index here; build one with `zhengce index CORPUS --index {}`",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let mmap =
+        MmapDirectory::open(dir).map_err(|e| Error::Index(format!("{}: {e}", dir.display())))?;
+    let index = Index::open(mmap).map_err(|e| damaged(dir, e))?;
+    let metas = index.load_metas().map_err(|e| damaged(dir, e))?;
+    let info = parse_info(dir, metas.payload.as_deref())?;
+    check_info(dir, &info)?;
+    let fields = Fields::from_schema(&index.schema())?;
+    Ok(ZhIndex {
+        index,
+        fields,
+        info,
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn damaged(dir: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Index(format!(
+        "{}: the index cannot be read ({e}); it is damaged or from another program: \
+         re-index with `zhengce index --full`",
+        dir.display()
+    ))
+}
+
+/// Reads the commit payload of an index.
+pub fn parse_info(dir: &Path, payload: Option<&str>) -> Result<IndexInfo> {
+    let payload = payload.ok_or_else(|| {
+        Error::Index(format!(
+            "{}: the index has no zhengce commit record (an interrupted first build, or not \
+             written by zhengce): re-index with `zhengce index --full`",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(payload).map_err(|e| {
+        Error::Index(format!(
+            "{}: unreadable commit record ({e}): re-index with `zhengce index --full`",
+            dir.display()
+        ))
+    })
+}
+
+/// Checks the format version and the analysis fingerprint against this program's.
+pub fn check_info(dir: &Path, info: &IndexInfo) -> Result<()> {
+    if info.format != FORMAT_VERSION {
+        return Err(Error::Index(format!(
+            "{}: index format {} but this zhengce writes format {FORMAT_VERSION}: re-index with \
+             `zhengce index --full`",
+            dir.display(),
+            info.format
+        )));
+    }
+    let expected = crate::analysis::fingerprint(&stored_dicts(dir, info))?;
+    if expected != info.fingerprint {
+        return Err(Error::Index(format!(
+            "{}: the index was built with other analysis tables (fingerprint {}, this program \
+             {expected}): re-index with `zhengce index --full`",
+            dir.display(),
+            info.fingerprint
+        )));
+    }
+    Ok(())
+}
+
+/// The writer lock of an index folder: held while a `zhengce index` runs. The operating
+/// system releases it when the process ends, however it ends, so a killed indexer never
+/// leaves a lock that blocks the next run.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+}
+
+/// Takes the writer lock of `dir` (created if missing) or fails at once with the pid of the
+/// process that holds it.
+pub fn lock(dir: &Path) -> Result<WriterLock> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let path = dir.join("zhengce.lock");
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            let pid = pid.trim();
+            let who = if pid.is_empty() {
+                "unknown".to_string()
+            } else {
+                pid.to_string()
+            };
+            return Err(Error::Index(format!(
+                "index {} is locked by another zhengce index (pid {who})",
+                dir.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+    }
+    let write_pid = |file: &mut File| -> std::io::Result<()> {
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())?;
+        file.sync_all()
+    };
+    write_pid(&mut file).map_err(|e| Error::io(&path, e))?;
+    Ok(WriterLock { _file: file })
+}
+
+/// Total size in bytes of the files in `dir` (not recursive into sub-folders except `dicts`).
+pub fn disk_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if let Ok(m) = e.metadata() {
+                if m.is_file() {
+                    total += m.len();
+                } else if m.is_dir() {
+                    total += disk_size(&e.path());
+                }
+            }
+        }
+    }
+    total
+}

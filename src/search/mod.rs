@@ -1,1 +1,264 @@
-//! (Skeleton: filled in by the index and search issue.)
+//! Searching an index: the query language ([`query`]) is turned into a tantivy query
+//! ([`build`]), run for the total count and the requested page of hits, and each hit is
+//! filled in from the stored paragraph and document records with exact highlights and a
+//! snippet ([`highlight`]).
+//!
+//! The jieba dictionary is loaded only when a query has bare words to segment: phrase
+//! queries never pay for it. This module returns plain data ([`SearchResult`]); printing is
+//! the job of [`crate::output`].
+
+pub mod build;
+pub mod highlight;
+pub mod query;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis;
+use crate::index::schema::SECTION_SEP;
+use crate::index::{self, ZhIndex};
+use crate::{Error, Result};
+pub use highlight::{Script, Snippet};
+
+/// One matching paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// 1-based rank in the whole result (offset included).
+    pub rank: usize,
+    /// Relevance score (higher is better).
+    pub score: f32,
+    /// Path relative to the corpus root, `/`-separated.
+    pub path: String,
+    /// Title of the document.
+    pub title: String,
+    /// Enclosing headings, outermost first, as written.
+    pub section: Vec<String>,
+    /// 0-based ordinal of the paragraph in its document.
+    pub paragraph: u32,
+    /// 1-based inclusive line range in the source file.
+    pub lines: [u32; 2],
+    /// The whole paragraph (original script unless converted).
+    pub text: String,
+    /// `[start, end)` character offsets into `text`, one per occurrence of a query phrase or
+    /// word, sorted and not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+    /// A window of `text` around the first highlight.
+    pub snippet: Snippet,
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching paragraphs in the whole index.
+    pub total: usize,
+    /// Microseconds spent answering (parse, search, fetch, highlight).
+    pub took_us: u64,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// How to answer queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip first.
+    pub offset: usize,
+    /// Script of the displayed text.
+    pub script: Script,
+    /// Characters of a snippet window.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            script: Script::Original,
+            snippet_chars: 100,
+        }
+    }
+}
+
+/// An open index ready to answer queries.
+pub struct Searcher {
+    zh: ZhIndex,
+    reader: IndexReader,
+    jieba: OnceLock<Result<Arc<Jieba>, String>>,
+}
+
+impl Searcher {
+    /// Opens the index in `dir` (see [`index::open`] for the checks made).
+    pub fn open(dir: &Path) -> Result<Searcher> {
+        let zh = index::open(dir)?;
+        let reader = zh
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Searcher {
+            zh,
+            reader,
+            jieba: OnceLock::new(),
+        })
+    }
+
+    /// The jieba instance for segmenting bare query words, loaded on first use with the
+    /// user dictionaries the index was built with.
+    pub(crate) fn jieba(&self) -> Result<Arc<Jieba>> {
+        self.jieba
+            .get_or_init(|| {
+                let dicts = index::stored_dicts(&self.zh.dir, &self.zh.info);
+                analysis::load_jieba(&dicts)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(Error::Other)
+    }
+
+    /// The open index.
+    pub fn index(&self) -> &ZhIndex {
+        &self.zh
+    }
+
+    /// Answers `query_text`.
+    pub fn search(&self, query_text: &str, opts: &SearchOptions) -> Result<SearchResult> {
+        let started = Instant::now();
+        let parsed = query::parse(query_text)?;
+        let searcher = self.reader.searcher();
+        let built = build::build(self, &searcher, &parsed)?;
+        let limit = opts.limit.max(1);
+        let (total, top) = searcher.search(
+            &built.query,
+            &(
+                Count,
+                TopDocs::with_limit(limit)
+                    .and_offset(opts.offset)
+                    .order_by_score(),
+            ),
+        )?;
+        let mut docs: HashMap<u64, (String, String)> = HashMap::new();
+        let mut hits = Vec::with_capacity(top.len());
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            if opts.limit == 0 {
+                break;
+            }
+            let mut hit = self.hit(&searcher, addr, score, &mut docs)?;
+            hit.rank = opts.offset + i + 1;
+            let spans = highlight::find_highlights(&hit.text, &built.needles);
+            let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
+            hit.snippet = highlight::snippet(&text, &spans, opts.snippet_chars);
+            hit.text = text;
+            hit.highlights = spans;
+            hits.push(hit);
+        }
+        Ok(SearchResult {
+            query: query_text.to_string(),
+            total,
+            took_us: started.elapsed().as_micros() as u64,
+            hits,
+        })
+    }
+
+    /// The (file id, paragraph ordinal) of every paragraph matching `query_text`, in no
+    /// particular order: the whole match set, for checks against a plain scan.
+    pub fn match_keys(&self, query_text: &str) -> Result<Vec<(u64, u32)>> {
+        let parsed = query::parse(query_text)?;
+        let searcher = self.reader.searcher();
+        let built = build::build(self, &searcher, &parsed)?;
+        let docs = searcher.search(&built.query, &tantivy::collector::DocSetCollector)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let file_id = ff.u64("file_id")?.first(addr.doc_id).unwrap_or_default();
+            let para = ff.u64("para")?.first(addr.doc_id).unwrap_or_default();
+            out.push((file_id, para as u32));
+        }
+        Ok(out)
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+        score: f32,
+        docs: &mut HashMap<u64, (String, String)>,
+    ) -> Result<Hit> {
+        let f = &self.zh.fields;
+        let seg = searcher.segment_reader(addr.segment_ord);
+        let ff = seg.fast_fields();
+        let get = |name: &str| -> Result<u64> {
+            Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or_default())
+        };
+        let file_id = get("file_id")?;
+        let paragraph = get("para")? as u32;
+        let lines = [get("line_start")? as u32, get("line_end")? as u32];
+        let stored: TantivyDocument = searcher.doc(addr)?;
+        let text = stored
+            .get_first(f.text)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let section = stored
+            .get_first(f.section_path)
+            .and_then(|v| v.as_str())
+            .map(|s| s.split(SECTION_SEP).map(str::to_string).collect())
+            .unwrap_or_default();
+        let (path, title) = match docs.entry(file_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(self.doc_record(searcher, file_id)?).clone()
+            }
+        };
+        Ok(Hit {
+            rank: 0,
+            score,
+            path,
+            title,
+            section,
+            paragraph,
+            lines,
+            text,
+            highlights: Vec::new(),
+            snippet: Snippet::default(),
+        })
+    }
+
+    /// Path and title of the document record of `file_id`.
+    fn doc_record(&self, searcher: &tantivy::Searcher, file_id: u64) -> Result<(String, String)> {
+        let f = &self.zh.fields;
+        let q = TermQuery::new(
+            Term::from_field_u64(f.doc_key, file_id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = found.first() else {
+            return Err(Error::Index(format!(
+                "{}: a paragraph has no document record: the index is damaged; re-index with \
+                 `zhengce index --full`",
+                self.zh.dir.display()
+            )));
+        };
+        let d: TantivyDocument = searcher.doc(*addr)?;
+        let s = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok((s(f.path), s(f.title_text)))
+    }
+}

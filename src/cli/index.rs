@@ -1,0 +1,113 @@
+//! `zhengce index [CORPUS_DIR] [--index DIR] [--dict FILE]... [--threads N] [--full] [--json]`:
+//! builds or updates an index, with a progress bar on stderr when it is a terminal, and ends
+//! with a summary line (or one JSON object).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use zhengce::index::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
+use zhengce::output::{human, json};
+
+/// Arguments of `zhengce index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    corpus: PathBuf,
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+    /// A jieba user dictionary (`word [freq] [tag]` a line); may be repeated.
+    #[arg(long = "dict", value_name = "FILE")]
+    dicts: Vec<PathBuf>,
+    /// Threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Rebuild the whole index instead of updating it.
+    #[arg(long)]
+    full: bool,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Indexing memory budget in MB for all threads together (default: 256 per thread).
+    #[arg(long, value_name = "MB")]
+    heap_mb: Option<usize>,
+}
+
+/// A progress bar on stderr; hidden when stderr is not a terminal.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        if !std::io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Bar(bar)
+    }
+}
+
+impl ProgressSink for Bar {
+    fn begin(&self, files: u64, bytes: u64) {
+        self.0.set_length(bytes);
+        self.0.set_message(format!("{files} files"));
+    }
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn committing(&self) {
+        self.0.set_message("committing");
+    }
+}
+
+/// Runs `zhengce index`.
+pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
+    let summary = build(&a.corpus, &a.index, a.dicts, a.threads, a.full, a.heap_mb)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        json::write_line(&mut out, &summary)?;
+    } else {
+        human::write_summary(&mut out, &summary)?;
+        for f in &summary.failed {
+            writeln!(out, "  failed: {}: {}", f.path, f.reason)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Indexes `corpus` into `index` with a progress bar.
+pub fn build(
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+    dicts: Vec<PathBuf>,
+    threads: Option<usize>,
+    full: bool,
+    heap_mb: Option<usize>,
+) -> anyhow::Result<IndexSummary> {
+    let mut opts = IndexOptions::new(corpus, index);
+    opts.dicts = dicts;
+    opts.full = full;
+    if let Some(t) = threads {
+        opts.threads = t.max(1);
+    }
+    if let Some(mb) = heap_mb {
+        opts.heap_bytes = mb.max(16) << 20;
+    }
+    let bar = Bar::new();
+    let result = index_corpus(&opts, &bar);
+    bar.0.finish_and_clear();
+    result.with_context(|| format!("indexing {}", corpus.display()))
+}

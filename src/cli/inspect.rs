@@ -1,0 +1,62 @@
+//! `zhengce inspect FILE [--json]`: shows how a file is read: its title, encoding and
+//! metadata, then every paragraph indented under its headings with its line numbers, or the
+//! parsed document as JSON.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use zhengce::corpus::{self, ParagraphKind};
+
+/// Arguments of `zhengce inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to parse.
+    file: PathBuf,
+    /// Print the parsed document as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `zhengce inspect`.
+pub fn run(a: InspectArgs) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
+    let name = a.file.to_string_lossy().replace('\\', "/");
+    let doc = corpus::document_from_bytes(&name, &bytes)
+        .with_context(|| format!("{}: cannot decode", a.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "title: {}", doc.title)?;
+        writeln!(
+            out,
+            "encoding: {}; {} paragraphs",
+            doc.encoding,
+            doc.paragraphs.len()
+        )?;
+        for (k, v) in &doc.metadata {
+            writeln!(out, "{k}: {v}")?;
+        }
+        for p in &doc.paragraphs {
+            let lines = if p.lines[0] == p.lines[1] {
+                format!("{}", p.lines[0])
+            } else {
+                format!("{}-{}", p.lines[0], p.lines[1])
+            };
+            let indent = "  ".repeat(p.section.len());
+            let mark = if p.kind == ParagraphKind::Heading {
+                "§ "
+            } else {
+                ""
+            };
+            writeln!(out, "{lines:>9}  {indent}{mark}{}", p.text)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

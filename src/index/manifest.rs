@@ -1,0 +1,78 @@
+//! The manifest of an index: which files it holds and what they looked like when indexed
+//! (size, mtime, content hash), read from the fast fields of the document records. Incremental
+//! re-indexing compares it with the corpus folder; it is part of the index itself, so it is
+//! always exactly as consistent as the last commit.
+
+use std::collections::HashMap;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use super::schema::{Fields, REC_DOC};
+use crate::{Error, Result};
+
+/// What the index knows of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The file's id (hash of its relative path).
+    pub file_id: u64,
+    /// Size in bytes when indexed.
+    pub size: u64,
+    /// Modification time in ns when indexed.
+    pub mtime_ns: i64,
+    /// xxh3 of the bytes indexed.
+    pub content_hash: u64,
+}
+
+/// Reads the manifest: relative path → entry, for every live document record.
+pub fn read_manifest(
+    searcher: &Searcher,
+    fields: &Fields,
+) -> Result<HashMap<String, ManifestEntry>> {
+    let query = TermQuery::new(
+        Term::from_field_u64(fields.rec, REC_DOC),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher.search(&query, &DocSetCollector)?;
+    let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+    for addr in docs {
+        by_segment
+            .entry(addr.segment_ord)
+            .or_default()
+            .push(addr.doc_id);
+    }
+    let mut out = HashMap::new();
+    let mut path = String::new();
+    for (segment_ord, doc_ids) in by_segment {
+        let reader = searcher.segment_reader(segment_ord);
+        let ff = reader.fast_fields();
+        let file_id = ff.u64("file_id")?;
+        let size = ff.u64("size")?;
+        let mtime = ff.i64("mtime_ns")?;
+        let hash = ff.u64("content_hash")?;
+        let paths = ff
+            .str("path")?
+            .ok_or_else(|| Error::Index("the index has no path column".into()))?;
+        for doc in doc_ids {
+            let Some(ord) = paths.ords().first(doc) else {
+                continue;
+            };
+            path.clear();
+            paths
+                .ord_to_str(ord, &mut path)
+                .map_err(|e| Error::Index(format!("reading the manifest: {e}")))?;
+            out.insert(
+                path.clone(),
+                ManifestEntry {
+                    file_id: file_id.first(doc).unwrap_or_default(),
+                    size: size.first(doc).unwrap_or_default(),
+                    mtime_ns: mtime.first(doc).unwrap_or_default(),
+                    content_hash: hash.first(doc).unwrap_or_default(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}

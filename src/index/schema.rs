@@ -1,0 +1,166 @@
+//! The tantivy schema: which records the index holds and which fields each has.
+//!
+//! One tantivy index holds three kinds of records, told apart by the `rec` field:
+//! - a **paragraph** (`rec` = 2): the searchable unit. Its `exact` field holds character
+//!   bigrams of N(text) for exact phrase matching, `words` holds jieba words for ranking; the
+//!   original text and section path are stored; `file_id`, `para` and the line range are fast
+//!   fields; `section_ids` lists the sections that enclose it.
+//! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
+//!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
+//!   (path, title) and the manifest used for incremental re-indexing (size, mtime, hash).
+//! - a **section** (`rec` = 1): one per run of paragraphs under a heading, with the heading
+//!   label (searchable through `section`) and its id, so that `section:` filters and section
+//!   bonuses resolve to `section_ids` of paragraphs.
+//!
+//! Every record carries `file_id`, so deleting one term removes a file entirely. This module
+//! only names fields; the analyzers behind the tokenizer names are registered by
+//! [`crate::analysis::register_tokenizers`].
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use crate::analysis::{EXACT_TOKENIZER, WORDS_TOKENIZER};
+
+/// `rec` value of a document record.
+pub const REC_DOC: u64 = 0;
+/// `rec` value of a section record.
+pub const REC_SECTION: u64 = 1;
+/// `rec` value of a paragraph record.
+pub const REC_PARAGRAPH: u64 = 2;
+
+/// The fields of the schema, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Record kind: [`REC_DOC`], [`REC_SECTION`] or [`REC_PARAGRAPH`].
+    pub rec: Field,
+    /// Hash of the file's relative path; on every record.
+    pub file_id: Field,
+    /// The file id again, on document records only, to replace a document record alone.
+    pub doc_key: Field,
+    /// Paragraph ordinal in its document (paragraphs).
+    pub para: Field,
+    /// First and last source line (paragraphs).
+    pub line_start: Field,
+    /// Last source line, inclusive (paragraphs).
+    pub line_end: Field,
+    /// Character bigrams of N(text) (paragraphs).
+    pub exact: Field,
+    /// jieba words of N(text) (paragraphs).
+    pub words: Field,
+    /// Original paragraph text (paragraphs, stored).
+    pub text: Field,
+    /// Section path joined with [`SECTION_SEP`] (paragraphs, stored).
+    pub section_path: Field,
+    /// Ids of the enclosing sections (paragraphs).
+    pub section_ids: Field,
+    /// Character bigrams of a section label (section records).
+    pub section: Field,
+    /// The id of a section record (section records, fast).
+    pub section_key: Field,
+    /// Character bigrams of the title (document records).
+    pub title: Field,
+    /// Title as written (document records, stored).
+    pub title_text: Field,
+    /// Path relative to the corpus root as written (document records, stored and fast).
+    pub path: Field,
+    /// N(path), one raw term, for prefix filters (document records).
+    pub path_key: Field,
+    /// Encoding name (document records, stored).
+    pub encoding: Field,
+    /// File size in bytes when indexed (document records, fast).
+    pub size: Field,
+    /// File mtime in ns when indexed (document records, fast).
+    pub mtime_ns: Field,
+    /// xxh3 of the file's bytes (document records, fast).
+    pub content_hash: Field,
+}
+
+/// Separator between the headings of a stored section path (ASCII unit separator).
+pub const SECTION_SEP: char = '\u{1f}';
+
+/// Builds the schema and returns it with its fields.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let indexed_fast = NumericOptions::default().set_indexed().set_fast();
+    let exact = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(EXACT_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        rec: b.add_u64_field("rec", INDEXED),
+        file_id: b.add_u64_field("file_id", indexed_fast),
+        doc_key: b.add_u64_field("doc_key", INDEXED),
+        para: b.add_u64_field("para", FAST),
+        line_start: b.add_u64_field("line_start", FAST),
+        line_end: b.add_u64_field("line_end", FAST),
+        exact: b.add_text_field("exact", exact(false)),
+        words: b.add_text_field("words", words),
+        text: b.add_text_field("text", STORED),
+        section_path: b.add_text_field("section_path", STORED),
+        section_ids: b.add_u64_field("section_ids", INDEXED),
+        section: b.add_text_field("section", exact(false)),
+        section_key: b.add_u64_field("section_key", INDEXED | FAST),
+        title: b.add_text_field("title", exact(false)),
+        title_text: b.add_text_field("title_text", STORED),
+        path: b.add_text_field("path", STORED | FAST),
+        path_key: b.add_text_field("path_key", STRING),
+        encoding: b.add_text_field("encoding", STORED),
+        size: b.add_u64_field("size", FAST),
+        mtime_ns: b.add_i64_field("mtime_ns", FAST),
+        content_hash: b.add_u64_field("content_hash", FAST),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Resolves the fields of an existing index's schema; an error names a missing field,
+    /// which means the index was written by another version.
+    pub fn from_schema(schema: &Schema) -> crate::Result<Fields> {
+        let f = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                crate::Error::Index(format!(
+                    "the index has no field `{name}`: it was written by another version of \
+                     zhengce; re-index with `zhengce index --full`"
+                ))
+            })
+        };
+        Ok(Fields {
+            rec: f("rec")?,
+            file_id: f("file_id")?,
+            doc_key: f("doc_key")?,
+            para: f("para")?,
+            line_start: f("line_start")?,
+            line_end: f("line_end")?,
+            exact: f("exact")?,
+            words: f("words")?,
+            text: f("text")?,
+            section_path: f("section_path")?,
+            section_ids: f("section_ids")?,
+            section: f("section")?,
+            section_key: f("section_key")?,
+            title: f("title")?,
+            title_text: f("title_text")?,
+            path: f("path")?,
+            path_key: f("path_key")?,
+            encoding: f("encoding")?,
+            size: f("size")?,
+            mtime_ns: f("mtime_ns")?,
+            content_hash: f("content_hash")?,
+        })
+    }
+}

@@ -1,0 +1,556 @@
+//! Building and updating an index from a corpus folder.
+//!
+//! [`index_corpus`] takes the writer lock, compares the folder with the index's manifest,
+//! reads and parses only new and changed files (on several threads; tantivy's own indexing
+//! threads run the tokenizers, so segmentation runs on every core), deletes the records of
+//! changed and removed files, and commits once at the end with the format version and
+//! analysis fingerprint in the commit payload. Until that commit, searches and a crashed run
+//! see the previous commit, whole. It reports progress through a [`ProgressSink`] and never
+//! prints.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
+
+use super::manifest::{read_manifest, ManifestEntry};
+use super::schema::{build_schema, Fields, REC_DOC, REC_PARAGRAPH, REC_SECTION, SECTION_SEP};
+use super::{parse_info, IndexInfo, FORMAT_VERSION};
+use crate::analysis;
+use crate::corpus::{self, CorpusFile, Document, WalkEvent};
+use crate::{Error, Result};
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// The index folder (created if missing).
+    pub index_dir: PathBuf,
+    /// User dictionaries for jieba, in its `word [freq] [tag]` format.
+    pub dicts: Vec<PathBuf>,
+    /// Threads for reading and for tantivy's indexing (and so for segmentation).
+    pub threads: usize,
+    /// Rebuild from scratch instead of updating.
+    pub full: bool,
+    /// tantivy's indexing memory budget, in bytes, for all threads together.
+    pub heap_bytes: usize,
+}
+
+impl IndexOptions {
+    /// Options with the defaults: all cores, incremental, 256 MB of indexing heap a thread.
+    pub fn new(corpus: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> Self {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        IndexOptions {
+            corpus: corpus.into(),
+            index_dir: index_dir.into(),
+            dicts: Vec::new(),
+            threads,
+            full: false,
+            heap_bytes: 0,
+        }
+    }
+}
+
+/// Receives progress while indexing; every method has an empty default.
+pub trait ProgressSink: Sync {
+    /// The files to read are known: their count and total bytes.
+    fn begin(&self, _files: u64, _bytes: u64) {}
+    /// One file was read and handed to the writer.
+    fn advance(&self, _bytes: u64) {}
+    /// Everything is read; the commit (and merging) runs now.
+    fn committing(&self) {}
+}
+
+/// A sink that ignores progress.
+impl ProgressSink for () {}
+
+/// A file that could not be indexed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexSummary {
+    /// The corpus folder.
+    pub corpus: String,
+    /// The index folder.
+    pub index: String,
+    /// Whether the whole index was rebuilt, and why (`--full`, new index, analysis changed).
+    pub rebuilt: Option<String>,
+    /// Files new to the index.
+    pub added: u64,
+    /// Files whose content changed.
+    pub updated: u64,
+    /// Files deleted from the folder (or now unreadable) whose records were removed.
+    pub removed: u64,
+    /// Files unchanged since the last run.
+    pub unchanged: u64,
+    /// Files not read, counted by reason (`extension .pdf`, `hidden`, ...).
+    pub skipped: BTreeMap<String, u64>,
+    /// Files that could not be read or decoded.
+    pub failed: Vec<Failure>,
+    /// Paragraphs written in this run.
+    pub paragraphs: u64,
+    /// Bytes of the files read in this run.
+    pub bytes: u64,
+    /// Wall seconds of the run.
+    pub seconds: f64,
+    /// `bytes` / `seconds`, in MB (10^6 bytes) per second.
+    pub mb_per_s: f64,
+    /// Size of the index folder after the run, in bytes.
+    pub index_bytes: u64,
+    /// Documents in the index after the run.
+    pub documents: u64,
+}
+
+/// Builds or updates the index of `opts.corpus` in `opts.index_dir`.
+pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let _lock = super::lock(&opts.index_dir)?;
+    if !opts.corpus.is_dir() {
+        return Err(Error::Index(format!(
+            "{}: not a folder (give the corpus folder to index)",
+            opts.corpus.display()
+        )));
+    }
+    let fingerprint = analysis::fingerprint(&opts.dicts)?;
+    let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &opts.dicts)?;
+    let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
+
+    let jieba = Arc::new(analysis::load_jieba(&opts.dicts)?);
+    analysis::register_tokenizers(&index, Some(jieba));
+    let threads = opts.threads.max(1);
+    let heap = if opts.heap_bytes > 0 {
+        opts.heap_bytes
+    } else {
+        (256 << 20) * threads
+    };
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
+
+    let mut summary = IndexSummary {
+        corpus: opts.corpus.display().to_string(),
+        index: opts.index_dir.display().to_string(),
+        rebuilt: rebuilt.clone(),
+        ..IndexSummary::default()
+    };
+    let manifest = if rebuilt.is_some() {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        let reader = index.reader()?;
+        read_manifest(&reader.searcher(), &fields)?
+    };
+
+    let mut files = Vec::new();
+    for event in corpus::walk(&opts.corpus)? {
+        match event {
+            WalkEvent::File(f) => files.push(f),
+            WalkEvent::Skipped { reason, .. } => *summary.skipped.entry(reason).or_default() += 1,
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut todo = Vec::new();
+    for f in files {
+        seen.insert(f.rel.clone());
+        match manifest.get(&f.rel) {
+            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => summary.unchanged += 1,
+            m => todo.push((f, m.copied())),
+        }
+    }
+    for (path, m) in &manifest {
+        if !seen.contains(path) {
+            writer.delete_term(Term::from_field_u64(fields.file_id, m.file_id));
+            summary.removed += 1;
+        }
+    }
+
+    progress.begin(todo.len() as u64, todo.iter().map(|(f, _)| f.size).sum());
+    let outcome = Mutex::new(RunCounts::default());
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((file, known)) = todo.get(i) else {
+                    break;
+                };
+                let result = index_file(&writer, &fields, file, known.as_ref());
+                progress.advance(file.size);
+                let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
+                counts.record(file, known.is_some(), result);
+            });
+        }
+    });
+    let counts = outcome.into_inner().unwrap_or_else(|e| e.into_inner());
+    summary.added = counts.added;
+    summary.updated = counts.updated;
+    summary.unchanged += counts.unchanged;
+    summary.removed += counts.removed;
+    summary.paragraphs = counts.paragraphs;
+    summary.bytes = counts.bytes;
+    summary.failed = counts.failed;
+    if let Some(e) = counts.fatal {
+        return Err(e);
+    }
+
+    progress.committing();
+    let info = IndexInfo {
+        format: FORMAT_VERSION,
+        fingerprint: fingerprint.clone(),
+        corpus: opts.corpus.display().to_string(),
+        dicts: dict_names,
+    };
+    let payload = serde_json::to_string(&info).map_err(|e| Error::Other(e.to_string()))?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    remove_other_dicts(&opts.index_dir, dicts_dir.as_deref());
+
+    let reader = index.reader()?;
+    summary.documents = read_manifest(&reader.searcher(), &fields)?.len() as u64;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.mb_per_s = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+    summary.index_bytes = super::disk_size(&opts.index_dir);
+    Ok(summary)
+}
+
+/// Counts gathered by the reading threads.
+#[derive(Default)]
+struct RunCounts {
+    added: u64,
+    updated: u64,
+    unchanged: u64,
+    removed: u64,
+    paragraphs: u64,
+    bytes: u64,
+    failed: Vec<Failure>,
+    fatal: Option<Error>,
+}
+
+/// What happened to one file.
+enum FileOutcome {
+    /// Written: its paragraph count.
+    Written(u64),
+    /// Same content as indexed (only its mtime changed).
+    Same,
+}
+
+impl RunCounts {
+    fn record(&mut self, file: &CorpusFile, known: bool, result: Result<FileOutcome>) {
+        match result {
+            Ok(FileOutcome::Written(paragraphs)) => {
+                if known {
+                    self.updated += 1;
+                } else {
+                    self.added += 1;
+                }
+                self.paragraphs += paragraphs;
+                self.bytes += file.size;
+            }
+            Ok(FileOutcome::Same) => self.unchanged += 1,
+            Err(Error::Tantivy(e)) => {
+                self.fatal.get_or_insert(Error::Tantivy(e));
+            }
+            Err(e) => {
+                if known {
+                    self.removed += 1;
+                }
+                self.failed.push(Failure {
+                    path: file.rel.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// Reads one file and writes its records, replacing those of its previous version.
+fn index_file(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file: &CorpusFile,
+    known: Option<&ManifestEntry>,
+) -> Result<FileOutcome> {
+    let file_id = file_id(&file.rel);
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => {
+            if known.is_some() {
+                writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
+            }
+            return Err(Error::io(&file.path, e));
+        }
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if let Some(m) = known {
+        if m.content_hash == hash {
+            // Same bytes, newer mtime: replace the document record alone, so the next run
+            // does not read the file again.
+            writer.delete_term(Term::from_field_u64(fields.doc_key, file_id));
+            let doc =
+                corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
+                    path: file.path.clone(),
+                    reason: e.to_string(),
+                })?;
+            writer.add_document(doc_record(
+                fields,
+                file_id,
+                file,
+                bytes.len() as u64,
+                hash,
+                &doc,
+            ))?;
+            return Ok(FileOutcome::Same);
+        }
+        writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
+    }
+    let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
+        path: file.path.clone(),
+        reason: e.to_string(),
+    })?;
+    drop(bytes);
+    let n = write_document(writer, fields, file_id, file, hash, &doc)?;
+    Ok(FileOutcome::Written(n))
+}
+
+/// The id of a file: a hash of its path relative to the corpus root.
+pub fn file_id(rel: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(rel.as_bytes())
+}
+
+/// The id of the `n`-th section run of file `file_id`.
+pub fn section_id(file_id: u64, n: u64) -> u64 {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&file_id.to_le_bytes());
+    b[8..].copy_from_slice(&n.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&b)
+}
+
+fn doc_record(
+    fields: &Fields,
+    file_id: u64,
+    file: &CorpusFile,
+    size: u64,
+    hash: u64,
+    doc: &Document,
+) -> TantivyDocument {
+    doc!(
+        fields.rec => REC_DOC,
+        fields.file_id => file_id,
+        fields.doc_key => file_id,
+        fields.title => doc.title.as_str(),
+        fields.title_text => doc.title.as_str(),
+        fields.path => file.rel.as_str(),
+        fields.path_key => analysis::normalize(&file.rel),
+        fields.encoding => doc.encoding.as_str(),
+        fields.size => size,
+        fields.mtime_ns => file.mtime_ns,
+        fields.content_hash => hash,
+    )
+}
+
+/// Writes the document, section and paragraph records of one parsed file; returns the
+/// number of paragraphs.
+fn write_document(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file_id: u64,
+    file: &CorpusFile,
+    hash: u64,
+    doc: &Document,
+) -> Result<u64> {
+    writer.add_document(doc_record(fields, file_id, file, file.size, hash, doc))?;
+    let mut open: Vec<(&str, u64)> = Vec::new();
+    let mut runs = 0u64;
+    for p in &doc.paragraphs {
+        let keep = open
+            .iter()
+            .zip(&p.section)
+            .take_while(|((label, _), s)| *label == s.as_str())
+            .count();
+        open.truncate(keep);
+        for label in &p.section[keep..] {
+            let id = section_id(file_id, runs);
+            runs += 1;
+            writer.add_document(doc!(
+                fields.rec => REC_SECTION,
+                fields.file_id => file_id,
+                fields.section_key => id,
+                fields.section => label.as_str(),
+            ))?;
+            open.push((label.as_str(), id));
+        }
+        let mut record = doc!(
+            fields.rec => REC_PARAGRAPH,
+            fields.file_id => file_id,
+            fields.para => u64::from(p.paragraph),
+            fields.line_start => u64::from(p.lines[0]),
+            fields.line_end => u64::from(p.lines[1]),
+            fields.exact => p.text.as_str(),
+            fields.words => p.text.as_str(),
+            fields.text => p.text.as_str(),
+        );
+        if !p.section.is_empty() {
+            let mut joined = String::new();
+            for (i, s) in p.section.iter().enumerate() {
+                if i > 0 {
+                    joined.push(SECTION_SEP);
+                }
+                joined.push_str(s);
+            }
+            record.add_text(fields.section_path, joined);
+        }
+        for (_, id) in &open {
+            record.add_u64(fields.section_ids, *id);
+        }
+        writer.add_document(record)?;
+    }
+    Ok(doc.paragraphs.len() as u64)
+}
+
+/// Opens the index for writing, creating it if needed; says whether (and why) it must be
+/// rebuilt from scratch.
+fn open_for_writing(
+    opts: &IndexOptions,
+    fingerprint: &str,
+) -> Result<(Index, Fields, Option<String>)> {
+    let dir = &opts.index_dir;
+    if super::exists(dir) {
+        let mmap = MmapDirectory::open(dir)
+            .map_err(|e| Error::Index(format!("{}: {e}", dir.display())))?;
+        let opened = Index::open(mmap).and_then(|index| {
+            let metas = index.load_metas()?;
+            Ok((index, metas.payload))
+        });
+        match opened {
+            Ok((index, payload)) => {
+                let info = parse_info(dir, payload.as_deref());
+                let fields = Fields::from_schema(&index.schema());
+                let why = match (&info, &fields) {
+                    (Ok(info), Ok(_)) if info.format != FORMAT_VERSION => Some(format!(
+                        "index format {} is not {FORMAT_VERSION}",
+                        info.format
+                    )),
+                    (_, Err(e)) => Some(e.to_string()),
+                    (Err(_), _) if index.searchable_segment_ids()?.is_empty() => {
+                        Some("new index".to_string())
+                    }
+                    (Err(e), _) => Some(e.to_string()),
+                    (Ok(info), Ok(_)) if info.fingerprint != fingerprint => {
+                        Some("analysis changed (dictionaries or tables)".to_string())
+                    }
+                    _ if opts.full => Some("--full".to_string()),
+                    _ => None,
+                };
+                match (fields, why) {
+                    (Ok(fields), None) => return Ok((index, fields, None)),
+                    (Ok(fields), Some(why))
+                        if opts.full || why.starts_with("analysis") || why == "new index" =>
+                    {
+                        return Ok((index, fields, Some(why)));
+                    }
+                    (_, Some(why)) if !opts.full => {
+                        return Err(Error::Index(format!(
+                            "{}: cannot update this index ({why}); rebuild it with `zhengce index --full`",
+                            dir.display()
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            Err(e) if !opts.full => {
+                return Err(Error::Index(format!(
+                    "{}: the index cannot be read ({e}); rebuild it with `zhengce index --full`",
+                    dir.display()
+                )));
+            }
+            Err(_) => {}
+        }
+        // --full over an index this version cannot update: start a new one in its place.
+        clear_tantivy_files(dir)?;
+    }
+    let (schema, fields) = build_schema();
+    let index = create_index(dir, schema)?;
+    Ok((index, fields, Some("new index".to_string())))
+}
+
+fn create_index(dir: &Path, schema: Schema) -> Result<Index> {
+    let settings = IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(9),
+        }),
+        docstore_blocksize: 64 * 1024,
+        ..IndexSettings::default()
+    };
+    Ok(Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(dir)?)
+}
+
+/// Removes the tantivy files of `dir`, keeping the lock and the dictionaries.
+fn clear_tantivy_files(dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+    {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name == "zhengce.lock" || name == "dicts" {
+            continue;
+        }
+        let path = e.path();
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies the user dictionaries into `dicts/<fingerprint>/` of the index folder, so searches
+/// use exactly what the index was built with. Returns their names relative to `dicts/`.
+fn copy_dicts(
+    index_dir: &Path,
+    fingerprint: &str,
+    dicts: &[PathBuf],
+) -> Result<(Vec<String>, Option<PathBuf>)> {
+    if dicts.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let sub = index_dir.join("dicts").join(fingerprint);
+    std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
+    let mut names = Vec::new();
+    for (i, d) in dicts.iter().enumerate() {
+        let name = format!("{i}.dict.txt");
+        let to = sub.join(&name);
+        std::fs::copy(d, &to).map_err(|e| Error::io(d, e))?;
+        names.push(format!("{fingerprint}/{name}"));
+    }
+    Ok((names, Some(sub)))
+}
+
+/// Removes dictionary copies of earlier analyses once a commit no longer needs them.
+fn remove_other_dicts(index_dir: &Path, keep: Option<&Path>) {
+    let dicts = index_dir.join("dicts");
+    if let Ok(entries) = std::fs::read_dir(&dicts) {
+        for e in entries.flatten() {
+            if Some(e.path().as_path()) != keep {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Output for people: each hit as `title › section › section`, then `path:line`, then the
+//! snippet with the matches in colour (when asked for), and a closing count line; index
+//! summaries as one line. Colour is ANSI escape codes, chosen by the caller.
+
+use std::io::Write;
+
+use crate::index::IndexSummary;
+use crate::search::SearchResult;
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;31m";
+const PATH: &str = "\x1b[35m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// How hits are printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+/// Writes the hits of one result and a line with the count.
+pub fn write_result<W: Write>(
+    out: &mut W,
+    r: &SearchResult,
+    opts: HumanOptions,
+) -> std::io::Result<()> {
+    let paint = |code: &'static str| if opts.color { code } else { "" };
+    let reset = paint(RESET);
+    for hit in &r.hits {
+        let mut heading = hit.title.clone();
+        for s in &hit.section {
+            heading.push_str(" › ");
+            heading.push_str(s);
+        }
+        writeln!(out, "{}{}. {heading}{reset}", paint(BOLD), hit.rank)?;
+        writeln!(
+            out,
+            "   {}{}:{}{reset}",
+            paint(PATH),
+            hit.path,
+            hit.lines[0]
+        )?;
+        write!(out, "   ")?;
+        let chars: Vec<char> = hit.snippet.text.chars().collect();
+        let mut at = 0;
+        for h in &hit.snippet.highlights {
+            let (s, e) = (h[0].min(chars.len()), h[1].min(chars.len()));
+            if s < at {
+                continue;
+            }
+            write!(out, "{}", chars[at..s].iter().collect::<String>())?;
+            if opts.color {
+                write!(
+                    out,
+                    "{MATCH}{}{RESET}",
+                    chars[s..e].iter().collect::<String>()
+                )?;
+            } else {
+                write!(out, "【{}】", chars[s..e].iter().collect::<String>())?;
+            }
+            at = e;
+        }
+        writeln!(out, "{}", chars[at..].iter().collect::<String>())?;
+        writeln!(out)?;
+    }
+    let shown = r.hits.len();
+    let first = r.hits.first().map_or(0, |h| h.rank);
+    let range = if shown == 0 {
+        String::new()
+    } else {
+        format!(", showing {first}-{}", first + shown - 1)
+    };
+    writeln!(
+        out,
+        "{}{} paragraphs match {}{range} ({:.1} ms){reset}",
+        paint(DIM),
+        r.total,
+        r.query,
+        r.took_us as f64 / 1000.0
+    )
+}
+
+/// Writes the one-line summary of an indexing run.
+pub fn write_summary<W: Write>(out: &mut W, s: &IndexSummary) -> std::io::Result<()> {
+    let skipped: u64 = s.skipped.values().sum();
+    let mut line = format!(
+        "indexed {}: {} added, {} updated, {} removed, {} unchanged, {} skipped",
+        s.corpus, s.added, s.updated, s.removed, s.unchanged, skipped
+    );
+    if skipped > 0 {
+        let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} failed; {} paragraphs, {:.1} MB in {:.2} s ({:.1} MB/s); index {} is {:.1} MB",
+        s.failed.len(),
+        s.paragraphs,
+        s.bytes as f64 / 1e6,
+        s.seconds,
+        s.mb_per_s,
+        s.index,
+        s.index_bytes as f64 / 1e6
+    ));
+    if let Some(why) = &s.rebuilt {
+        line.push_str(&format!(" [full build: {why}]"));
+    }
+    writeln!(out, "{line}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Hit, Snippet};
+
+    #[test]
+    fn hits_show_heading_path_line_and_marked_match() {
+        let r = SearchResult {
+            query: "\"人工智能\"".into(),
+            total: 7,
+            took_us: 1500,
+            hits: vec![Hit {
+                rank: 1,
+                score: 1.0,
+                path: "a.txt".into(),
+                title: "题".into(),
+                section: vec!["一、甲".into(), "（一）乙".into()],
+                paragraph: 2,
+                lines: [9, 9],
+                text: "发展人工智能".into(),
+                highlights: vec![[2, 6]],
+                snippet: Snippet {
+                    text: "发展人工智能".into(),
+                    highlights: vec![[2, 6]],
+                },
+            }],
+        };
+        let mut out = Vec::new();
+        write_result(&mut out, &r, HumanOptions { color: false }).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("1. 题 › 一、甲 › （一）乙"), "{s}");
+        assert!(s.contains("a.txt:9"), "{s}");
+        assert!(s.contains("发展【人工智能】"), "{s}");
+        assert!(s.contains("7 paragraphs match"), "{s}");
+        assert!(!s.contains('\x1b'));
+        let mut colored = Vec::new();
+        write_result(&mut colored, &r, HumanOptions { color: true }).unwrap();
+        assert!(String::from_utf8(colored).unwrap().contains(MATCH));
+    }
+}

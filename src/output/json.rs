@@ -1,0 +1,169 @@
+//! JSON Lines output, the format scripts rely on (specified in DESIGN.md and the README).
+//!
+//! One object per query: `{"query","total","took_us","hits":[...]}` where each hit has
+//! `rank, score, path, title, section, paragraph, lines, text, highlights, snippet`
+//! (`highlights` are `[start, end)` character offsets into `text`); an error in one query is
+//! `{"query","error"}`. The wire types are here and only here.
+
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::search::{Hit, SearchResult};
+
+/// One hit on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonHit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Relevance score.
+    pub score: f32,
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// Document title.
+    pub title: String,
+    /// Enclosing headings, outermost first.
+    pub section: Vec<String>,
+    /// 0-based paragraph ordinal.
+    pub paragraph: u32,
+    /// 1-based inclusive line range.
+    pub lines: [u32; 2],
+    /// The whole paragraph.
+    pub text: String,
+    /// `[start, end)` character offsets into `text`.
+    pub highlights: Vec<[usize; 2]>,
+    /// A window of `text` around the first highlight.
+    pub snippet: String,
+}
+
+/// One query's line on the wire: either a result or an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JsonLine {
+    /// The query was answered.
+    Result {
+        /// The query as given.
+        query: String,
+        /// All matching paragraphs.
+        total: usize,
+        /// Microseconds taken.
+        took_us: u64,
+        /// The page of hits.
+        hits: Vec<JsonHit>,
+    },
+    /// The query failed.
+    Error {
+        /// The query as given.
+        query: String,
+        /// What went wrong (with the position for a malformed query).
+        error: String,
+    },
+}
+
+impl From<&Hit> for JsonHit {
+    fn from(h: &Hit) -> Self {
+        JsonHit {
+            rank: h.rank,
+            score: h.score,
+            path: h.path.clone(),
+            title: h.title.clone(),
+            section: h.section.clone(),
+            paragraph: h.paragraph,
+            lines: h.lines,
+            text: h.text.clone(),
+            highlights: h.highlights.clone(),
+            snippet: h.snippet.text.clone(),
+        }
+    }
+}
+
+impl From<&SearchResult> for JsonLine {
+    fn from(r: &SearchResult) -> Self {
+        JsonLine::Result {
+            query: r.query.clone(),
+            total: r.total,
+            took_us: r.took_us,
+            hits: r.hits.iter().map(JsonHit::from).collect(),
+        }
+    }
+}
+
+/// Writes one result as a JSON line.
+pub fn write_result<W: Write>(out: &mut W, r: &SearchResult) -> std::io::Result<()> {
+    write_line(out, &JsonLine::from(r))
+}
+
+/// Writes one failed query as a JSON line.
+pub fn write_error<W: Write>(out: &mut W, query: &str, error: &str) -> std::io::Result<()> {
+    write_line(
+        out,
+        &JsonLine::Error {
+            query: query.to_string(),
+            error: error.to_string(),
+        },
+    )
+}
+
+/// Writes any serializable value as one JSON line.
+pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Snippet;
+
+    fn result() -> SearchResult {
+        SearchResult {
+            query: "\"人工智能\"".into(),
+            total: 1,
+            took_us: 12,
+            hits: vec![Hit {
+                rank: 1,
+                score: 1.5,
+                path: "a/b.txt".into(),
+                title: "标题".into(),
+                section: vec!["一、总则".into()],
+                paragraph: 3,
+                lines: [4, 5],
+                text: "发展人工智能".into(),
+                highlights: vec![[2, 6]],
+                snippet: Snippet {
+                    text: "发展人工智能".into(),
+                    highlights: vec![[2, 6]],
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn a_result_is_one_line_that_reads_back() {
+        let mut out = Vec::new();
+        write_result(&mut out, &result()).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(s.matches('\n').count(), 1);
+        let back: JsonLine = serde_json::from_str(&s).unwrap();
+        let JsonLine::Result { total, hits, .. } = back else {
+            panic!("expected a result line, got {s}");
+        };
+        assert_eq!(total, 1);
+        assert_eq!(hits[0].highlights, vec![[2, 6]]);
+        assert_eq!(hits[0].section, vec!["一、总则".to_string()]);
+    }
+
+    #[test]
+    fn an_error_line_has_query_and_error() {
+        let mut out = Vec::new();
+        write_error(
+            &mut out,
+            "\"abc",
+            "query error at character 0: unclosed quote",
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["query"], "\"abc");
+        assert!(v["error"].as_str().unwrap().contains("character 0"));
+    }
+}

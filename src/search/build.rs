@@ -1,0 +1,428 @@
+//! Turning a parsed query ([`super::query::Query`]) into a tantivy query.
+//!
+//! Matching is always exact: a bare word or a quoted phrase matches a paragraph iff its
+//! normalized text is a substring of the paragraph's normalized text, through the bigram
+//! field (`exact`). Ranking adds BM25 over jieba words (`words`), a bonus where the query's
+//! words stand together (an exact phrase of a bare term that jieba cut into several words,
+//! and a sloppy phrase over all query words), and a bonus where a query word occurs in the
+//! document title or an enclosing heading. `title:`, `section:` and `path:` filters are
+//! resolved in two steps: the document or section records that match, then their paragraphs.
+//! This module builds queries; it runs only the small look-ups that filters and bonuses need.
+
+use std::ops::Bound;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::query::{FieldName, Query};
+use super::Searcher;
+use crate::analysis::{self, ExactTerms};
+use crate::index::schema::{REC_DOC, REC_PARAGRAPH, REC_SECTION};
+use crate::{Error, Result};
+
+/// Score added to a paragraph whose document title contains a query word.
+const TITLE_BONUS: f32 = 2.0;
+/// Score added to a paragraph under a heading that contains a query word.
+const SECTION_BONUS: f32 = 1.5;
+/// Boost of the exact phrase formed by several words that stand together.
+const TOGETHER_BOOST: f32 = 2.0;
+/// Boost of the sloppy phrase over all query words (nearby words).
+const NEAR_BOOST: f32 = 1.0;
+/// Slop of that phrase, in words.
+const NEAR_SLOP: u32 = 4;
+/// A title or section bonus is skipped for a word that matches more records than this: it
+/// says nothing about relevance and would cost time.
+const BONUS_MAX_RECORDS: usize = 5_000;
+
+/// A query ready to run, with what to highlight in its hits.
+pub struct Built {
+    /// The tantivy query over paragraph records.
+    pub query: Box<dyn TQuery>,
+    /// Normalized, white-space-free texts whose occurrences are highlighted.
+    pub needles: Vec<String>,
+}
+
+/// Which records a (sub-)query is evaluated against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Body,
+    Title,
+    Section,
+    Path,
+}
+
+struct Builder<'a> {
+    s: &'a Searcher,
+    searcher: &'a tantivy::Searcher,
+    needles: Vec<String>,
+    /// Positive body words and phrases, normalized, in query order.
+    positives: Vec<String>,
+    /// Positive bare body words, in query order (for the nearness bonus).
+    words: Vec<String>,
+}
+
+/// Builds the tantivy query for `q`.
+pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Built> {
+    let mut b = Builder {
+        s,
+        searcher,
+        needles: Vec::new(),
+        positives: Vec::new(),
+        words: Vec::new(),
+    };
+    let root = b.node(q, Target::Body, false)?;
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
+    clauses.extend(b.bonuses()?);
+    let query: Box<dyn TQuery> = if clauses.len() == 1 {
+        clauses
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| unreachable_query())
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let mut needles = b.needles;
+    needles.sort();
+    needles.dedup();
+    Ok(Built { query, needles })
+}
+
+fn unreachable_query() -> Box<dyn TQuery> {
+    Box::new(tantivy::query::EmptyQuery)
+}
+
+impl Builder<'_> {
+    fn fields(&self) -> &crate::index::Fields {
+        &self.s.index().fields
+    }
+
+    fn node(&mut self, q: &Query, target: Target, negated: bool) -> Result<Box<dyn TQuery>> {
+        match q {
+            Query::Term { text, span } => self.term(text, span.0, target, negated),
+            Query::Phrase { text, span } => self.phrase(text, span.0, target, negated),
+            Query::Field { field, query } => {
+                if target != Target::Body {
+                    return Err(Error::Query {
+                        position: first_position(query),
+                        message: "field filters cannot be nested inside another field filter"
+                            .into(),
+                    });
+                }
+                self.filter(*field, query, negated)
+            }
+            Query::And(parts) | Query::Or(parts) => {
+                let is_and = matches!(q, Query::And(_));
+                let mut clauses = Vec::with_capacity(parts.len());
+                let mut positive = false;
+                for part in parts {
+                    if let Query::Not(inner) = part {
+                        clauses.push((Occur::MustNot, self.node(inner, target, !negated)?));
+                    } else {
+                        positive = true;
+                        let occur = if is_and { Occur::Must } else { Occur::Should };
+                        clauses.push((occur, self.node(part, target, negated)?));
+                    }
+                }
+                if !positive || !is_and && clauses.iter().any(|(o, _)| *o == Occur::MustNot) {
+                    // `-a -b` inside a group, or `x OR -y`: negations need a set to cut from.
+                    return Ok(self.or_not(clauses, target));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            Query::Not(inner) => {
+                let inner = self.node(inner, target, !negated)?;
+                Ok(Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, self.all(target)),
+                    (Occur::MustNot, inner),
+                ])))
+            }
+        }
+    }
+
+    /// An OR whose negated members mean "every record of the target but these".
+    fn or_not(&self, clauses: Vec<(Occur, Box<dyn TQuery>)>, target: Target) -> Box<dyn TQuery> {
+        let mut alternatives: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for (occur, q) in clauses {
+            let alt: Box<dyn TQuery> = match occur {
+                Occur::MustNot => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, self.all(target)),
+                    (Occur::MustNot, q),
+                ])),
+                _ => q,
+            };
+            alternatives.push((Occur::Should, alt));
+        }
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    /// Every record of the kind `target` queries.
+    fn all(&self, target: Target) -> Box<dyn TQuery> {
+        let rec = match target {
+            Target::Body => REC_PARAGRAPH,
+            Target::Title | Target::Path => REC_DOC,
+            Target::Section => REC_SECTION,
+        };
+        Box::new(TermQuery::new(
+            Term::from_field_u64(self.fields().rec, rec),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    fn exact_field(&self, target: Target) -> Field {
+        match target {
+            Target::Body => self.fields().exact,
+            Target::Title => self.fields().title,
+            Target::Section => self.fields().section,
+            Target::Path => self.fields().path_key,
+        }
+    }
+
+    fn term(
+        &mut self,
+        text: &str,
+        pos: usize,
+        target: Target,
+        negated: bool,
+    ) -> Result<Box<dyn TQuery>> {
+        if target == Target::Path {
+            return Ok(self.path_prefix(text));
+        }
+        if target != Target::Body {
+            return self.phrase(text, pos, target, negated);
+        }
+        let jieba = self.s.jieba()?;
+        let words = analysis::segment_query(&jieba, text);
+        if words.len() <= 1 {
+            // One word (or only punctuation, which matches as written).
+            let word = words.into_iter().next();
+            let phrase = word.as_deref().unwrap_or(text);
+            let exact = self.phrase(phrase, pos, target, negated)?;
+            if negated {
+                return Ok(exact);
+            }
+            self.words.push(analysis::normalize(phrase));
+            return Ok(with_words_score(
+                exact,
+                self.fields().words,
+                &self.words[self.words.len() - 1..],
+            ));
+        }
+        let mut clauses = Vec::new();
+        for w in &words {
+            clauses.push((Occur::Must, self.phrase(w, pos, target, negated)?));
+        }
+        if !negated {
+            self.words.extend(words.iter().cloned());
+            for w in &words {
+                clauses.push((Occur::Should, words_term(self.fields().words, w)));
+            }
+            let whole = analysis::normalize(text);
+            if let Some(q) = exact_query(self.fields().exact, &whole) {
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, TOGETHER_BOOST))));
+            }
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn phrase(
+        &mut self,
+        text: &str,
+        pos: usize,
+        target: Target,
+        negated: bool,
+    ) -> Result<Box<dyn TQuery>> {
+        if target == Target::Path {
+            return Ok(self.path_prefix(text));
+        }
+        let norm = analysis::normalize_exact(text);
+        let needle = norm.as_str().to_string();
+        let Some(q) = exact_query(self.exact_field(target), &needle) else {
+            return Err(Error::Query {
+                position: pos,
+                message: format!("`{text}` has no characters to search for"),
+            });
+        };
+        if target == Target::Body && !negated {
+            self.positives.push(needle.clone());
+            self.needles.push(needle);
+        }
+        Ok(q)
+    }
+
+    fn path_prefix(&self, text: &str) -> Box<dyn TQuery> {
+        let prefix = analysis::normalize(text.trim_start_matches('/'));
+        let field = self.fields().path_key;
+        let mut upper = prefix.clone();
+        upper.push(char::MAX);
+        upper.push(char::MAX);
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_text(field, &prefix)),
+            Bound::Included(Term::from_field_text(field, &upper)),
+        ))
+    }
+
+    /// `title:`, `section:` or `path:` over paragraphs: find the matching document or
+    /// section records, then select their paragraphs.
+    fn filter(
+        &mut self,
+        field: FieldName,
+        inner: &Query,
+        negated: bool,
+    ) -> Result<Box<dyn TQuery>> {
+        let _ = negated;
+        let target = match field {
+            FieldName::Title => Target::Title,
+            FieldName::Section => Target::Section,
+            FieldName::Path => Target::Path,
+        };
+        let records = self.node(inner, target, false)?;
+        let restricted: Box<dyn TQuery> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.all(target)),
+            (Occur::Must, records),
+        ]));
+        let terms = match target {
+            Target::Section => {
+                self.keys(&*restricted, "section_key", self.fields().section_ids, None)?
+            }
+            _ => self.keys(&*restricted, "file_id", self.fields().file_id, None)?,
+        }
+        .unwrap_or_default();
+        Ok(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.all(Target::Body)),
+            (Occur::Must, Box::new(TermSetQuery::new(terms))),
+        ])))
+    }
+
+    /// Runs `q` and turns the `column` values of its records into terms of `field`;
+    /// `None` when there are more than `max` of them.
+    fn keys(
+        &self,
+        q: &dyn TQuery,
+        column: &str,
+        field: Field,
+        max: Option<usize>,
+    ) -> Result<Option<Vec<Term>>> {
+        let docs = self.searcher.search(q, &DocSetCollector)?;
+        if max.is_some_and(|m| docs.len() > m) {
+            return Ok(None);
+        }
+        let mut values = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let col = self
+                .searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64(column)?;
+            if let Some(v) = col.first(addr.doc_id) {
+                values.push(v);
+            }
+        }
+        values.sort_unstable();
+        values.dedup();
+        Ok(Some(
+            values
+                .into_iter()
+                .map(|v| Term::from_field_u64(field, v))
+                .collect(),
+        ))
+    }
+
+    /// Bonus clauses: words standing near each other, and words in titles and headings.
+    fn bonuses(&self) -> Result<Vec<(Occur, Box<dyn TQuery>)>> {
+        let f = self.fields();
+        let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        if (2..=8).contains(&self.words.len()) {
+            let terms = self
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(f.words, w)))
+                .collect();
+            let near = PhraseQuery::new_with_offset_and_slop(terms, NEAR_SLOP);
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(near), NEAR_BOOST)),
+            ));
+        }
+        for text in self.positives.iter().take(8) {
+            for (target, column, field, bonus) in [
+                (Target::Title, "file_id", f.file_id, TITLE_BONUS),
+                (Target::Section, "section_key", f.section_ids, SECTION_BONUS),
+            ] {
+                let Some(q) = exact_query(self.exact_field(target), text) else {
+                    continue;
+                };
+                if let Some(terms) = self.keys(&*q, column, field, Some(BONUS_MAX_RECORDS))? {
+                    if !terms.is_empty() {
+                        let set: Box<dyn TQuery> = Box::new(TermSetQuery::new(terms));
+                        out.push((Occur::Should, Box::new(ConstScoreQuery::new(set, bonus))));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The exact-match query for a normalized, white-space-free text on a bigram field; `None`
+/// for an empty text.
+pub fn exact_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
+    match analysis::exact_query_terms(normalized) {
+        ExactTerms::Empty => None,
+        ExactTerms::Prefix(c) => {
+            let lower = Term::from_field_text(field, c.encode_utf8(&mut [0; 4]));
+            let upper = next_char(c)
+                .map(|n| Bound::Excluded(Term::from_field_text(field, n.encode_utf8(&mut [0; 4]))))
+                .unwrap_or(Bound::Unbounded);
+            Some(Box::new(RangeQuery::new(Bound::Included(lower), upper)))
+        }
+        ExactTerms::Bigrams(terms) if terms.len() == 1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &terms[0].1),
+            IndexRecordOption::WithFreqs,
+        ))),
+        ExactTerms::Bigrams(terms) => Some(Box::new(PhraseQuery::new_with_offset(
+            terms
+                .into_iter()
+                .map(|(offset, bigram)| (offset, Term::from_field_text(field, &bigram)))
+                .collect(),
+        ))),
+    }
+}
+
+fn next_char(c: char) -> Option<char> {
+    let mut n = c as u32 + 1;
+    if (0xD800..0xE000).contains(&n) {
+        n = 0xE000;
+    }
+    char::from_u32(n)
+}
+
+fn words_term(field: Field, word: &str) -> Box<dyn TQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// `exact` must match; the words add their BM25 score.
+fn with_words_score(exact: Box<dyn TQuery>, field: Field, words: &[String]) -> Box<dyn TQuery> {
+    let mut clauses = vec![(Occur::Must, exact)];
+    for w in words {
+        clauses.push((Occur::Should, words_term(field, w)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The query position of the first term or phrase in `q`, for error messages.
+fn first_position(q: &Query) -> usize {
+    match q {
+        Query::Term { span, .. } | Query::Phrase { span, .. } => span.0,
+        Query::Field { query, .. } | Query::Not(query) => first_position(query),
+        Query::And(v) | Query::Or(v) => v.first().map_or(0, first_position),
+    }
+}

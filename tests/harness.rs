@@ -1,0 +1,132 @@
+//! A small harness for running the real `zhengce` binary in temporary folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The embedded sample corpus.
+pub fn sample_corpus() -> PathBuf {
+    root().join("corpus")
+}
+
+/// A command running the built `zhengce` binary.
+pub fn zhengce() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zhengce"));
+    c.env_remove("NO_COLOR").stdin(Stdio::null());
+    c
+}
+
+/// The outcome of a run, with helpers.
+pub struct Run {
+    pub out: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    /// Parses every stdout line as JSON.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+    /// Parses stdout as exactly one JSON value.
+    pub fn json(&self) -> Value {
+        let mut lines = self.json_lines();
+        assert_eq!(
+            lines.len(),
+            1,
+            "expected one JSON line, got: {}",
+            self.stdout()
+        );
+        lines.remove(0)
+    }
+}
+
+/// Runs a command to completion.
+pub fn run(c: &mut Command) -> Run {
+    let out = c.output().expect("zhengce runs");
+    Run { out }
+}
+
+/// Runs `zhengce ARGS` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run(zhengce().current_dir(dir).args(args))
+}
+
+/// A temporary folder that is removed when dropped.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("zhengce-test")
+        .tempdir()
+        .expect("tempdir")
+}
+
+/// Copies a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// An index of the sample corpus, built once for all read-only tests of this binary.
+pub struct SampleIndex {
+    _dir: tempfile::TempDir,
+    pub index: PathBuf,
+}
+
+pub fn sample_index() -> &'static SampleIndex {
+    static ONCE: OnceLock<SampleIndex> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let dir = tempdir();
+        let index = dir.path().join("index");
+        let r = run(zhengce().args([
+            "index",
+            sample_corpus().to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+            "--json",
+        ]));
+        assert_eq!(r.code(), 0, "index failed: {}", r.stderr());
+        SampleIndex { _dir: dir, index }
+    })
+}
+
+/// `zhengce search QUERY --json --index <sample index> EXTRA...`, parsed.
+pub fn search_sample(query: &str, extra: &[&str]) -> (i32, Value) {
+    let idx = sample_index();
+    let mut c = zhengce();
+    c.args(["search", query, "--json", "--index"])
+        .arg(&idx.index)
+        .args(extra);
+    let r = run(&mut c);
+    let v = if r.code() == 2 { Value::Null } else { r.json() };
+    (r.code(), v)
+}
+
+/// The characters `[s, e)` of `text`.
+pub fn chars(text: &str, s: usize, e: usize) -> String {
+    text.chars().skip(s).take(e - s).collect()
+}

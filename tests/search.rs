@@ -1,0 +1,292 @@
+//! Searching the sample corpus: both scripts, exact substrings, highlights, sections, lines,
+//! exit codes and malformed queries.
+
+use serde_json::Value;
+
+use crate::harness::*;
+
+fn hits(v: &Value) -> &Vec<Value> {
+    v["hits"].as_array().expect("hits")
+}
+
+fn paths(v: &Value) -> Vec<String> {
+    hits(v)
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every highlight of every hit covers text that normalizes to `needle`.
+fn assert_highlights_are(v: &Value, needle_variants: &[&str]) {
+    for h in hits(v) {
+        let text = h["text"].as_str().unwrap();
+        let hl = h["highlights"].as_array().unwrap();
+        assert!(!hl.is_empty(), "a hit without highlights: {h}");
+        for span in hl {
+            let (s, e) = (
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            );
+            assert!(
+                s < e && e <= text.chars().count(),
+                "span {s}..{e} out of {text}"
+            );
+            let got: String = chars(text, s, e)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert!(
+                needle_variants.contains(&got.as_str()),
+                "highlight {got:?} is none of {needle_variants:?} in {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_traditional_query_finds_simplified_paragraphs_and_the_reverse() {
+    let (code, simp) = search_sample("\"数据安全\"", &["--limit", "100"]);
+    assert_eq!(code, 0);
+    let (_, trad) = search_sample("\"數據安全\"", &["--limit", "100"]);
+    assert_eq!(simp["total"], trad["total"]);
+    let p = paths(&simp);
+    assert!(p.iter().any(|p| p.starts_with("symposium/")), "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("notices/")), "{p:?}");
+    assert_highlights_are(&simp, &["数据安全", "數據安全"]);
+}
+
+#[test]
+fn substrings_that_cut_across_jieba_words_are_found() {
+    // 多边合 is part of 多边合作; 智能产 of 人工智能产业.
+    let (code, v) = search_sample("\"多边合\"", &["--limit", "50"]);
+    assert_eq!(code, 0);
+    let p = paths(&v);
+    assert!(p.iter().any(|p| p.starts_with("symposium/")), "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("laws/")), "{p:?}");
+    assert_highlights_are(&v, &["多边合", "多邊合"]);
+    let (code, v) = search_sample("\"智能产\"", &[]);
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn one_character_phrases_work() {
+    let (code, v) = search_sample("\"鲸\"", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(paths(&v), vec!["plans/生态环境保护规划.txt"]);
+    assert_highlights_are(&v, &["鲸"]);
+    // 茶 occurs in one Simplified and one Traditional (Big5) file.
+    let (_, v) = search_sample("\"茶\"", &["--limit", "50"]);
+    let mut p = paths(&v);
+    p.sort();
+    p.dedup();
+    assert_eq!(
+        p,
+        vec![
+            "notices/小微企业扶持措施问答.txt",
+            "plans/營商環境優化方案.txt"
+        ]
+    );
+}
+
+#[test]
+fn a_phrase_across_a_hard_line_wrap_is_found() {
+    let (code, v) = search_sample("\"監督機制\"", &["--limit", "50"]);
+    assert_eq!(code, 0);
+    let hit = hits(&v)
+        .iter()
+        .find(|h| h["path"] == "laws-tw/個人資料保護施行細則.txt")
+        .expect("the wrapped preamble is found");
+    let lines = &hit["lines"];
+    assert!(
+        lines[0].as_u64() < lines[1].as_u64(),
+        "one paragraph over several lines: {hit}"
+    );
+    assert_highlights_are(&v, &["監督機制", "监督机制"]);
+}
+
+#[test]
+fn phrase_highlights_are_one_span_per_occurrence_on_char_boundaries() {
+    let (_, v) = search_sample("\"个人信息保护\"", &["--limit", "50"]);
+    assert!(v["total"].as_u64().unwrap() >= 3);
+    for h in hits(&v) {
+        let text = h["text"].as_str().unwrap();
+        let norm = zhengce::analysis::normalize_exact(text);
+        let expected = norm.find_all("个人信息保护").len();
+        assert_eq!(h["highlights"].as_array().unwrap().len(), expected, "{h}");
+    }
+    assert_highlights_are(&v, &["个人信息保护", "個人信息保護"]);
+}
+
+#[test]
+fn sections_and_lines_in_search_json_match_inspect() {
+    let (_, v) = search_sample("\"三日內以書面通報\"", &[]);
+    let hit = &hits(&v)[0];
+    let file = sample_corpus().join(hit["path"].as_str().unwrap());
+    let r = run(zhengce().args(["inspect", "--json"]).arg(&file));
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    let doc = r.json();
+    let para = &doc["paragraphs"][hit["paragraph"].as_u64().unwrap() as usize];
+    assert_eq!(para["section"], hit["section"]);
+    assert_eq!(para["lines"], hit["lines"]);
+    assert_eq!(para["text"], hit["text"]);
+    assert_eq!(doc["title"], hit["title"]);
+    assert!(!hit["section"].as_array().unwrap().is_empty(), "{hit}");
+}
+
+#[test]
+fn words_are_anded_and_ranked_and_exact_phrases_outrank_scattered_words() {
+    let (code, v) = search_sample("人工智能 发展", &["--limit", "100"]);
+    assert_eq!(code, 0);
+    for h in hits(&v) {
+        let n = zhengce::analysis::normalize_exact(h["text"].as_str().unwrap());
+        assert!(
+            n.as_str().contains("人工智能") && n.as_str().contains("发展"),
+            "{h}"
+        );
+    }
+    let scores: Vec<f64> = hits(&v)
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn or_not_and_field_filters() {
+    let (_, a) = search_sample("\"鲸\" OR \"茶\"", &["--limit", "50"]);
+    assert_eq!(a["total"].as_u64().unwrap(), 3, "{a}");
+    let (_, b) = search_sample("\"茶\" -\"茶饮店\"", &["--limit", "50"]);
+    assert!(paths(&b).iter().all(|p| !p.starts_with("notices/")), "{b}");
+    let (_, c) = search_sample("path:laws-tw \"人工智慧\"", &["--limit", "50"]);
+    assert!(!paths(&c).is_empty());
+    assert!(paths(&c).iter().all(|p| p.starts_with("laws-tw/")), "{c}");
+    let (_, d) = search_sample("title:营商环境 \"高质量发展\"", &["--limit", "50"]);
+    assert!(!paths(&d).is_empty());
+    assert!(paths(&d).iter().all(|p| p.contains("營商環境")), "{d}");
+    let (_, e) = search_sample("section:總則 \"個人資料\"", &["--limit", "50"]);
+    for h in hits(&e) {
+        let s = h["section"].to_string();
+        assert!(s.contains("總") && s.contains("則"), "{h}");
+    }
+}
+
+#[test]
+fn no_hits_exits_1_and_malformed_queries_exit_2_with_the_position() {
+    let (code, v) = search_sample("\"这句话在样本里不存在\"", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["total"], 0);
+    for (q, pos) in [("\"人工智能", 0), ("发展 (数据", 3), ("foo:bar", 0)] {
+        let idx = sample_index();
+        let r = run(zhengce().args(["search", q, "--index"]).arg(&idx.index));
+        assert_eq!(r.code(), 2, "{q}: {}", r.stderr());
+        assert!(
+            r.stderr().contains(&format!("character {pos}")),
+            "{q}: {}",
+            r.stderr()
+        );
+    }
+}
+
+#[test]
+fn batch_answers_each_line_in_order_and_an_error_does_not_stop_the_others() {
+    let idx = sample_index();
+    let mut child = zhengce()
+        .args([
+            "search", "--batch", "-", "--json", "--limit", "2", "--index",
+        ])
+        .arg(&idx.index)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("\"数据安全\"\n\"未闭合\n营商环境\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["query"], "\"数据安全\"");
+    assert!(lines[0]["total"].as_u64().unwrap() > 0);
+    assert!(lines[1]["error"].as_str().unwrap().contains("character 0"));
+    assert_eq!(lines[2]["query"], "营商环境");
+    assert!(lines[2]["hits"].as_array().unwrap().len() <= 2);
+}
+
+#[test]
+fn limit_offset_and_script_conversion() {
+    let (_, all) = search_sample("\"数据安全\"", &["--limit", "4"]);
+    let (_, page2) = search_sample("\"数据安全\"", &["--limit", "2", "--offset", "2"]);
+    assert_eq!(hits(&page2)[0]["rank"], 3);
+    assert_eq!(hits(&page2)[0]["text"], hits(&all)[2]["text"]);
+    let (_, trad) = search_sample("\"数据安全\"", &["--script", "trad", "--limit", "50"]);
+    assert_highlights_are(&trad, &["數據安全"]);
+}
+
+#[test]
+fn human_output_shows_title_section_path_line_and_marks_the_match() {
+    let idx = sample_index();
+    let r = run(zhengce()
+        .args([
+            "search",
+            "\"三日內以書面通報\"",
+            "--color",
+            "never",
+            "--index",
+        ])
+        .arg(&idx.index));
+    assert_eq!(r.code(), 0);
+    let s = r.stdout();
+    assert!(s.contains("個人資料保護施行細則 › "), "{s}");
+    assert!(s.contains("laws-tw/個人資料保護施行細則.txt:"), "{s}");
+    assert!(s.contains("【三日內以書面通報】"), "{s}");
+    let colored = run(zhengce()
+        .args([
+            "search",
+            "\"三日內以書面通報\"",
+            "--color",
+            "always",
+            "--index",
+        ])
+        .arg(&idx.index));
+    assert!(colored.stdout().contains("\x1b[1;31m三日內以書面通報"));
+}
+
+#[test]
+fn a_stale_fingerprint_is_refused_with_a_request_to_reindex() {
+    let dir = tempdir();
+    let index = dir.path().join("index");
+    copy_tree(&sample_index().index, &index);
+    let meta_path = index.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let mut v: Value = serde_json::from_str(&meta).unwrap();
+    let payload = v["payload"].as_str().unwrap().to_string();
+    let mut info: Value = serde_json::from_str(&payload).unwrap();
+    info["fingerprint"] = Value::String("0000000000000000".into());
+    v["payload"] = Value::String(info.to_string());
+    std::fs::write(&meta_path, v.to_string()).unwrap();
+    let r = run(zhengce()
+        .args(["search", "\"数据\"", "--index"])
+        .arg(&index));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("re-index"), "{}", r.stderr());
+}
+
+#[test]
+fn search_builds_the_default_index_from_the_default_corpus_when_missing() {
+    let dir = tempdir();
+    copy_tree(&sample_corpus(), &dir.path().join("corpus"));
+    let r = run_in(dir.path(), &["search", "人工智能", "--json"]);
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    assert!(r.stderr().contains("building"), "{}", r.stderr());
+    assert!(r.json()["total"].as_u64().unwrap() > 0);
+    assert!(dir.path().join("index/meta.json").is_file());
+}

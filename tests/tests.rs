@@ -1,0 +1,9 @@
+//! Integration tests: the real `zhengce` binary over the sample corpus in temporary folders,
+//! one module per theme. Tests over the real corpus read `ZHENGCE_REAL_CORPUS` and say they
+//! were skipped when it is not set.
+
+mod harness;
+
+mod inspect;
+mod real_corpus;
+mod search;
