@@ -4,6 +4,8 @@
 
 mod harness;
 
+mod faults;
+mod incremental;
 mod inspect;
 mod real_corpus;
 mod search;

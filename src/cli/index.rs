@@ -14,7 +14,7 @@ use zhengce::index::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 use zhengce::output::{human, json};
 
 /// Arguments of `zhengce index`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct IndexArgs {
     /// The corpus folder.
     #[arg(default_value = "corpus")]
@@ -37,6 +37,10 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB for all threads together (default: 256 per thread).
     #[arg(long, value_name = "MB")]
     heap_mb: Option<usize>,
+    /// Testing aid: pause this many milliseconds after each file, so a run can be
+    /// interrupted at a chosen moment.
+    #[arg(long, hide = true, value_name = "MS")]
+    test_pause_ms: Option<u64>,
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal.
@@ -74,7 +78,7 @@ impl ProgressSink for Bar {
 
 /// Runs `zhengce index`.
 pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
-    let summary = build(&a.corpus, &a.index, a.dicts, a.threads, a.full, a.heap_mb)?;
+    let summary = build(&a.corpus, &a.index, &a)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         json::write_line(&mut out, &summary)?;
@@ -88,24 +92,22 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Indexes `corpus` into `index` with a progress bar.
+/// Indexes `corpus` into `index` with a progress bar, with the other options of `a`.
 pub fn build(
     corpus: &std::path::Path,
     index: &std::path::Path,
-    dicts: Vec<PathBuf>,
-    threads: Option<usize>,
-    full: bool,
-    heap_mb: Option<usize>,
+    a: &IndexArgs,
 ) -> anyhow::Result<IndexSummary> {
     let mut opts = IndexOptions::new(corpus, index);
-    opts.dicts = dicts;
-    opts.full = full;
-    if let Some(t) = threads {
+    opts.dicts = a.dicts.clone();
+    opts.full = a.full;
+    if let Some(t) = a.threads {
         opts.threads = t.max(1);
     }
-    if let Some(mb) = heap_mb {
+    if let Some(mb) = a.heap_mb {
         opts.heap_bytes = mb.max(16) << 20;
     }
+    opts.pause_per_file = a.test_pause_ms.map(Duration::from_millis);
     let bar = Bar::new();
     let result = index_corpus(&opts, &bar);
     bar.0.finish_and_clear();

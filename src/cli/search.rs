@@ -148,7 +148,7 @@ fn ensure_default_index(index: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     eprintln!("zhengce: no index yet; building {DEFAULT_INDEX}/ from {DEFAULT_CORPUS}/ first");
-    let summary = super::index::build(corpus, index, Vec::new(), None, false, None)?;
+    let summary = super::index::build(corpus, index, &super::index::IndexArgs::default())?;
     let mut err = std::io::stderr().lock();
     human::write_summary(&mut err, &summary)?;
     Ok(())

@@ -40,8 +40,11 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Rebuild from scratch instead of updating.
     pub full: bool,
-    /// tantivy's indexing memory budget, in bytes, for all threads together.
+    /// tantivy's indexing memory budget, in bytes, for all threads together (0: 256 MB a
+    /// thread).
     pub heap_bytes: usize,
+    /// A pause after each file is read, so tests can interrupt a run at a chosen moment.
+    pub pause_per_file: Option<std::time::Duration>,
 }
 
 impl IndexOptions {
@@ -55,6 +58,7 @@ impl IndexOptions {
             threads,
             full: false,
             heap_bytes: 0,
+            pause_per_file: None,
         }
     }
 }
@@ -188,6 +192,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                     break;
                 };
                 let result = index_file(&writer, &fields, file, known.as_ref());
+                if let Some(pause) = opts.pause_per_file {
+                    std::thread::sleep(pause);
+                }
                 progress.advance(file.size);
                 let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
                 counts.record(file, known.is_some(), result);

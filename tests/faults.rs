@@ -1,0 +1,295 @@
+//! Faults: the writer lock, processes killed mid-run, bad input files, hostile queries and
+//! damaged indexes. Each gives a clear message and loses nothing already committed.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::harness::*;
+
+fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> serde_json::Value {
+    let r = run(zhengce()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("--json")
+        .args(extra));
+    assert_eq!(r.code(), 0, "index: {}", r.stderr());
+    r.json()
+}
+
+fn total(index: &Path, q: &str) -> u64 {
+    let r = run(zhengce()
+        .args(["search", q, "--json", "--index"])
+        .arg(index));
+    assert!(r.code() < 2, "{q}: {}", r.stderr());
+    r.json()["total"].as_u64().unwrap()
+}
+
+#[test]
+fn a_second_writer_fails_at_once_naming_the_pid_of_the_first() {
+    let dir = tempdir();
+    let idx = dir.path().join("index");
+    let mut first = zhengce()
+        .arg("index")
+        .arg(sample_corpus())
+        .arg("--index")
+        .arg(&idx)
+        .args(["--test-pause-ms", "400"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the lock (its pid is written into the lock file).
+    let lock = idx.join("zhengce.lock");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&lock).is_ok_and(|s| s.trim() == first.id().to_string()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = run(zhengce()
+        .arg("index")
+        .arg(sample_corpus())
+        .arg("--index")
+        .arg(&idx));
+    assert_eq!(second.code(), 2);
+    let msg = second.stderr();
+    assert!(
+        msg.contains(&format!(
+            "is locked by another zhengce index (pid {})",
+            first.id()
+        )),
+        "{msg}"
+    );
+    // Searches run while the first writes: they see the last commit (none yet here).
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The killed holder's lock does not block the next run.
+    let s = index_json(&sample_corpus(), &idx, &[]);
+    assert_eq!(s["added"], 8);
+}
+
+#[test]
+fn kill_9_at_any_moment_leaves_the_last_commit_and_the_next_run_completes_it() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    index_json(&corpus, &idx, &[]);
+    let before = total(&idx, "\"数据安全\"");
+    // New content that a killed run may or may not have committed.
+    for i in 0..12 {
+        std::fs::write(
+            corpus.join(format!("reports/附件{i}.txt")),
+            format!("附件{i}\n一、数据安全\n附件{i}要求落实数据安全责任。\n"),
+        )
+        .unwrap();
+    }
+    for (round, delay_ms) in [20u64, 150, 400, 900].into_iter().enumerate() {
+        let mut child = zhengce()
+            .arg("index")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&idx)
+            .args(["--test-pause-ms", "60", "--threads", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // The index opens and answers from the last commit, whole.
+        let t = total(&idx, "\"数据安全\"");
+        assert!(
+            t == before || t == before + 24,
+            "round {round}: {t} (before {before})"
+        );
+        // Edit again so the next round has work to do.
+        std::fs::write(
+            corpus.join(format!("reports/附件{round}.txt")),
+            format!(
+                "附件{round}\n一、数据安全\n附件{round}要求落实数据安全责任，第{round}次修改。\n"
+            ),
+        )
+        .unwrap();
+    }
+    index_json(&corpus, &idx, &[]);
+    let full = dir.path().join("full");
+    index_json(&corpus, &full, &[]);
+    for q in ["\"数据安全\"", "\"附件\"", "\"第\"", "\"修改\""] {
+        assert_eq!(
+            total(&idx, q),
+            total(&full, q),
+            "{q}: no duplicate and no missing paragraph"
+        );
+    }
+}
+
+#[test]
+fn bad_files_are_reported_with_path_and_reason_and_the_rest_is_indexed() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    std::fs::write(
+        corpus.join("binary.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00garbage\x00\x00",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("undecodable.txt"),
+        [0xff, 0xfe, 0xfd, 0x81, 0x30, 0xff, 0xc0, 0x00, 0x41],
+    )
+    .unwrap();
+    std::fs::write(corpus.join("empty.txt"), b"").unwrap();
+    std::fs::write(corpus.join("image.png"), b"\x89PNG").unwrap();
+    let long: String = "长".repeat(3_500_000) + "尾巴";
+    std::fs::write(corpus.join("long-line.txt"), long).unwrap();
+    std::fs::create_dir_all(corpus.join("loop")).unwrap();
+    std::os::unix::fs::symlink("..", corpus.join("loop/up")).unwrap();
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"bad-\xff-name.txt");
+        std::fs::write(corpus.join(name), "内容\n").unwrap();
+    }
+    let r = run(zhengce()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("--json"));
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    let s = r.json();
+    let failed = s["failed"].as_array().unwrap();
+    let reason = |name: &str| {
+        failed
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().contains(name))
+            .map(|f| f["reason"].as_str().unwrap().to_string())
+    };
+    assert!(reason("binary.txt").is_some(), "{s}");
+    assert!(reason("undecodable.txt").is_some(), "{s}");
+    assert!(
+        s["added"].as_u64().unwrap() >= 8 + 2,
+        "the sample, the empty file and the long line: {s}"
+    );
+    assert!(s["skipped"].to_string().contains(".png"), "{s}");
+    let idx = dir.path().join("index");
+    assert_eq!(total(&idx, "\"长尾巴\""), 1);
+    assert!(total(&idx, "\"数据安全\"") > 0);
+}
+
+#[test]
+fn hostile_queries_answer_or_fail_cleanly_never_panic() {
+    let idx = &sample_index().index;
+    let long = "数".repeat(10_000);
+    let cases: Vec<String> = vec![
+        "\"未闭合".into(),
+        "(数据".into(),
+        "数据)".into(),
+        "-".into(),
+        "OR OR".into(),
+        "foo:bar".into(),
+        "".into(),
+        "   ".into(),
+        long.clone(),
+        format!("\"{long}\""),
+        "\u{1}\u{7}数据\u{1b}".into(),
+        "😀 \"😀\"".into(),
+        "\"𠀀𪚥\"".into(),
+        "-数据".into(),
+        "NOT".into(),
+        "\"\"".into(),
+    ];
+    for q in &cases {
+        let r = run(zhengce().args(["search", q, "--json", "--index"]).arg(idx));
+        assert!(matches!(r.code(), 0..=2), "{q:?}: exit {}", r.code());
+        assert!(!r.stderr().contains("panicked"), "{q:?}: {}", r.stderr());
+        if r.code() == 2 {
+            assert!(r.stderr().starts_with("zhengce: "), "{q:?}: {}", r.stderr());
+        } else {
+            r.json();
+        }
+    }
+}
+
+#[test]
+fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
+    let dir = tempdir();
+    let idx = dir.path().join("index");
+    copy_tree(&sample_index().index, &idx);
+    // Truncate every segment file.
+    for e in std::fs::read_dir(&idx).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension()
+            .is_some_and(|x| x == "idx" || x == "pos" || x == "term")
+        {
+            std::fs::write(&p, b"broken").unwrap();
+        }
+    }
+    let r = run(zhengce()
+        .args(["search", "\"数据安全\"", "--index"])
+        .arg(&idx));
+    assert_eq!(r.code(), 2, "{}", r.stdout());
+    assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+    // An index from another format version.
+    let other = dir.path().join("other");
+    copy_tree(&sample_index().index, &other);
+    let meta = other.join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace("\\\"format\\\":1", "\\\"format\\\":999"),
+    )
+    .unwrap();
+    let r = run(zhengce()
+        .args(["search", "\"数据安全\"", "--index"])
+        .arg(&other));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("format 999"), "{}", r.stderr());
+    // A missing index.
+    let r = run(zhengce()
+        .args(["search", "x", "--index"])
+        .arg(dir.path().join("nothing")));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("no index here"), "{}", r.stderr());
+}
+
+#[test]
+fn an_unwritable_index_location_is_a_clear_error() {
+    let dir = tempdir();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(zhengce()
+        .arg("index")
+        .arg(sample_corpus())
+        .arg("--index")
+        .arg(file.join("index")));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("a-file"), "{}", r.stderr());
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let idx = &sample_index().index;
+    let mut child = zhengce()
+        .args([
+            "search", "\"的\"", "--limit", "500", "--color", "never", "--index",
+        ])
+        .arg(idx)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c == 0 || c == 1),
+        "{out:?}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let _ = std::io::stderr().flush();
+}

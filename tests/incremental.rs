@@ -1,0 +1,219 @@
+//! Incremental re-indexing: after random edit sequences on a copy of the sample corpus, the
+//! updated index answers every query as a full rebuild of the same folder does.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::harness::*;
+
+const QUERIES: &[&str] = &[
+    "\"数据安全\"",
+    "\"個人資料\"",
+    "人工智能 发展",
+    "\"高質量發展\" OR \"营商环境\"",
+    "\"第\"",
+    "\"新增条款甲\"",
+    "\"新增条款乙\"",
+    "\"修订内容\"",
+    "section:总则 \"规定\"",
+    "path:notices \"数据\"",
+];
+
+fn index(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
+    let r = run(zhengce()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("--json")
+        .args(extra));
+    assert_eq!(r.code(), 0, "index: {}", r.stderr());
+    r.json()
+}
+
+/// The answers as comparable sets: total, and each hit's identity, text and highlights.
+/// (Scores are left out: BM25 statistics count deleted records until segments merge.)
+fn answers(index: &Path) -> Vec<(String, u64, Vec<String>)> {
+    QUERIES
+        .iter()
+        .map(|q| {
+            let r = run(zhengce()
+                .args(["search", q, "--json", "--limit", "1000", "--index"])
+                .arg(index));
+            assert!(r.code() < 2, "{q}: {}", r.stderr());
+            let v = r.json();
+            let mut hits: Vec<String> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{}#{} {} {} {} {}",
+                        h["path"],
+                        h["paragraph"],
+                        h["lines"],
+                        h["section"],
+                        h["text"],
+                        h["highlights"]
+                    )
+                })
+                .collect();
+            hits.sort();
+            (q.to_string(), v["total"].as_u64().unwrap(), hits)
+        })
+        .collect()
+}
+
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn text_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One random edit: append, rewrite, delete, add or rename a file.
+fn edit(corpus: &Path, rng: &mut Rng, step: usize) {
+    let files = text_files(corpus);
+    let f = &files[rng.below(files.len())];
+    match rng.below(5) {
+        0 => {
+            let mut s = std::fs::read(f).unwrap();
+            s.extend_from_slice(
+                format!("\n第九十九条 新增条款甲{step}，本条自公布之日起施行。\n").as_bytes(),
+            );
+            std::fs::write(f, s).unwrap();
+        }
+        1 => std::fs::write(
+            f,
+            format!("修订稿{step}\n\n一、修订内容\n本文件经修订，新增条款乙{step}。\n"),
+        )
+        .unwrap(),
+        2 if files.len() > 3 => std::fs::remove_file(f).unwrap(),
+        3 => std::fs::write(
+            corpus.join(format!("new/新文件{step}.txt")).tap_dir(),
+            format!("新文件{step}\n一、总则\n数据安全是新增条款甲{step}的规定。\n"),
+        )
+        .unwrap(),
+        _ => {
+            let to = f.with_file_name(format!("改名{step}.txt"));
+            std::fs::rename(f, to).unwrap();
+        }
+    }
+}
+
+trait TapDir {
+    fn tap_dir(self) -> Self;
+}
+impl TapDir for std::path::PathBuf {
+    fn tap_dir(self) -> Self {
+        std::fs::create_dir_all(self.parent().unwrap()).unwrap();
+        self
+    }
+}
+
+#[test]
+fn incremental_updates_answer_like_a_full_rebuild_after_random_edits() {
+    for seed in [7u64, 1129, 2026] {
+        let dir = tempdir();
+        let corpus = dir.path().join("corpus");
+        copy_tree(&sample_corpus(), &corpus);
+        let inc = dir.path().join("inc");
+        let first = index(&corpus, &inc, &[]);
+        assert_eq!(first["added"], 8);
+        let mut rng = Rng(seed);
+        for step in 0..6 {
+            for _ in 0..1 + rng.below(3) {
+                edit(&corpus, &mut rng, step);
+            }
+            index(&corpus, &inc, &[]);
+        }
+        let full = dir.path().join("full");
+        index(&corpus, &full, &["--full"]);
+        assert_eq!(answers(&inc), answers(&full), "seed {seed}");
+    }
+}
+
+#[test]
+fn the_summary_counts_added_updated_removed_and_unchanged_files() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    index(&corpus, &idx, &[]);
+    let again = index(&corpus, &idx, &[]);
+    assert_eq!(
+        (again["added"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(8))
+    );
+    assert_eq!(again["bytes"], 0, "an unchanged corpus is not read again");
+    std::fs::write(corpus.join("reports/新增.txt"), "新增报告\n一、数据安全\n").unwrap();
+    std::fs::remove_file(corpus.join("plans/生态环境保护规划.txt")).unwrap();
+    let notice = corpus.join("notices/关于加强数据安全管理的通知.md");
+    let mut s = std::fs::read_to_string(&notice).unwrap();
+    s.push_str("\n补充说明：数据安全。\n");
+    std::fs::write(&notice, s).unwrap();
+    let s = index(&corpus, &idx, &[]);
+    assert_eq!(
+        (
+            s["added"].as_u64(),
+            s["updated"].as_u64(),
+            s["removed"].as_u64(),
+            s["unchanged"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1), Some(6)),
+        "{s}"
+    );
+    let r = run(zhengce()
+        .args(["search", "\"鲸\"", "--json", "--index"])
+        .arg(&idx));
+    assert_eq!(r.code(), 1, "the removed file's paragraphs are gone");
+    let full = index(&corpus, &idx, &["--full"]);
+    assert_eq!(full["added"], 8);
+    assert_eq!(full["rebuilt"], "--full");
+}
+
+#[test]
+fn touching_a_file_without_changing_it_does_not_reindex_it_twice() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    index(&corpus, &idx, &[]);
+    let f = corpus.join("plans/生态环境保护规划.txt");
+    let bytes = std::fs::read(&f).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&f, bytes).unwrap();
+    let s = index(&corpus, &idx, &[]);
+    assert_eq!(
+        (s["updated"].as_u64(), s["unchanged"].as_u64()),
+        (Some(0), Some(8)),
+        "{s}"
+    );
+    let s = index(&corpus, &idx, &[]);
+    assert_eq!(s["bytes"], 0, "the new mtime was recorded: {s}");
+    let r = run(zhengce()
+        .args(["search", "\"鲸\"", "--json", "--index"])
+        .arg(&idx));
+    assert_eq!(r.json()["total"], 1, "no duplicate paragraphs");
+}
