@@ -9,6 +9,7 @@
 //! terminal by itself, never exits and never reads the environment: the binary does that.
 
 pub mod analysis;
+pub mod bench;
 pub mod corpus;
 pub mod error;
 pub mod index;

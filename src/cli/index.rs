@@ -44,10 +44,11 @@ pub struct IndexArgs {
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal.
-struct Bar(ProgressBar);
+pub struct Bar(ProgressBar);
 
 impl Bar {
-    fn new() -> Bar {
+    /// A bar drawing on stderr when it is a terminal.
+    pub fn new() -> Bar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         if !std::io::stderr().is_terminal() {
             bar.set_draw_target(ProgressDrawTarget::hidden());

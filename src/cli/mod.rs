@@ -2,6 +2,7 @@
 //! options and run. Environment and terminal checks (`NO_COLOR`, is stdout a terminal) live
 //! here, not in the library.
 
+mod bench;
 mod index;
 mod inspect;
 mod search;
@@ -27,6 +28,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Show how a file is parsed into paragraphs and sections.
     Inspect(inspect::InspectArgs),
+    /// Measure indexing speed, index size and query latency on a corpus folder.
+    Bench(bench::BenchArgs),
 }
 
 /// `--color`.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }
 

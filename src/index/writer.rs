@@ -118,6 +118,8 @@ pub struct IndexSummary {
     pub index_bytes: u64,
     /// Documents in the index after the run.
     pub documents: u64,
+    /// Wall seconds of the final commit and merge.
+    pub commit_seconds: f64,
 }
 
 /// Builds or updates the index of `opts.corpus` in `opts.index_dir`.
@@ -214,6 +216,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     }
 
     progress.committing();
+    let commit_started = Instant::now();
     let info = IndexInfo {
         format: FORMAT_VERSION,
         fingerprint: fingerprint.clone(),
@@ -226,6 +229,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     prepared.commit()?;
     writer.wait_merging_threads()?;
     remove_other_dicts(&opts.index_dir, dicts_dir.as_deref());
+    summary.commit_seconds = commit_started.elapsed().as_secs_f64();
 
     let reader = index.reader()?;
     summary.documents = read_manifest(&reader.searcher(), &fields)?.len() as u64;

@@ -1,0 +1,106 @@
+//! `zhengce bench CORPUS_DIR [--queries FILE] [--runs N] [--json]`: indexes the folder into a
+//! temporary index and times queries (see [`zhengce::bench`]); prints a table or one JSON
+//! object.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use zhengce::bench::{self, BenchOptions, BenchReport};
+use zhengce::output::json;
+
+/// Arguments of `zhengce bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The corpus folder to index.
+    #[arg(default_value = "corpus")]
+    corpus: PathBuf,
+    /// Queries to time, one a line (default: phrases sampled from the corpus, both scripts).
+    #[arg(long, value_name = "FILE")]
+    queries: Option<PathBuf>,
+    /// Times each query runs.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Phrases to sample when no --queries file is given.
+    #[arg(long, default_value_t = 200)]
+    sample: usize,
+    /// Threads for indexing (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `zhengce bench`.
+pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let opts = BenchOptions {
+        corpus: a.corpus,
+        queries: a.queries,
+        runs: a.runs,
+        sample: a.sample,
+        threads,
+        work_dir: std::env::temp_dir(),
+    };
+    eprintln!("zhengce bench: indexing {} ...", opts.corpus.display());
+    let report = bench::run(&opts, &super::index::Bar::new())?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        json::write_line(&mut out, &report)?;
+    } else {
+        write_table(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
+    let mb = |b: u64| b as f64 / 1e6;
+    writeln!(out, "corpus          {}", r.corpus)?;
+    writeln!(
+        out,
+        "indexed         {} documents, {} paragraphs, {:.1} MB in {:.2} s",
+        r.documents,
+        r.paragraphs,
+        mb(r.bytes),
+        r.index_seconds
+    )?;
+    writeln!(
+        out,
+        "speed           {:.2} MB/s, {:.0} documents/s, {:.0} paragraphs/s",
+        r.mb_per_s, r.docs_per_s, r.paragraphs_per_s
+    )?;
+    writeln!(out, "peak RSS        {:.0} MB", mb(r.peak_rss_bytes))?;
+    writeln!(
+        out,
+        "index size      {:.1} MB = {:.2}x the corpus",
+        mb(r.index_bytes),
+        r.index_ratio
+    )?;
+    let s = &r.stages;
+    writeln!(
+        out,
+        "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment {:.2}, index write {:.2}; commit+merge {:.2} s wall",
+        s.read_decode, s.parse, s.normalize, s.segment, s.index_write, s.commit
+    )?;
+    for (name, l) in [("search", &r.search), ("substring scan", &r.scan)] {
+        writeln!(
+            out,
+            "{name:<15} {} queries: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, {:.0} queries/s",
+            l.queries,
+            l.p50_us / 1e3,
+            l.p95_us / 1e3,
+            l.p99_us / 1e3,
+            l.qps
+        )?;
+    }
+    writeln!(
+        out,
+        "index vs scan   {:.0}x faster at the median",
+        r.speedup_p50
+    )
+}
