@@ -1,4 +1,130 @@
-//! Text analysis: script and width normalization with a map back to the original text
-//! ([`normalize`]), Traditional/Simplified conversion ([`script`]), and the two tantivy
-//! tokenizers: character bigrams for exact matching ([`exact`]) and jieba words for ranking
-//! ([`words`]). (Skeleton: to be completed by the index and search issue.)
+//! Text analysis: N(text) (width, case and script normalization) with an exact map back to the
+//! original ([`normalize`]), whole-string Traditional/Simplified conversion for display
+//! ([`script`]), and the two tantivy tokenizers: character bigrams for exact phrases
+//! ([`exact`]) and jieba words for ranking ([`words`]).
+//!
+//! This module is the only place that converts between normalized and original positions.
+//! [`register_tokenizers`] is the one function that installs the analyzers on an index: the
+//! schema stores only their names, so it must run every time an index is opened.
+//! [`fingerprint`] identifies the analysis tables, so an index built with other tables is
+//! detected. Building queries, snippets and the schema belongs to `search` and `index`.
+
+pub mod exact;
+pub mod normalize;
+pub mod script;
+pub mod words;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Index;
+use xxhash_rust::xxh3::Xxh3;
+
+pub use exact::{
+    char_prefix_bounds, exact_query_terms, ExactTerms, ExactTokenStream, ExactTokenizer,
+};
+pub use normalize::{
+    normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
+};
+pub use script::{s2t, t2s};
+pub use words::{load_jieba, segment_query, WordsTokenStream, WordsTokenizer};
+
+use crate::{Error, Result};
+
+/// Name of the exact-phrase analyzer (character bigrams of N(text) without white space).
+pub const EXACT_TOKENIZER: &str = "zh_exact";
+
+/// Name of the word analyzer (jieba words of N(text)).
+pub const WORDS_TOKENIZER: &str = "zh_words";
+
+/// Bumped whenever normalization or tokenization changes what terms a text produces.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Versions of the libraries whose tables are not reachable to hash: jieba's embedded
+/// dictionary is private to the crate. Update with `Cargo.lock`.
+const TABLE_VERSIONS: &str = "hanconv 0.5.1; jieba-rs 0.11";
+
+/// Registers [`EXACT_TOKENIZER`] and, when `jieba` is given, [`WORDS_TOKENIZER`] on `index`.
+/// Call it after creating or opening an index, before indexing or searching.
+pub fn register_tokenizers(index: &Index, jieba: Option<Arc<Jieba>>) {
+    let manager = index.tokenizers();
+    manager.register(
+        EXACT_TOKENIZER,
+        TextAnalyzer::from(ExactTokenizer::default()),
+    );
+    if let Some(jieba) = jieba {
+        manager.register(
+            WORDS_TOKENIZER,
+            TextAnalyzer::from(WordsTokenizer::new(jieba)),
+        );
+    }
+}
+
+/// A stable hex digest (xxh3-128) of everything that decides the index terms: the analysis
+/// version, hanconv's `t2s` dictionaries, the Unicode versions of NFKC and of lowercasing,
+/// the jieba version, and the bytes of each user dictionary in order. Reads the user
+/// dictionaries but does not load jieba.
+pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
+    let mut h = Xxh3::new();
+    let mut part = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(&ANALYSIS_VERSION.to_le_bytes());
+    part(TABLE_VERSIONS.as_bytes());
+    part(hanconv::RawDictionary::TSPhrases.text().as_bytes());
+    part(hanconv::RawDictionary::TSCharacters.text().as_bytes());
+    let (a, b, c) = unicode_normalization::UNICODE_VERSION;
+    part(&[a, b, c]);
+    let (a, b, c) = char::UNICODE_VERSION;
+    part(&[a, b, c]);
+    part(&(user_dicts.len() as u64).to_le_bytes());
+    for path in user_dicts {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        part(&bytes);
+    }
+    Ok(format!("{:032x}", h.digest128()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+
+    #[test]
+    fn fingerprint_is_stable_and_sees_user_dicts() {
+        let base = fingerprint(&[]).unwrap();
+        assert_eq!(base, fingerprint(&[]).unwrap());
+        assert_eq!(base.len(), 32);
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "人工智能 10").unwrap();
+        let with = fingerprint(&[f.path().to_owned()]).unwrap();
+        assert_ne!(base, with);
+        writeln!(f, "发展 10").unwrap();
+        assert_ne!(with, fingerprint(&[f.path().to_owned()]).unwrap());
+        assert!(fingerprint(&[PathBuf::from("no/such/dict")]).is_err());
+    }
+
+    #[test]
+    fn analyzers_are_registered() {
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(EXACT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        schema.add_text_field(
+            "exact",
+            TextOptions::default().set_indexing_options(indexing),
+        );
+        let index = Index::create_in_ram(schema.build());
+        register_tokenizers(&index, None);
+        let mut analyzer = index.tokenizers().get(EXACT_TOKENIZER).unwrap();
+        let mut stream = analyzer.token_stream("發展");
+        assert_eq!(stream.next().unwrap().text, "发展");
+        assert!(index.tokenizers().get(WORDS_TOKENIZER).is_none());
+        register_tokenizers(&index, Some(Arc::new(Jieba::empty())));
+        assert!(index.tokenizers().get(WORDS_TOKENIZER).is_some());
+    }
+}
