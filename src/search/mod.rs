@@ -1,1 +1,3 @@
 //! (Skeleton: filled in by the index and search issue.)
+
+pub mod query;
