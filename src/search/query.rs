@@ -521,19 +521,15 @@ impl Parser {
     }
 
     fn parse_top(&mut self) -> Result<Query> {
-        let mut alternative_starts = Vec::new();
-        let query = self.parse_or(None, &mut alternative_starts)?;
-        if let Some(tok) = self.peek() {
-            // parse_or only stops early at a `)`.
-            return Err(query_error(tok.start(), "`)` without a matching `(`"));
-        }
-        // parse_or returns None only when there are no units before a `)` or the end, and
-        // the token list is not empty, so the first token is a stray `)`.
-        let Some(query) = query else {
-            let pos = self.tokens.first().map_or(0, Token::start);
+        let mut alternatives = Vec::new();
+        let query = self.parse_or(None, &mut alternatives)?;
+        // parse_or stops only at a `)` or the end, and `parse` saw at least one token, so
+        // anything else means a `)` closes nothing.
+        let (Some(query), None) = (query, self.peek()) else {
+            let pos = self.peek().map_or(0, Token::start);
             return Err(query_error(pos, "`)` without a matching `(`"));
         };
-        let offending = match alternative_starts.as_slice() {
+        let offending = match alternatives.as_slice() {
             [(_, false)] => Some(0),
             alternatives => alternatives
                 .iter()
