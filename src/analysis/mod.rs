@@ -1,5 +1,5 @@
 //! Text analysis: N(text) (width, case and script normalization) with an exact map back to the
-//! original ([`normalize`]), whole-string Traditional/Simplified conversion for display
+//! original ([`mod@normalize`]), whole-string Traditional/Simplified conversion for display
 //! ([`script`]), and the two tantivy tokenizers: character bigrams for exact phrases
 //! ([`exact`]) and jieba words for ranking ([`words`]).
 //!
@@ -10,8 +10,10 @@
 //! detected. Building queries, snippets and the schema belongs to `search` and `index`.
 
 pub mod exact;
+mod fold;
 pub mod normalize;
 pub mod script;
+mod simplify;
 pub mod words;
 
 use std::path::PathBuf;

@@ -19,16 +19,14 @@
 //! space goes before `t2s` so that a phrase entry applies the same way whether or not the text
 //! wraps inside it. Neither ordering changes anything on ordinary text.
 //!
-//! This module does not segment words, build index terms or convert whole strings for display
+//! Steps 1-2 live in `fold.rs`, step 3 in `simplify.rs`; this file holds the
+//! public entry points and [`Normalized`], the one place that maps normalized positions back
+//! to the original. It does not segment words, build index terms or convert whole strings for display
 //! ([`super::script`] does that). Texts over 4 GiB are normalized only up to their first
 //! 4 GiB (offsets are stored as `u32`); no paragraph comes near that.
 
-use std::iter::once;
-use std::sync::{LazyLock, OnceLock};
-
-use hanconv::{Converters, Dictionary, Trie};
-use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use super::fold::fold;
+use super::simplify::to_simplified;
 
 /// Where one normalized character came from: a half-open range of the original text, in
 /// characters and in bytes. Byte offsets are always on char boundaries of the original.
@@ -172,8 +170,16 @@ impl Normalized {
         self.orig_end = (0, 0);
     }
 
+    /// Makes room for `chars` more normalized characters (for [`super::simplify`]).
+    pub(super) fn reserve(&mut self, chars: usize) {
+        self.text.reserve(chars * 3);
+        self.norm_bytes.reserve(chars);
+        self.spans.reserve(chars);
+    }
+
+    /// Appends one normalized character (for [`super::simplify`]).
     #[inline(always)]
-    fn push(&mut self, c: char, span: OrigSpan) {
+    pub(super) fn push(&mut self, c: char, span: OrigSpan) {
         self.norm_bytes.push(self.text.len() as u32);
         self.text.push(c);
         self.spans.push(span);
@@ -228,298 +234,10 @@ fn clamp_to_u32(text: &str) -> &str {
     &text[..end]
 }
 
-/// CJK Unified Ideographs (all blocks and extensions): NFKC-stable, never lowercased, never
-/// joined to a neighbour by NFKC. The compatibility blocks are not included.
-#[inline]
-fn is_cjk_unified(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2EE5F | 0x30000..=0x323AF)
-}
-
-/// Whether NFKC can never join `c` to what precedes it, so a run may start at `c`.
-fn starts_run_slow(c: char) -> bool {
-    let mut first = None;
-    decompose_compatible(c, |d| {
-        first.get_or_insert(d);
-    });
-    let d = first.unwrap_or(c);
-    canonical_combining_class(d) == 0 && is_nfkc_quick(once(d)) != IsNormalized::Maybe
-}
-
-/// White space dropped by the exact form.
-#[inline]
-fn is_dropped_space(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-}
-
-/// [`fold_info`] flag: a run may start at this character ([`starts_run_slow`]).
-const STARTS_RUN: u32 = 1 << 31;
-/// [`fold_info`] flag: alone, the character folds to the one character in the low 21 bits.
-const SINGLE: u32 = 1 << 30;
-/// [`fold_info`] flag: that one character is white space the exact form drops.
-const DROP: u32 = 1 << 29;
-const CHAR_BITS: u32 = (1 << 21) - 1;
-
-/// Fold facts for the BMP, computed a 256-character block at a time on first use.
-static FOLD_BLOCKS: [OnceLock<Box<[u32; 256]>>; 256] = [const { OnceLock::new() }; 256];
-
-fn fold_info_slow(c: char) -> u32 {
-    let mut info = if starts_run_slow(c) { STARTS_RUN } else { 0 };
-    let mut folded = once(c).nfkc().flat_map(char::to_lowercase);
-    if let (Some(f), None) = (folded.next(), folded.next()) {
-        info |= SINGLE | f as u32;
-        if is_dropped_space(f) {
-            info |= DROP;
-        }
-    }
-    info
-}
-
-/// How `c` folds (for characters that are neither ASCII nor CJK Unified Ideographs).
-#[inline]
-fn fold_info(c: char) -> u32 {
-    let cp = c as u32;
-    if cp >= 0x10000 {
-        return fold_info_slow(c);
-    }
-    let block = FOLD_BLOCKS[(cp >> 8) as usize].get_or_init(|| {
-        let mut block = Box::new([0u32; 256]);
-        for (lo, slot) in block.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32(cp & !0xFF | lo as u32) {
-                *slot = fold_info_slow(c);
-            }
-        }
-        block
-    });
-    block[(cp & 0xFF) as usize]
-}
-
-#[inline]
-fn starts_run(c: char) -> bool {
-    c.is_ascii() || is_cjk_unified(c) || fold_info(c) & STARTS_RUN != 0
-}
-
-/// Step 1 (and 2 unless `keep_ws`): NFKC + lowercase, per run, into `out`. Returns the number
-/// of original characters.
-fn fold(text: &str, keep_ws: bool, out: &mut Vec<(char, OrigSpan)>) -> u32 {
-    out.reserve(text.len() / 2);
-    let mut it = text.char_indices();
-    let mut cur = it.next();
-    let mut ci: u32 = 0;
-    while let Some((b, c)) = cur {
-        let next = it.next();
-        // The common case: a one-character run.
-        if next.is_none_or(|(_, n)| starts_run(n)) {
-            let end = next.map_or(text.len(), |(nb, _)| nb);
-            let char_start = ci;
-            ci += 1;
-            cur = next;
-            let folded = if is_cjk_unified(c) {
-                c
-            } else if c.is_ascii() {
-                if !keep_ws && (c.is_ascii_whitespace() || c == '\x0B') {
-                    continue;
-                }
-                c.to_ascii_lowercase()
-            } else {
-                let info = fold_info(c);
-                if info & SINGLE == 0 {
-                    let span = OrigSpan {
-                        char_start,
-                        char_end: char_start + 1,
-                        byte_start: b as u32,
-                        byte_end: end as u32,
-                    };
-                    fold_run(&text[b..end], span, keep_ws, out);
-                    continue;
-                }
-                if !keep_ws && info & DROP != 0 {
-                    continue;
-                }
-                char::from_u32(info & CHAR_BITS).unwrap_or(c)
-            };
-            // Built in place: a span assembled on the stack first stalls the copy.
-            out.push((
-                folded,
-                OrigSpan {
-                    char_start,
-                    char_end: char_start + 1,
-                    byte_start: b as u32,
-                    byte_end: end as u32,
-                },
-            ));
-            continue;
-        }
-        let mut next = next;
-        let mut run_chars = 1;
-        while let Some((_, n)) = next {
-            if starts_run(n) {
-                break;
-            }
-            run_chars += 1;
-            next = it.next();
-        }
-        let end = next.map_or(text.len(), |(nb, _)| nb);
-        let span = OrigSpan {
-            char_start: ci,
-            char_end: ci + run_chars,
-            byte_start: b as u32,
-            byte_end: end as u32,
-        };
-        fold_run(&text[b..end], span, keep_ws, out);
-        ci += run_chars;
-        cur = next;
-    }
-    ci
-}
-
-/// The general case of [`fold`]: NFKC and lowercase a whole run, all of it mapped to `span`.
-#[cold]
-fn fold_run(run: &str, span: OrigSpan, keep_ws: bool, out: &mut Vec<(char, OrigSpan)>) {
-    run.nfkc()
-        .flat_map(char::to_lowercase)
-        .filter(|&l| keep_ws || !is_dropped_space(l))
-        .for_each(|l| out.push((l, span)));
-}
-
-/// OpenCC's t2s trie with per-character tables in front of it, so the common case (no
-/// entry, or a single-character entry) costs a bit test and at most two small loads.
-struct T2s {
-    trie: &'static Trie<&'static str>,
-    /// One bit per BMP character: some entry starts with it.
-    bmp_has: Vec<u64>,
-    /// `blocks[index[c >> 8]][c & 0xFF]`: [`NONE`], [`USE_TRIE`] (a phrase or a replacement
-    /// of another length starts with `c`), or `2 + i` for the replacement `repl[i]` of the
-    /// single-character entry `c`.
-    index: Vec<u16>,
-    blocks: Vec<[u16; 256]>,
-    repl: Vec<char>,
-}
-
-const NONE: u16 = 0;
-const USE_TRIE: u16 = 1;
-
-/// What [`T2s::lookup`] says about one character.
-enum T2sEntry {
-    Keep,
-    Trie,
-    Replace(char),
-}
-
-static T2S: LazyLock<T2s> = LazyLock::new(T2s::build);
-
-impl T2s {
-    fn build() -> Self {
-        let trie = Converters::T2S.dictionaries()[0];
-        let mut t = T2s {
-            trie,
-            bmp_has: vec![0; 0x10000 / 64],
-            index: vec![0; 0x1100],
-            blocks: vec![[NONE; 256]],
-            repl: Vec::new(),
-        };
-        for dict in [Dictionary::TSPhrases, Dictionary::TSCharacters] {
-            for (key, _) in dict.iter() {
-                let mut chars = key.chars();
-                let Some(first) = chars.next() else { continue };
-                let single = chars.next().is_none();
-                if t.entry(first) == USE_TRIE {
-                    continue; // a phrase start always goes through the trie
-                }
-                let entry = match trie.get(key).map(|v| single_char(v)) {
-                    Some(Some(r)) if single && r == first => continue,
-                    Some(Some(r)) if single => {
-                        t.repl.push(r);
-                        u16::try_from(t.repl.len() + 1).unwrap_or(USE_TRIE)
-                    }
-                    _ => USE_TRIE,
-                };
-                t.set(first, entry);
-            }
-        }
-        t
-    }
-
-    fn entry(&self, c: char) -> u16 {
-        let c = c as u32;
-        self.blocks[self.index[(c >> 8) as usize] as usize][(c & 0xFF) as usize]
-    }
-
-    fn set(&mut self, c: char, entry: u16) {
-        let cp = c as u32;
-        let hi = (cp >> 8) as usize;
-        if self.index[hi] == 0 {
-            self.index[hi] = self.blocks.len() as u16;
-            self.blocks.push([NONE; 256]);
-        }
-        self.blocks[self.index[hi] as usize][(cp & 0xFF) as usize] = entry;
-        if cp < 0x10000 {
-            self.bmp_has[(cp / 64) as usize] |= 1 << (cp % 64);
-        }
-    }
-
-    #[inline]
-    fn lookup(&self, c: char) -> T2sEntry {
-        let cp = c as u32;
-        if cp < 0x10000 && self.bmp_has[(cp / 64) as usize] & (1 << (cp % 64)) == 0 {
-            return T2sEntry::Keep;
-        }
-        match self.entry(c) {
-            NONE => T2sEntry::Keep,
-            USE_TRIE => T2sEntry::Trie,
-            i => T2sEntry::Replace(self.repl[(i - 2) as usize]),
-        }
-    }
-}
-
-fn single_char(s: &str) -> Option<char> {
-    let mut it = s.chars();
-    let c = it.next()?;
-    it.next().is_none().then_some(c)
-}
-
-/// Step 3: Traditional → Simplified over the folded characters, into `norm`.
-fn to_simplified(folded: &[(char, OrigSpan)], norm: &mut Normalized) {
-    let t2s = &*T2S;
-    norm.text.reserve(folded.len() * 3);
-    norm.norm_bytes.reserve(folded.len());
-    norm.spans.reserve(folded.len());
-    let mut i = 0;
-    while i < folded.len() {
-        let (c, span) = folded[i];
-        match t2s.lookup(c) {
-            T2sEntry::Keep => norm.push(c, span),
-            T2sEntry::Trie => {
-                let found = t2s.trie.r#match(folded[i..].iter().map(|&(c, _)| c));
-                match found {
-                    Some((value, len)) if len > 0 => {
-                        let matched = &folded[i..i + len];
-                        if value.chars().count() == len {
-                            for (r, &(_, span)) in value.chars().zip(matched) {
-                                norm.push(r, span);
-                            }
-                        } else {
-                            let whole = OrigSpan {
-                                char_start: matched[0].1.char_start,
-                                byte_start: matched[0].1.byte_start,
-                                char_end: matched[len - 1].1.char_end,
-                                byte_end: matched[len - 1].1.byte_end,
-                            };
-                            value.chars().for_each(|r| norm.push(r, whole));
-                        }
-                        i += len;
-                        continue;
-                    }
-                    _ => norm.push(c, span),
-                }
-            }
-            T2sEntry::Replace(r) => norm.push(r, span),
-        }
-        i += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::fold::is_dropped_space;
+    use super::super::simplify::starts_phrase;
     use super::*;
     use proptest::prelude::*;
 
@@ -698,7 +416,7 @@ mod tests {
             let chars: Vec<char> = norm.as_str().chars().collect();
             // A t2s phrase entry makes N depend on context (乾 alone is 干, in 乾坤 it is 乾),
             // so the slice is only checked where no phrase entry can apply.
-            let context_free = !text.chars().any(|c| matches!(T2S.lookup(c), T2sEntry::Trie));
+            let context_free = !text.chars().any(starts_phrase);
             if a + n <= chars.len() {
                 let needle: String = chars[a..a + n].iter().collect();
                 let found = norm.find_all(&needle);
@@ -718,7 +436,7 @@ mod tests {
 
         #[test]
         fn kept_form_minus_space_is_the_exact_form(text in text_strategy()) {
-            if !text.chars().any(|c| matches!(T2S.lookup(c), T2sEntry::Trie)) {
+            if !text.chars().any(starts_phrase) {
                 let kept: String = normalize(&text).chars().filter(|&c| !is_dropped_space(c)).collect();
                 prop_assert_eq!(kept, exact(&text));
             }
