@@ -269,7 +269,11 @@ mod tests {
             let norm: Vec<char> = normalize_exact(&text).as_str().chars().collect();
             if a + n <= norm.len() {
                 let phrase: String = norm[a..a + n].iter().collect();
-                prop_assert!(matches(&text, &phrase));
+                // N is not idempotent where OpenCC's phrase table keeps a character that it
+                // converts alone (乾坤 stays, 乾 → 干): such a piece normalizes to something else.
+                if normalize_exact(&phrase).as_str() == phrase {
+                    prop_assert!(matches(&text, &phrase));
+                }
             }
         }
 

@@ -1,5 +1,5 @@
 //! Text analysis: N(text) (width, case and script normalization) with an exact map back to the
-//! original ([`normalize`]), whole-string Traditional/Simplified conversion for display
+//! original ([`mod@normalize`]), whole-string Traditional/Simplified conversion for display
 //! ([`script`]), and the two tantivy tokenizers: character bigrams for exact phrases
 //! ([`exact`]) and jieba words for ranking ([`words`]).
 //!
@@ -10,8 +10,10 @@
 //! detected. Building queries, snippets and the schema belongs to `search` and `index`.
 
 pub mod exact;
+mod fold;
 pub mod normalize;
 pub mod script;
+mod simplify;
 pub mod words;
 
 use std::path::PathBuf;
@@ -29,7 +31,7 @@ pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
 };
 pub use script::{s2t, t2s};
-pub use words::{load_jieba, segment_query, WordsTokenStream, WordsTokenizer};
+pub use words::{load_jieba, segment_query, WordsMode, WordsTokenStream, WordsTokenizer};
 
 use crate::{Error, Result};
 
@@ -38,6 +40,10 @@ pub const EXACT_TOKENIZER: &str = "zh_exact";
 
 /// Name of the word analyzer (jieba words of N(text)).
 pub const WORDS_TOKENIZER: &str = "zh_words";
+
+/// The words the word field indexes. Plain `cut` for now; [`WordsMode::Search`] finds more
+/// paragraphs for bare words (see its docs) at the cost of more tokens.
+pub const WORDS_MODE: WordsMode = WordsMode::Plain;
 
 /// Bumped whenever normalization or tokenization changes what terms a text produces.
 pub const ANALYSIS_VERSION: u32 = 1;
@@ -57,13 +63,13 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Arc<Jieba>>) {
     if let Some(jieba) = jieba {
         manager.register(
             WORDS_TOKENIZER,
-            TextAnalyzer::from(WordsTokenizer::new(jieba)),
+            TextAnalyzer::from(WordsTokenizer::with_mode(jieba, WORDS_MODE)),
         );
     }
 }
 
 /// A stable hex digest (xxh3-128) of everything that decides the index terms: the analysis
-/// version, hanconv's `t2s` dictionaries, the Unicode versions of NFKC and of lowercasing,
+/// version and word mode, hanconv's `t2s` dictionaries, the Unicode versions of NFKC and of lowercasing,
 /// the jieba version, and the bytes of each user dictionary in order. Reads the user
 /// dictionaries but does not load jieba.
 pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
@@ -74,6 +80,7 @@ pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
     };
     part(&ANALYSIS_VERSION.to_le_bytes());
     part(TABLE_VERSIONS.as_bytes());
+    part(format!("{WORDS_MODE:?}").as_bytes());
     part(hanconv::RawDictionary::TSPhrases.text().as_bytes());
     part(hanconv::RawDictionary::TSCharacters.text().as_bytes());
     let (a, b, c) = unicode_normalization::UNICODE_VERSION;

@@ -19,16 +19,14 @@
 //! space goes before `t2s` so that a phrase entry applies the same way whether or not the text
 //! wraps inside it. Neither ordering changes anything on ordinary text.
 //!
-//! This module does not segment words, build index terms or convert whole strings for display
+//! Steps 1-2 live in `fold.rs`, step 3 in `simplify.rs`; this file holds the
+//! public entry points and [`Normalized`], the one place that maps normalized positions back
+//! to the original. It does not segment words, build index terms or convert whole strings for display
 //! ([`super::script`] does that). Texts over 4 GiB are normalized only up to their first
 //! 4 GiB (offsets are stored as `u32`); no paragraph comes near that.
 
-use std::iter::once;
-use std::sync::LazyLock;
-
-use hanconv::{Converters, Dictionary, Trie};
-use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use super::fold::fold;
+use super::simplify::to_simplified;
 
 /// Where one normalized character came from: a half-open range of the original text, in
 /// characters and in bytes. Byte offsets are always on char boundaries of the original.
@@ -172,7 +170,16 @@ impl Normalized {
         self.orig_end = (0, 0);
     }
 
-    fn push(&mut self, c: char, span: OrigSpan) {
+    /// Makes room for `chars` more normalized characters (for [`super::simplify`]).
+    pub(super) fn reserve(&mut self, chars: usize) {
+        self.text.reserve(chars * 3);
+        self.norm_bytes.reserve(chars);
+        self.spans.reserve(chars);
+    }
+
+    /// Appends one normalized character (for [`super::simplify`]).
+    #[inline(always)]
+    pub(super) fn push(&mut self, c: char, span: OrigSpan) {
         self.norm_bytes.push(self.text.len() as u32);
         self.text.push(c);
         self.spans.push(span);
@@ -227,193 +234,10 @@ fn clamp_to_u32(text: &str) -> &str {
     &text[..end]
 }
 
-/// CJK Unified Ideographs (all blocks and extensions): NFKC-stable, never lowercased, never
-/// joined to a neighbour by NFKC. The compatibility blocks are not included.
-#[inline]
-fn is_cjk_unified(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2EE5F | 0x30000..=0x323AF)
-}
-
-/// Whether NFKC can never join `c` to what precedes it, so a run may start at `c`.
-#[inline]
-fn starts_run(c: char) -> bool {
-    if c.is_ascii() || is_cjk_unified(c) {
-        return true;
-    }
-    let mut first = None;
-    decompose_compatible(c, |d| {
-        first.get_or_insert(d);
-    });
-    let d = first.unwrap_or(c);
-    canonical_combining_class(d) == 0 && is_nfkc_quick(once(d)) != IsNormalized::Maybe
-}
-
-/// White space dropped by the exact form.
-#[inline]
-fn is_dropped_space(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-}
-
-/// Step 1 (and 2 unless `keep_ws`): NFKC + lowercase, per run, into `out`. Returns the number
-/// of original characters.
-fn fold(text: &str, keep_ws: bool, out: &mut Vec<(char, OrigSpan)>) -> u32 {
-    let mut push = |c: char, span: OrigSpan| {
-        if keep_ws || !is_dropped_space(c) {
-            out.push((c, span));
-        }
-    };
-    let mut it = text.char_indices();
-    let mut cur = it.next();
-    let mut ci: u32 = 0;
-    while let Some((b, c)) = cur {
-        let mut next = it.next();
-        let mut run_chars = 1;
-        while let Some((_, n)) = next {
-            if starts_run(n) {
-                break;
-            }
-            run_chars += 1;
-            next = it.next();
-        }
-        let end = next.map_or(text.len(), |(nb, _)| nb);
-        let span = OrigSpan {
-            char_start: ci,
-            char_end: ci + run_chars,
-            byte_start: b as u32,
-            byte_end: end as u32,
-        };
-        if run_chars == 1 {
-            if c.is_ascii() {
-                push(c.to_ascii_lowercase(), span);
-            } else if is_cjk_unified(c) {
-                push(c, span);
-            } else if is_nfkc_quick(once(c)) == IsNormalized::Yes {
-                c.to_lowercase().for_each(|l| push(l, span));
-            } else {
-                once(c)
-                    .nfkc()
-                    .flat_map(char::to_lowercase)
-                    .for_each(|l| push(l, span));
-            }
-        } else {
-            text[b..end]
-                .nfkc()
-                .flat_map(char::to_lowercase)
-                .for_each(|l| push(l, span));
-        }
-        ci += run_chars;
-        cur = next;
-    }
-    ci
-}
-
-/// OpenCC's t2s trie with a per-character table in front of it.
-struct T2s {
-    trie: &'static Trie<&'static str>,
-    /// `blocks[index[c >> 8]][c & 0xFF]`: 0 = no entry starts with `c`; [`USE_TRIE`] = some
-    /// phrase (or a replacement of another length) starts with `c`; else the replacement
-    /// character of the single-character entry `c`.
-    index: Vec<u16>,
-    blocks: Vec<[u32; 256]>,
-}
-
-const USE_TRIE: u32 = 1;
-
-static T2S: LazyLock<T2s> = LazyLock::new(T2s::build);
-
-impl T2s {
-    fn build() -> Self {
-        let dicts = Converters::T2S.dictionaries();
-        let trie = dicts[0];
-        let mut t = T2s {
-            trie,
-            index: vec![0; 0x1100],
-            blocks: vec![[0; 256]],
-        };
-        for dict in [Dictionary::TSPhrases, Dictionary::TSCharacters] {
-            for (key, _) in dict.iter() {
-                let mut chars = key.chars();
-                let Some(first) = chars.next() else { continue };
-                let single = chars.next().is_none();
-                let entry = match trie.get(key).map(|v| single_char(v)) {
-                    Some(Some(r)) if single && r != first => r as u32,
-                    Some(Some(_)) if single => continue,
-                    _ => USE_TRIE,
-                };
-                // A phrase start always wins over a single-character entry.
-                if t.get(first) != USE_TRIE {
-                    t.set(first, entry);
-                }
-            }
-        }
-        t
-    }
-
-    #[inline]
-    fn get(&self, c: char) -> u32 {
-        let c = c as u32;
-        self.blocks[self.index[(c >> 8) as usize] as usize][(c & 0xFF) as usize]
-    }
-
-    fn set(&mut self, c: char, entry: u32) {
-        let hi = (c as u32 >> 8) as usize;
-        if self.index[hi] == 0 {
-            self.index[hi] = self.blocks.len() as u16;
-            self.blocks.push([0; 256]);
-        }
-        self.blocks[self.index[hi] as usize][(c as u32 & 0xFF) as usize] = entry;
-    }
-}
-
-fn single_char(s: &str) -> Option<char> {
-    let mut it = s.chars();
-    let c = it.next()?;
-    it.next().is_none().then_some(c)
-}
-
-/// Step 3: Traditional → Simplified over the folded characters, into `norm`.
-fn to_simplified(folded: &[(char, OrigSpan)], norm: &mut Normalized) {
-    let t2s = &*T2S;
-    norm.text.reserve(folded.len() * 3);
-    norm.norm_bytes.reserve(folded.len());
-    norm.spans.reserve(folded.len());
-    let mut i = 0;
-    while i < folded.len() {
-        let (c, span) = folded[i];
-        match t2s.get(c) {
-            0 => norm.push(c, span),
-            USE_TRIE => {
-                let found = t2s.trie.r#match(folded[i..].iter().map(|&(c, _)| c));
-                match found {
-                    Some((value, len)) if len > 0 => {
-                        let matched = &folded[i..i + len];
-                        if value.chars().count() == len {
-                            for (r, &(_, span)) in value.chars().zip(matched) {
-                                norm.push(r, span);
-                            }
-                        } else {
-                            let whole = OrigSpan {
-                                char_start: matched[0].1.char_start,
-                                byte_start: matched[0].1.byte_start,
-                                char_end: matched[len - 1].1.char_end,
-                                byte_end: matched[len - 1].1.byte_end,
-                            };
-                            value.chars().for_each(|r| norm.push(r, whole));
-                        }
-                        i += len;
-                        continue;
-                    }
-                    _ => norm.push(c, span),
-                }
-            }
-            r => norm.push(char::from_u32(r).unwrap_or(c), span),
-        }
-        i += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::fold::is_dropped_space;
+    use super::super::simplify::starts_phrase;
     use super::*;
     use proptest::prelude::*;
 
@@ -592,7 +416,7 @@ mod tests {
             let chars: Vec<char> = norm.as_str().chars().collect();
             // A t2s phrase entry makes N depend on context (乾 alone is 干, in 乾坤 it is 乾),
             // so the slice is only checked where no phrase entry can apply.
-            let context_free = !text.chars().any(|c| T2S.get(c) == USE_TRIE);
+            let context_free = !text.chars().any(starts_phrase);
             if a + n <= chars.len() {
                 let needle: String = chars[a..a + n].iter().collect();
                 let found = norm.find_all(&needle);
@@ -612,7 +436,7 @@ mod tests {
 
         #[test]
         fn kept_form_minus_space_is_the_exact_form(text in text_strategy()) {
-            if !text.chars().any(|c| T2S.get(c) == USE_TRIE) {
+            if !text.chars().any(starts_phrase) {
                 let kept: String = normalize(&text).chars().filter(|&c| !is_dropped_space(c)).collect();
                 prop_assert_eq!(kept, exact(&text));
             }

@@ -4,7 +4,7 @@
 //! Both directions use OpenCC's dictionaries through `hanconv` (phrases first, then single
 //! characters, longest match wins), so the output is identical to OpenCC's `t2s` / `s2t`.
 //! These functions do not fold width or case and keep no map back to the input: indexing and
-//! querying use [`super::normalize`], which does, and which applies the same `t2s` tables.
+//! querying use [`mod@super::normalize`], which does, and which applies the same `t2s` tables.
 //! The regional configurations (`tw2sp`, `s2twp`) are deliberately not offered: they rewrite
 //! vocabulary and change lengths, which would break the character map.
 

@@ -88,11 +88,25 @@ pub fn segment_query(jieba: &Jieba, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// One kept word: its bytes in the normalized text and in the original.
+/// Which words [`WordsTokenizer`] indexes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WordsMode {
+    /// jieba's `cut`: each stretch of text as one word (人工智能).
+    #[default]
+    Plain,
+    /// Also the dictionary words of 2 and 3 characters inside longer words, at the position
+    /// of the word that holds them (人工智能 adds 人工, 智能), as jieba's `cut_for_search`.
+    /// Measured on gov-reports: a bare word query finds 99% instead of 79% of the
+    /// paragraphs that contain the word, for 31% more word tokens.
+    Search,
+}
+
+/// One kept word: its bytes in the normalized text and in the original, and its position.
 #[derive(Clone, Copy, Debug)]
 struct Word {
     norm: (usize, usize),
     orig: (usize, usize),
+    position: usize,
 }
 
 /// jieba word tokenizer over N(text). Clones share the segmenter (`Arc`) and start with
@@ -100,16 +114,23 @@ struct Word {
 #[derive(Debug)]
 pub struct WordsTokenizer {
     jieba: Arc<Jieba>,
+    mode: WordsMode,
     norm: Normalized,
     words: Vec<Word>,
     token: Token,
 }
 
 impl WordsTokenizer {
-    /// A tokenizer over `jieba` (see [`load_jieba`]).
+    /// A tokenizer over `jieba` (see [`load_jieba`]) in [`WordsMode::Plain`].
     pub fn new(jieba: Arc<Jieba>) -> Self {
+        Self::with_mode(jieba, WordsMode::Plain)
+    }
+
+    /// A tokenizer over `jieba` in the given mode.
+    pub fn with_mode(jieba: Arc<Jieba>, mode: WordsMode) -> Self {
         WordsTokenizer {
             jieba,
+            mode,
             norm: Normalized::new(),
             words: Vec::new(),
             token: Token::default(),
@@ -124,7 +145,7 @@ impl WordsTokenizer {
 
 impl Clone for WordsTokenizer {
     fn clone(&self) -> Self {
-        Self::new(Arc::clone(&self.jieba))
+        Self::with_mode(Arc::clone(&self.jieba), self.mode)
     }
 }
 
@@ -133,7 +154,6 @@ impl Clone for WordsTokenizer {
 pub struct WordsTokenStream<'a> {
     norm: &'a Normalized,
     words: std::slice::Iter<'a, Word>,
-    position: usize,
     token: &'a mut Token,
 }
 
@@ -145,6 +165,7 @@ impl Tokenizer for WordsTokenizer {
         self.words.clear();
         let norm = &self.norm;
         let mut ci = 0; // normalized char index of the current word, found by walking
+        let mut position = 0;
         for t in self.jieba.cut(norm.as_str(), true) {
             if !is_word(t.word) {
                 continue;
@@ -157,18 +178,53 @@ impl Tokenizer for WordsTokenizer {
             while norm.norm_byte(end) < t.byte_end {
                 end += 1;
             }
+            if self.mode == WordsMode::Search && end - start > 2 {
+                push_sub_words(&self.jieba, norm, (start, end), position, &mut self.words);
+            }
             self.words.push(Word {
                 norm: (t.byte_start, t.byte_end),
                 orig: norm.orig_bytes(start, end),
+                position,
             });
+            position += 1;
             ci = end;
         }
         self.token.reset();
         WordsTokenStream {
             norm: &self.norm,
             words: self.words.iter(),
-            position: 0,
             token: &mut self.token,
+        }
+    }
+}
+
+/// The dictionary words of 2 (and, in words over 3 characters, 3) characters inside the
+/// word at normalized chars `[start, end)`, each once, all at `position`.
+fn push_sub_words(
+    jieba: &Jieba,
+    norm: &Normalized,
+    (start, end): (usize, usize),
+    position: usize,
+    out: &mut Vec<Word>,
+) {
+    let first = out.len();
+    for len in [2, 3] {
+        if end - start <= len {
+            break;
+        }
+        for i in start..=end - len {
+            let bytes = (norm.norm_byte(i), norm.norm_byte(i + len));
+            let gram = &norm.as_str()[bytes.0..bytes.1];
+            let seen = out[first..]
+                .iter()
+                .any(|w| &norm.as_str()[w.norm.0..w.norm.1] == gram);
+            if is_word(gram) && jieba.has_word(gram) && !seen {
+                out.push(Word {
+                    norm: bytes,
+                    orig: norm.orig_bytes(i, i + len),
+                    position,
+                });
+            }
         }
     }
 }
@@ -185,9 +241,8 @@ impl TokenStream for WordsTokenStream<'_> {
             .push_str(&self.norm.as_str()[word.norm.0..word.norm.1]);
         token.offset_from = word.orig.0;
         token.offset_to = word.orig.1;
-        token.position = self.position;
+        token.position = word.position;
         token.position_length = 1;
-        self.position += 1;
         true
     }
 
@@ -210,7 +265,11 @@ mod tests {
     static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(Jieba::new()));
 
     fn tokens(text: &str) -> Vec<(usize, String, usize, usize)> {
-        let mut tokenizer = WordsTokenizer::new(JIEBA.clone());
+        tokens_in(WordsMode::Plain, text)
+    }
+
+    fn tokens_in(mode: WordsMode, text: &str) -> Vec<(usize, String, usize, usize)> {
+        let mut tokenizer = WordsTokenizer::with_mode(JIEBA.clone(), mode);
         let mut stream = tokenizer.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = stream.next() {
@@ -251,6 +310,29 @@ mod tests {
         let idx: Vec<String> = tokens("人工智慧 發展！").into_iter().map(|t| t.1).collect();
         assert_eq!(q, idx);
         assert!(segment_query(&JIEBA, " ，。").is_empty());
+    }
+
+    #[test]
+    fn search_mode_adds_sub_words_at_the_same_position() {
+        let mut tokenizer = WordsTokenizer::with_mode(JIEBA.clone(), WordsMode::Search);
+        let text = "發展人工智能";
+        let mut stream = tokenizer.token_stream(text);
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((
+                t.position,
+                t.text.clone(),
+                &text[t.offset_from..t.offset_to],
+            ));
+        }
+        let want = [
+            (0, "发展".to_string(), "發展"),
+            (1, "人工".to_string(), "人工"),
+            (1, "智能".to_string(), "智能"),
+            (1, "人工智能".to_string(), "人工智能"),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(tokenizer.clone().mode, WordsMode::Search);
     }
 
     #[test]
@@ -297,12 +379,19 @@ mod tests {
                 "😀", "𠀀", "İ", "，", "1955", "abc",
             ]), 0..30).prop_map(|v| v.concat()),
         ]) {
-            let toks = tokens(&text);
-            for (i, (pos, term, from, to)) in toks.iter().enumerate() {
-                prop_assert_eq!(*pos, i);
-                prop_assert!(is_word(term));
-                prop_assert!(from < to && *to <= text.len());
-                prop_assert!(text.is_char_boundary(*from) && text.is_char_boundary(*to));
+            for mode in [WordsMode::Plain, WordsMode::Search] {
+                let toks = tokens_in(mode, &text);
+                let mut last = 0;
+                for (i, (pos, term, from, to)) in toks.iter().enumerate() {
+                    if mode == WordsMode::Plain {
+                        prop_assert_eq!(*pos, i);
+                    }
+                    prop_assert!(*pos >= last && *pos <= last + 1);
+                    last = *pos;
+                    prop_assert!(is_word(term));
+                    prop_assert!(from < to && *to <= text.len());
+                    prop_assert!(text.is_char_boundary(*from) && text.is_char_boundary(*to));
+                }
             }
         }
     }
