@@ -46,7 +46,7 @@ pub const WORDS_TOKENIZER: &str = "zh_words";
 pub const WORDS_MODE: WordsMode = WordsMode::Plain;
 
 /// Bumped whenever normalization or tokenization changes what terms a text produces.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Versions of the libraries whose tables are not reachable to hash: jieba's embedded
 /// dictionary is private to the crate. Update with `Cargo.lock`.
@@ -69,7 +69,7 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Arc<Jieba>>) {
 }
 
 /// A stable hex digest (xxh3-128) of everything that decides the index terms: the analysis
-/// version and word mode, hanconv's `t2s` dictionaries, the Unicode versions of NFKC and of lowercasing,
+/// version and word mode, hanconv's `t2s` character table, the Unicode versions of NFKC and of lowercasing,
 /// the jieba version, and the bytes of each user dictionary in order. Reads the user
 /// dictionaries but does not load jieba.
 pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
@@ -81,7 +81,6 @@ pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
     part(&ANALYSIS_VERSION.to_le_bytes());
     part(TABLE_VERSIONS.as_bytes());
     part(format!("{WORDS_MODE:?}").as_bytes());
-    part(hanconv::RawDictionary::TSPhrases.text().as_bytes());
     part(hanconv::RawDictionary::TSCharacters.text().as_bytes());
     let (a, b, c) = unicode_normalization::UNICODE_VERSION;
     part(&[a, b, c]);

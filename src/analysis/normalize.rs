@@ -10,14 +10,14 @@
 //! 2. **White space removal**, for the exact form only ([`normalize_exact`]): Unicode
 //!    `White_Space` (U+3000, line breaks, tabs, ...) and the invisible U+200B-U+200D, U+2060,
 //!    U+FEFF are dropped, so `第 一 章` reads as `第一章`.
-//! 3. **Traditional → Simplified** with OpenCC's `t2s` tables (phrases, then characters,
-//!    longest match) as shipped by `hanconv`. A replacement with as many characters as the
-//!    matched input maps one to one; otherwise every output character maps to the whole match.
+//! 3. **Traditional → Simplified** with OpenCC's `t2s` character table as shipped by
+//!    `hanconv`, one character at a time (see `simplify.rs` for why not its phrase table:
+//!    it would make N depend on context and lose substrings). Each output character maps to
+//!    the character it came from.
 //!
 //! Folding runs before `t2s` (DESIGN lists `t2s` first) so that CJK compatibility ideographs,
-//! which Big5 decoders produce, become unified ideographs that `t2s` then converts; and white
-//! space goes before `t2s` so that a phrase entry applies the same way whether or not the text
-//! wraps inside it. Neither ordering changes anything on ordinary text.
+//! which Big5 decoders produce, become unified ideographs that `t2s` then converts. It changes
+//! nothing on ordinary text.
 //!
 //! Steps 1-2 live in `fold.rs`, step 3 in `simplify.rs`; this file holds the
 //! public entry points and [`Normalized`], the one place that maps normalized positions back
@@ -237,7 +237,6 @@ fn clamp_to_u32(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::super::fold::is_dropped_space;
-    use super::super::simplify::starts_phrase;
     use super::*;
     use proptest::prelude::*;
 
@@ -258,12 +257,12 @@ mod tests {
     }
 
     #[test]
-    fn phrase_table_applies() {
-        // 乾 alone is 干, in the phrase 乾坤 it stays.
+    fn conversion_is_per_character_so_it_does_not_depend_on_context() {
+        // OpenCC's phrase table would keep 乾 in 乾坤; per character it is 干 everywhere.
         assert_eq!(normalize("乾淨"), "干净");
-        assert_eq!(normalize("乾坤"), "乾坤");
+        assert_eq!(normalize("乾坤"), "干坤");
         // And white space inside the phrase does not change that for the exact form.
-        assert_eq!(exact("乾 坤"), "乾坤");
+        assert_eq!(exact("乾 坤"), "干坤");
     }
 
     #[test]
@@ -414,9 +413,8 @@ mod tests {
         fn found_needles_map_back_to_text_that_normalizes_to_them(text in text_strategy(), a in 0usize..50, n in 1usize..5) {
             let norm = normalize_exact(&text);
             let chars: Vec<char> = norm.as_str().chars().collect();
-            // A t2s phrase entry makes N depend on context (乾 alone is 干, in 乾坤 it is 乾),
-            // so the slice is only checked where no phrase entry can apply.
-            let context_free = !text.chars().any(starts_phrase);
+            // N is per character, so the original slice normalizes to the needle.
+            let context_free = true;
             if a + n <= chars.len() {
                 let needle: String = chars[a..a + n].iter().collect();
                 let found = norm.find_all(&needle);
@@ -436,10 +434,8 @@ mod tests {
 
         #[test]
         fn kept_form_minus_space_is_the_exact_form(text in text_strategy()) {
-            if !text.chars().any(starts_phrase) {
-                let kept: String = normalize(&text).chars().filter(|&c| !is_dropped_space(c)).collect();
-                prop_assert_eq!(kept, exact(&text));
-            }
+            let kept: String = normalize(&text).chars().filter(|&c| !is_dropped_space(c)).collect();
+            prop_assert_eq!(kept, exact(&text));
         }
     }
 }

@@ -33,7 +33,11 @@ enum ScriptArg {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query (see the README for the language).
-    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    #[arg(
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        allow_hyphen_values = true
+    )]
     query: Option<String>,
     /// Read one query a line from FILE (`-` for stdin); one answer a line, in input order.
     #[arg(long, value_name = "FILE")]
