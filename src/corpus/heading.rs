@@ -184,14 +184,21 @@ fn match_di(line: &str) -> Option<Label> {
         }
     }
     let after = line[i..].chars().next();
-    let separated = after.is_none_or(|c| is_space(c) || c.is_whitespace());
-    // `第三条规定的…` starting a line is a sentence, not an article; `第一章总则` is a heading.
-    // 款 and 目 are often cited (`第二款规定…`), so they need a separator too.
-    let ok = separated
-        || matches!(
-            kind,
-            LabelKind::Part | LabelKind::Chapter | LabelKind::Section
-        );
+    let separated = after.is_none_or(char::is_whitespace);
+    let rest = &line[i..];
+    let ok = if kind.is_division() {
+        // A division heading never holds a sentence: `第八章之規定，…。` cites a chapter.
+        // Without a separator (`第一章总则`) only 编章节 are headings, and only short ones.
+        let sentence = rest
+            .chars()
+            .any(|c| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';'));
+        let clause = rest.chars().any(|c| matches!(c, '，' | '：' | ',' | ':'));
+        !sentence
+            && (separated || (kind <= LabelKind::Section && !clause && rest.chars().count() <= 30))
+    } else {
+        // `第三条规定的…` starting a line is a sentence, not an article.
+        separated
+    };
     ok.then_some(Label { kind, len: i })
 }
 
@@ -286,12 +293,15 @@ mod tests {
         assert_eq!(kind("第１２条 全角"), Some((Article, "第１２条")));
         assert_eq!(kind("第十一条之一 内容"), Some((Article, "第十一条之一")));
         assert_eq!(kind("第 二 章之一 聽證"), Some((Chapter, "第 二 章之一")));
+        assert_eq!(kind("第 二 章之一　聽證"), Some((Chapter, "第 二 章之一")));
         assert_eq!(kind("第二章总则"), Some((Chapter, "第二章")));
     }
 
     #[test]
     fn di_sentences_are_not_labels() {
         assert_eq!(kind("第三条规定的期限"), None);
+        assert_eq!(kind("第八章之規定，除法律別有規定外，準用之。"), None);
+        assert_eq!(kind("第二章 规定的程序，适用本法。"), None);
         assert_eq!(kind("第二款规定"), None);
         assert_eq!(kind("第 N-N 頁)"), None);
         assert_eq!(kind("第一次会议"), None);

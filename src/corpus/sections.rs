@@ -5,11 +5,14 @@
 //! `（一）` > `1.` > `（1）` > `①`):
 //!
 //! * A new section closes every open section of the same or a deeper rank.
-//! * **Division labels** (编 章 节 款 目): a heading when the rest of the line has no
-//!   sentence punctuation (`第 一 章 總綱`, `第一章总则`); its section name is the whole line.
+//! * **Division labels** (编 章 节 款 目): always a heading named by the whole line
+//!   (`第 一 章 總綱`, `第一章总则`). A line like `第八章之規定，…準用之。` is a sentence
+//!   that cites a chapter: `heading::match_label` does not take it for a label.
 //! * **Articles** (`第X条`): alone on the line (`第 1 條`) a heading named by the line;
 //!   followed by text (`第一条 为了…`) a body paragraph that opens the section named by the
-//!   label (`第一条`), and its own section path ends with that label.
+//!   label (`第一条`), and its own section path ends with that label. Right after a label
+//!   heading, a text line that repeats the label (`第 13 條` / `第十三條  總隊長權責如下：`)
+//!   stays in that article instead of opening another.
 //! * **Items** (`一、` and deeper):
 //!   - alone, or with a short title (no 。！？；：, not ending in ，、, ≤ 60 chars), or a
 //!     short single sentence ending in 。！？ (≤ 40 chars: `（四）积极推动区域协调发展。`)
@@ -44,6 +47,8 @@ struct Open {
 #[derive(Debug, Default)]
 pub struct SectionStack {
     open: Vec<Open>,
+    /// The previous paragraph was an article label heading (`第 13 條`).
+    after_article_heading: bool,
 }
 
 /// How one paragraph was placed: its kind and its section path.
@@ -105,6 +110,7 @@ impl SectionStack {
     pub fn markdown_heading(&mut self, level: u8, text: &str) -> Placed {
         self.close_md_from_level(level);
         if let Some(label) = match_label(text) {
+            self.after_article_heading = label.kind == LabelKind::Article;
             let rank = label.kind.rank();
             self.close_from_rank(rank);
             let section = self.names();
@@ -115,6 +121,7 @@ impl SectionStack {
             };
         }
         // Nest under the nearest Markdown heading of a smaller level; close the rest.
+        self.after_article_heading = false;
         while self.open.last().is_some_and(|o| o.md_level.is_none()) {
             self.open.pop();
         }
@@ -129,7 +136,17 @@ impl SectionStack {
 
     /// Places a text paragraph (trimmed, hard wraps already joined).
     pub fn text(&mut self, text: &str) -> Placed {
-        let Some(label) = match_label(text) else {
+        let after_article_heading = std::mem::take(&mut self.after_article_heading);
+        let label = match_label(text);
+        if after_article_heading && label.is_some_and(|l| l.kind == LabelKind::Article) {
+            // `第 13 條` then `第十三條  總隊長權責如下：`: the text repeats the label of
+            // the heading just before it; it belongs to that article.
+            return Placed {
+                kind: ParagraphKind::Body,
+                section: self.names(),
+            };
+        }
+        let Some(label) = label else {
             while self.open.last().is_some_and(|o| o.item) {
                 self.open.pop();
             }
@@ -152,11 +169,8 @@ impl SectionStack {
         let shape = Shape::of(rest);
 
         let (heading_name, body_name, item): (Option<&str>, &str, bool) = if kind.is_division() {
-            if shape.no_sentence_punct {
-                (Some(text), label_text, false)
-            } else {
-                (None, label_text, false)
-            }
+            // `match_label` only accepts division labels without a sentence after them.
+            (Some(text), label_text, false)
         } else if kind == LabelKind::Article || rest.is_empty() {
             let heading = rest.is_empty().then_some(text);
             (heading, label_text, false)
@@ -186,6 +200,7 @@ impl SectionStack {
             Some(name) => {
                 let section = self.names();
                 self.push(name, rank, None, false);
+                self.after_article_heading = kind == LabelKind::Article;
                 Placed {
                     kind: ParagraphKind::Heading,
                     section,
@@ -401,11 +416,24 @@ mod tests {
     }
 
     #[test]
-    fn division_with_sentence_is_body() {
+    fn article_text_repeating_the_label_heading_stays_in_it() {
         let mut s = SectionStack::default();
+        place(&mut s, "第 13 條");
         assert_eq!(
-            place(&mut s, "第一章 本章规定总则。其他。"),
-            (Body, v(&["第一章"]))
+            place(&mut s, "第十三條  總隊長權責如下："),
+            (Body, v(&["第 13 條"]))
+        );
+        assert_eq!(place(&mut s, "一、核定事項。").1, v(&["第 13 條", "一、"]));
+        assert_eq!(place(&mut s, "第十四條 其他。").1, v(&["第十四條"]));
+    }
+
+    #[test]
+    fn division_with_sentence_is_body_without_section() {
+        let mut s = SectionStack::default();
+        place(&mut s, "第 1 條");
+        assert_eq!(
+            place(&mut s, "第八章之規定，於遺產管理人準用之。"),
+            (Body, v(&["第 1 條"]))
         );
     }
 }
