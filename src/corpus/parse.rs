@@ -82,7 +82,7 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     }
 
     let width = wrap::wrap_width(lines.iter().zip(&raw).filter_map(|(l, r)| match l {
-        Line::Text(t) if match_label(t).is_none() => Some(r.trim_end()),
+        Line::Text(t) if match_label(t).is_none() && !is_table_row(t) => Some(r.trim_end()),
         _ => None,
     }));
 
@@ -114,9 +114,13 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
                     let ok = Some(i + 1) != title_line
                         && may_continue(line_text(lines[i]))
                         && match_label(next).is_none()
+                        && !is_table_row(next)
                         && wrap::joins(raw[i].trim_end(), next, width);
                     if !ok {
                         break;
+                    }
+                    if wrap::needs_space(&joined, next) {
+                        joined.push(' ');
                     }
                     joined.push_str(next);
                     i += 1;
@@ -257,7 +261,7 @@ fn classify<'a>(raw: &[&'a str], start: usize, is_md: bool) -> Vec<Line<'a>> {
             if !text.is_empty() {
                 lines[i] = Line::Heading(level, text);
             }
-        } else if is_md && is_thematic_break(raw[i]) {
+        } else if is_md && (is_thematic_break(raw[i]) || is_table_delimiter(t)) {
             // markup only
         } else if let Some(level) = raw.get(i + 1).filter(|_| is_md).and_then(|u| setext(u)) {
             lines[i] = Line::Heading(level, t);
@@ -333,9 +337,23 @@ fn looks_like_title(t: &str) -> bool {
         && !t.ends_with(['：', ':', '，', ',', '、'])
 }
 
+/// A row of a Markdown table (`| a | b |`) or of a box-drawn table (`│正工程司│一│`): each
+/// row is its own paragraph, never part of a hard wrap.
+fn is_table_row(t: &str) -> bool {
+    t.starts_with('|') || t.chars().any(|c| ('\u{2500}'..='\u{257F}').contains(&c))
+}
+
+/// `|---|:---:|`: markup between a Markdown table's header and its rows.
+fn is_table_delimiter(t: &str) -> bool {
+    t.starts_with('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
 /// Whether a text line may run on into the next one: not a division heading, not a label
-/// alone on its line.
+/// alone on its line, not a table row.
 fn may_continue(t: &str) -> bool {
+    if is_table_row(t) {
+        return false;
+    }
     match match_label(t) {
         Some(l) => !l.kind.is_division() && !trim(&t[l.len..]).is_empty(),
         None => true,
@@ -592,6 +610,23 @@ mod tests {
             "某法\n这是一句很长的正文，不是元数据：因为有逗号\n",
         );
         assert!(doc.metadata.is_empty());
+    }
+
+    #[test]
+    fn tables_never_join_and_latin_wraps_get_a_space() {
+        let text = "题\n| 条文 | 罪名 |\n|---|:---:|\n| 第一百四十一条 （第五条） | 生产、销售、提供假药罪罪名罪名罪名 |\n\
+            | 第一百四十二条 （第六条） | 生产、销售、提供劣药罪罪名罪名罪名 |\n";
+        let doc = parse("a.md", text);
+        let lines: Vec<_> = doc.paragraphs.iter().map(|p| p.lines).collect();
+        assert_eq!(lines, [[1, 1], [2, 2], [4, 4], [5, 5]]);
+        let text = "Title\nrendered here as plain text from the public sources of these\n\
+            database of laws and regulations, wrapped at a fixed width of\nseventy.\n";
+        let doc = parse("a.txt", text);
+        assert_eq!(
+            doc.paragraphs[1].text,
+            "rendered here as plain text from the public sources of these database of laws and \
+             regulations, wrapped at a fixed width of seventy."
+        );
     }
 
     #[test]

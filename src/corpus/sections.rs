@@ -17,6 +17,8 @@
 //!   - alone, or with a short title (no 。！？；：, not ending in ，、, ≤ 60 chars), or a
 //!     short single sentence ending in 。！？ (≤ 40 chars: `（四）积极推动区域协调发展。`)
 //!     outside an article: a heading, named by the whole line;
+//!   - a single clause after a sibling of the same kind that was body text (not a
+//!     heading) is body text like it (`（四）以其他方法操纵…的。` after `（三）…；`);
 //!   - inside an article (`第X条` open), or a single clause ending in ；，、: an
 //!     *enumeration item*: a body paragraph whose section path ends with its label, and the
 //!     label is closed again by the next unlabeled paragraph (`前款规定…` after `（三）…。`
@@ -41,6 +43,8 @@ struct Open {
     md_level: Option<u8>,
     /// An enumeration item: closed by the next unlabeled paragraph.
     item: bool,
+    /// Opened by a heading paragraph (else by a body paragraph that starts with a label).
+    heading: bool,
 }
 
 /// Open sections, outermost first.
@@ -81,10 +85,17 @@ impl SectionStack {
         self.open.iter().map(|o| o.name.clone()).collect()
     }
 
-    fn close_from_rank(&mut self, rank: u32) {
+    /// Closes the open sections of `rank` and deeper; returns the closed one of exactly
+    /// `rank` (the previous sibling), if any.
+    fn close_from_rank(&mut self, rank: u32) -> Option<Open> {
+        let mut sibling = None;
         while self.open.last().is_some_and(|o| o.rank >= rank) {
-            self.open.pop();
+            let o = self.open.pop();
+            if o.as_ref().is_some_and(|o| o.rank == rank) {
+                sibling = o;
+            }
         }
+        sibling
     }
 
     fn close_md_from_level(&mut self, level: u8) {
@@ -103,7 +114,15 @@ impl SectionStack {
             rank,
             md_level,
             item,
+            heading: false,
         });
+    }
+
+    fn push_heading(&mut self, name: &str, rank: u32, md_level: Option<u8>) {
+        self.push(name, rank, md_level, false);
+        if let Some(o) = self.open.last_mut() {
+            o.heading = true;
+        }
     }
 
     /// Places a Markdown heading of `level` (1-6) whose text is `text` (trimmed).
@@ -114,7 +133,7 @@ impl SectionStack {
             let rank = label.kind.rank();
             self.close_from_rank(rank);
             let section = self.names();
-            self.push(text, rank, Some(level), false);
+            self.push_heading(text, rank, Some(level));
             return Placed {
                 kind: ParagraphKind::Heading,
                 section,
@@ -127,7 +146,7 @@ impl SectionStack {
         }
         let rank = self.open.last().map_or(1, |o| o.rank + 1);
         let section = self.names();
-        self.push(text, rank, Some(level), false);
+        self.push_heading(text, rank, Some(level));
         Placed {
             kind: ParagraphKind::Heading,
             section,
@@ -157,7 +176,9 @@ impl SectionStack {
         };
         let kind = label.kind;
         let rank = kind.rank();
-        self.close_from_rank(rank);
+        let sibling = self.close_from_rank(rank);
+        // A body item after a body sibling (`（三）…；` then `（四）…的。`) stays body text.
+        let sibling_body = sibling.as_ref().filter(|o| !o.heading);
         let label_text = trim(&text[..label.len]);
         let after = &text[label.len..];
         let rest_start = label.len + (after.len() - after.trim_start_matches(is_trimmed).len());
@@ -176,6 +197,8 @@ impl SectionStack {
             (heading, label_text, false)
         } else if in_article {
             (None, label_text, true)
+        } else if let Some(sib) = sibling_body.filter(|_| shape.single_clause) {
+            (None, label_text, sib.item)
         } else if shape.is_title() {
             (Some(text), label_text, false)
         } else if shape.single_clause {
@@ -199,7 +222,7 @@ impl SectionStack {
         match heading_name {
             Some(name) => {
                 let section = self.names();
-                self.push(name, rank, None, false);
+                self.push_heading(name, rank, None);
                 self.after_article_heading = kind == LabelKind::Article;
                 Placed {
                     kind: ParagraphKind::Heading,
@@ -372,6 +395,28 @@ mod tests {
             v(&["一、总体要求", "（一）"])
         );
         assert_eq!(place(&mut s, "其他内容。").1, v(&["一、总体要求"]));
+    }
+
+    #[test]
+    fn last_enumeration_item_follows_its_siblings() {
+        let mut s = SectionStack::default();
+        place(
+            &mut s,
+            "六、将刑法第一百八十二条修改为：“有下列情形之一，操纵证券的：",
+        );
+        assert_eq!(
+            place(&mut s, "（三）以自己为交易对象的；"),
+            (Body, v(&["六、", "（三）"]))
+        );
+        assert_eq!(
+            place(&mut s, "（四）以其他方法操纵的。"),
+            (Body, v(&["六、", "（四）"]))
+        );
+        assert_eq!(place(&mut s, "“单位犯前款罪的，处罚金。”").1, v(&["六、"]));
+        assert_eq!(
+            place(&mut s, "七、本修正案自公布之日起施行。"),
+            (Body, v(&["七、"]))
+        );
     }
 
     #[test]

@@ -3,17 +3,17 @@
 //! Some files (older Taiwan laws, the preamble of the Constitution) break running text at a
 //! fixed display width, so sentences run across line breaks. A line `i` is joined to line
 //! `i + 1` (without a space) when both are text lines (the parser excludes headings, labels
-//! alone on their line, the title, metadata and blank lines), line `i + 1` does not start
-//! with a numbered label, and either
+//! alone on their line, table rows, the title, metadata and blank lines), line `i + 1` does
+//! not start with a numbered label or a list bullet (`- `, `* `, `• `), and either
 //!
 //! 1. line `i + 1` starts with punctuation that cannot start running text (`，頒行全國`), or
 //! 2. line `i` does not end a sentence (。！？；：!?;: before closing quotes) and its display
 //!    width (wide characters count 2, leading indentation included) is the file's wrap width
 //!    `W` or one less (a wide character that did not fit).
 //!
-//! `W` is the most common display width among the file's unlabeled text lines that are at
-//! least [`MIN_WRAP_WIDTH`] wide and do not end a sentence, provided at least two lines have
-//! it. Files that are not wrapped have almost no such lines (their lines end sentences), so
+//! `W` is the most common display width among the file's unlabeled text lines (table rows
+//! aside) that are at least [`MIN_WRAP_WIDTH`] wide and do not end a sentence, counting
+//! widths `W - 1` and `W` together, provided at least two lines have it. Files that are not wrapped have almost no such lines (their lines end sentences), so
 //! they get no `W`; checks over the real corpus are in `real_corpus_tests`.
 //!
 //! This module decides joins only; it does not classify headings.
@@ -38,8 +38,11 @@ pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -
             *counts.entry(w).or_default() += 1;
         }
     }
+    // A wrapped line is `W` wide or one less (a wide character that did not fit), so
+    // widths `w - 1` and `w` count together for `w`.
     counts
-        .into_iter()
+        .iter()
+        .map(|(&w, &n)| (w, n + counts.get(&(w - 1)).copied().unwrap_or(0)))
         .filter(|&(_, n)| n >= 2)
         .max_by_key(|&(w, n)| (n, w))
         .map(|(w, _)| w)
@@ -49,6 +52,12 @@ pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -
 /// `next` (trimmed), under the rule above. The caller has checked that both are text lines
 /// and that `next` has no label.
 pub fn joins(line: &str, next: &str, width: Option<usize>) -> bool {
+    if ["- ", "* ", "+ ", "• ", "· "]
+        .iter()
+        .any(|b| next.starts_with(b))
+    {
+        return false; // a list item starts a paragraph of its own
+    }
     if next.chars().next().is_some_and(is_continuation_start) {
         return true;
     }
@@ -60,6 +69,16 @@ pub fn joins(line: &str, next: &str, width: Option<usize>) -> bool {
     }
     let lw = display_width(line);
     lw + 1 >= w && lw <= w
+}
+
+/// Whether joining `line` and `next` needs a space: Latin words wrapped at a space
+/// (`laws from` / `kong0107`); CJK text, and numbers split by the wrap, join without one.
+pub fn needs_space(line: &str, next: &str) -> bool {
+    let last = line.chars().next_back();
+    let first = next.chars().next();
+    last.is_some_and(|c| {
+        c.is_ascii_alphabetic() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')')
+    }) && first.is_some_and(|c| c.is_ascii_alphanumeric() || c == '(')
 }
 
 #[cfg(test)]
@@ -84,6 +103,7 @@ mod tests {
     fn a_line_starting_with_a_comma_continues_even_without_width() {
         assert!(joins("制定本憲法", "，頒行全國，永矢咸遵。", None));
         assert!(joins("規定訂定之", "。", None));
+        assert!(!joins("制定本憲法", "- 列表", Some(10)));
     }
 
     #[test]
@@ -98,6 +118,15 @@ mod tests {
         // Even with a width, a line that ends a sentence never joins.
         let w = Some(display_width(lines[0]));
         assert!(!joins(lines[0], lines[1], w));
+    }
+
+    #[test]
+    fn spaces_only_between_latin_words() {
+        assert!(needs_space("laws from", "kong0107"));
+        assert!(needs_space("art. 5;", "Taiwan"));
+        assert!(!needs_space("第 1", "2 條"));
+        assert!(!needs_space("制定本憲法", "，頒行"));
+        assert!(!needs_space("from", "「法」"));
     }
 
     #[test]
