@@ -5,13 +5,17 @@
 //! plain data, with every paragraph's text exactly as written in the source.
 
 pub mod decode;
+mod heading;
 pub mod parse;
+#[cfg(test)]
+mod real_corpus_tests;
+mod sections;
 pub mod walk;
+mod wrap;
 
 use serde::{Deserialize, Serialize};
 
-pub use decode::DecodeError;
-pub use decode::{decode, Encoding};
+pub use decode::{decode, DecodeError, Encoding};
 pub use parse::parse_document;
 pub use walk::{read_document, walk, CorpusFile, WalkEvent};
 

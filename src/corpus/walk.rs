@@ -1,6 +1,18 @@
-//! Walking a corpus folder: every `.txt` and `.md` file below it, in a stable order, with
-//! other files reported as skipped. (Skeleton: to be completed by the documents issue.)
+//! Walking a corpus folder: every `.txt` and `.md` file below it (extension compared without
+//! regard to case), in a stable sorted order, with every other file reported as skipped.
+//!
+//! Hidden entries (names starting with `.`) are left out silently. Symbolic links to folders
+//! are followed, but a folder already walked (same device and inode) is never entered again,
+//! so link loops end. Problems below the root (an unreadable folder, a name that is not
+//! UTF-8, a broken link) become [`WalkEvent::Skipped`] and the walk goes on; only a root that
+//! cannot be read at all is an error.
+//!
+//! This module does not decode or parse: [`read_document`] hands the bytes to
+//! [`super::document_from_bytes`].
 
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::fs::{self, Metadata};
 use std::path::{Path, PathBuf};
 
 use super::Document;
@@ -11,7 +23,8 @@ use crate::{Error, Result};
 pub struct CorpusFile {
     /// Where it is on disk.
     pub path: PathBuf,
-    /// Its path relative to the corpus root, `/`-separated.
+    /// Its path relative to the corpus root, `/`-separated (the file name when the root is
+    /// itself a file).
     pub rel: String,
     /// Size in bytes when found.
     pub size: u64,
@@ -20,60 +33,325 @@ pub struct CorpusFile {
 }
 
 /// What the walk found.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalkEvent {
     /// A `.txt` or `.md` file to read.
     File(CorpusFile),
-    /// A file that is not read; `reason` says why (e.g. `extension .pdf`).
+    /// An entry that is not read; `reason` says why. For files of other types it is
+    /// `extension .xyz` (lowercased) or `no extension`, so callers can count skips by
+    /// extension; other reasons describe a problem (`cannot read folder: …`,
+    /// `file name is not valid UTF-8`, `folder already walked (symbolic link loop)`, …).
     Skipped {
-        /// The file.
+        /// The entry (shown with [`Path::display`], which is lossy for non-UTF-8 names).
         path: PathBuf,
-        /// Why (the extension for other files, or a problem such as a symlink loop).
+        /// Why it was skipped.
         reason: String,
     },
 }
 
-/// Walks `root` recursively (hidden entries skipped, symlink loops not followed), yielding
-/// files in sorted path order.
+/// Walks `root` recursively and returns what it found, files in sorted path order (names
+/// compared byte-wise within each folder). A `root` that is a file yields that one file.
+///
+/// Errors only when `root` itself cannot be read.
 pub fn walk(root: &Path) -> Result<Vec<WalkEvent>> {
-    let mut out = Vec::new();
-    walk_into(root, root, &mut out)?;
-    Ok(out)
-}
-
-fn walk_into(root: &Path, dir: &Path, out: &mut Vec<WalkEvent>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        if path.is_dir() {
-            walk_into(root, &path, out)?;
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            out.push(WalkEvent::File(CorpusFile {
-                path,
-                rel,
-                size: meta.len(),
-                mtime_ns: 0,
-            }));
-        }
+    let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    let mut walker = Walker {
+        out: Vec::new(),
+        visited: HashSet::new(),
+    };
+    if meta.is_dir() {
+        walker.visited.insert(DirId::of(root, &meta));
+        let entries = read_sorted(root).map_err(|e| Error::io(root, e))?;
+        walker.walk_entries(root, "", entries);
+    } else {
+        let name = root.file_name().unwrap_or(root.as_os_str());
+        walker.visit_file(root.to_path_buf(), name, "", &meta);
     }
-    Ok(())
+    Ok(walker.out)
 }
 
 /// Reads, decodes and parses one corpus file.
 pub fn read_document(file: &CorpusFile) -> Result<Document> {
-    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+    let bytes = fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
     super::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
         path: file.path.clone(),
         reason: e.to_string(),
     })
+}
+
+/// Identity of a folder, to enter each one once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum DirId {
+    #[cfg(unix)]
+    DevIno(u64, u64),
+    #[allow(dead_code)]
+    Path(PathBuf),
+}
+
+impl DirId {
+    #[cfg(unix)]
+    fn of(_path: &Path, meta: &Metadata) -> DirId {
+        use std::os::unix::fs::MetadataExt;
+        DirId::DevIno(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path, _meta: &Metadata) -> DirId {
+        DirId::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
+struct Walker {
+    out: Vec<WalkEvent>,
+    visited: HashSet<DirId>,
+}
+
+impl Walker {
+    fn skip(&mut self, path: PathBuf, reason: impl Into<String>) {
+        self.out.push(WalkEvent::Skipped {
+            path,
+            reason: reason.into(),
+        });
+    }
+
+    /// Walks the sorted `entries` of the folder `dir`, whose relative path is `rel_dir`
+    /// (empty for the root, else ending in `/`).
+    fn walk_entries(&mut self, dir: &Path, rel_dir: &str, entries: Vec<fs::DirEntry>) {
+        for entry in entries {
+            let name = entry.file_name();
+            if name.as_encoded_bytes().first() == Some(&b'.') {
+                continue;
+            }
+            let path = dir.join(&name);
+            // `fs::metadata` follows symbolic links; fall back to the link itself to say why.
+            let meta = match fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    let is_link = fs::symlink_metadata(&path)
+                        .map(|m| m.file_type().is_symlink())
+                        .unwrap_or(false);
+                    let reason = if is_link {
+                        format!("broken symbolic link: {e}")
+                    } else {
+                        format!("cannot read metadata: {e}")
+                    };
+                    self.skip(path, reason);
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                self.visit_dir(path, &name, rel_dir, &meta);
+            } else {
+                self.visit_file(path, &name, rel_dir, &meta);
+            }
+        }
+    }
+
+    fn visit_dir(&mut self, path: PathBuf, name: &OsStr, rel_dir: &str, meta: &Metadata) {
+        let Some(name) = name.to_str() else {
+            self.skip(path, "folder name is not valid UTF-8");
+            return;
+        };
+        if !self.visited.insert(DirId::of(&path, meta)) {
+            self.skip(
+                path,
+                "folder already walked (symbolic link loop or duplicate)",
+            );
+            return;
+        }
+        match read_sorted(&path) {
+            Ok(entries) => {
+                let rel = format!("{rel_dir}{name}/");
+                self.walk_entries(&path, &rel, entries);
+            }
+            Err(e) => self.skip(path, format!("cannot read folder: {e}")),
+        }
+    }
+
+    fn visit_file(&mut self, path: PathBuf, name: &OsStr, rel_dir: &str, meta: &Metadata) {
+        let Some(name) = name.to_str() else {
+            self.skip(path, "file name is not valid UTF-8");
+            return;
+        };
+        if !meta.is_file() {
+            self.skip(path, "not a regular file");
+            return;
+        }
+        match text_extension(name) {
+            Ok(()) => self.out.push(WalkEvent::File(CorpusFile {
+                rel: format!("{rel_dir}{name}"),
+                size: meta.len(),
+                mtime_ns: mtime_ns(meta),
+                path,
+            })),
+            Err(reason) => self.skip(path, reason),
+        }
+    }
+}
+
+/// `Ok` for `.txt` and `.md` (any case), else the skip reason naming the extension.
+fn text_extension(name: &str) -> std::result::Result<(), String> {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            if ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("md") {
+                Ok(())
+            } else {
+                Err(format!("extension .{}", ext.to_lowercase()))
+            }
+        }
+        _ => Err("no extension".to_string()),
+    }
+}
+
+fn read_sorted(dir: &Path) -> std::io::Result<Vec<fs::DirEntry>> {
+    let mut entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    Ok(entries)
+}
+
+fn mtime_ns(meta: &Metadata) -> i64 {
+    let Ok(modified) = meta.modified() else {
+        return 0;
+    };
+    match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_nanos())
+            .map(|n| -n)
+            .unwrap_or(i64::MIN),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(events: &[WalkEvent]) -> Vec<&str> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                WalkEvent::File(f) => Some(f.rel.as_str()),
+                WalkEvent::Skipped { .. } => None,
+            })
+            .collect()
+    }
+
+    fn skips(events: &[WalkEvent]) -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                WalkEvent::Skipped { path, reason } => Some(format!(
+                    "{}: {reason}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                )),
+                WalkEvent::File(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorted_recursive_with_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/inner")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::write(root.join("b/inner/z.TXT"), "z").unwrap();
+        fs::write(root.join("b/a.md"), "# a").unwrap();
+        fs::write(root.join("a.txt"), "a").unwrap();
+        fs::write(root.join("report.PDF"), "x").unwrap();
+        fs::write(root.join("README"), "x").unwrap();
+        fs::write(root.join(".hidden.txt"), "x").unwrap();
+        fs::write(root.join(".git/config.txt"), "x").unwrap();
+        let events = walk(root).unwrap();
+        assert_eq!(files(&events), ["a.txt", "b/a.md", "b/inner/z.TXT"]);
+        assert_eq!(
+            skips(&events),
+            ["README: no extension", "report.PDF: extension .pdf"]
+        );
+        let WalkEvent::File(f) = &events[1] else {
+            panic!("expected a file")
+        };
+        assert_eq!(f.size, 1);
+        assert!(f.mtime_ns > 0);
+    }
+
+    #[test]
+    fn a_single_file_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.txt");
+        fs::write(&path, "abc").unwrap();
+        assert_eq!(files(&walk(&path).unwrap()), ["x.txt"]);
+    }
+
+    #[test]
+    fn missing_root_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(walk(&dir.path().join("nope")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_end_and_links_are_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        fs::create_dir_all(root.join("d")).unwrap();
+        fs::write(root.join("d/f.txt"), "f").unwrap();
+        symlink(&root, root.join("d/loop")).unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("o.md"), "o").unwrap();
+        symlink(&outside, root.join("link")).unwrap();
+        symlink(root.join("missing"), root.join("broken.txt")).unwrap();
+        let events = walk(&root).unwrap();
+        assert_eq!(files(&events), ["d/f.txt", "link/o.md"]);
+        let s = skips(&events);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(
+            s[0].starts_with("broken.txt: broken symbolic link"),
+            "{s:?}"
+        );
+        assert!(s[1].starts_with("loop: folder already walked"), "{s:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_are_skipped_with_a_reason() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = OsStr::from_bytes(b"bad\xFF.txt");
+        if fs::write(dir.path().join(name), "x").is_err() {
+            return; // the file system refuses such names: nothing to test
+        }
+        let events = walk(dir.path()).unwrap();
+        assert_eq!(
+            skips(&events),
+            ["bad\u{FFFD}.txt: file name is not valid UTF-8"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_folder_is_skipped_and_the_walk_goes_on() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let locked = dir.path().join("locked");
+        fs::create_dir(&locked).unwrap();
+        fs::write(dir.path().join("z.txt"), "z").unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let readable = fs::read_dir(&locked).is_ok(); // true when running as root
+        let events = walk(dir.path()).unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(files(&events), ["z.txt"]);
+        if !readable {
+            assert!(skips(&events)[0].starts_with("locked: cannot read folder"));
+        }
+    }
+
+    #[test]
+    fn extensions() {
+        assert!(text_extension("a.Md").is_ok());
+        assert_eq!(text_extension(".txt"), Err("no extension".into()));
+        assert_eq!(text_extension("a."), Err("no extension".into()));
+        assert_eq!(text_extension("a.tar.GZ"), Err("extension .gz".into()));
+    }
 }
