@@ -105,7 +105,7 @@ fn decode_utf16(rest: &[u8], encoding: Encoding) -> Result<(String, Encoding), D
         _ => (UTF_16LE, "UTF-16LE"),
     };
     let malformed = DecodeError::MalformedUtf16 { encoding: label };
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(malformed);
     }
     let text = codec

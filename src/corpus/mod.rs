@@ -1,8 +1,14 @@
-//! Reading a corpus: walking a folder ([`walk`]), decoding files ([`decode`]) and parsing
+//! Reading a corpus: walking a folder ([`walk()`]), decoding files ([`decode()`]) and parsing
 //! them into [`Document`]s of [`Paragraph`]s with their section headings ([`parse`]).
 //!
+//! Inside: `heading` recognizes numbered labels (`第X章`, `第 1 條`, `一、`, `（一）`, …),
+//! `sections` keeps the stack of open sections, `wrap` decides hard-wrap joins, and
+//! `real_corpus_tests` checks all of it against `../shared/corpus` when
+//! `ZHENGCE_REAL_CORPUS` points there.
+//!
 //! This module knows nothing about indexing or normalization: it turns bytes on disk into
-//! plain data, with every paragraph's text exactly as written in the source.
+//! plain data, with every paragraph's text exactly as written in the source. It never
+//! prints and never reads the environment (its tests aside).
 
 pub mod decode;
 mod heading;
@@ -24,8 +30,9 @@ pub use walk::{read_document, walk, CorpusFile, WalkEvent};
 pub struct Document {
     /// Path relative to the corpus root, with `/` separators (the file name for a lone file).
     pub path: String,
-    /// Front-matter `title`, else the first Markdown `#` heading, else the first non-empty
-    /// line, else the file name without extension.
+    /// Front-matter `title`, else the first level-1 Markdown `#` heading, else the first
+    /// non-empty line when it looks like a title (no numbered label, no 。！？；, at most 80
+    /// characters), else the file name without extension.
     pub title: String,
     /// The encoding the file was decoded from, e.g. `UTF-8`, `UTF-8 BOM`, `UTF-16LE BOM`,
     /// `GB18030`, `Big5`.
@@ -60,12 +67,14 @@ pub struct Paragraph {
     pub section: Vec<String>,
     /// 1-based inclusive line range in the source file.
     pub lines: [u32; 2],
-    /// The text as written (hard-wrapped lines joined without a space, outer white space
-    /// trimmed).
+    /// The text as written: outer white space (ASCII, U+3000) trimmed, the lines of a
+    /// hard-wrapped block joined without a space (with one between Latin words), Markdown
+    /// heading markup (`## `) left out.
     pub text: String,
 }
 
-/// Decodes and parses the bytes of the file at `rel` (path relative to the corpus root).
+/// Decodes and parses the bytes of the file at `rel` (path relative to the corpus root,
+/// `/`-separated; its extension decides whether Markdown-only syntax applies).
 pub fn document_from_bytes(rel: &str, bytes: &[u8]) -> Result<Document, decode::DecodeError> {
     let (text, encoding) = decode(bytes)?;
     Ok(parse_document(rel, &text, encoding.name()))

@@ -21,9 +21,9 @@
 //!    `KEY：VALUE` lines (blank lines allowed in between) whose key is 1-8 CJK ideographs
 //!    (white space inside ignored: `編      註` is `編註`) and whose value is not empty
 //!    (`修正日期：…`, `法規類別：…`, `廢止註記：…`, `公布日期：…`) goes to `metadata`.
-//! 6. **Hard wraps** are joined without a space (rule in [`super::wrap`]); text is trimmed of
+//! 6. **Hard wraps** are joined without a space (rule in the `wrap` module); text is trimmed of
 //!    white space (ASCII, U+3000) at both ends.
-//! 7. **Sections** follow the rules in [`super::sections`].
+//! 7. **Sections** follow the rules in the `sections` module.
 //!
 //! Parsing never fails and never panics: any text is some document.
 
@@ -246,8 +246,8 @@ fn classify<'a>(raw: &[&'a str], start: usize, is_md: bool) -> Vec<Line<'a>> {
             i += 1;
             continue;
         }
-        if t.starts_with("<!--") {
-            if t[4..].contains("-->") {
+        if let Some(comment) = t.strip_prefix("<!--") {
+            if comment.contains("-->") {
                 if t.ends_with("-->") {
                     i += 1;
                     continue;
@@ -384,7 +384,7 @@ fn metadata_field(t: &str) -> Option<(String, String)> {
     let value = trim(value);
     let cjk =
         |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
-    (n >= 1 && n <= META_KEY_MAX_CHARS && key.chars().all(cjk) && !value.is_empty())
+    ((1..=META_KEY_MAX_CHARS).contains(&n) && key.chars().all(cjk) && !value.is_empty())
         .then(|| (key, value.to_string()))
 }
 

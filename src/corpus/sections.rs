@@ -192,7 +192,8 @@ impl SectionStack {
         let (heading_name, body_name, item): (Option<&str>, &str, bool) = if kind.is_division() {
             // `match_label` only accepts division labels without a sentence after them.
             (Some(text), label_text, false)
-        } else if kind == LabelKind::Article || rest.is_empty() {
+        } else if !kind.is_item() || rest.is_empty() {
+            // an article, or a label alone on its line
             let heading = rest.is_empty().then_some(text);
             (heading, label_text, false)
         } else if in_article {
