@@ -43,6 +43,7 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
     let Some(root) = real_corpus() else {
         return;
     };
+    let started = std::time::Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let summary =
@@ -74,6 +75,10 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
     }
     assert_eq!(keys.len() as u64, summary.paragraphs);
 
+    eprintln!(
+        "reference text ready after {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let searcher = Searcher::open(&index).unwrap();
     let mut rng = Rng(0x5eed_2026_1129);
     let (mut queries, mut checked_hits) = (0, 0usize);
@@ -99,7 +104,7 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
         queries += 1;
         let needle = normalize_exact(&piece).as_str().to_string();
         let mut expected = HashSet::new();
-        for (at, _) in haystack.match_indices(needle.as_str()) {
+        for at in memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes()) {
             let para = starts.partition_point(|&s| s <= at) - 1;
             expected.insert(keys[para]);
         }
@@ -118,5 +123,8 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
         );
         checked_hits += expected.len();
     }
-    eprintln!("300 phrases, {checked_hits} matching paragraphs: recall and precision 100%");
+    eprintln!(
+        "300 phrases, {checked_hits} matching paragraphs: recall and precision 100% ({:.1} s in all)",
+        started.elapsed().as_secs_f64()
+    );
 }

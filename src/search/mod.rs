@@ -180,12 +180,21 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let built = build::build(self, &searcher, &parsed)?;
         let docs = searcher.search(&built.query, &tantivy::collector::DocSetCollector)?;
-        let mut out = Vec::with_capacity(docs.len());
+        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
         for addr in docs {
-            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-            let file_id = ff.u64("file_id")?.first(addr.doc_id).unwrap_or_default();
-            let para = ff.u64("para")?.first(addr.doc_id).unwrap_or_default();
-            out.push((file_id, para as u32));
+            by_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
+        }
+        let mut out = Vec::new();
+        for (segment, doc_ids) in by_segment {
+            let ff = searcher.segment_reader(segment).fast_fields();
+            let (file_ids, paras) = (ff.u64("file_id")?, ff.u64("para")?);
+            for doc in doc_ids {
+                let file_id = file_ids.first(doc).unwrap_or_default();
+                out.push((file_id, paras.first(doc).unwrap_or_default() as u32));
+            }
         }
         Ok(out)
     }
