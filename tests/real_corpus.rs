@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use zhengce::analysis::{self, normalize_exact};
 use zhengce::corpus::{self, WalkEvent};
-use zhengce::index::{index_corpus, writer::file_id, IndexOptions};
+use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::Searcher;
 
 fn real_corpus() -> Option<PathBuf> {
@@ -57,16 +57,15 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
     );
 
     // Every paragraph, normalized, in one buffer (one line each) for the reference scan.
-    let mut keys: Vec<(u64, u32)> = Vec::new();
+    let mut keys: Vec<(String, u32)> = Vec::new();
     let mut originals: Vec<String> = Vec::new();
     let mut haystack = String::new();
     let mut starts = Vec::new();
     for event in corpus::walk(&root).unwrap() {
         let WalkEvent::File(f) = event else { continue };
         let doc = corpus::read_document(&f).unwrap();
-        let id = file_id(&f.rel);
         for p in &doc.paragraphs {
-            keys.push((id, p.paragraph));
+            keys.push((f.rel.clone(), p.paragraph));
             starts.push(haystack.len());
             haystack.push_str(normalize_exact(&p.text).as_str());
             haystack.push('\n');
@@ -106,9 +105,9 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
         let mut expected = HashSet::new();
         for at in memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes()) {
             let para = starts.partition_point(|&s| s <= at) - 1;
-            expected.insert(keys[para]);
+            expected.insert(keys[para].clone());
         }
-        let got: HashSet<(u64, u32)> = searcher
+        let got: HashSet<(String, u32)> = searcher
             .match_keys(&format!("\"{piece}\""))
             .unwrap()
             .into_iter()

@@ -16,7 +16,7 @@ use crate::{Error, Result};
 /// What the index knows of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ManifestEntry {
-    /// The file's id (hash of its relative path).
+    /// The file's number in the index.
     pub file_id: u64,
     /// Size in bytes when indexed.
     pub size: u64,

@@ -17,8 +17,7 @@
 //! [`crate::analysis::register_tokenizers`].
 
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
-    INDEXED, STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
 };
 
 use crate::analysis::{EXACT_TOKENIZER, WORDS_TOKENIZER};
@@ -35,7 +34,7 @@ pub const REC_PARAGRAPH: u64 = 2;
 pub struct Fields {
     /// Record kind: [`REC_DOC`], [`REC_SECTION`] or [`REC_PARAGRAPH`].
     pub rec: Field,
-    /// Hash of the file's relative path; on every record.
+    /// The file's number in this index (kept while the file is in it); on every record.
     pub file_id: Field,
     /// The file id again, on document records only, to replace a document record alone.
     pub doc_key: Field,
@@ -83,42 +82,49 @@ pub const SECTION_SEP: char = '\u{1f}';
 /// Builds the schema and returns it with its fields.
 pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Numeric keys are looked up, never scored: no field norms.
+    let indexed = NumericOptions::default().set_indexed();
     let indexed_fast = NumericOptions::default().set_indexed().set_fast();
-    let exact = |stored: bool| {
-        let o = TextOptions::default().set_indexing_options(
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    // Bigram fields: positions for phrases. Field norms only where BM25 uses them (the
+    // paragraph text); titles and headings only filter and add constant bonuses.
+    let bigrams = |norms: bool| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(EXACT_TOKENIZER)
+                .set_fieldnorms(norms)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        if stored {
-            o.set_stored()
-        } else {
-            o
-        }
+        )
     };
+    // Words rank by BM25; nearness is judged on the bigram field, so no positions here.
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(WORDS_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
-        rec: b.add_u64_field("rec", INDEXED),
-        file_id: b.add_u64_field("file_id", indexed_fast),
-        doc_key: b.add_u64_field("doc_key", INDEXED),
+        rec: b.add_u64_field("rec", indexed.clone()),
+        file_id: b.add_u64_field("file_id", indexed_fast.clone()),
+        doc_key: b.add_u64_field("doc_key", indexed.clone()),
         para: b.add_u64_field("para", FAST),
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
-        exact: b.add_text_field("exact", exact(false)),
+        exact: b.add_text_field("exact", bigrams(true)),
         words: b.add_text_field("words", words),
         text: b.add_text_field("text", STORED),
         section_path: b.add_text_field("section_path", STORED),
-        section_ids: b.add_u64_field("section_ids", INDEXED),
-        section: b.add_text_field("section", exact(false)),
-        section_key: b.add_u64_field("section_key", INDEXED | FAST),
-        title: b.add_text_field("title", exact(false)),
+        section_ids: b.add_u64_field("section_ids", indexed),
+        section: b.add_text_field("section", bigrams(false)),
+        section_key: b.add_u64_field("section_key", indexed_fast),
+        title: b.add_text_field("title", bigrams(false)),
         title_text: b.add_text_field("title_text", STORED),
         path: b.add_text_field("path", STORED | FAST),
-        path_key: b.add_text_field("path_key", STRING),
+        path_key: b.add_text_field("path_key", raw),
         encoding: b.add_text_field("encoding", STORED),
         size: b.add_u64_field("size", FAST),
         mtime_ns: b.add_i64_field("mtime_ns", FAST),

@@ -4,7 +4,7 @@
 //! normalized text is a substring of the paragraph's normalized text, through the bigram
 //! field (`exact`). Ranking adds BM25 over jieba words (`words`), a bonus where the query's
 //! words stand together (an exact phrase of a bare term that jieba cut into several words,
-//! and a sloppy phrase over all query words), and a bonus where a query word occurs in the
+//! and of all the query's bare words in order), and a bonus where a query word occurs in the
 //! document title or an enclosing heading. `title:`, `section:` and `path:` filters are
 //! resolved in two steps: the document or section records that match, then their paragraphs.
 //! This module builds queries; it runs only the small look-ups that filters and bonuses need.
@@ -31,10 +31,8 @@ const TITLE_BONUS: f32 = 2.0;
 const SECTION_BONUS: f32 = 1.5;
 /// Boost of the exact phrase formed by several words that stand together.
 const TOGETHER_BOOST: f32 = 2.0;
-/// Boost of the sloppy phrase over all query words (nearby words).
+/// Boost of the exact phrase formed by all the query's bare words in order.
 const NEAR_BOOST: f32 = 1.0;
-/// Slop of that phrase, in words.
-const NEAR_SLOP: u32 = 4;
 /// A title or section bonus is skipped for a word that matches more records than this: it
 /// says nothing about relevance and would cost time.
 const BONUS_MAX_RECORDS: usize = 5_000;
@@ -337,17 +335,11 @@ impl Builder<'_> {
         let f = self.fields();
         let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         if (2..=8).contains(&self.words.len()) {
-            let terms = self
-                .words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (i, Term::from_field_text(f.words, w)))
-                .collect();
-            let near = PhraseQuery::new_with_offset_and_slop(terms, NEAR_SLOP);
-            out.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(near), NEAR_BOOST)),
-            ));
+            // The query's words standing together, in order, anywhere in the paragraph.
+            let together: String = self.words.concat();
+            if let Some(q) = exact_query(f.exact, &together) {
+                out.push((Occur::Should, Box::new(BoostQuery::new(q, NEAR_BOOST))));
+            }
         }
         for text in self.positives.iter().take(8) {
             for (target, column, field, bonus) in [

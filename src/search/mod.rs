@@ -173,9 +173,9 @@ impl Searcher {
         })
     }
 
-    /// The (file id, paragraph ordinal) of every paragraph matching `query_text`, in no
+    /// The (path, paragraph ordinal) of every paragraph matching `query_text`, in no
     /// particular order: the whole match set, for checks against a plain scan.
-    pub fn match_keys(&self, query_text: &str) -> Result<Vec<(u64, u32)>> {
+    pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
         let built = build::build(self, &searcher, &parsed)?;
@@ -187,13 +187,19 @@ impl Searcher {
                 .or_default()
                 .push(addr.doc_id);
         }
+        let paths: HashMap<u64, String> =
+            crate::index::manifest::read_manifest(&searcher, &self.zh.fields)?
+                .into_iter()
+                .map(|(path, m)| (m.file_id, path))
+                .collect();
         let mut out = Vec::new();
         for (segment, doc_ids) in by_segment {
             let ff = searcher.segment_reader(segment).fast_fields();
             let (file_ids, paras) = (ff.u64("file_id")?, ff.u64("para")?);
             for doc in doc_ids {
                 let file_id = file_ids.first(doc).unwrap_or_default();
-                out.push((file_id, paras.first(doc).unwrap_or_default() as u32));
+                let path = paths.get(&file_id).cloned().unwrap_or_default();
+                out.push((path, paras.first(doc).unwrap_or_default() as u32));
             }
         }
         Ok(out)
