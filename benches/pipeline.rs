@@ -1,0 +1,145 @@
+//! Criterion benches for each stage: normalization, segmentation, the two tokenizers,
+//! indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
+//! building. Data: `benches/data/` (texts written for the project). Dictionaries are warmed
+//! before timing, and every loop asserts a count known beforehand, so a broken stage cannot
+//! look fast.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+use zhengce::analysis::{self, ExactTokenizer, WordsTokenizer};
+use zhengce::index::{index_corpus, IndexOptions};
+use zhengce::search::{highlight, SearchOptions, Searcher};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data")
+}
+
+fn texts() -> Vec<(&'static str, String)> {
+    ["simplified", "traditional"]
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(data_dir().join(format!("{name}.txt")))
+                .expect("bench data");
+            (name, text)
+        })
+        .collect()
+}
+
+fn count_tokens<T: Tokenizer>(tokenizer: &mut T, text: &str) -> usize {
+    let mut stream = tokenizer.token_stream(text);
+    let mut n = 0;
+    while stream.advance() {
+        n += 1;
+    }
+    n
+}
+
+fn analysis_benches(c: &mut Criterion) {
+    let jieba = Arc::new(analysis::load_jieba(&[]).expect("jieba"));
+    for (name, text) in texts() {
+        let mut g = c.benchmark_group(format!("analysis/{name}"));
+        g.throughput(Throughput::Bytes(text.len() as u64));
+
+        let chars = analysis::normalize(&text).chars().count();
+        g.bench_function("normalize", |b| {
+            b.iter(|| assert_eq!(analysis::normalize(black_box(&text)).chars().count(), chars))
+        });
+        let exact_len = analysis::normalize_exact(&text).len();
+        g.bench_function("normalize_exact", |b| {
+            b.iter(|| assert_eq!(analysis::normalize_exact(black_box(&text)).len(), exact_len))
+        });
+
+        let normalized = analysis::normalize(&text);
+        let words = jieba.cut(&normalized, true).len();
+        g.bench_function("segment (jieba cut)", |b| {
+            b.iter(|| assert_eq!(jieba.cut(black_box(&normalized), true).len(), words))
+        });
+
+        let mut exact = ExactTokenizer::default();
+        let n_exact = count_tokens(&mut exact, &text);
+        g.bench_function("exact tokenizer", |b| {
+            b.iter(|| assert_eq!(count_tokens(&mut exact, black_box(&text)), n_exact))
+        });
+        let mut words_tok = WordsTokenizer::new(jieba.clone());
+        let n_words = count_tokens(&mut words_tok, &text);
+        g.bench_function("words tokenizer", |b| {
+            b.iter(|| assert_eq!(count_tokens(&mut words_tok, black_box(&text)), n_words))
+        });
+        g.finish();
+    }
+}
+
+fn index_bench(c: &mut Criterion) {
+    let bytes: u64 = texts().iter().map(|(_, t)| t.len() as u64).sum();
+    let work = tempfile::tempdir().expect("tempdir");
+    let probe = index_corpus(
+        &IndexOptions::new(data_dir(), work.path().join("probe")),
+        &(),
+    )
+    .expect("index");
+    let paragraphs = probe.paragraphs;
+    let mut g = c.benchmark_group("index");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(10);
+    let mut run = 0;
+    g.bench_function("index the sample (full build)", |b| {
+        b.iter(|| {
+            run += 1;
+            let dir = work.path().join(format!("run{run}"));
+            let mut opts = IndexOptions::new(data_dir(), &dir);
+            opts.heap_bytes = 64 << 20;
+            let s = index_corpus(&opts, &()).expect("index");
+            assert_eq!(s.paragraphs, paragraphs);
+            let _ = std::fs::remove_dir_all(&dir);
+        })
+    });
+    g.finish();
+}
+
+fn search_benches(c: &mut Criterion) {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path().join("index");
+    index_corpus(&IndexOptions::new(data_dir(), &dir), &()).expect("index");
+    let searcher = Searcher::open(&dir).expect("open");
+    let opts = SearchOptions::default();
+    let mut g = c.benchmark_group("search");
+    for (label, q) in [
+        ("phrase", "\"数据安全\""),
+        ("phrase, other script", "\"數據安全\""),
+        ("phrase, one character", "\"鲸\""),
+        ("words", "人工智能 发展"),
+    ] {
+        let total = searcher.search(q, &opts).expect("search").total;
+        assert!(total > 0, "{q} finds nothing in the bench data");
+        g.bench_function(label, |b| {
+            b.iter(|| assert_eq!(searcher.search(black_box(q), &opts).unwrap().total, total))
+        });
+    }
+    g.finish();
+
+    let text = texts().remove(0).1;
+    let paragraph: String = text
+        .lines()
+        .max_by_key(|l| l.len())
+        .unwrap_or_default()
+        .to_string();
+    let needles = vec![analysis::normalize_exact("数据").as_str().to_string()];
+    let spans = highlight::find_highlights(&paragraph, &needles).len();
+    let mut g = c.benchmark_group("snippet");
+    g.throughput(Throughput::Bytes(paragraph.len() as u64));
+    g.bench_function("highlights and snippet of a long paragraph", |b| {
+        b.iter(|| {
+            let h = highlight::find_highlights(black_box(&paragraph), &needles);
+            assert_eq!(h.len(), spans);
+            black_box(highlight::snippet(&paragraph, &h, 100));
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, analysis_benches, index_bench, search_benches);
+criterion_main!(benches);
