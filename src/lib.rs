@@ -17,3 +17,13 @@ pub mod output;
 pub mod search;
 
 pub use error::{Error, Result};
+
+/// Cases for the property tests that fuzz the parsers: `ZHENGCE_FUZZ_CASES` when set (CI's
+/// longer fuzz pass), else `default`.
+#[cfg(test)]
+pub(crate) fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("ZHENGCE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -710,7 +710,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(2_000)))]
         #[test]
         fn never_panics_and_paragraphs_come_from_their_lines(
             parts in proptest::collection::vec(prop_oneof![

@@ -17,7 +17,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
-use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::store::Compressor;
 use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
 
 use super::manifest::{read_manifest, ManifestEntry};
@@ -502,10 +502,8 @@ fn open_for_writing(
 
 fn create_index(dir: &Path, schema: Schema) -> Result<Index> {
     let settings = IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(3),
-        }),
-        docstore_blocksize: 64 * 1024,
+        docstore_compression: Compressor::Lz4,
+        docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     };
     Ok(Index::builder()

@@ -35,7 +35,7 @@ const TOGETHER_BOOST: f32 = 2.0;
 const NEAR_BOOST: f32 = 1.0;
 /// A title or section bonus is skipped for a word that matches more records than this: it
 /// says nothing about relevance and would cost time.
-const BONUS_MAX_RECORDS: usize = 5_000;
+const BONUS_MAX_RECORDS: usize = 500;
 
 /// A query ready to run, with what to highlight in its hits.
 pub struct Built {
@@ -58,8 +58,6 @@ struct Builder<'a> {
     s: &'a Searcher,
     searcher: &'a tantivy::Searcher,
     needles: Vec<String>,
-    /// Positive body words and phrases, normalized, in query order.
-    positives: Vec<String>,
     /// Positive bare body words, in query order (for the nearness bonus).
     words: Vec<String>,
 }
@@ -70,7 +68,6 @@ pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Bu
         s,
         searcher,
         needles: Vec::new(),
-        positives: Vec::new(),
         words: Vec::new(),
     };
     let root = b.node(q, Target::Body, false)?;
@@ -246,7 +243,6 @@ impl Builder<'_> {
             });
         };
         if target == Target::Body && !negated {
-            self.positives.push(needle.clone());
             self.needles.push(needle);
         }
         Ok(q)
@@ -309,16 +305,21 @@ impl Builder<'_> {
         if max.is_some_and(|m| docs.len() > m) {
             return Ok(None);
         }
-        let mut values = Vec::with_capacity(docs.len());
+        let mut by_segment: std::collections::HashMap<u32, Vec<u32>> = Default::default();
         for addr in docs {
+            by_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
+        }
+        let mut values = Vec::new();
+        for (segment, doc_ids) in by_segment {
             let col = self
                 .searcher
-                .segment_reader(addr.segment_ord)
+                .segment_reader(segment)
                 .fast_fields()
                 .u64(column)?;
-            if let Some(v) = col.first(addr.doc_id) {
-                values.push(v);
-            }
+            values.extend(doc_ids.into_iter().filter_map(|d| col.first(d)));
         }
         values.sort_unstable();
         values.dedup();
@@ -341,7 +342,8 @@ impl Builder<'_> {
                 out.push((Occur::Should, Box::new(BoostQuery::new(q, NEAR_BOOST))));
             }
         }
-        for text in self.positives.iter().take(8) {
+        // Title and heading bonuses rank word queries; a phrase query ranks by the phrase.
+        for text in self.words.iter().take(8) {
             for (target, column, field, bonus) in [
                 (Target::Title, "file_id", f.file_id, TITLE_BONUS),
                 (Target::Section, "section_key", f.section_ids, SECTION_BONUS),

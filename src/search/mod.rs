@@ -29,6 +29,26 @@ use crate::index::{self, ZhIndex};
 use crate::{Error, Result};
 pub use highlight::{Script, Snippet};
 
+/// The fast columns a hit is read from, opened once per segment.
+struct HitColumns {
+    file_id: tantivy::columnar::Column<u64>,
+    para: tantivy::columnar::Column<u64>,
+    line_start: tantivy::columnar::Column<u64>,
+    line_end: tantivy::columnar::Column<u64>,
+}
+
+impl HitColumns {
+    fn open(seg: &tantivy::SegmentReader) -> Result<HitColumns> {
+        let ff = seg.fast_fields();
+        Ok(HitColumns {
+            file_id: ff.u64("file_id")?,
+            para: ff.u64("para")?,
+            line_start: ff.u64("line_start")?,
+            line_end: ff.u64("line_end")?,
+        })
+    }
+}
+
 /// One matching paragraph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
@@ -151,12 +171,19 @@ impl Searcher {
             ),
         )?;
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
+        let mut columns: HashMap<u32, HitColumns> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             if opts.limit == 0 {
                 break;
             }
-            let mut hit = self.hit(&searcher, addr, score, &mut docs)?;
+            let cols = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(HitColumns::open(searcher.segment_reader(addr.segment_ord))?)
+                }
+            };
+            let mut hit = self.hit(&searcher, addr, score, cols, &mut docs)?;
             hit.rank = opts.offset + i + 1;
             let spans = highlight::find_highlights(&hit.text, &built.needles);
             let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
@@ -210,17 +237,14 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         addr: DocAddress,
         score: f32,
+        cols: &HitColumns,
         docs: &mut HashMap<u64, (String, String)>,
     ) -> Result<Hit> {
         let f = &self.zh.fields;
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let ff = seg.fast_fields();
-        let get = |name: &str| -> Result<u64> {
-            Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or_default())
-        };
-        let file_id = get("file_id")?;
-        let paragraph = get("para")? as u32;
-        let lines = [get("line_start")? as u32, get("line_end")? as u32];
+        let get = |c: &tantivy::columnar::Column<u64>| c.first(addr.doc_id).unwrap_or_default();
+        let file_id = get(&cols.file_id);
+        let paragraph = get(&cols.para) as u32;
+        let lines = [get(&cols.line_start) as u32, get(&cols.line_end) as u32];
         let stored: TantivyDocument = searcher.doc(addr)?;
         let text = stored
             .get_first(f.text)

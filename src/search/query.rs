@@ -1169,7 +1169,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2_000))]
+        #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(2_000)))]
 
         #[test]
         fn fragments_never_panic_and_round_trip(parts in prop::collection::vec(fragment(), 0..24)) {
