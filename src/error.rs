@@ -34,8 +34,8 @@ pub enum Error {
     /// locked, or damaged.
     #[error("{0}")]
     Index(String),
-    /// An error from tantivy.
-    #[error("index: {0}")]
+    /// An error from tantivy (its message follows in the error chain).
+    #[error("the index could not be read or written")]
     Tantivy(#[from] tantivy::TantivyError),
     /// Anything else, described.
     #[error("{0}")]

@@ -293,3 +293,95 @@ fn a_closed_pipe_exits_quietly() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_the_previous_commit_stays() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    index_json(&corpus, &idx, &[]);
+    let before = total(&idx, "\"数据安全\"");
+    // Enough new text that the next commit needs more room than the limit leaves.
+    let big: String = (0..40_000)
+        .map(|i| format!("第{i}条 数据安全新增条款内容，编号{i}，涉及个人信息保护与营商环境。\n"))
+        .collect();
+    std::fs::write(corpus.join("reports/大文件.txt"), big).unwrap();
+    // A file-size limit makes writes fail the way a full disk does (EFBIG instead of ENOSPC);
+    // SIGXFSZ is ignored so the write returns the error instead of killing the process.
+    let script = format!(
+        "ulimit -f 200; trap '' XFSZ; exec '{}' index '{}' --index '{}'",
+        env!("CARGO_BIN_EXE_zhengce"),
+        corpus.display(),
+        idx.display()
+    );
+    let r = run(std::process::Command::new("sh").args(["-c", &script]));
+    assert_eq!(r.code(), 2, "{}", r.stderr());
+    assert!(r.stderr().contains("File too large"), "{}", r.stderr());
+    assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+    assert_eq!(
+        total(&idx, "\"数据安全\""),
+        before,
+        "the previous commit answers"
+    );
+    let s = index_json(&corpus, &idx, &[]);
+    assert_eq!(s["added"], 1, "{s}");
+    assert!(total(&idx, "\"数据安全\"") > before);
+}
+
+#[test]
+fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_meanwhile() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    index_json(&corpus, &idx, &[]);
+    let before = total(&idx, "\"数据安全\"");
+    for i in 0..6 {
+        std::fs::write(
+            corpus.join(format!("reports/z{i}.txt")),
+            format!("z{i}\n数据安全第{i}号补充。\n"),
+        )
+        .unwrap();
+    }
+    let mut child = zhengce()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&idx)
+        .args(["--test-pause-ms", "300", "--threads", "1", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the run holds the lock, it walks the folder within a few hundred ms and then
+    // reads one file each 300 ms: z5, the last, comes about 1.5 s after the walk.
+    let lock = idx.join("zhengce.lock");
+    for _ in 0..500 {
+        if std::fs::read_to_string(&lock).is_ok_and(|s| s.trim() == child.id().to_string()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    // The last file is gone before the run reaches it.
+    std::fs::remove_file(corpus.join("reports/z5.txt")).unwrap();
+    // A search while the run writes sees the last commit.
+    assert_eq!(total(&idx, "\"数据安全\""), before);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed = s["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{s}");
+    assert!(
+        failed[0]["path"].as_str().unwrap().ends_with("z5.txt"),
+        "{s}"
+    );
+    assert_eq!(s["added"], 5, "{s}");
+    assert_eq!(total(&idx, "\"数据安全\""), before + 5);
+}

@@ -122,8 +122,9 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                         }
                     }
                     Err(e) => {
+                        let e = format!("{:#}", anyhow::Error::from(e));
                         if a.json {
-                            json::write_error(&mut out, q, &e.to_string())?;
+                            json::write_error(&mut out, q, &e)?;
                         } else {
                             writeln!(out, "== {q}\nerror: {e}")?;
                         }

@@ -218,7 +218,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     summary.bytes = counts.bytes;
     summary.failed = counts.failed;
     if let Some(e) = counts.fatal {
-        return Err(e);
+        // A dead indexing worker hides its cause (a full disk, say) behind "writer killed";
+        // joining the workers brings the cause out. Nothing is committed either way.
+        return Err(writer.prepare_commit().err().map_or(e, Error::from));
     }
 
     progress.committing();
