@@ -344,7 +344,7 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
         )
         .unwrap();
     }
-    let mut child = zhengce()
+    let child = zhengce()
         .arg("index")
         .arg(&corpus)
         .arg("--index")
