@@ -99,6 +99,24 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     decode_chinese(bytes)
 }
 
+/// Like [`decode`], but takes the bytes: plain UTF-8 (the common case) becomes the text
+/// without a copy, and other encodings drop the bytes as soon as they are decoded, so a large
+/// file is never held twice.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    let plain = !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+        && !bytes.starts_with(UTF8_BOM)
+        && memchr::memchr(0, &bytes).is_none();
+    if plain {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok((text, Encoding::Utf8)),
+            Err(e) => decode(e.as_bytes()),
+        }
+    } else {
+        decode(&bytes)
+    }
+}
+
 fn decode_utf16(rest: &[u8], encoding: Encoding) -> Result<(String, Encoding), DecodeError> {
     let (codec, label) = match encoding {
         Encoding::Utf16BeBom => (UTF_16BE, "UTF-16BE"),
@@ -230,6 +248,20 @@ mod tests {
     fn undecodable_bytes_are_refused() {
         // 0xFF is not a lead byte in GB18030 nor Big5, and not UTF-8.
         assert_eq!(decode(b"\xFF\xFF\xFF abc"), Err(DecodeError::Undecodable));
+    }
+
+    #[test]
+    fn decode_owned_agrees_with_decode() {
+        let gb = encoding_rs::GB18030.encode("数据安全").0.into_owned();
+        for bytes in [
+            "数据安全".as_bytes().to_vec(),
+            [UTF8_BOM, "數據".as_bytes()].concat(),
+            gb,
+            b"a\x00b".to_vec(),
+            vec![0xff, 0xfe, 0x41, 0x00],
+        ] {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes), "{bytes:?}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod wrap;
 
 use serde::{Deserialize, Serialize};
 
-pub use decode::{decode, DecodeError, Encoding};
+pub use decode::{decode, decode_owned, DecodeError, Encoding};
 pub use parse::parse_document;
 pub use walk::{read_document, walk, CorpusFile, WalkEvent};
 

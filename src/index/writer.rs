@@ -337,11 +337,14 @@ fn index_file(
         }
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
     }
-    let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
+    // One copy of a big file at a time: the bytes become the text (no copy for UTF-8), the
+    // text is dropped once parsed.
+    let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| Error::Decode {
         path: file.path.clone(),
         reason: e.to_string(),
     })?;
-    drop(bytes);
+    let doc = corpus::parse_document(&file.rel, &text, encoding.name());
+    drop(text);
     let n = write_document(writer, fields, file_id, file, hash, &doc)?;
     Ok(FileOutcome::Written(n))
 }
