@@ -2,31 +2,10 @@
 //! damaged indexes. Each gives a clear message and loses nothing already committed.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use crate::harness::*;
-
-fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> serde_json::Value {
-    let r = run(zhengce()
-        .arg("index")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index)
-        .arg("--json")
-        .args(extra));
-    assert_eq!(r.code(), 0, "index: {}", r.stderr());
-    r.json()
-}
-
-fn total(index: &Path, q: &str) -> u64 {
-    let r = run(zhengce()
-        .args(["search", q, "--json", "--index"])
-        .arg(index));
-    assert!(r.code() < 2, "{q}: {}", r.stderr());
-    r.json()["total"].as_u64().unwrap()
-}
 
 #[test]
 fn a_second_writer_fails_at_once_naming_the_pid_of_the_first() {

@@ -130,3 +130,25 @@ pub fn search_sample(query: &str, extra: &[&str]) -> (i32, Value) {
 pub fn chars(text: &str, s: usize, e: usize) -> String {
     text.chars().skip(s).take(e - s).collect()
 }
+
+/// `zhengce index CORPUS --index INDEX --json EXTRA...`, which must succeed; its summary.
+pub fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
+    let r = run(zhengce()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("--json")
+        .args(extra));
+    assert_eq!(r.code(), 0, "index: {}", r.stderr());
+    r.json()
+}
+
+/// The `total` of a query that must not fail.
+pub fn total(index: &Path, q: &str) -> u64 {
+    let r = run(zhengce()
+        .args(["search", q, "--json", "--index"])
+        .arg(index));
+    assert!(r.code() < 2, "{q}: {}", r.stderr());
+    r.json()["total"].as_u64().unwrap()
+}

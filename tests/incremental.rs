@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::harness::*;
 
 const QUERIES: &[&str] = &[
@@ -19,18 +17,6 @@ const QUERIES: &[&str] = &[
     "section:总则 \"规定\"",
     "path:notices \"数据\"",
 ];
-
-fn index(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
-    let r = run(zhengce()
-        .arg("index")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index)
-        .arg("--json")
-        .args(extra));
-    assert_eq!(r.code(), 0, "index: {}", r.stderr());
-    r.json()
-}
 
 /// The answers as comparable sets: total, and each hit's identity, text and highlights.
 /// (Scores are left out: BM25 statistics count deleted records until segments merge.)
@@ -139,17 +125,17 @@ fn incremental_updates_answer_like_a_full_rebuild_after_random_edits() {
         let corpus = dir.path().join("corpus");
         copy_tree(&sample_corpus(), &corpus);
         let inc = dir.path().join("inc");
-        let first = index(&corpus, &inc, &[]);
+        let first = index_json(&corpus, &inc, &[]);
         assert_eq!(first["added"], 8);
         let mut rng = Rng(seed);
         for step in 0..6 {
             for _ in 0..1 + rng.below(3) {
                 edit(&corpus, &mut rng, step);
             }
-            index(&corpus, &inc, &[]);
+            index_json(&corpus, &inc, &[]);
         }
         let full = dir.path().join("full");
-        index(&corpus, &full, &["--full"]);
+        index_json(&corpus, &full, &["--full"]);
         assert_eq!(answers(&inc), answers(&full), "seed {seed}");
     }
 }
@@ -160,8 +146,8 @@ fn the_summary_counts_added_updated_removed_and_unchanged_files() {
     let corpus = dir.path().join("corpus");
     copy_tree(&sample_corpus(), &corpus);
     let idx = dir.path().join("index");
-    index(&corpus, &idx, &[]);
-    let again = index(&corpus, &idx, &[]);
+    index_json(&corpus, &idx, &[]);
+    let again = index_json(&corpus, &idx, &[]);
     assert_eq!(
         (again["added"].as_u64(), again["unchanged"].as_u64()),
         (Some(0), Some(8))
@@ -173,7 +159,7 @@ fn the_summary_counts_added_updated_removed_and_unchanged_files() {
     let mut s = std::fs::read_to_string(&notice).unwrap();
     s.push_str("\n补充说明：数据安全。\n");
     std::fs::write(&notice, s).unwrap();
-    let s = index(&corpus, &idx, &[]);
+    let s = index_json(&corpus, &idx, &[]);
     assert_eq!(
         (
             s["added"].as_u64(),
@@ -188,7 +174,7 @@ fn the_summary_counts_added_updated_removed_and_unchanged_files() {
         .args(["search", "\"鲸\"", "--json", "--index"])
         .arg(&idx));
     assert_eq!(r.code(), 1, "the removed file's paragraphs are gone");
-    let full = index(&corpus, &idx, &["--full"]);
+    let full = index_json(&corpus, &idx, &["--full"]);
     assert_eq!(full["added"], 8);
     assert_eq!(full["rebuilt"], "--full");
 }
@@ -199,18 +185,18 @@ fn touching_a_file_without_changing_it_does_not_reindex_it_twice() {
     let corpus = dir.path().join("corpus");
     copy_tree(&sample_corpus(), &corpus);
     let idx = dir.path().join("index");
-    index(&corpus, &idx, &[]);
+    index_json(&corpus, &idx, &[]);
     let f = corpus.join("plans/生态环境保护规划.txt");
     let bytes = std::fs::read(&f).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&f, bytes).unwrap();
-    let s = index(&corpus, &idx, &[]);
+    let s = index_json(&corpus, &idx, &[]);
     assert_eq!(
         (s["updated"].as_u64(), s["unchanged"].as_u64()),
         (Some(0), Some(8)),
         "{s}"
     );
-    let s = index(&corpus, &idx, &[]);
+    let s = index_json(&corpus, &idx, &[]);
     assert_eq!(s["bytes"], 0, "the new mtime was recorded: {s}");
     let r = run(zhengce()
         .args(["search", "\"鲸\"", "--json", "--index"])

@@ -13,6 +13,22 @@ use tantivy::{Searcher, Term};
 use super::schema::{Fields, REC_DOC};
 use crate::{Error, Result};
 
+/// Every record matching `query`, as doc ids grouped by segment, so that fast columns are
+/// opened once per segment.
+pub fn matching_by_segment(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+) -> Result<HashMap<u32, Vec<u32>>> {
+    let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+    for addr in searcher.search(query, &DocSetCollector)? {
+        by_segment
+            .entry(addr.segment_ord)
+            .or_default()
+            .push(addr.doc_id);
+    }
+    Ok(by_segment)
+}
+
 /// What the index knows of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ManifestEntry {
@@ -35,14 +51,7 @@ pub fn read_manifest(
         Term::from_field_u64(fields.rec, REC_DOC),
         IndexRecordOption::Basic,
     );
-    let docs = searcher.search(&query, &DocSetCollector)?;
-    let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-    for addr in docs {
-        by_segment
-            .entry(addr.segment_ord)
-            .or_default()
-            .push(addr.doc_id);
-    }
+    let by_segment = matching_by_segment(searcher, &query)?;
     let mut out = HashMap::new();
     let mut path = String::new();
     for (segment_ord, doc_ids) in by_segment {

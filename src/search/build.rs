@@ -11,7 +11,6 @@
 
 use std::ops::Bound;
 
-use tantivy::collector::DocSetCollector;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
     TermQuery, TermSetQuery,
@@ -22,6 +21,7 @@ use tantivy::Term;
 use super::query::{FieldName, Query};
 use super::Searcher;
 use crate::analysis::{self, ExactTerms};
+use crate::index::manifest;
 use crate::index::schema::{REC_DOC, REC_PARAGRAPH, REC_SECTION};
 use crate::{Error, Result};
 
@@ -324,16 +324,9 @@ impl Builder<'_> {
         field: Field,
         max: Option<usize>,
     ) -> Result<Option<Vec<Term>>> {
-        let docs = self.searcher.search(q, &DocSetCollector)?;
-        if max.is_some_and(|m| docs.len() > m) {
+        let by_segment = manifest::matching_by_segment(self.searcher, q)?;
+        if max.is_some_and(|m| by_segment.values().map(Vec::len).sum::<usize>() > m) {
             return Ok(None);
-        }
-        let mut by_segment: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-        for addr in docs {
-            by_segment
-                .entry(addr.segment_ord)
-                .or_default()
-                .push(addr.doc_id);
         }
         let mut values = Vec::new();
         for (segment, doc_ids) in by_segment {

@@ -25,7 +25,7 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::index::schema::SECTION_SEP;
-use crate::index::{self, ZhIndex};
+use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
 pub use highlight::{Script, Snippet};
 
@@ -206,19 +206,11 @@ impl Searcher {
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
         let built = build::build(self, &searcher, &parsed)?;
-        let docs = searcher.search(&built.query, &tantivy::collector::DocSetCollector)?;
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-        for addr in docs {
-            by_segment
-                .entry(addr.segment_ord)
-                .or_default()
-                .push(addr.doc_id);
-        }
-        let paths: HashMap<u64, String> =
-            crate::index::manifest::read_manifest(&searcher, &self.zh.fields)?
-                .into_iter()
-                .map(|(path, m)| (m.file_id, path))
-                .collect();
+        let by_segment = manifest::matching_by_segment(&searcher, &*built.query)?;
+        let paths: HashMap<u64, String> = manifest::read_manifest(&searcher, &self.zh.fields)?
+            .into_iter()
+            .map(|(path, m)| (m.file_id, path))
+            .collect();
         let mut out = Vec::new();
         for (segment, doc_ids) in by_segment {
             let ff = searcher.segment_reader(segment).fast_fields();
