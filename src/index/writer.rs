@@ -508,7 +508,7 @@ fn open_for_writing(
 fn create_index(dir: &Path, schema: Schema) -> Result<Index> {
     let settings = IndexSettings {
         docstore_compression: Compressor::Lz4,
-        docstore_blocksize: 32 * 1024,
+        docstore_blocksize: 16 * 1024,
         ..IndexSettings::default()
     };
     Ok(Index::builder()

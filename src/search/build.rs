@@ -320,7 +320,7 @@ impl Builder<'_> {
     fn keys(
         &self,
         q: &dyn TQuery,
-        column: &str,
+        column: &'static str,
         field: Field,
         max: Option<usize>,
     ) -> Result<Option<Vec<Term>>> {
@@ -330,11 +330,7 @@ impl Builder<'_> {
         }
         let mut values = Vec::new();
         for (segment, doc_ids) in by_segment {
-            let col = self
-                .searcher
-                .segment_reader(segment)
-                .fast_fields()
-                .u64(column)?;
+            let col = self.s.u64_column(self.searcher, segment, column)?;
             values.extend(doc_ids.into_iter().filter_map(|d| col.first(d)));
         }
         values.sort_unstable();

@@ -38,13 +38,12 @@ struct HitColumns {
 }
 
 impl HitColumns {
-    fn open(seg: &tantivy::SegmentReader) -> Result<HitColumns> {
-        let ff = seg.fast_fields();
+    fn open(s: &Searcher, searcher: &tantivy::Searcher, segment: u32) -> Result<HitColumns> {
         Ok(HitColumns {
-            file_id: ff.u64("file_id")?,
-            para: ff.u64("para")?,
-            line_start: ff.u64("line_start")?,
-            line_end: ff.u64("line_end")?,
+            file_id: s.u64_column(searcher, segment, "file_id")?,
+            para: s.u64_column(searcher, segment, "para")?,
+            line_start: s.u64_column(searcher, segment, "line_start")?,
+            line_end: s.u64_column(searcher, segment, "line_end")?,
         })
     }
 }
@@ -117,6 +116,10 @@ pub struct Searcher {
     zh: ZhIndex,
     reader: IndexReader,
     jieba: OnceLock<Result<Arc<Jieba>, String>>,
+    /// Fast columns opened so far, by segment and name. Opening one reads its block index
+    /// (most of a query's time when done per query); the reader never reloads, so segment
+    /// ordinals stay valid for the life of this value.
+    columns: std::sync::Mutex<HashMap<(u32, &'static str), tantivy::columnar::Column<u64>>>,
 }
 
 impl Searcher {
@@ -132,6 +135,7 @@ impl Searcher {
             zh,
             reader,
             jieba: OnceLock::new(),
+            columns: Default::default(),
         })
     }
 
@@ -147,6 +151,22 @@ impl Searcher {
             })
             .clone()
             .map_err(Error::Other)
+    }
+
+    /// The u64 fast column `name` of segment `segment`, opened once.
+    pub(crate) fn u64_column(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: u32,
+        name: &'static str,
+    ) -> Result<tantivy::columnar::Column<u64>> {
+        let mut cache = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.get(&(segment, name)) {
+            return Ok(c.clone());
+        }
+        let col = searcher.segment_reader(segment).fast_fields().u64(name)?;
+        cache.insert((segment, name), col.clone());
+        Ok(col)
     }
 
     /// The open index.
@@ -180,7 +200,7 @@ impl Searcher {
             let cols = match columns.entry(addr.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(HitColumns::open(searcher.segment_reader(addr.segment_ord))?)
+                    e.insert(HitColumns::open(self, &searcher, addr.segment_ord)?)
                 }
             };
             let mut hit = self.hit(&searcher, addr, score, cols, &mut docs)?;
@@ -213,8 +233,8 @@ impl Searcher {
             .collect();
         let mut out = Vec::new();
         for (segment, doc_ids) in by_segment {
-            let ff = searcher.segment_reader(segment).fast_fields();
-            let (file_ids, paras) = (ff.u64("file_id")?, ff.u64("para")?);
+            let file_ids = self.u64_column(&searcher, segment, "file_id")?;
+            let paras = self.u64_column(&searcher, segment, "para")?;
             for doc in doc_ids {
                 let file_id = file_ids.first(doc).unwrap_or_default();
                 let path = paths.get(&file_id).cloned().unwrap_or_default();
