@@ -35,7 +35,7 @@ const TOGETHER_BOOST: f32 = 2.0;
 const NEAR_BOOST: f32 = 1.0;
 /// A title or section bonus is skipped for a word that matches more records than this: it
 /// says nothing about relevance and would cost time.
-const BONUS_MAX_RECORDS: usize = 500;
+const BONUS_MAX_RECORDS: usize = 256;
 
 /// A query ready to run, with what to highlight in its hits.
 pub struct Built {
@@ -311,7 +311,7 @@ impl Builder<'_> {
         .unwrap_or_default();
         Ok(Box::new(BooleanQuery::new(vec![
             (Occur::Must, self.all(Target::Body)),
-            (Occur::Must, Box::new(TermSetQuery::new(terms))),
+            (Occur::Must, term_set(terms)),
         ])))
     }
 
@@ -324,10 +324,13 @@ impl Builder<'_> {
         field: Field,
         max: Option<usize>,
     ) -> Result<Option<Vec<Term>>> {
-        let by_segment = manifest::matching_by_segment(self.searcher, q)?;
-        if max.is_some_and(|m| by_segment.values().map(Vec::len).sum::<usize>() > m) {
-            return Ok(None);
+        if let Some(m) = max {
+            // Counting is much cheaper than collecting: check the size first.
+            if self.searcher.search(q, &tantivy::collector::Count)? > m {
+                return Ok(None);
+            }
         }
+        let by_segment = manifest::matching_by_segment(self.searcher, q)?;
         let mut values = Vec::new();
         for (segment, doc_ids) in by_segment {
             let col = self.s.u64_column(self.searcher, segment, column)?;
@@ -365,7 +368,7 @@ impl Builder<'_> {
                 };
                 if let Some(terms) = self.keys(&*q, column, field, Some(BONUS_MAX_RECORDS))? {
                     if !terms.is_empty() {
-                        let set: Box<dyn TQuery> = Box::new(TermSetQuery::new(terms));
+                        let set = term_set(terms);
                         out.push((Occur::Should, Box::new(ConstScoreQuery::new(set, bonus))));
                     }
                 }
@@ -398,6 +401,26 @@ pub fn exact_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
                 .collect(),
         ))),
     }
+}
+
+/// Records holding any of `terms`, unscored. A few terms are looked up one by one;
+/// tantivy's `TermSetQuery` streams the whole term dictionary through an automaton, which
+/// costs milliseconds on a large index and only pays off for large sets.
+fn term_set(terms: Vec<Term>) -> Box<dyn TQuery> {
+    if terms.len() > 256 {
+        return Box::new(TermSetQuery::new(terms));
+    }
+    let clauses = terms
+        .into_iter()
+        .map(|t| {
+            let q: Box<dyn TQuery> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(clauses)),
+        1.0,
+    ))
 }
 
 fn next_char(c: char) -> Option<char> {
