@@ -53,11 +53,7 @@ fn a_second_writer_fails_at_once_naming_the_pid_of_the_first() {
 
 #[test]
 fn kill_9_at_any_moment_leaves_the_last_commit_and_the_next_run_completes_it() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_tree(&sample_corpus(), &corpus);
-    let idx = dir.path().join("index");
-    index_json(&corpus, &idx, &[]);
+    let (dir, corpus, idx) = indexed_sample_copy();
     let before = total(&idx, "\"数据安全\"");
     // New content that a killed run may or may not have committed.
     for i in 0..12 {
@@ -275,11 +271,7 @@ fn a_closed_pipe_exits_quietly() {
 
 #[test]
 fn a_full_disk_is_a_clear_error_and_the_previous_commit_stays() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_tree(&sample_corpus(), &corpus);
-    let idx = dir.path().join("index");
-    index_json(&corpus, &idx, &[]);
+    let (_dir, corpus, idx) = indexed_sample_copy();
     let before = total(&idx, "\"数据安全\"");
     // Enough new text that the next commit needs more room than the limit leaves.
     let big: String = (0..40_000)
@@ -310,11 +302,7 @@ fn a_full_disk_is_a_clear_error_and_the_previous_commit_stays() {
 
 #[test]
 fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_meanwhile() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_tree(&sample_corpus(), &corpus);
-    let idx = dir.path().join("index");
-    index_json(&corpus, &idx, &[]);
+    let (_dir, corpus, idx) = indexed_sample_copy();
     let before = total(&idx, "\"数据安全\"");
     for i in 0..6 {
         std::fs::write(

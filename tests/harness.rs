@@ -152,3 +152,13 @@ pub fn total(index: &Path, q: &str) -> u64 {
     assert!(r.code() < 2, "{q}: {}", r.stderr());
     r.json()["total"].as_u64().unwrap()
 }
+
+/// A writable copy of the sample corpus, indexed once: (temp dir, corpus, index).
+pub fn indexed_sample_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let index = dir.path().join("index");
+    index_json(&corpus, &index, &[]);
+    (dir, corpus, index)
+}

@@ -142,11 +142,7 @@ fn incremental_updates_answer_like_a_full_rebuild_after_random_edits() {
 
 #[test]
 fn the_summary_counts_added_updated_removed_and_unchanged_files() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_tree(&sample_corpus(), &corpus);
-    let idx = dir.path().join("index");
-    index_json(&corpus, &idx, &[]);
+    let (_dir, corpus, idx) = indexed_sample_copy();
     let again = index_json(&corpus, &idx, &[]);
     assert_eq!(
         (again["added"].as_u64(), again["unchanged"].as_u64()),
@@ -181,11 +177,7 @@ fn the_summary_counts_added_updated_removed_and_unchanged_files() {
 
 #[test]
 fn touching_a_file_without_changing_it_does_not_reindex_it_twice() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_tree(&sample_corpus(), &corpus);
-    let idx = dir.path().join("index");
-    index_json(&corpus, &idx, &[]);
+    let (_dir, corpus, idx) = indexed_sample_copy();
     let f = corpus.join("plans/生态环境保护规划.txt");
     let bytes = std::fs::read(&f).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));

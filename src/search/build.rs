@@ -184,10 +184,8 @@ impl Builder<'_> {
         target: Target,
         negated: bool,
     ) -> Result<Box<dyn TQuery>> {
-        if target == Target::Path {
-            return Ok(self.path_prefix(text));
-        }
         if target != Target::Body {
+            // Titles, headings and paths match as written: no segmenting.
             return self.phrase(text, pos, target, negated);
         }
         let words = match self.indexed_word(text)? {
