@@ -3,7 +3,7 @@
 //! It indexes the folder into a temporary index (all cores) and reports wall time, MB/s,
 //! documents and paragraphs per second, peak RSS, index size and its ratio to the corpus;
 //! then the cost of each stage measured on its own over the same files on one thread
-//! (read+decode, parse, normalize, segment), with the index write (tokenizing into postings
+//! (read+decode, parse, normalize, segment, exact index), with the index write (tokenizing into postings
 //! and storing) being the rest of the CPU time; then it runs queries (by default phrases
 //! sampled from the corpus, half in the other script) and reports latency percentiles and
 //! queries per second, beside the same queries answered by a plain in-process substring scan
@@ -16,6 +16,8 @@ use serde::Serialize;
 
 use crate::analysis;
 use crate::corpus::{self, WalkEvent};
+use crate::index::bigrams::BigramBuilder;
+use crate::index::exact::SEGMENT_CHARS;
 use crate::index::{index_corpus, IndexOptions, ProgressSink};
 use crate::search::{SearchOptions, Searcher};
 use crate::{Error, Result};
@@ -48,6 +50,8 @@ pub struct StageSeconds {
     pub normalize: f64,
     /// Segmenting the normalized text with jieba.
     pub segment: f64,
+    /// Building the exact index's bigram segments from the normalized text.
+    pub exact: f64,
     /// The rest of the indexing CPU time: tokenizing into postings, storing, writing
     /// segments (indexing CPU seconds minus the stages above).
     pub index_write: f64,
@@ -95,6 +99,8 @@ pub struct BenchReport {
     pub index_bytes: u64,
     /// `index_bytes / bytes`.
     pub index_ratio: f64,
+    /// The part of `index_bytes` in the exact index (bigram segments).
+    pub exact_bytes: u64,
     /// CPU seconds of each stage.
     pub stages: StageSeconds,
     /// Query latency through the index (top 10 with paths and highlights).
@@ -128,6 +134,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
         peak_rss_bytes: peak_rss_bytes(),
         index_bytes: summary.index_bytes,
         index_ratio: summary.index_bytes as f64 / summary.bytes.max(1) as f64,
+        exact_bytes: crate::index::disk_size(&index_dir.join(crate::index::exact::EXACT_DIR)),
         ..BenchReport::default()
     };
 
@@ -138,7 +145,8 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
             - stages.read_decode
             - stages.parse
             - stages.normalize
-            - stages.segment)
+            - stages.segment
+            - stages.exact)
             .max(0.0),
         commit: summary.commit_seconds,
         ..stages
@@ -201,6 +209,9 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
         normalized: Vec::new(),
     };
     let jieba = analysis::load_jieba(&[])?;
+    let mut bigrams = BigramBuilder::new();
+    let mut chars: Vec<char> = Vec::new();
+    let mut file_no = 0;
     for event in corpus::walk(root)? {
         let WalkEvent::File(f) = event else { continue };
         let t = Instant::now();
@@ -214,6 +225,8 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
         let t = Instant::now();
         let doc = corpus::parse_document(&f.rel, &text, enc.name());
         s.parse += t.elapsed().as_secs_f64();
+        file_no += 1;
+        bigrams.begin_file(file_no, 0);
         for p in doc.paragraphs {
             let t = Instant::now();
             let norm = analysis::normalize(&p.text);
@@ -221,12 +234,23 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             let t = Instant::now();
             std::hint::black_box(jieba.cut(&norm, true).len());
             s.segment += t.elapsed().as_secs_f64();
-            texts
-                .normalized
-                .push(norm.chars().filter(|c| !c.is_whitespace()).collect());
+            chars.clear();
+            chars.extend(norm.chars().filter(|c| !c.is_whitespace()));
+            let t = Instant::now();
+            bigrams.add_paragraph(&chars);
+            if bigrams.chars() >= SEGMENT_CHARS {
+                let full = std::mem::replace(&mut bigrams, BigramBuilder::new());
+                std::hint::black_box(full.finish().len());
+                bigrams.begin_file(file_no, p.paragraph + 1);
+            }
+            s.exact += t.elapsed().as_secs_f64();
+            texts.normalized.push(chars.iter().collect());
             texts.originals.push(p.text);
         }
     }
+    let t = Instant::now();
+    std::hint::black_box(bigrams.finish().len());
+    s.exact += t.elapsed().as_secs_f64();
     Ok((s, texts))
 }
 

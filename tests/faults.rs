@@ -210,6 +210,25 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         .arg(&idx));
     assert_eq!(r.code(), 2, "{}", r.stdout());
     assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+    // Damaged segments of the exact index: every truncation of one is an error naming it.
+    let exact = dir.path().join("exact-damaged");
+    copy_tree(&sample_index().index, &exact);
+    let segment = std::fs::read_dir(exact.join("exact"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "zbg"))
+        .expect("an exact segment");
+    let whole = std::fs::read(&segment).unwrap();
+    for cut in [0, 3, 16, whole.len() / 2, whole.len() - 1] {
+        std::fs::write(&segment, &whole[..cut]).unwrap();
+        let r = run(zhengce()
+            .args(["search", "\"数据安全\"", "--index"])
+            .arg(&exact));
+        assert_eq!(r.code(), 2, "cut at {cut}: {}", r.stdout());
+        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+        let name = segment.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
+    }
     // An index from another format version.
     let other = dir.path().join("other");
     copy_tree(&sample_index().index, &other);

@@ -77,15 +77,17 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
     writeln!(out, "peak RSS        {:.0} MB", mb(r.peak_rss_bytes))?;
     writeln!(
         out,
-        "index size      {:.1} MB = {:.2}x the corpus",
+        "index size      {:.1} MB = {:.2}x the corpus (exact index {:.1} MB, tantivy {:.1} MB)",
         mb(r.index_bytes),
-        r.index_ratio
+        r.index_ratio,
+        mb(r.exact_bytes),
+        mb(r.index_bytes - r.exact_bytes.min(r.index_bytes))
     )?;
     let s = &r.stages;
     writeln!(
         out,
-        "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment {:.2}, index write {:.2}; commit+merge {:.2} s wall",
-        s.read_decode, s.parse, s.normalize, s.segment, s.index_write, s.commit
+        "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment {:.2}, exact index {:.2}, index write {:.2}; commit+merge {:.2} s wall",
+        s.read_decode, s.parse, s.normalize, s.segment, s.exact, s.index_write, s.commit
     )?;
     for (name, l) in [("search", &r.search), ("substring scan", &r.scan)] {
         writeln!(

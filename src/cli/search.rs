@@ -96,41 +96,38 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
             })
         }
         (None, Some(file)) => {
-            let input: Box<dyn BufRead> = if file == "-" {
-                Box::new(std::io::stdin().lock())
+            let input: Box<dyn BufRead + Send> = if file == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
             } else {
                 let f =
                     std::fs::File::open(file).with_context(|| format!("{file}: cannot open"))?;
                 Box::new(std::io::BufReader::new(f))
             };
-            let (mut found, mut answered) = (false, false);
-            for (n, line) in input.lines().enumerate() {
-                let line = line.with_context(|| format!("{file}: line {}", n + 1))?;
-                let q = line.trim_end_matches('\r');
-                if q.trim().is_empty() {
-                    continue;
-                }
-                match searcher.search(q, &opts) {
+            let answer = |q: &str| -> anyhow::Result<(Vec<u8>, Option<bool>)> {
+                let mut buf = Vec::new();
+                let found = match searcher.search(q, &opts) {
                     Ok(r) => {
-                        answered = true;
-                        found |= r.total > 0;
                         if a.json {
-                            json::write_result(&mut out, &r)?;
+                            json::write_result(&mut buf, &r)?;
                         } else {
-                            writeln!(out, "== {q}")?;
-                            human::write_result(&mut out, &r, human_opts)?;
+                            writeln!(buf, "== {q}")?;
+                            human::write_result(&mut buf, &r, human_opts)?;
                         }
+                        Some(r.total > 0)
                     }
                     Err(e) => {
                         let e = format!("{:#}", anyhow::Error::from(e));
                         if a.json {
-                            json::write_error(&mut out, q, &e)?;
+                            json::write_error(&mut buf, q, &e)?;
                         } else {
-                            writeln!(out, "== {q}\nerror: {e}")?;
+                            writeln!(buf, "== {q}\nerror: {e}")?;
                         }
+                        None
                     }
-                }
-            }
+                };
+                Ok((buf, found))
+            };
+            let (found, answered) = batch(input, file, &answer, &mut out)?;
             out.flush()?;
             Ok(match (found, answered) {
                 (true, _) => ExitCode::SUCCESS,
@@ -140,6 +137,90 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
         }
         (None, None) => bail!("give a query or --batch FILE"),
     }
+}
+
+/// The printed answer to one query, and whether it found something (`None`: an error).
+type Answer = anyhow::Result<(Vec<u8>, Option<bool>)>;
+
+/// Answers the queries of `input`, one a line, on every core, and writes the answers in
+/// input order as each becomes the next in line (so a script that writes a query and waits
+/// for its answer is served at once). Returns whether any query found something and whether
+/// any was answered without error.
+fn batch(
+    input: Box<dyn BufRead + Send>,
+    name: &str,
+    answer: &(dyn Fn(&str) -> Answer + Sync),
+    out: &mut dyn Write,
+) -> anyhow::Result<(bool, bool)> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (line_tx, line_rx) = crossbeam_channel::bounded::<(usize, String)>(workers * 64);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<(usize, Answer)>();
+    let (mut found, mut answered) = (false, false);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let reader = s.spawn(move || -> anyhow::Result<()> {
+            let mut seq = 0;
+            for (n, line) in input.lines().enumerate() {
+                let line = line.with_context(|| format!("{name}: line {}", n + 1))?;
+                let q = line.trim_end_matches('\r');
+                if q.trim().is_empty() {
+                    continue;
+                }
+                if line_tx.send((seq, q.to_string())).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        for _ in 0..workers {
+            let (line_rx, done_tx) = (line_rx.clone(), done_tx.clone());
+            s.spawn(move || {
+                for (seq, q) in line_rx {
+                    if done_tx.send((seq, answer(&q))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((line_rx, done_tx));
+        let mut pending: std::collections::BTreeMap<usize, Answer> = Default::default();
+        let mut next = 0;
+        let mut failed = None;
+        // On an error, stop reading answers: the workers and the reader then stop too.
+        'answers: for (seq, ans) in done_rx {
+            pending.insert(seq, ans);
+            while let Some(ans) = pending.remove(&next) {
+                next += 1;
+                match ans.and_then(|(bytes, f)| {
+                    out.write_all(&bytes)?;
+                    Ok(f)
+                }) {
+                    Ok(f) => {
+                        answered |= f.is_some();
+                        found |= f == Some(true);
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break 'answers;
+                    }
+                }
+            }
+            if pending.is_empty() {
+                if let Err(e) = out.flush() {
+                    failed = Some(e.into());
+                    break;
+                }
+            }
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("{name}: the reading thread failed")));
+        match failed {
+            Some(e) => Err(e),
+            None => read,
+        }
+    })?;
+    Ok((found, answered))
 }
 
 /// Builds the default index from the default corpus when neither exists yet, so that

@@ -7,6 +7,8 @@
 //! travel in tantivy's commit payload, so they change atomically with the data they describe.
 //! Writing documents is in [`writer`]; the schema in [`schema`].
 
+pub mod bigrams;
+pub mod exact;
 pub mod manifest;
 pub mod schema;
 pub mod writer;
@@ -25,7 +27,7 @@ pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 
 /// Version of the on-disk layout and record structure. Bump it whenever the schema or the
 /// meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What a commit records about the analysis behind the index (tantivy's commit payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,9 @@ pub struct IndexInfo {
     pub corpus: String,
     /// File names of the user dictionaries, as copied into `dicts/` of the index folder.
     pub dicts: Vec<String>,
+    /// Generation of the exact index's live map ([`exact::LiveMap`]); 0 for none.
+    #[serde(default)]
+    pub exact_gen: u64,
 }
 
 /// An open index with its resolved fields and recorded info.
@@ -194,7 +199,7 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
     Ok(WriterLock { _file: file })
 }
 
-/// Total size in bytes of the files in `dir` (not recursive into sub-folders except `dicts`).
+/// Total size in bytes of the files in `dir` and its sub-folders.
 pub fn disk_size(dir: &Path) -> u64 {
     let mut total = 0;
     if let Ok(entries) = std::fs::read_dir(dir) {

@@ -1,10 +1,11 @@
 //! The tantivy schema: which records the index holds and which fields each has.
 //!
 //! One tantivy index holds three kinds of records, told apart by the `rec` field:
-//! - a **paragraph** (`rec` = 2): the searchable unit. Its `exact` field holds character
-//!   bigrams of N(text) for exact phrase matching, `words` holds jieba words for ranking; the
-//!   original text and section path are stored; `file_id`, `para` and the line range are fast
-//!   fields; `section_ids` lists the sections that enclose it.
+//! - a **paragraph** (`rec` = 2): the searchable unit. `words` holds jieba words for
+//!   ranking; exact matching is done by the exact index beside tantivy
+//!   ([`super::exact`]), which finds paragraphs through `anchor`; the original text and
+//!   section path are stored; `file_id`, `para` and the line range are fast fields;
+//!   `section_ids` lists the sections that enclose it.
 //! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
 //!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
 //!   (path, title) and the manifest used for incremental re-indexing (size, mtime, hash).
@@ -29,6 +30,9 @@ pub const REC_SECTION: u64 = 1;
 /// `rec` value of a paragraph record.
 pub const REC_PARAGRAPH: u64 = 2;
 
+/// The value of `anchor` on the first paragraph record of each file.
+pub const ANCHOR: u64 = 1;
+
 /// The fields of the schema, resolved once.
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -44,8 +48,9 @@ pub struct Fields {
     pub line_start: Field,
     /// Last source line, inclusive (paragraphs).
     pub line_end: Field,
-    /// Character bigrams of N(text) (paragraphs).
-    pub exact: Field,
+    /// [`ANCHOR`] on the first paragraph record of a file, whose doc id plus `p` is the doc
+    /// id of paragraph `p` (see [`super::writer`]).
+    pub anchor: Field,
     /// jieba words of N(text) (paragraphs).
     pub words: Field,
     /// Original paragraph text (paragraphs, stored).
@@ -91,8 +96,8 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_fieldnorms(false)
             .set_index_option(IndexRecordOption::Basic),
     );
-    // Bigram fields: positions for phrases. Field norms only where BM25 uses them (the
-    // paragraph text); titles and headings only filter and add constant bonuses.
+    // Bigram fields of titles and headings: positions for phrases; no field norms, since
+    // they only filter and add constant bonuses.
     let bigrams = |norms: bool| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -114,7 +119,7 @@ pub fn build_schema() -> (Schema, Fields) {
         para: b.add_u64_field("para", FAST),
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
-        exact: b.add_text_field("exact", bigrams(true)),
+        anchor: b.add_u64_field("anchor", indexed.clone()),
         words: b.add_text_field("words", words),
         text: b.add_text_field("text", STORED),
         section_path: b.add_text_field("section_path", STORED),
@@ -152,7 +157,7 @@ impl Fields {
             para: f("para")?,
             line_start: f("line_start")?,
             line_end: f("line_end")?,
-            exact: f("exact")?,
+            anchor: f("anchor")?,
             words: f("words")?,
             text: f("text")?,
             section_path: f("section_path")?,

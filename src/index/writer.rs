@@ -11,20 +11,24 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Schema;
 use tantivy::store::Compressor;
-use tantivy::{doc, Index, IndexSettings, IndexWriter, TantivyDocument, Term};
+use tantivy::{doc, Document, Index, IndexSettings, TantivyDocument, Term};
 
+use super::exact::{self, ExactBuilder, ExactWriter, LiveMap};
 use super::manifest::{read_manifest, ManifestEntry};
-use super::schema::{build_schema, Fields, REC_DOC, REC_PARAGRAPH, REC_SECTION, SECTION_SEP};
+use super::schema::{
+    build_schema, Fields, ANCHOR, REC_DOC, REC_PARAGRAPH, REC_SECTION, SECTION_SEP,
+};
 use super::{parse_info, IndexInfo, FORMAT_VERSION};
 use crate::analysis;
-use crate::corpus::{self, CorpusFile, Document, WalkEvent};
+use crate::corpus::{self, CorpusFile, WalkEvent};
 use crate::{Error, Result};
 
 /// What to index and how.
@@ -145,6 +149,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         (256 << 20) * threads
     };
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
+    let backlog = Backlog::new(BACKLOG_BYTES);
 
     let mut summary = IndexSummary {
         corpus: opts.corpus.display().to_string(),
@@ -152,13 +157,19 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         rebuilt: rebuilt.clone(),
         ..IndexSummary::default()
     };
-    let manifest = if rebuilt.is_some() {
+    let (manifest, live, old_gen) = if rebuilt.is_some() {
         writer.delete_all_documents()?;
-        HashMap::new()
+        (HashMap::new(), LiveMap::default(), 0)
     } else {
         let reader = index.reader()?;
-        read_manifest(&reader.searcher(), &fields)?
+        let old = parse_info(&opts.index_dir, index.load_metas()?.payload.as_deref())?;
+        (
+            read_manifest(&reader.searcher(), &fields)?,
+            LiveMap::read(&opts.index_dir, old.exact_gen)?,
+            old.exact_gen,
+        )
     };
+    let exact = ExactWriter::new(&opts.index_dir, live)?;
 
     let mut files = Vec::new();
     for event in corpus::walk(&opts.corpus)? {
@@ -185,6 +196,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     for (path, m) in &manifest {
         if !seen.contains(path) {
             writer.delete_term(Term::from_field_u64(fields.file_id, m.file_id));
+            exact.remove(m.file_id as u32);
             summary.removed += 1;
         }
     }
@@ -194,18 +206,33 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((file, file_no, known)) = todo.get(i) else {
-                    break;
-                };
-                let result = index_file(&writer, &fields, file, *file_no, known.as_ref());
-                if let Some(pause) = opts.pause_per_file {
-                    std::thread::sleep(pause);
+            s.spawn(|| {
+                let mut xb = exact.builder();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((file, file_no, known)) = todo.get(i) else {
+                        break;
+                    };
+                    let result = index_file(
+                        &writer,
+                        &backlog,
+                        &mut xb,
+                        &fields,
+                        file,
+                        *file_no,
+                        known.as_ref(),
+                    );
+                    if let Some(pause) = opts.pause_per_file {
+                        std::thread::sleep(pause);
+                    }
+                    progress.advance(file.size);
+                    let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
+                    counts.record(file, known.is_some(), result);
                 }
-                progress.advance(file.size);
-                let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
-                counts.record(file, known.is_some(), result);
+                if let Err(e) = xb.flush() {
+                    let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
+                    counts.fatal.get_or_insert(e);
+                }
             });
         }
     });
@@ -225,11 +252,16 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
 
     progress.committing();
     let commit_started = Instant::now();
+    // The exact index first: its live map names only segments already on disk, and nothing
+    // refers to it until tantivy commits the payload that names its generation.
+    let exact_gen = old_gen + 1;
+    let live = exact.finish(exact_gen)?;
     let info = IndexInfo {
         format: FORMAT_VERSION,
         fingerprint: fingerprint.clone(),
         corpus: opts.corpus.display().to_string(),
         dicts: dict_names,
+        exact_gen,
     };
     let payload = serde_json::to_string(&info).map_err(|e| Error::Other(e.to_string()))?;
     let mut prepared = writer.prepare_commit()?;
@@ -237,6 +269,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     prepared.commit()?;
     writer.wait_merging_threads()?;
     remove_other_dicts(&opts.index_dir, dicts_dir.as_deref());
+    exact::collect_garbage(&opts.index_dir, &live, exact_gen);
     summary.commit_seconds = commit_started.elapsed().as_secs_f64();
 
     let reader = index.reader()?;
@@ -245,6 +278,86 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     summary.mb_per_s = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
     summary.index_bytes = super::disk_size(&opts.index_dir);
     Ok(summary)
+}
+
+/// The writer, over records that can carry a [`Ticket`].
+type IndexWriter = tantivy::IndexWriter<Record>;
+
+/// File bytes whose records may wait in tantivy's queue at once. Its queue holds up to
+/// 10,000 batches and a file is one batch, so without this bound the reading threads would
+/// queue the whole corpus in memory ahead of the indexing threads.
+const BACKLOG_BYTES: u64 = 4 << 20;
+
+/// A tantivy document, with the backlog ticket of its file on the file's last record.
+struct Record {
+    doc: TantivyDocument,
+    _ticket: Option<Ticket>,
+}
+
+impl Record {
+    fn new(doc: TantivyDocument) -> Record {
+        Record { doc, _ticket: None }
+    }
+}
+
+impl Document for Record {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+}
+
+/// The file bytes handed to tantivy and not yet indexed.
+struct Backlog {
+    bytes: Mutex<u64>,
+    drained: Condvar,
+    limit: u64,
+}
+
+/// A file's share of the [`Backlog`], released when dropped.
+struct Ticket {
+    backlog: Arc<Backlog>,
+    bytes: u64,
+}
+
+impl Backlog {
+    fn new(limit: u64) -> Arc<Backlog> {
+        Arc::new(Backlog {
+            bytes: Mutex::new(0),
+            drained: Condvar::new(),
+            limit,
+        })
+    }
+
+    /// Waits until `bytes` more fit (a file larger than the limit waits for an empty
+    /// backlog), then takes them. It gives up waiting after a minute, so that a dead indexing
+    /// thread, whose queue is never drained, turns into the writer's error instead of a hang.
+    fn admit(self: &Arc<Self>, bytes: u64) -> Ticket {
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        let mut held = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        while *held > 0 && *held + bytes > self.limit && Instant::now() < deadline {
+            held = self
+                .drained
+                .wait_timeout(held, std::time::Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *held += bytes;
+        Ticket {
+            backlog: Arc::clone(self),
+            bytes,
+        }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut held = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        *held = held.saturating_sub(self.bytes);
+        self.backlog.drained.notify_all();
+    }
 }
 
 /// Counts gathered by the reading threads.
@@ -298,8 +411,11 @@ impl RunCounts {
 }
 
 /// Reads one file and writes its records, replacing those of its previous version.
+#[allow(clippy::too_many_arguments)]
 fn index_file(
     writer: &IndexWriter,
+    backlog: &Arc<Backlog>,
+    xb: &mut ExactBuilder<'_>,
     fields: &Fields,
     file: &CorpusFile,
     file_id: u64,
@@ -310,6 +426,7 @@ fn index_file(
         Err(e) => {
             if known.is_some() {
                 writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
+                xb.remove(file_id as u32);
             }
             return Err(Error::io(&file.path, e));
         }
@@ -325,17 +442,18 @@ fn index_file(
                     path: file.path.clone(),
                     reason: e.to_string(),
                 })?;
-            writer.add_document(doc_record(
+            writer.add_document(Record::new(doc_record(
                 fields,
                 file_id,
                 file,
                 bytes.len() as u64,
                 hash,
                 &doc,
-            ))?;
+            )))?;
             return Ok(FileOutcome::Same);
         }
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
+        xb.remove(file_id as u32);
     }
     // One copy of a big file at a time: the bytes become the text (no copy for UTF-8), the
     // text is dropped once parsed.
@@ -345,7 +463,12 @@ fn index_file(
     })?;
     let doc = corpus::parse_document(&file.rel, &text, encoding.name());
     drop(text);
-    let n = write_document(writer, fields, file_id, file, hash, &doc)?;
+    xb.add_file(
+        file_id as u32,
+        doc.paragraphs.iter().map(|p| p.text.as_str()),
+    )?;
+    let ticket = backlog.admit(file.size);
+    let n = write_document(writer, fields, file_id, file, hash, &doc, ticket)?;
     Ok(FileOutcome::Written(n))
 }
 
@@ -363,7 +486,7 @@ fn doc_record(
     file: &CorpusFile,
     size: u64,
     hash: u64,
-    doc: &Document,
+    doc: &corpus::Document,
 ) -> TantivyDocument {
     doc!(
         fields.rec => REC_DOC,
@@ -380,20 +503,28 @@ fn doc_record(
     )
 }
 
-/// Writes the document, section and paragraph records of one parsed file; returns the
-/// number of paragraphs.
+/// Writes the document, section and paragraph records of one parsed file as one batch;
+/// returns the number of paragraphs.
+///
+/// One batch lands in one tantivy segment with consecutive doc ids, in this order: the
+/// document record, the paragraphs in order (the first carries `anchor`), then the section
+/// records. Merges keep that order, so paragraph `p` of the file is always the doc id of its
+/// anchor plus `p`: that is how hits of the exact index find their records.
 fn write_document(
     writer: &IndexWriter,
     fields: &Fields,
     file_id: u64,
     file: &CorpusFile,
     hash: u64,
-    doc: &Document,
+    doc: &corpus::Document,
+    ticket: Ticket,
 ) -> Result<u64> {
-    writer.add_document(doc_record(fields, file_id, file, file.size, hash, doc))?;
+    let mut ops = Vec::with_capacity(1 + doc.paragraphs.len() * 2);
+    ops.push(doc_record(fields, file_id, file, file.size, hash, doc));
+    let mut sections = Vec::new();
     let mut open: Vec<(&str, u64)> = Vec::new();
     let mut runs = 0u64;
-    for p in &doc.paragraphs {
+    for (i, p) in doc.paragraphs.iter().enumerate() {
         let keep = open
             .iter()
             .zip(&p.section)
@@ -403,12 +534,12 @@ fn write_document(
         for label in &p.section[keep..] {
             let id = section_id(file_id, runs);
             runs += 1;
-            writer.add_document(doc!(
+            sections.push(doc!(
                 fields.rec => REC_SECTION,
                 fields.file_id => file_id,
                 fields.section_key => id,
                 fields.section => label.as_str(),
-            ))?;
+            ));
             open.push((label.as_str(), id));
         }
         let mut record = doc!(
@@ -417,10 +548,12 @@ fn write_document(
             fields.para => u64::from(p.paragraph),
             fields.line_start => u64::from(p.lines[0]),
             fields.line_end => u64::from(p.lines[1]),
-            fields.exact => p.text.as_str(),
             fields.words => p.text.as_str(),
             fields.text => p.text.as_str(),
         );
+        if i == 0 {
+            record.add_u64(fields.anchor, ANCHOR);
+        }
         if !p.section.is_empty() {
             let mut joined = String::new();
             for (i, s) in p.section.iter().enumerate() {
@@ -434,8 +567,19 @@ fn write_document(
         for (_, id) in &open {
             record.add_u64(fields.section_ids, *id);
         }
-        writer.add_document(record)?;
+        ops.push(record);
     }
+    ops.extend(sections);
+    // tantivy drops each record once it is indexed, the last one last: its ticket then
+    // releases the file's share of the backlog.
+    let last = ops.len() - 1;
+    let mut ticket = Some(ticket);
+    writer.run(ops.into_iter().enumerate().map(|(i, doc)| {
+        UserOperation::Add(Record {
+            doc,
+            _ticket: if i == last { ticket.take() } else { None },
+        })
+    }))?;
     Ok(doc.paragraphs.len() as u64)
 }
 

@@ -168,13 +168,16 @@ impl Builder<'_> {
         ))
     }
 
-    fn exact_field(&self, target: Target) -> Field {
-        match target {
-            Target::Body => self.fields().exact,
+    /// The exact-match query for the normalized `text` over the records of `target`;
+    /// `None` for a text without characters.
+    fn exact(&self, target: Target, text: &str) -> Result<Option<Box<dyn TQuery>>> {
+        let field = match target {
+            Target::Body => return self.s.exact_query(self.searcher, text),
             Target::Title => self.fields().title,
             Target::Section => self.fields().section,
             Target::Path => self.fields().path_key,
-        }
+        };
+        Ok(exact_query(field, text))
     }
 
     fn term(
@@ -219,7 +222,7 @@ impl Builder<'_> {
                 clauses.push((Occur::Should, words_term(self.fields().words, w)));
             }
             let whole = analysis::normalize(text);
-            if let Some(q) = exact_query(self.fields().exact, &whole) {
+            if let Some(q) = self.exact(Target::Body, &whole)? {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(q, TOGETHER_BOOST))));
             }
         }
@@ -257,7 +260,7 @@ impl Builder<'_> {
         }
         let norm = analysis::normalize_exact(text);
         let needle = norm.as_str().to_string();
-        let Some(q) = exact_query(self.exact_field(target), &needle) else {
+        let Some(q) = self.exact(target, &needle)? else {
             return Err(Error::Query {
                 position: pos,
                 message: format!("`{text}` has no characters to search for"),
@@ -351,7 +354,7 @@ impl Builder<'_> {
         if (2..=8).contains(&self.words.len()) {
             // The query's words standing together, in order, anywhere in the paragraph.
             let together: String = self.words.concat();
-            if let Some(q) = exact_query(f.exact, &together) {
+            if let Some(q) = self.exact(Target::Body, &together)? {
                 out.push((Occur::Should, Box::new(BoostQuery::new(q, NEAR_BOOST))));
             }
         }
@@ -361,7 +364,7 @@ impl Builder<'_> {
                 (Target::Title, "file_id", f.file_id, TITLE_BONUS),
                 (Target::Section, "section_key", f.section_ids, SECTION_BONUS),
             ] {
-                let Some(q) = exact_query(self.exact_field(target), text) else {
+                let Some(q) = self.exact(target, text)? else {
                     continue;
                 };
                 if let Some(terms) = self.keys(&*q, column, field, Some(BONUS_MAX_RECORDS))? {

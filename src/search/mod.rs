@@ -8,6 +8,7 @@
 //! the job of [`crate::output`].
 
 pub mod build;
+pub mod exact;
 pub mod highlight;
 pub mod query;
 
@@ -24,9 +25,11 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
+use crate::index::exact::ExactIndex;
 use crate::index::schema::SECTION_SEP;
 use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
+use exact::{Anchors, ExactDocsQuery};
 pub use highlight::{Script, Snippet};
 
 /// The fast columns a hit is read from, opened once per segment.
@@ -115,6 +118,8 @@ impl Default for SearchOptions {
 pub struct Searcher {
     zh: ZhIndex,
     reader: IndexReader,
+    exact: ExactIndex,
+    anchors: Anchors,
     jieba: OnceLock<Result<Arc<Jieba>, String>>,
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
     /// (most of a query's time when done per query); the reader never reloads, so segment
@@ -124,19 +129,92 @@ pub struct Searcher {
 
 impl Searcher {
     /// Opens the index in `dir` (see [`index::open`] for the checks made).
+    ///
+    /// The tantivy records and the exact index must come from the same commit: when a run
+    /// commits while this opens (the commit record read differs from the reader's, or the
+    /// exact files it names were just replaced), it opens again.
     pub fn open(dir: &Path) -> Result<Searcher> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Searcher::open_once(dir) {
+                Ok(Some(s)) => return Ok(s),
+                Ok(None) if attempt < 5 => continue,
+                Err(Error::Io { source, .. })
+                    if attempt < 5 && source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    continue
+                }
+                Ok(None) => {
+                    return Err(Error::Index(format!(
+                        "{}: the index kept changing while it was opened; try again",
+                        dir.display()
+                    )))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Option<Searcher>> {
         let zh = index::open(dir)?;
-        let reader = zh
+        let reader: IndexReader = zh
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(Searcher {
+        let searcher = reader.searcher();
+        let metas = zh.index.load_metas()?;
+        let mut now: Vec<_> = metas.segments.iter().map(|m| m.id()).collect();
+        let mut seen: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        now.sort();
+        seen.sort();
+        let same_payload =
+            index::parse_info(dir, metas.payload.as_deref()).ok() == Some(zh.info.clone());
+        if now != seen || !same_payload {
+            return Ok(None);
+        }
+        let exact = ExactIndex::open(dir, zh.info.exact_gen)?;
+        let anchors = Anchors::read(&searcher, &zh.fields)?;
+        Ok(Some(Searcher {
             zh,
             reader,
+            exact,
+            anchors,
             jieba: OnceLock::new(),
             columns: Default::default(),
-        })
+        }))
+    }
+
+    /// The exact-match query for `text` (normalized here, white space dropped) over the
+    /// paragraphs; `None` when it has no characters.
+    pub(crate) fn exact_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+    ) -> Result<Option<Box<dyn tantivy::query::Query>>> {
+        let norm = analysis::normalize_exact(text);
+        let chars: Vec<char> = norm.as_str().chars().collect();
+        if chars.is_empty() {
+            return Ok(None);
+        }
+        let hits = self.exact.find(&chars)?;
+        Ok(Some(Box::new(ExactDocsQuery::new(
+            searcher,
+            &self.anchors,
+            &hits,
+            self.exact.paragraphs(),
+            self.exact.mean_len(),
+        ))))
+    }
+
+    /// The exact index this searcher reads.
+    pub fn exact_index(&self) -> &ExactIndex {
+        &self.exact
     }
 
     /// The jieba instance for segmenting bare query words, loaded on first use with the

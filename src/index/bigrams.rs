@@ -1,0 +1,1149 @@
+//! An exact-match index of character bigrams with positions, built and read outside tantivy.
+//!
+//! A *segment* indexes a batch of paragraphs from several files. Each paragraph is a sequence
+//! of normalized chars (white space already removed by the caller). Every char starts exactly
+//! one *term*: the bigram of it and the next char, or, for the last char of a paragraph, the
+//! char alone. A term's key is `(first as u64) << 21 | second`, with `0x1F_FFFF` (not a char)
+//! as the second half of a last-char term, so all terms starting with `c` fill the key range
+//! `c << 21 ..= c << 21 | 0x1F_FFFF`. Positions are global in the segment: paragraph `k`
+//! starts at `start[k]`, with `start[0] = 0` and `start[k + 1] = start[k] + n_k + 1`; the one
+//! unused position between paragraphs means no chain of bigrams crosses a paragraph boundary.
+//!
+//! [`BigramBuilder`] collects paragraphs and writes the segment file; [`BigramSegment`] opens
+//! it (from a `Vec<u8>` or a memory map) and finds exact phrases, with the number of
+//! occurrences per paragraph. This module knows nothing of ranking, snippets or white space.
+//!
+//! # File format (version 1, integers little-endian)
+//!
+//! | section | bytes | content |
+//! |---|---|---|
+//! | header | 48 | `b"ZCBG"`, version, then the counts `files`, `paragraphs`, `positions`, `terms`, `blocks` and a zero, as u32; then `postings_len` and `dict_len` as u64 |
+//! | files | 12 × files | per file in insertion order: `file_no`, index of its first paragraph in the segment, `first_para` (that paragraph's number in the file), as u32 |
+//! | starts | 4 × (paragraphs + 1) | `start[k]` as u32; the last entry equals `positions` |
+//! | postings | `postings_len` | the position list of every term, in key order |
+//! | block index | 24 × blocks | per dictionary block: its first key, its byte offset in the dictionary and that of its first list in the postings, as u64 |
+//! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of the list |
+//!
+//! The sections follow each other in this order and end exactly at the end of the file. A
+//! position list stores ascending positions as deltas, the first from 0: each full run of 128
+//! is a byte of bit width then a `BitPacker4x::compress_sorted` block whose initial value is
+//! the position before the run; the rest (fewer than 128) are LEB128 varints. A term with one
+//! position thus takes one varint. Every read is bounds-checked: damaged bytes give an
+//! [`io::ErrorKind::InvalidData`] error, never a panic, and allocations are capped by the
+//! bytes that back them.
+
+use std::io;
+use std::ops::Range;
+
+use bitpacking::{BitPacker, BitPacker4x};
+
+/// The first four bytes of every segment file.
+pub const MAGIC: &[u8; 4] = b"ZCBG";
+/// The version of the file format this module writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const HEADER_LEN: usize = 48;
+const FILE_RECORD_LEN: usize = 12;
+const BLOCK_RECORD_LEN: usize = 24;
+const TERMS_PER_BLOCK: u32 = 64;
+const PACKED_LEN: usize = BitPacker4x::BLOCK_LEN;
+/// The smallest packed run: its width byte and 128 deltas of at least one bit.
+const MIN_PACKED_BYTES: usize = 1 + PACKED_LEN / 8;
+/// The second half of a last-char term's key.
+const END_MARK: u32 = 0x1F_FFFF;
+/// Marks the gap position after each paragraph in the builder's text.
+const GAP: u32 = u32::MAX;
+
+fn term_key(first: u32, second: u32) -> u64 {
+    u64::from(first) << 21 | u64::from(second)
+}
+
+/// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].
+#[derive(Debug, Default)]
+pub struct BigramBuilder {
+    /// One entry per position: the char as `u32`, or [`GAP`] after each paragraph.
+    text: Vec<u32>,
+    /// The first position of each paragraph.
+    starts: Vec<u32>,
+    files: Vec<FileRecord>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FileRecord {
+    file_no: u32,
+    /// Index in the segment of the file's first paragraph.
+    first_index: u32,
+    /// Number of that paragraph in the file.
+    first_para: u32,
+}
+
+impl BigramBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts the paragraphs of file `file_no`; those added next are numbered `first_para`,
+    /// `first_para + 1`, … in it. A file may be begun and get no paragraphs.
+    pub fn begin_file(&mut self, file_no: u32, first_para: u32) {
+        let first_index = self.starts.len() as u32; // add_paragraph keeps it within u32
+        self.files.push(FileRecord {
+            file_no,
+            first_index,
+            first_para,
+        });
+    }
+
+    /// Adds the next paragraph of the current file: normalized chars, no white space. An empty
+    /// paragraph takes a number and a position but makes no terms.
+    ///
+    /// # Panics
+    ///
+    /// If no file was begun, or if the segment would pass `u32::MAX` positions or the
+    /// paragraph's number in its file `u32::MAX`.
+    pub fn add_paragraph(&mut self, chars: &[char]) {
+        self.add_paragraph_iter(chars.iter().copied());
+    }
+
+    /// [`BigramBuilder::add_paragraph`] for chars from an iterator, so that a caller can drop
+    /// white space on the fly without a buffer. Same panics.
+    pub fn add_paragraph_iter<I: IntoIterator<Item = char>>(&mut self, chars: I) {
+        let file = self
+            .files
+            .last()
+            .expect("BigramBuilder: add_paragraph before begin_file");
+        let number = self.starts.len() as u64 - u64::from(file.first_index);
+        assert!(
+            number + u64::from(file.first_para) <= u64::from(u32::MAX),
+            "paragraph number"
+        );
+        self.starts.push(self.text.len() as u32);
+        self.text.extend(chars.into_iter().map(u32::from));
+        self.text.push(GAP);
+        assert!(
+            self.text.len() <= u32::MAX as usize,
+            "BigramBuilder: too many positions"
+        );
+    }
+
+    /// Positions used so far (chars plus one gap per paragraph), to cut segments by size.
+    pub fn chars(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Paragraphs added so far.
+    pub fn paragraphs(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether no paragraph was added (files begun without paragraphs do not count).
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Encodes the segment and returns the bytes of its file.
+    pub fn finish(self) -> Vec<u8> {
+        let positions = self.text.len() as u32;
+        let mut out = vec![0; HEADER_LEN];
+        out.reserve(12 * self.files.len() + 4 * self.starts.len() + 4 + self.text.len() * 9 / 4);
+        for file in &self.files {
+            for value in [file.file_no, file.first_index, file.first_para] {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        for &start in self.starts.iter().chain([&positions]) {
+            out.extend_from_slice(&start.to_le_bytes());
+        }
+        let mut writer = TermWriter::new(out);
+        let alphabet = Alphabet::of(&self.text);
+        if alphabet.chars.len() <= usize::from(u16::MAX) {
+            write_terms::<u16>(self.text, &alphabet, &mut writer);
+        } else {
+            write_terms::<u32>(self.text, &alphabet, &mut writer);
+        }
+        let TermWriter {
+            mut out,
+            postings_start,
+            index,
+            dict,
+            terms,
+            ..
+        } = writer;
+        let postings_len = (out.len() - postings_start) as u64;
+        let blocks = (index.len() / BLOCK_RECORD_LEN) as u32;
+        out.extend_from_slice(&index);
+        out.extend_from_slice(&dict);
+        let mut header = MAGIC.to_vec();
+        let (n_files, n_paragraphs) = (self.files.len() as u32, self.starts.len() as u32);
+        for value in [
+            FORMAT_VERSION,
+            n_files,
+            n_paragraphs,
+            positions,
+            terms,
+            blocks,
+            0,
+        ] {
+            header.extend_from_slice(&value.to_le_bytes());
+        }
+        header.extend_from_slice(&postings_len.to_le_bytes());
+        header.extend_from_slice(&(dict.len() as u64).to_le_bytes());
+        out[..HEADER_LEN].copy_from_slice(&header);
+        out
+    }
+}
+
+/// The distinct chars of a text, numbered in char order so that ids sort like chars.
+struct Alphabet {
+    /// The chars by id.
+    chars: Vec<u32>,
+    /// A bit per char value: whether it occurs.
+    present: Vec<u64>,
+    /// Per word of `present`: the number of chars below it.
+    rank_before: Vec<u32>,
+}
+
+impl Alphabet {
+    fn of(text: &[u32]) -> Self {
+        let words = (char::MAX as usize + 1) / 64;
+        let mut present = vec![0u64; words];
+        for &c in text.iter().filter(|&&c| c != GAP) {
+            present[(c >> 6) as usize] |= 1 << (c & 63);
+        }
+        let (mut chars, mut rank_before, mut rank) = (Vec::new(), Vec::with_capacity(words), 0);
+        for (word, &bits) in present.iter().enumerate() {
+            rank_before.push(rank);
+            rank += bits.count_ones();
+            let mut rest = bits;
+            while rest != 0 {
+                chars.push((word as u32) << 6 | rest.trailing_zeros());
+                rest &= rest - 1;
+            }
+        }
+        Alphabet {
+            chars,
+            present,
+            rank_before,
+        }
+    }
+
+    /// The id of a char of the text; the gap gets the id after the last char.
+    fn id(&self, c: u32) -> u32 {
+        if c == GAP {
+            return self.chars.len() as u32;
+        }
+        let word = (c >> 6) as usize;
+        self.rank_before[word] + (self.present[word] & ((1u64 << (c & 63)) - 1)).count_ones()
+    }
+}
+
+/// Sorts all positions by term and hands each term's positions to `writer`. Char ids are of
+/// type `T`, `u16` whenever the alphabet allows, to save memory and cache.
+///
+/// A counting sort groups the positions by first char, carrying the id of the next char
+/// along; each group is then sorted stably by that id. Positions ascend within each term.
+fn write_terms<T>(text: Vec<u32>, alphabet: &Alphabet, writer: &mut TermWriter)
+where
+    T: Copy + Default + Into<u32> + TryFrom<u32>,
+{
+    let index = |id: T| -> usize { Into::<u32>::into(id) as usize };
+    let to_id = |&c: &u32| T::try_from(alphabet.id(c)).unwrap_or_default();
+    let ids: Vec<T> = text.iter().map(to_id).collect();
+    let n_chars = alphabet.chars.len();
+    let mut bounds = vec![0u32; n_chars + 1];
+    for &id in &ids {
+        if let Some(count) = bounds.get_mut(index(id) + 1) {
+            *count += 1;
+        }
+    }
+    for i in 1..bounds.len() {
+        bounds[i] += bounds[i - 1];
+    }
+    let mut next = bounds[..n_chars].to_vec();
+    // The text's buffer, already paged in, takes the positions.
+    let mut positions = text;
+    positions.truncate(bounds[n_chars] as usize);
+    let mut seconds = vec![T::default(); positions.len()];
+    // The text ends with a gap, so the pairs cover every char.
+    for (pos, pair) in ids.windows(2).enumerate() {
+        if let Some(slot) = next.get_mut(index(pair[0])) {
+            positions[*slot as usize] = pos as u32;
+            seconds[*slot as usize] = pair[1];
+            *slot += 1;
+        }
+    }
+    drop(ids);
+    let mut sorter = GroupSorter::default();
+    for (first, window) in bounds.windows(2).enumerate() {
+        let group = window[0] as usize..window[1] as usize;
+        sorter.sort(&positions[group.clone()], &seconds[group], n_chars + 1);
+        let mut from = 0;
+        for &(second, end) in &sorter.runs {
+            let second = alphabet.chars.get(second as usize).copied();
+            let key = term_key(alphabet.chars[first], second.unwrap_or(END_MARK));
+            writer.add(key, &sorter.sorted[from..end]);
+            from = end;
+        }
+    }
+}
+
+/// Sorts the positions of one first char by the id of the following char, stably.
+#[derive(Default)]
+struct GroupSorter {
+    /// The group's positions ordered by (second id, position).
+    sorted: Vec<u32>,
+    /// Per distinct second id in order: the id and the end of its run in `sorted`.
+    runs: Vec<(u32, usize)>,
+    pairs: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+impl GroupSorter {
+    /// A counting sort for large groups, a sort of (id, position) pairs for small ones.
+    fn sort<T: Copy + Into<u32>>(&mut self, positions: &[u32], seconds: &[T], n_ids: usize) {
+        self.sorted.clear();
+        self.runs.clear();
+        let id = |second: T| -> usize { Into::<u32>::into(second) as usize };
+        if positions.len() >= 1024 && positions.len() * 8 >= n_ids {
+            self.counts.clear();
+            self.counts.resize(n_ids, 0);
+            for &second in seconds {
+                self.counts[id(second)] += 1;
+            }
+            let mut sum = 0;
+            for (second, slot) in self.counts.iter_mut().enumerate() {
+                let count = std::mem::replace(slot, sum);
+                sum += count;
+                if count > 0 {
+                    self.runs.push((second as u32, sum as usize));
+                }
+            }
+            self.sorted.resize(positions.len(), 0);
+            for (&second, &pos) in seconds.iter().zip(positions) {
+                let slot = &mut self.counts[id(second)];
+                self.sorted[*slot as usize] = pos;
+                *slot += 1;
+            }
+        } else {
+            self.pairs.clear();
+            let pair = |(&second, &pos): (&T, &u32)| (id(second) as u64) << 32 | u64::from(pos);
+            self.pairs.extend(seconds.iter().zip(positions).map(pair));
+            self.pairs.sort_unstable();
+            for (i, &pair) in self.pairs.iter().enumerate() {
+                let second = (pair >> 32) as u32;
+                match self.runs.last_mut() {
+                    Some((run, end)) if *run == second => *end = i + 1,
+                    _ => self.runs.push((second, i + 1)),
+                }
+                self.sorted.push(pair as u32);
+            }
+        }
+    }
+}
+
+/// Appends position lists to the segment bytes while building the block index and dictionary.
+struct TermWriter {
+    out: Vec<u8>,
+    postings_start: usize,
+    index: Vec<u8>,
+    dict: Vec<u8>,
+    terms: u32,
+    prev_key: u64,
+    packer: BitPacker4x,
+    packed: Vec<u8>,
+}
+
+impl TermWriter {
+    fn new(out: Vec<u8>) -> Self {
+        let (index, dict, packer) = (Vec::new(), Vec::new(), BitPacker4x::new());
+        let packed = vec![0; 4 * PACKED_LEN];
+        TermWriter {
+            postings_start: out.len(),
+            out,
+            index,
+            dict,
+            terms: 0,
+            prev_key: 0,
+            packer,
+            packed,
+        }
+    }
+
+    fn add(&mut self, key: u64, positions: &[u32]) {
+        if self.terms.is_multiple_of(TERMS_PER_BLOCK) {
+            let postings_offset = (self.out.len() - self.postings_start) as u64;
+            for value in [key, self.dict.len() as u64, postings_offset] {
+                self.index.extend_from_slice(&value.to_le_bytes());
+            }
+            self.prev_key = key;
+        }
+        let before = self.out.len();
+        let mut prev = 0;
+        let mut runs = positions.chunks_exact(PACKED_LEN);
+        for run in &mut runs {
+            let bits = self.packer.num_bits_sorted(prev, run);
+            let len = self
+                .packer
+                .compress_sorted(prev, run, &mut self.packed, bits);
+            self.out.push(bits);
+            self.out.extend_from_slice(&self.packed[..len]);
+            prev = run[PACKED_LEN - 1];
+        }
+        for &pos in runs.remainder() {
+            put_varint(&mut self.out, u64::from(pos - prev));
+            prev = pos;
+        }
+        put_varint(&mut self.dict, key - self.prev_key);
+        put_varint(&mut self.dict, positions.len() as u64);
+        put_varint(&mut self.dict, (self.out.len() - before) as u64);
+        self.prev_key = key;
+        self.terms += 1;
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("bigram segment: {what}"),
+    )
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at).ok_or_else(|| invalid("truncated varint"))?;
+        *at += 1;
+        value |= u64::from(byte & 0x7F) << shift;
+        if byte < 0x80 {
+            return Ok(value);
+        }
+    }
+    Err(invalid("varint too long"))
+}
+
+/// The first index in `from..len` whose value is at least `target` (`len` if none), by
+/// exponential then binary search; `value` must ascend over `from..len`.
+fn gallop<T: Ord>(mut from: usize, len: usize, target: T, value: impl Fn(usize) -> T) -> usize {
+    // The answer is usually a step or two away.
+    for _ in 0..4 {
+        if from >= len || value(from) >= target {
+            return from.min(len);
+        }
+        from += 1;
+    }
+    let (mut low, mut step) = (from - 1, 1); // value(low) < target
+    let mut high = loop {
+        let probe = low + step;
+        if probe >= len || value(probe) >= target {
+            break probe.min(len);
+        }
+        low = probe;
+        step *= 2;
+    };
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if value(mid) < target {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    high
+}
+
+/// A paragraph that contains a phrase, with the number of occurrences in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The file, as passed to [`BigramBuilder::begin_file`].
+    pub file_no: u32,
+    /// The paragraph's number in its file (counted from the file's `first_para`).
+    pub para: u32,
+    /// Occurrences of the phrase in the paragraph, overlapping ones included.
+    pub count: u32,
+    /// The paragraph's length in chars (for ranking).
+    pub len: u32,
+}
+
+/// Sizes of an open segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Files recorded, those without paragraphs included.
+    pub files: usize,
+    /// Paragraphs, empty ones included.
+    pub paragraphs: usize,
+    /// Distinct terms (bigrams and last chars).
+    pub terms: u64,
+    /// Indexed positions: one per char, which is also the number of list entries.
+    pub positions: u64,
+    /// Bytes of the block index and the dictionary.
+    pub dictionary_bytes: u64,
+    /// Bytes of the position lists.
+    pub postings_bytes: u64,
+    /// Bytes of the header, the files table and the paragraph starts.
+    pub table_bytes: u64,
+}
+
+/// One term's dictionary entry: its key, number of positions and list bytes in the file.
+#[derive(Clone, Debug)]
+struct TermEntry {
+    key: u64,
+    count: u32,
+    postings: Range<usize>,
+}
+
+/// A read-only segment file, over any bytes (a `Vec<u8>` or a memory map).
+pub struct BigramSegment<B: AsRef<[u8]>> {
+    bytes: B,
+    starts: Range<usize>,
+    postings: Range<usize>,
+    index: Range<usize>,
+    dict: Range<usize>,
+    files: Vec<FileRecord>,
+    n_paragraphs: usize,
+    n_positions: u32,
+    n_terms: u32,
+    /// For each block of `1 << lookup_shift` positions, the number of paragraphs starting at
+    /// or before its first position: where the search for a position's paragraph begins.
+    para_lookup: Vec<u32>,
+    lookup_shift: u32,
+}
+
+impl<B: AsRef<[u8]>> BigramSegment<B> {
+    /// Opens a segment: checks the header, that the sections fill the bytes exactly, that the
+    /// paragraph starts ascend and that the files table agrees with them.
+    pub fn open(bytes: B) -> io::Result<Self> {
+        let data = bytes.as_ref();
+        let header = data
+            .get(..HEADER_LEN)
+            .ok_or_else(|| invalid("shorter than its header"))?;
+        let field = |i: usize| read_u32(header, 4 + 4 * i).unwrap_or(0);
+        if !header.starts_with(MAGIC) || field(0) != FORMAT_VERSION {
+            return Err(invalid("bad magic or unknown version"));
+        }
+        let (n_files, n_paragraphs, n_positions) = (field(1), field(2), field(3));
+        let mut at = HEADER_LEN as u64;
+        let mut section = |len: u64| -> io::Result<Range<usize>> {
+            let end = at.checked_add(len).filter(|&end| end <= data.len() as u64);
+            let end = end.ok_or_else(|| invalid("section past the end of the file"))?;
+            let range = at as usize..end as usize;
+            at = end;
+            Ok(range)
+        };
+        let files = section(u64::from(n_files) * FILE_RECORD_LEN as u64)?;
+        let starts = section((u64::from(n_paragraphs) + 1) * 4)?;
+        let postings = section(read_u64(header, 32).unwrap_or(0))?;
+        let index = section(u64::from(field(5)) * BLOCK_RECORD_LEN as u64)?;
+        let dict = section(read_u64(header, 40).unwrap_or(0))?;
+        if dict.end != data.len() {
+            return Err(invalid("bytes after the dictionary"));
+        }
+
+        let start_table = &data[starts.clone()];
+        let start_of = |k: usize| read_u32(start_table, 4 * k).unwrap_or(u32::MAX);
+        let ascending = (1..=n_paragraphs as usize).all(|k| start_of(k - 1) < start_of(k));
+        if start_of(0) != 0 || !ascending || start_of(n_paragraphs as usize) != n_positions {
+            return Err(invalid(
+                "paragraph starts do not ascend from 0 to the position count",
+            ));
+        }
+        // Blocks no shorter than the average paragraph keep the table smaller than the starts.
+        let average = n_positions as usize / (n_paragraphs as usize + 1);
+        let lookup_shift = average.max(256).next_power_of_two().trailing_zeros();
+        let mut paragraphs = 0;
+        let para_lookup = (0..=(n_positions as usize >> lookup_shift))
+            .map(|block| {
+                while paragraphs <= n_paragraphs as usize
+                    && (start_of(paragraphs) as usize) <= block << lookup_shift
+                {
+                    paragraphs += 1;
+                }
+                paragraphs as u32
+            })
+            .collect();
+
+        let files: Vec<FileRecord> = data[files]
+            .chunks_exact(FILE_RECORD_LEN)
+            .map(|record| {
+                let field = |k: usize| read_u32(record, 4 * k).unwrap_or(0);
+                FileRecord {
+                    file_no: field(0),
+                    first_index: field(1),
+                    first_para: field(2),
+                }
+            })
+            .collect();
+        let ends = files
+            .iter()
+            .skip(1)
+            .map(|file| file.first_index)
+            .chain([n_paragraphs]);
+        for (file, end) in files.iter().zip(ends) {
+            let paragraphs = end.checked_sub(file.first_index);
+            if paragraphs.is_none_or(|n| file.first_para.checked_add(n.max(1) - 1).is_none()) {
+                return Err(invalid("files table out of order"));
+            }
+        }
+        if files
+            .first()
+            .map_or(n_paragraphs > 0, |file| file.first_index != 0)
+        {
+            return Err(invalid("paragraphs before the first file"));
+        }
+        let n_terms = field(4);
+        let n_paragraphs = n_paragraphs as usize;
+        Ok(BigramSegment {
+            bytes,
+            starts,
+            postings,
+            index,
+            dict,
+            files,
+            n_paragraphs,
+            n_positions,
+            n_terms,
+            para_lookup,
+            lookup_shift,
+        })
+    }
+
+    fn section(&self, range: &Range<usize>) -> io::Result<&[u8]> {
+        self.bytes
+            .as_ref()
+            .get(range.clone())
+            .ok_or_else(|| invalid("section out of bounds"))
+    }
+
+    /// Number of paragraphs, empty ones included.
+    pub fn paragraphs(&self) -> usize {
+        self.n_paragraphs
+    }
+
+    /// The `file_no` of each file of the segment, in the order they were begun.
+    pub fn files(&self) -> impl Iterator<Item = u32> + '_ {
+        self.files.iter().map(|file| file.file_no)
+    }
+
+    /// Sizes of the segment and of its sections.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            files: self.files.len(),
+            paragraphs: self.n_paragraphs,
+            terms: u64::from(self.n_terms),
+            positions: u64::from(self.n_positions) - self.n_paragraphs as u64,
+            dictionary_bytes: (self.index.len() + self.dict.len()) as u64,
+            postings_bytes: self.postings.len() as u64,
+            table_bytes: (self.postings.start) as u64,
+        }
+    }
+
+    /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
+    /// each once with its number of occurrences, overlapping ones included. An empty phrase
+    /// matches nothing. Errors only when the file is damaged.
+    pub fn find(&self, phrase: &[char]) -> io::Result<Vec<Hit>> {
+        let starts = match phrase {
+            [] => return Ok(Vec::new()),
+            [c] => self.char_positions(*c)?,
+            _ => self.phrase_starts(phrase)?,
+        };
+        self.hits(&starts, phrase.len())
+    }
+
+    /// Every position of `c`: the union of the lists of all terms starting with it.
+    fn char_positions(&self, c: char) -> io::Result<Vec<u32>> {
+        let (low, high) = (term_key(c.into(), 0), term_key(c.into(), END_MARK));
+        let mut positions = Vec::new();
+        let mut postings_end = 0;
+        for block in self.block_at_or_before(low)?.unwrap_or(0)..self.n_blocks() {
+            for entry in self.block(block)? {
+                if entry.key > high {
+                    positions.sort_unstable();
+                    return Ok(positions);
+                }
+                if entry.key >= low {
+                    // Disjoint lists cannot add up to more positions than the bytes allow.
+                    if entry.postings.start < postings_end {
+                        return Err(invalid("position lists overlap"));
+                    }
+                    postings_end = entry.postings.end;
+                    self.decode(&entry, &mut positions)?;
+                }
+            }
+        }
+        positions.sort_unstable();
+        Ok(positions)
+    }
+
+    /// Start positions of `phrase` (two chars or more), from its cover bigrams at offsets
+    /// 0, 2, 4, … (and `len - 2` if the length is odd), driven by the rarest one.
+    fn phrase_starts(&self, phrase: &[char]) -> io::Result<Vec<u32>> {
+        if phrase.len() > self.n_positions as usize {
+            return Ok(Vec::new());
+        }
+        let mut offsets: Vec<usize> = (0..phrase.len() - 1).step_by(2).collect();
+        if phrase.len() % 2 == 1 {
+            offsets.push(phrase.len() - 2);
+        }
+        let mut entries = Vec::with_capacity(offsets.len());
+        for offset in offsets {
+            let key = term_key(phrase[offset].into(), phrase[offset + 1].into());
+            match self.lookup(key)? {
+                Some(entry) => entries.push((offset as u32, entry)),
+                None => return Ok(Vec::new()),
+            }
+        }
+        entries.sort_by_key(|(_, entry)| entry.count);
+        let mut lists: Vec<(u32, Vec<u32>)> = Vec::with_capacity(entries.len());
+        for (i, (offset, entry)) in entries.iter().enumerate() {
+            let mut list = Vec::new();
+            match entries[..i]
+                .iter()
+                .position(|(_, seen)| seen.key == entry.key)
+            {
+                Some(same) => list.clone_from(&lists[same].1),
+                None => self.decode(entry, &mut list)?,
+            }
+            lists.push((*offset, list));
+        }
+        let Some(((driver_offset, driver), others)) = lists.split_first() else {
+            return Ok(Vec::new());
+        };
+        let mut cursors = vec![0; others.len()];
+        let mut starts = Vec::new();
+        'driver: for &pos in driver {
+            let Some(start) = pos.checked_sub(*driver_offset) else {
+                continue;
+            };
+            for ((offset, list), cursor) in others.iter().zip(&mut cursors) {
+                let Some(target) = start.checked_add(*offset) else {
+                    continue 'driver;
+                };
+                *cursor = gallop(*cursor, list.len(), target, |i| list[i]);
+                if list.get(*cursor) != Some(&target) {
+                    continue 'driver;
+                }
+            }
+            starts.push(start);
+        }
+        Ok(starts)
+    }
+
+    /// Groups the ascending start positions of a phrase of `len` chars by paragraph.
+    fn hits(&self, match_starts: &[u32], len: usize) -> io::Result<Vec<Hit>> {
+        let starts = self.section(&self.starts)?;
+        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(u32::MAX);
+        let mut hits: Vec<Hit> = Vec::new();
+        let (mut next_para, mut file, mut last_para) = (0, 0, usize::MAX);
+        for &start in match_starts {
+            // `next_para` becomes the first paragraph that starts after `start`.
+            let block = start.checked_shr(self.lookup_shift).unwrap_or(0) as usize;
+            let floor = self.para_lookup.get(block).map_or(0, |&k| k as usize);
+            let target = u64::from(start) + 1;
+            let start_of = |k| u64::from(start_of(k));
+            next_para = gallop(
+                next_para.max(floor),
+                self.n_paragraphs + 1,
+                target,
+                start_of,
+            );
+            let para = next_para.wrapping_sub(1);
+            if para >= self.n_paragraphs || start as usize + len >= start_of(next_para) as usize {
+                continue; // past the end or across a gap: only in a damaged file
+            }
+            if para == last_para {
+                if let Some(hit) = hits.last_mut() {
+                    hit.count = hit.count.saturating_add(1);
+                }
+                continue;
+            }
+            while self
+                .files
+                .get(file + 1)
+                .is_some_and(|f| f.first_index as usize <= para)
+            {
+                file += 1;
+            }
+            let Some(record) = self.files.get(file) else {
+                continue;
+            };
+            let number = (para as u32).wrapping_sub(record.first_index);
+            let para_len = start_of(next_para).saturating_sub(start_of(para) + 1);
+            hits.push(Hit {
+                file_no: record.file_no,
+                para: number.wrapping_add(record.first_para),
+                count: 1,
+                len: para_len as u32,
+            });
+            last_para = para;
+        }
+        Ok(hits)
+    }
+
+    fn n_blocks(&self) -> usize {
+        self.index.len() / BLOCK_RECORD_LEN
+    }
+
+    /// The last dictionary block whose first key is at most `key`.
+    fn block_at_or_before(&self, key: u64) -> io::Result<Option<usize>> {
+        let index = self.section(&self.index)?;
+        let first_key = |i: usize| read_u64(index, i * BLOCK_RECORD_LEN).unwrap_or(u64::MAX);
+        let after = gallop(0, self.n_blocks(), key + 1, first_key); // keys are below 2^42
+        Ok(after.checked_sub(1))
+    }
+
+    /// The entries of dictionary block `i`.
+    fn block(&self, i: usize) -> io::Result<Vec<TermEntry>> {
+        let (index, dict) = (self.section(&self.index)?, self.section(&self.dict)?);
+        let field = |i: usize, k: usize| read_u64(index, i * BLOCK_RECORD_LEN + 8 * k);
+        let dict_end = if i + 1 < self.n_blocks() {
+            field(i + 1, 1)
+        } else {
+            Some(dict.len() as u64)
+        };
+        let (Some(mut key), Some(dict_at), Some(mut list_at), Some(dict_end)) =
+            (field(i, 0), field(i, 1), field(i, 2), dict_end)
+        else {
+            return Err(invalid("dictionary block out of bounds"));
+        };
+        let bytes = dict.get(dict_at as usize..dict_end as usize);
+        let bytes = bytes.ok_or_else(|| invalid("dictionary block out of bounds"))?;
+        let (mut entries, mut at) = (Vec::new(), 0);
+        while at < bytes.len() {
+            let delta = read_varint(bytes, &mut at)?;
+            let count = u32::try_from(read_varint(bytes, &mut at)?)
+                .ok()
+                .filter(|&n| n > 0);
+            let len = read_varint(bytes, &mut at)?;
+            let list_end = list_at
+                .checked_add(len)
+                .filter(|&end| end <= self.postings.len() as u64);
+            let (Some(next_key), Some(count), Some(list_end)) =
+                (key.checked_add(delta), count, list_end)
+            else {
+                return Err(invalid("damaged dictionary entry"));
+            };
+            let postings =
+                self.postings.start + list_at as usize..self.postings.start + list_end as usize;
+            entries.push(TermEntry {
+                key: next_key,
+                count,
+                postings,
+            });
+            (key, list_at) = (next_key, list_end);
+        }
+        Ok(entries)
+    }
+
+    fn lookup(&self, key: u64) -> io::Result<Option<TermEntry>> {
+        let Some(block) = self.block_at_or_before(key)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .block(block)?
+            .into_iter()
+            .find(|entry| entry.key == key))
+    }
+
+    /// Appends the positions of `entry` to `out`, checking that they ascend within the
+    /// segment.
+    fn decode(&self, entry: &TermEntry, out: &mut Vec<u32>) -> io::Result<()> {
+        let bytes = self.bytes.as_ref().get(entry.postings.clone());
+        let bytes = bytes.ok_or_else(|| invalid("position list out of bounds"))?;
+        let count = entry.count as usize;
+        let (full, tail) = (count / PACKED_LEN, count % PACKED_LEN);
+        if full * MIN_PACKED_BYTES + tail > bytes.len() {
+            return Err(invalid("position list shorter than its count"));
+        }
+        let base = out.len();
+        out.resize(base + count, 0);
+        let (packed, rest) = out[base..].split_at_mut(full * PACKED_LEN);
+        let packer = BitPacker4x::new();
+        let (mut at, mut prev) = (0, 0u32);
+        for run in packed.chunks_exact_mut(PACKED_LEN) {
+            let bits = bytes
+                .get(at)
+                .copied()
+                .filter(|bits| (1..=32).contains(bits));
+            let len = BitPacker4x::compressed_block_size(bits.unwrap_or(0));
+            let (Some(bits), Some(run_bytes)) = (bits, bytes.get(at + 1..at + 1 + len)) else {
+                return Err(invalid("damaged packed run"));
+            };
+            packer.decompress_sorted(prev, run_bytes, run, bits);
+            at += 1 + len;
+            prev = run[PACKED_LEN - 1];
+        }
+        for slot in rest {
+            let delta = u32::try_from(read_varint(bytes, &mut at)?).ok();
+            prev = delta
+                .and_then(|d| prev.checked_add(d))
+                .ok_or_else(|| invalid("bad delta"))?;
+            *slot = prev;
+        }
+        let list = &out[base..];
+        if at != bytes.len()
+            || list
+                .iter()
+                .zip(list.iter().skip(1))
+                .fold(false, |bad, (a, b)| bad | (a >= b))
+            || list.last().is_some_and(|&last| last >= self.n_positions)
+        {
+            return Err(invalid("damaged position list"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A file as (file_no, first_para, paragraphs).
+    type File = (u32, u32, Vec<Vec<char>>);
+
+    fn build(files: &[File]) -> Vec<u8> {
+        let mut builder = BigramBuilder::new();
+        for (file_no, first_para, paragraphs) in files {
+            builder.begin_file(*file_no, *first_para);
+            for paragraph in paragraphs {
+                builder.add_paragraph(paragraph);
+            }
+        }
+        builder.finish()
+    }
+
+    /// Per paragraph, the overlapping occurrences of `phrase`, by brute force.
+    fn naive(files: &[File], phrase: &[char]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (file_no, first_para, paragraphs) in files {
+            for (i, paragraph) in paragraphs.iter().enumerate() {
+                let count = paragraph
+                    .windows(phrase.len())
+                    .filter(|w| *w == phrase)
+                    .count();
+                if count > 0 {
+                    let (para, count) = (first_para + i as u32, count as u32);
+                    let len = paragraph.len() as u32;
+                    hits.push(Hit {
+                        file_no: *file_no,
+                        para,
+                        count,
+                        len,
+                    });
+                }
+            }
+        }
+        hits
+    }
+
+    fn chars(text: &str) -> Vec<char> {
+        text.chars().collect()
+    }
+
+    fn find(segment: &BigramSegment<Vec<u8>>, phrase: &str) -> Vec<Hit> {
+        segment.find(&chars(phrase)).expect("valid segment")
+    }
+
+    #[test]
+    fn empty_builder_gives_an_empty_segment() {
+        let builder = BigramBuilder::new();
+        assert!(builder.is_empty());
+        let segment = BigramSegment::open(builder.finish()).expect("valid segment");
+        assert_eq!((segment.paragraphs(), segment.files().count()), (0, 0));
+        assert_eq!(
+            (find(&segment, "中"), find(&segment, "中國")),
+            (vec![], vec![])
+        );
+        assert_eq!(find(&segment, ""), vec![]);
+        assert_eq!(segment.stats().terms, 0);
+    }
+
+    #[test]
+    fn one_char_paragraphs_and_empty_files() {
+        let paragraphs = vec![chars("中"), vec![], chars("中"), chars("國")];
+        let files = vec![
+            (7, 0, vec![]),
+            (3, 5, paragraphs),
+            (9, 1, vec![]),
+            (4, 0, vec![chars("國中")]),
+        ];
+        let segment = BigramSegment::open(build(&files)).expect("valid segment");
+        assert_eq!(segment.files().collect::<Vec<_>>(), vec![7, 3, 9, 4]);
+        assert_eq!(segment.paragraphs(), 5);
+        let hit = |file_no, para, len| Hit {
+            file_no,
+            para,
+            count: 1,
+            len,
+        };
+        assert_eq!(
+            find(&segment, "中"),
+            [hit(3, 5, 1), hit(3, 7, 1), hit(4, 0, 2)]
+        );
+        assert_eq!(find(&segment, "國"), [hit(3, 8, 1), hit(4, 0, 2)]);
+        assert_eq!(find(&segment, "國中"), [hit(4, 0, 2)]);
+        assert_eq!(find(&segment, "中國"), []);
+    }
+
+    #[test]
+    fn long_lists_use_packed_runs() {
+        let long: Vec<char> = "ab".repeat(1000).chars().chain("aab".chars()).collect();
+        let files = vec![(1, 0, vec![long.clone(), chars("ba"), long])];
+        let segment = BigramSegment::open(build(&files)).expect("valid segment");
+        for phrase in ["ab", "ba", "aba", "abab", "a", "b", "aab", "babab", "bb"] {
+            assert_eq!(find(&segment, phrase), naive(&files, &chars(phrase)));
+        }
+        assert_eq!(find(&segment, "ab")[0].count, 1001);
+        assert!(segment.stats().postings_bytes < 4008);
+    }
+
+    #[test]
+    fn alphabets_past_u16_ids() {
+        let ranges = [0x3400..0x4DC0, 0x4E00..0xA000, 0x20000..0x2A6E0];
+        let all: Vec<char> = ranges
+            .into_iter()
+            .flatten()
+            .filter_map(char::from_u32)
+            .collect();
+        assert!(all.len() > usize::from(u16::MAX));
+        let mut paragraphs: Vec<Vec<char>> = all.chunks(997).map(<[char]>::to_vec).collect();
+        paragraphs.push(all.iter().rev().step_by(7).copied().collect());
+        let files = vec![(0, 0, paragraphs)];
+        let segment = BigramSegment::open(build(&files)).expect("valid segment");
+        for at in (0..all.len() - 5).step_by(4999) {
+            for len in 1..5 {
+                let phrase = &all[at..at + len];
+                assert_eq!(segment.find(phrase).expect("find"), naive(&files, phrase));
+            }
+        }
+    }
+
+    /// A small segment with packed runs, several files and an empty paragraph.
+    fn sample_segment() -> Vec<u8> {
+        let many: Vec<char> = "中國a".repeat(50).chars().collect();
+        build(&[
+            (2, 1, vec![chars("中國中國"), vec![]]),
+            (5, 0, vec![many, chars("a𠀀")]),
+        ])
+    }
+
+    #[test]
+    fn truncated_segments_are_rejected() {
+        let bytes = sample_segment();
+        for len in 0..bytes.len() {
+            let error = BigramSegment::open(&bytes[..len]).err().expect("truncated");
+            assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        }
+    }
+
+    #[test]
+    fn damaged_segments_never_panic() {
+        let bytes = sample_segment();
+        let phrases = ["中", "中國", "國中國", "中國a中", "a", "a𠀀", "𠀀"].map(chars);
+        for i in 0..bytes.len() {
+            for mask in [0x01, 0x10, 0x80, 0xFF] {
+                let mut damaged = bytes.clone();
+                damaged[i] ^= mask;
+                if let Ok(segment) = BigramSegment::open(damaged) {
+                    for phrase in &phrases {
+                        let _ = segment.find(phrase);
+                    }
+                }
+            }
+        }
+    }
+
+    const SMALL: &[char] = &['a', 'b', 'c', '中', '國', '𠀀', '𪚥'];
+    const DENSE: &[char] = &['a', '中', '𠀀'];
+    const WIDE: &[char] = &[
+        'a',
+        'b',
+        'c',
+        'd',
+        'e',
+        'f',
+        'g',
+        'h',
+        'i',
+        'j',
+        'k',
+        'l',
+        'm',
+        'n',
+        'o',
+        'p',
+        '一',
+        '二',
+        '三',
+        '中',
+        '國',
+        '人',
+        '民',
+        '法',
+        '𠀀',
+        '𠀁',
+        '𪚥',
+        '\u{10FFFF}',
+    ];
+
+    /// Files over one of the alphabets (short paragraphs with many boundaries, long ones with
+    /// packed runs, or many distinct terms and dictionary blocks), and random phrases.
+    fn corpus() -> impl Strategy<Value = (Vec<File>, Vec<Vec<char>>)> {
+        prop_oneof![
+            Just((SMALL, 40usize)),
+            Just((DENSE, 800)),
+            Just((WIDE, 200))
+        ]
+        .prop_flat_map(|(alphabet, max_len)| {
+            let text = |len| prop::collection::vec(prop::sample::select(alphabet), len);
+            let file = (
+                any::<u32>(),
+                0u32..1000,
+                prop::collection::vec(text(0..max_len), 0..6),
+            );
+            (
+                prop::collection::vec(file, 0..5),
+                prop::collection::vec(text(1..7), 1..6),
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn find_matches_a_naive_scan(
+            (files, mut phrases) in corpus(),
+            picks in prop::collection::vec((any::<prop::sample::Index>(), 1usize..7), 6),
+        ) {
+            let segment = BigramSegment::open(build(&files)).expect("valid segment");
+            let text: Vec<&Vec<char>> = files.iter().flat_map(|file| &file.2).collect();
+            for (pick, len) in picks {
+                let Some(paragraph) = text.get(pick.index(text.len().max(1))) else { continue };
+                if !paragraph.is_empty() {
+                    let start = pick.index(paragraph.len());
+                    phrases.push(paragraph[start..(start + len).min(paragraph.len())].to_vec());
+                }
+            }
+            for phrase in phrases {
+                prop_assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
+            }
+            let n_chars: usize = text.iter().map(|paragraph| paragraph.len()).sum();
+            prop_assert_eq!(segment.stats().positions, n_chars as u64);
+            prop_assert_eq!(segment.paragraphs(), text.len());
+        }
+    }
+}

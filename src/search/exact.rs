@@ -1,0 +1,188 @@
+//! Exact matches as a tantivy query: the paragraphs the exact index ([`crate::index::exact`])
+//! finds for a phrase, turned into doc ids and scored, so they combine with tantivy's
+//! boolean, BM25 and filter queries like any other clause.
+//!
+//! A hit of the exact index names a file and a paragraph ordinal; [`Anchors`] holds, for
+//! every file, the doc id of its first paragraph record (the one with the `anchor` field),
+//! and paragraph `p` is that doc id plus `p` (see [`crate::index::writer`]). A paragraph's
+//! score is BM25 with the phrase as the term: its occurrences in the paragraph, the
+//! paragraph's length in characters and the number of paragraphs that contain it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+use crate::index::exact::ExactHit;
+use crate::index::schema::{Fields, ANCHOR};
+use crate::Result;
+
+/// BM25's term-frequency saturation.
+const K1: f32 = 1.2;
+/// BM25's length normalization.
+const B: f32 = 0.75;
+
+/// For every file number, the segment ordinal and doc id of its first paragraph record.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    by_file: Vec<Option<(u32, DocId)>>,
+}
+
+impl Anchors {
+    /// Reads the anchors of the live records of `searcher`.
+    pub fn read(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Anchors> {
+        let term = Term::from_field_u64(fields.anchor, ANCHOR);
+        let mut by_file: Vec<Option<(u32, DocId)>> = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let inverted = seg.inverted_index(fields.anchor)?;
+            let postings = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| crate::Error::Index(format!("reading the anchors: {e}")))?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            let file_ids = seg.fast_fields().u64("file_id")?;
+            let alive = seg.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    if let Some(file) = file_ids.first(doc) {
+                        let file = file as usize;
+                        if by_file.len() <= file {
+                            by_file.resize(file + 1, None);
+                        }
+                        by_file[file] = Some((ord as u32, doc));
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(Anchors { by_file })
+    }
+
+    /// The segment ordinal and doc id of paragraph `para` of file `file_no`.
+    pub fn locate(&self, file_no: u32, para: u32) -> Option<(u32, DocId)> {
+        let (seg, first) = (*self.by_file.get(file_no as usize)?)?;
+        Some((seg, first + para))
+    }
+}
+
+/// Scored doc ids of one segment, ascending.
+type SegmentDocs = Arc<Vec<(DocId, Score)>>;
+
+/// A query that matches fixed paragraphs with fixed scores: the exact matches of a phrase.
+#[derive(Clone, Debug)]
+pub struct ExactDocsQuery {
+    by_segment: Arc<HashMap<tantivy::index::SegmentId, SegmentDocs>>,
+}
+
+impl ExactDocsQuery {
+    /// The paragraphs of `hits`, scored by BM25 of the phrase among `paragraphs` paragraphs
+    /// of mean length `mean_len`.
+    pub fn new(
+        searcher: &tantivy::Searcher,
+        anchors: &Anchors,
+        hits: &[ExactHit],
+        paragraphs: u64,
+        mean_len: f32,
+    ) -> ExactDocsQuery {
+        let n = paragraphs.max(hits.len() as u64) as f32;
+        let df = hits.len() as f32;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let mean_len = mean_len.max(1.0);
+        let mut per_ord: HashMap<u32, Vec<(DocId, Score)>> = HashMap::new();
+        for h in hits {
+            let Some((ord, doc)) = anchors.locate(h.file_no, h.para) else {
+                continue;
+            };
+            let tf = h.count as f32;
+            let norm = K1 * (1.0 - B + B * h.len as f32 / mean_len);
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            per_ord.entry(ord).or_default().push((doc, score));
+        }
+        let readers = searcher.segment_readers();
+        let by_segment = per_ord
+            .into_iter()
+            .filter_map(|(ord, mut docs)| {
+                let reader = readers.get(ord as usize)?;
+                // Only a damaged index could point past its segment.
+                docs.retain(|d| d.0 < reader.max_doc());
+                docs.sort_unstable_by_key(|d| d.0);
+                docs.dedup_by_key(|d| d.0);
+                let id = reader.segment_id();
+                Some((id, Arc::new(docs)))
+            })
+            .collect();
+        ExactDocsQuery {
+            by_segment: Arc::new(by_segment),
+        }
+    }
+}
+
+impl Query for ExactDocsQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for ExactDocsQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self
+            .by_segment
+            .get(&reader.segment_id())
+            .cloned()
+            .unwrap_or_default();
+        Ok(Box::new(ExactScorer {
+            docs,
+            cursor: 0,
+            boost,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not contain the phrase"
+            )));
+        }
+        Ok(Explanation::new("exact phrase, BM25", scorer.score()))
+    }
+}
+
+struct ExactScorer {
+    docs: SegmentDocs,
+    cursor: usize,
+    boost: Score,
+}
+
+impl DocSet for ExactScorer {
+    fn advance(&mut self) -> DocId {
+        self.cursor = (self.cursor + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc() < target {
+            let rest = &self.docs[self.cursor..];
+            self.cursor += rest.partition_point(|d| d.0 < target);
+        }
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.cursor).map_or(TERMINATED, |d| d.0)
+    }
+
+    fn size_hint(&self) -> u32 {
+        (self.docs.len() - self.cursor) as u32
+    }
+}
+
+impl Scorer for ExactScorer {
+    fn score(&mut self) -> Score {
+        self.docs.get(self.cursor).map_or(0.0, |d| d.1 * self.boost)
+    }
+}
