@@ -195,3 +195,69 @@ fn touching_a_file_without_changing_it_does_not_reindex_it_twice() {
         .arg(&idx));
     assert_eq!(r.json()["total"], 1, "no duplicate paragraphs");
 }
+
+/// The exact index's files: (segment ids, live maps, anything else).
+fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
+    let (mut segments, mut maps, mut other) = (Vec::new(), Vec::new(), Vec::new());
+    for e in std::fs::read_dir(index.join("exact")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(".zbg").and_then(|s| s.parse().ok()) {
+            segments.push(id);
+        } else if name.starts_with("live-") && name.ends_with(".bin") {
+            maps.push(name);
+        } else {
+            other.push(name);
+        }
+    }
+    segments.sort();
+    (segments, maps, other)
+}
+
+#[test]
+fn the_exact_index_keeps_only_what_the_last_commit_needs() {
+    let (_dir, corpus, index) = indexed_sample_copy();
+    let payload = |index: &Path| -> serde_json::Value {
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).unwrap())
+                .unwrap();
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap()
+    };
+    let check = |round: &str| {
+        let gen = payload(&index)["exact_gen"].as_u64().unwrap();
+        let live = zhengce::index::exact::LiveMap::read(&index, gen).unwrap();
+        let (segments, maps, other) = exact_files(&index);
+        assert_eq!(maps, [format!("live-{gen:08}.bin")], "{round}");
+        assert!(other.is_empty(), "{round}: {other:?}");
+        let needed: Vec<u32> = live.segments().into_iter().collect();
+        assert_eq!(segments, needed, "{round}");
+        gen
+    };
+    let first = check("first build");
+    // Change one file, remove another: the segment that held only stale text goes.
+    let changed = corpus
+        .join("laws")
+        .read_dir()
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n新增一段独一无二的测试文字。\n");
+    std::fs::write(&changed, text).unwrap();
+    index_json(&corpus, &index, &[]);
+    let second = check("after an update");
+    assert!(second > first);
+    assert_eq!(total(&index, "\"独一无二的测试文字\""), 1);
+    for e in std::fs::read_dir(&corpus).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p).unwrap();
+        }
+    }
+    index_json(&corpus, &index, &[]);
+    check("after removing folders");
+    assert_eq!(total(&index, "\"独一无二的测试文字\""), 0);
+    index_json(&corpus, &index, &["--full"]);
+    check("after --full");
+}

@@ -290,3 +290,120 @@ fn search_builds_the_default_index_from_the_default_corpus_when_missing() {
     assert!(r.json()["total"].as_u64().unwrap() > 0);
     assert!(dir.path().join("index/meta.json").is_file());
 }
+
+#[test]
+fn a_long_batch_answered_on_every_core_keeps_the_input_order() {
+    let idx = sample_index();
+    let queries: Vec<String> = (0..300)
+        .map(|i| match i % 4 {
+            0 => format!("\"数据安全\" -\"第{i}条\""),
+            1 => "营商环境".to_string(),
+            2 => format!("\"未闭合{i}"),
+            _ => format!("人工智能 OR \"第{}条\"", i % 9),
+        })
+        .collect();
+    let file = idx.index.parent().unwrap().join("batch-order.txt");
+    std::fs::write(&file, queries.join("\n")).unwrap();
+    let r = run(zhengce()
+        .args(["search", "--batch"])
+        .arg(&file)
+        .args(["--json", "--limit", "1", "--index"])
+        .arg(&idx.index));
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    let lines: Vec<Value> = r
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let echoed: Vec<&str> = lines.iter().map(|l| l["query"].as_str().unwrap()).collect();
+    assert_eq!(echoed, queries);
+    for (line, q) in lines.iter().zip(&queries) {
+        assert_eq!(
+            line.get("error").is_some(),
+            q.starts_with("\"未闭合"),
+            "{q}"
+        );
+    }
+}
+
+/// Every paragraph of the sample corpus as (path, ordinal, N(text) without white space).
+fn sample_paragraphs() -> Vec<(String, u64, String)> {
+    let mut out = Vec::new();
+    for event in zhengce::corpus::walk(&sample_corpus()).unwrap() {
+        let zhengce::corpus::WalkEvent::File(f) = event else {
+            continue;
+        };
+        let bytes = std::fs::read(&f.path).unwrap();
+        let doc = zhengce::corpus::document_from_bytes(&f.rel, &bytes).unwrap();
+        for p in doc.paragraphs {
+            let norm = zhengce::analysis::normalize_exact(&p.text)
+                .as_str()
+                .to_string();
+            out.push((f.rel.clone(), u64::from(p.paragraph), norm));
+        }
+    }
+    out
+}
+
+#[test]
+fn boolean_queries_match_what_a_scan_of_the_paragraphs_finds() {
+    // Required words narrow each other's look-ups in the exact index; OR, NOT and several
+    // required words together must still select exactly the paragraphs a scan selects.
+    let paragraphs = sample_paragraphs();
+    let has = |t: &str, s: &str| t.contains(zhengce::analysis::normalize_exact(s).as_str());
+    type Expect = Box<dyn Fn(&str) -> bool>;
+    let cases: Vec<(&str, Expect)> = vec![
+        (
+            "\"数据\" \"安全\"",
+            Box::new(move |t| has(t, "数据") && has(t, "安全")),
+        ),
+        (
+            "\"数据\" \"安全\" -\"个人信息\"",
+            Box::new(move |t| has(t, "数据") && has(t, "安全") && !has(t, "个人信息")),
+        ),
+        (
+            "\"数据\" (\"安全\" OR \"發展\") \"的\"",
+            Box::new(move |t| has(t, "数据") && (has(t, "安全") || has(t, "发展")) && has(t, "的")),
+        ),
+        (
+            "\"规定\" -(\"第一条\" OR \"國務院\") \"法\"",
+            Box::new(move |t| {
+                has(t, "规定") && !(has(t, "第一条") || has(t, "国务院")) && has(t, "法")
+            }),
+        ),
+        (
+            "(\"数据\" \"安全\") OR \"营商环境\"",
+            Box::new(move |t| has(t, "数据") && has(t, "安全") || has(t, "营商环境")),
+        ),
+        (
+            "\"个人\" \"信息\" \"保护\" \"处理\"",
+            Box::new(move |t| ["个人", "信息", "保护", "处理"].iter().all(|w| has(t, w))),
+        ),
+    ];
+    let idx = sample_index();
+    for (q, expect) in cases {
+        let mut wanted: Vec<(String, u64)> = paragraphs
+            .iter()
+            .filter(|(_, _, t)| expect(t))
+            .map(|(path, para, _)| (path.clone(), *para))
+            .collect();
+        let r = run(zhengce()
+            .args(["search", q, "--json", "--limit", "100000", "--index"])
+            .arg(&idx.index));
+        let v = r.json();
+        let mut got: Vec<(String, u64)> = hits(&v)
+            .iter()
+            .map(|h| {
+                (
+                    h["path"].as_str().unwrap().to_string(),
+                    h["paragraph"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        wanted.sort();
+        got.sort();
+        assert!(!wanted.is_empty(), "{q}: the sample should match");
+        assert_eq!(got, wanted, "{q}");
+        assert_eq!(v["total"].as_u64().unwrap(), wanted.len() as u64, "{q}");
+    }
+}

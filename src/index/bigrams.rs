@@ -478,6 +478,8 @@ pub struct Hit {
     pub count: u32,
     /// The paragraph's length in chars (for ranking).
     pub len: u32,
+    /// The paragraph's index in the segment (for [`BigramSegment::find_within`]).
+    pub index: u32,
 }
 
 /// Sizes of an open segment.
@@ -664,6 +666,68 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         self.hits(&starts, phrase.len())
     }
 
+    /// [`Self::find`] among the paragraphs whose indexes (ascending) are `within` only.
+    pub fn find_within(&self, phrase: &[char], within: &[u32]) -> io::Result<Vec<Hit>> {
+        if within.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut starts = match phrase {
+            [] => return Ok(Vec::new()),
+            [c] => self.char_positions(*c)?,
+            _ => self.phrase_starts(phrase)?,
+        };
+        let table = self.section(&self.starts)?;
+        let start_of = |k: u32| read_u32(table, 4 * k as usize).unwrap_or(u32::MAX);
+        let mut allowed = within
+            .iter()
+            .map(|&k| start_of(k)..start_of(k.saturating_add(1)));
+        let mut range = allowed.next();
+        starts.retain(|&s| {
+            while let Some(r) = &range {
+                if s < r.end {
+                    return s >= r.start;
+                }
+                range = allowed.next();
+            }
+            false
+        });
+        self.hits(&starts, phrase.len())
+    }
+
+    /// An upper bound of the occurrences of `phrase`, from the dictionary alone: the count of
+    /// its rarest cover bigram, or for one char the counts of all its terms.
+    pub fn estimate(&self, phrase: &[char]) -> io::Result<u64> {
+        match phrase {
+            [] => Ok(0),
+            [c] => {
+                let (low, high) = (term_key((*c).into(), 0), term_key((*c).into(), END_MARK));
+                let mut total = 0;
+                for block in self.block_at_or_before(low)?.unwrap_or(0)..self.n_blocks() {
+                    for entry in self.block(block)? {
+                        if entry.key > high {
+                            return Ok(total);
+                        }
+                        if entry.key >= low {
+                            total += u64::from(entry.count);
+                        }
+                    }
+                }
+                Ok(total)
+            }
+            _ => {
+                let mut least = u64::MAX;
+                for at in (0..phrase.len() - 1).step_by(2).chain([phrase.len() - 2]) {
+                    let key = term_key(phrase[at].into(), phrase[at + 1].into());
+                    match self.lookup(key)? {
+                        Some(entry) => least = least.min(u64::from(entry.count)),
+                        None => return Ok(0),
+                    }
+                }
+                Ok(least)
+            }
+        }
+    }
+
     /// Every position of `c`: the union of the lists of all terms starting with it.
     fn char_positions(&self, c: char) -> io::Result<Vec<u32>> {
         let (low, high) = (term_key(c.into(), 0), term_key(c.into(), END_MARK));
@@ -788,6 +852,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 para: number.wrapping_add(record.first_para),
                 count: 1,
                 len: para_len as u32,
+                index: para as u32,
             });
             last_para = para;
         }
@@ -930,8 +995,10 @@ mod tests {
     /// Per paragraph, the overlapping occurrences of `phrase`, by brute force.
     fn naive(files: &[File], phrase: &[char]) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let mut index = 0;
         for (file_no, first_para, paragraphs) in files {
             for (i, paragraph) in paragraphs.iter().enumerate() {
+                index += 1;
                 let count = paragraph
                     .windows(phrase.len())
                     .filter(|w| *w == phrase)
@@ -944,6 +1011,7 @@ mod tests {
                         para,
                         count,
                         len,
+                        index: index - 1,
                     });
                 }
             }
@@ -985,18 +1053,19 @@ mod tests {
         let segment = BigramSegment::open(build(&files)).expect("valid segment");
         assert_eq!(segment.files().collect::<Vec<_>>(), vec![7, 3, 9, 4]);
         assert_eq!(segment.paragraphs(), 5);
-        let hit = |file_no, para, len| Hit {
+        let hit = |file_no, para, len, index| Hit {
             file_no,
             para,
             count: 1,
             len,
+            index,
         };
         assert_eq!(
             find(&segment, "中"),
-            [hit(3, 5, 1), hit(3, 7, 1), hit(4, 0, 2)]
+            [hit(3, 5, 1, 0), hit(3, 7, 1, 2), hit(4, 0, 2, 4)]
         );
-        assert_eq!(find(&segment, "國"), [hit(3, 8, 1), hit(4, 0, 2)]);
-        assert_eq!(find(&segment, "國中"), [hit(4, 0, 2)]);
+        assert_eq!(find(&segment, "國"), [hit(3, 8, 1, 3), hit(4, 0, 2, 4)]);
+        assert_eq!(find(&segment, "國中"), [hit(4, 0, 2, 4)]);
         assert_eq!(find(&segment, "中國"), []);
     }
 
@@ -1138,8 +1207,21 @@ mod tests {
                     phrases.push(paragraph[start..(start + len).min(paragraph.len())].to_vec());
                 }
             }
-            for phrase in phrases {
-                prop_assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
+            for (i, phrase) in phrases.iter().enumerate() {
+                let expected = naive(&files, phrase);
+                prop_assert_eq!(segment.find(phrase).expect("find"), expected.clone());
+                // Within every other paragraph, offset by the phrase's number.
+                let within: Vec<u32> =
+                    (0..text.len() as u32).filter(|k| (k + i as u32).is_multiple_of(2)).collect();
+                let restricted: Vec<Hit> =
+                    expected.iter().copied().filter(|h| within.contains(&h.index)).collect();
+                prop_assert_eq!(segment.find_within(phrase, &within).expect("find"), restricted);
+                let occurrences: u64 = expected.iter().map(|h| u64::from(h.count)).sum();
+                let estimate = segment.estimate(phrase).expect("estimate");
+                prop_assert!(estimate >= occurrences, "{} < {}", estimate, occurrences);
+                if phrase.len() <= 2 {
+                    prop_assert_eq!(estimate, occurrences);
+                }
             }
             let n_chars: usize = text.iter().map(|paragraph| paragraph.len()).sum();
             prop_assert_eq!(segment.stats().positions, n_chars as u64);

@@ -302,12 +302,48 @@ pub struct ExactHit {
     pub count: u32,
     /// The paragraph's length in characters of N(text) without white space.
     pub len: u32,
+    /// Where the paragraph is in the exact index (segment, index in it), for [`Within`].
+    pub at: (u32, u32),
+}
+
+/// A set of paragraphs of one [`ExactIndex`] that later look-ups are limited to: per
+/// segment, ascending paragraph indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Within {
+    per_segment: Vec<Vec<u32>>,
+}
+
+impl Within {
+    /// The paragraphs of `hits` (as [`ExactIndex::find`] returns them).
+    pub fn of(hits: &[ExactHit]) -> Within {
+        let mut per_segment: Vec<Vec<u32>> = Vec::new();
+        for h in hits {
+            let seg = h.at.0 as usize;
+            if per_segment.len() <= seg {
+                per_segment.resize_with(seg + 1, Vec::new);
+            }
+            per_segment[seg].push(h.at.1);
+        }
+        Within { per_segment }
+    }
+
+    /// The number of paragraphs.
+    pub fn len(&self) -> usize {
+        self.per_segment.iter().map(Vec::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The exact index of one commit, open for searching.
 pub struct ExactIndex {
     segments: Vec<(u32, BigramSegment<memmap2::Mmap>)>,
     live: LiveMap,
+    /// Segment id holding each file's current text, by file number (`u32::MAX`: none).
+    live_by_file: Vec<u32>,
     paragraphs: u64,
     chars: u64,
 }
@@ -345,9 +381,18 @@ impl ExactIndex {
             chars += stats.positions;
             segments.push((id, seg));
         }
+        let mut live_by_file = Vec::new();
+        for (file, seg) in live.iter() {
+            let file = file as usize;
+            if live_by_file.len() <= file {
+                live_by_file.resize(file + 1, u32::MAX);
+            }
+            live_by_file[file] = seg;
+        }
         Ok(ExactIndex {
             segments,
             live,
+            live_by_file,
             paragraphs,
             chars,
         })
@@ -368,31 +413,50 @@ impl ExactIndex {
         &self.live
     }
 
+    fn damaged(id: u32, e: std::io::Error) -> Error {
+        Error::Index(format!(
+            "{EXACT_DIR}/{id:08}.zbg: {e}: the index is damaged; re-index with `zhengce index \
+             --full`"
+        ))
+    }
+
     /// Every current paragraph whose N(text) contains `phrase` (normalized, without white
-    /// space), with its count of occurrences.
-    pub fn find(&self, phrase: &[char]) -> Result<Vec<ExactHit>> {
+    /// space), with its count of occurrences; only those of `within` when given.
+    pub fn find(&self, phrase: &[char], within: Option<&Within>) -> Result<Vec<ExactHit>> {
         let mut out = Vec::new();
         if phrase.is_empty() {
             return Ok(out);
         }
-        for (id, seg) in &self.segments {
-            let hits = seg.find(phrase).map_err(|e| {
-                Error::Index(format!(
-                    "{EXACT_DIR}/{id:08}.zbg: {e}: the index is damaged; re-index with \
-                         `zhengce index --full`"
-                ))
-            })?;
+        for (n, (id, seg)) in self.segments.iter().enumerate() {
+            let hits = match within {
+                None => seg.find(phrase),
+                Some(w) => match w.per_segment.get(n) {
+                    Some(allowed) if !allowed.is_empty() => seg.find_within(phrase, allowed),
+                    _ => continue,
+                },
+            }
+            .map_err(|e| Self::damaged(*id, e))?;
             out.extend(
                 hits.into_iter()
-                    .filter(|h| self.live.segment_of(h.file_no) == Some(*id))
+                    .filter(|h| self.live_by_file.get(h.file_no as usize) == Some(id))
                     .map(|h| ExactHit {
                         file_no: h.file_no,
                         para: h.para,
                         count: h.count,
                         len: h.len,
+                        at: (n as u32, h.index),
                     }),
             );
         }
         Ok(out)
+    }
+
+    /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone.
+    pub fn estimate(&self, phrase: &[char]) -> Result<u64> {
+        let mut total = 0;
+        for (id, seg) in &self.segments {
+            total += seg.estimate(phrase).map_err(|e| Self::damaged(*id, e))?;
+        }
+        Ok(total)
     }
 }

@@ -9,6 +9,8 @@
 //! resolved in two steps: the document or section records that match, then their paragraphs.
 //! This module builds queries; it runs only the small look-ups that filters and bonuses need.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ops::Bound;
 
 use tantivy::query::{
@@ -18,9 +20,11 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::exact::ExactDocsQuery;
 use super::query::{FieldName, Query};
 use super::Searcher;
 use crate::analysis::{self, ExactTerms};
+use crate::index::exact::{ExactHit, Within};
 use crate::index::manifest;
 use crate::index::schema::{REC_DOC, REC_PARAGRAPH, REC_SECTION};
 use crate::{Error, Result};
@@ -60,6 +64,18 @@ struct Builder<'a> {
     needles: Vec<String>,
     /// Positive bare body words, in query order (for the nearness bonus).
     words: Vec<String>,
+    /// Whether the clause being built must match for the whole query to match (it is not
+    /// under an OR, a NOT or a bonus).
+    required: Cell<bool>,
+    /// Exact-match clauses over paragraphs, filled in [`Builder::resolve`].
+    pending: RefCell<Vec<Pending>>,
+}
+
+/// An exact-match clause waiting for its paragraphs.
+struct Pending {
+    needle: Vec<char>,
+    required: bool,
+    query: ExactDocsQuery,
 }
 
 /// Builds the tantivy query for `q`.
@@ -69,10 +85,14 @@ pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Bu
         searcher,
         needles: Vec::new(),
         words: Vec::new(),
+        required: Cell::new(true),
+        pending: RefCell::new(Vec::new()),
     };
     let root = b.node(q, Target::Body, false)?;
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
+    b.required.set(false);
     clauses.extend(b.bonuses()?);
+    b.resolve()?;
     let query: Box<dyn TQuery> = if clauses.len() == 1 {
         clauses
             .pop()
@@ -114,13 +134,20 @@ impl Builder<'_> {
                 let is_and = matches!(q, Query::And(_));
                 let mut clauses = Vec::with_capacity(parts.len());
                 let mut positive = false;
+                let required = self.required.get();
                 for part in parts {
                     if let Query::Not(inner) = part {
-                        clauses.push((Occur::MustNot, self.node(inner, target, !negated)?));
+                        self.required.set(false);
+                        let q = self.node(inner, target, !negated);
+                        self.required.set(required);
+                        clauses.push((Occur::MustNot, q?));
                     } else {
                         positive = true;
                         let occur = if is_and { Occur::Must } else { Occur::Should };
-                        clauses.push((occur, self.node(part, target, negated)?));
+                        self.required.set(required && is_and);
+                        let q = self.node(part, target, negated);
+                        self.required.set(required);
+                        clauses.push((occur, q?));
                     }
                 }
                 if !positive || !is_and && clauses.iter().any(|(o, _)| *o == Occur::MustNot) {
@@ -130,7 +157,10 @@ impl Builder<'_> {
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
             Query::Not(inner) => {
-                let inner = self.node(inner, target, !negated)?;
+                let required = self.required.replace(false);
+                let inner = self.node(inner, target, !negated);
+                self.required.set(required);
+                let inner = inner?;
                 Ok(Box::new(BooleanQuery::new(vec![
                     (Occur::Must, self.all(target)),
                     (Occur::MustNot, inner),
@@ -172,7 +202,20 @@ impl Builder<'_> {
     /// `None` for a text without characters.
     fn exact(&self, target: Target, text: &str) -> Result<Option<Box<dyn TQuery>>> {
         let field = match target {
-            Target::Body => return self.s.exact_query(self.searcher, text),
+            Target::Body => {
+                let norm = analysis::normalize_exact(text);
+                let needle: Vec<char> = norm.as_str().chars().collect();
+                if needle.is_empty() {
+                    return Ok(None);
+                }
+                let query = ExactDocsQuery::default();
+                self.pending.borrow_mut().push(Pending {
+                    needle,
+                    required: self.required.get(),
+                    query: query.clone(),
+                });
+                return Ok(Some(Box::new(query)));
+            }
             Target::Title => self.fields().title,
             Target::Section => self.fields().section,
             Target::Path => self.fields().path_key,
@@ -222,7 +265,10 @@ impl Builder<'_> {
                 clauses.push((Occur::Should, words_term(self.fields().words, w)));
             }
             let whole = analysis::normalize(text);
-            if let Some(q) = self.exact(Target::Body, &whole)? {
+            let required = self.required.replace(false);
+            let together = self.exact(Target::Body, &whole);
+            self.required.set(required);
+            if let Some(q) = together? {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(q, TOGETHER_BOOST))));
             }
         }
@@ -345,6 +391,49 @@ impl Builder<'_> {
                 .map(|v| Term::from_field_u64(field, v))
                 .collect(),
         ))
+    }
+
+    /// Looks up the paragraphs of every exact-match clause. When the query requires two
+    /// texts or more, the rarest (by the dictionaries' counts) is looked up first and each
+    /// next one only within the paragraphs found so far; every other clause is then limited
+    /// to the final set too. That changes no result: a paragraph outside it fails a required
+    /// clause, and inside it every clause matches as before. Scores then use the counts'
+    /// estimate as document frequency, since a limited look-up cannot count.
+    fn resolve(&self) -> Result<()> {
+        let exact = self.s.exact_index();
+        let pending = self.pending.borrow();
+        let mut required: Vec<(u64, &[char])> = Vec::new();
+        for p in pending.iter().filter(|p| p.required) {
+            if !required.iter().any(|(_, n)| *n == p.needle.as_slice()) {
+                required.push((exact.estimate(&p.needle)?, &p.needle));
+            }
+        }
+        let mut found: HashMap<&[char], Vec<ExactHit>> = HashMap::new();
+        let mut within: Option<Within> = None;
+        if required.len() > 1 {
+            required.sort_by_key(|(estimate, _)| *estimate);
+            for (_, needle) in &required {
+                let hits = exact.find(needle, within.as_ref())?;
+                within = Some(Within::of(&hits));
+                found.insert(needle, hits);
+            }
+        }
+        for p in pending.iter() {
+            let looked_up;
+            let hits = match found.get(p.needle.as_slice()) {
+                Some(hits) => hits,
+                None => {
+                    looked_up = exact.find(&p.needle, within.as_ref())?;
+                    &looked_up
+                }
+            };
+            let df = match within {
+                Some(_) => exact.estimate(&p.needle)? as f32,
+                None => hits.len() as f32,
+            };
+            self.s.fill_exact(self.searcher, &p.query, hits, df);
+        }
+        Ok(())
     }
 
     /// Bonus clauses: words standing near each other, and words in titles and headings.

@@ -9,7 +9,7 @@
 //! paragraph's length in characters and the number of paragraphs that contain it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -73,51 +73,57 @@ impl Anchors {
 type SegmentDocs = Arc<Vec<(DocId, Score)>>;
 
 /// A query that matches fixed paragraphs with fixed scores: the exact matches of a phrase.
-#[derive(Clone, Debug)]
+/// It is made empty and filled once the whole query is built ([`ExactDocsQuery::fill`]), so
+/// that look-ups can be limited to what the query's required parts allow.
+#[derive(Clone, Debug, Default)]
 pub struct ExactDocsQuery {
-    by_segment: Arc<HashMap<tantivy::index::SegmentId, SegmentDocs>>,
+    by_segment: Arc<OnceLock<HashMap<tantivy::index::SegmentId, SegmentDocs>>>,
 }
 
 impl ExactDocsQuery {
-    /// The paragraphs of `hits`, scored by BM25 of the phrase among `paragraphs` paragraphs
-    /// of mean length `mean_len`.
-    pub fn new(
+    /// Sets the paragraphs of `hits`, scored by BM25 of the phrase found in `df` of
+    /// `paragraphs` paragraphs of mean length `mean_len`. Only the first call counts.
+    pub fn fill(
+        &self,
         searcher: &tantivy::Searcher,
         anchors: &Anchors,
         hits: &[ExactHit],
+        df: f32,
         paragraphs: u64,
         mean_len: f32,
-    ) -> ExactDocsQuery {
-        let n = paragraphs.max(hits.len() as u64) as f32;
-        let df = hits.len() as f32;
+    ) {
+        let df = df.max(hits.len() as f32);
+        let n = (paragraphs as f32).max(df);
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         let mean_len = mean_len.max(1.0);
-        let mut per_ord: HashMap<u32, Vec<(DocId, Score)>> = HashMap::new();
+        let readers = searcher.segment_readers();
+        let mut per_ord: Vec<Vec<(DocId, Score)>> = vec![Vec::new(); readers.len()];
         for h in hits {
             let Some((ord, doc)) = anchors.locate(h.file_no, h.para) else {
                 continue;
             };
+            let Some(docs) = per_ord.get_mut(ord as usize) else {
+                continue;
+            };
             let tf = h.count as f32;
             let norm = K1 * (1.0 - B + B * h.len as f32 / mean_len);
-            let score = idf * tf * (K1 + 1.0) / (tf + norm);
-            per_ord.entry(ord).or_default().push((doc, score));
+            docs.push((doc, idf * tf * (K1 + 1.0) / (tf + norm)));
         }
-        let readers = searcher.segment_readers();
         let by_segment = per_ord
             .into_iter()
-            .filter_map(|(ord, mut docs)| {
-                let reader = readers.get(ord as usize)?;
+            .zip(readers)
+            .filter(|(docs, _)| !docs.is_empty())
+            .map(|(mut docs, reader)| {
                 // Only a damaged index could point past its segment.
                 docs.retain(|d| d.0 < reader.max_doc());
-                docs.sort_unstable_by_key(|d| d.0);
+                if !docs.is_sorted_by_key(|d| d.0) {
+                    docs.sort_unstable_by_key(|d| d.0);
+                }
                 docs.dedup_by_key(|d| d.0);
-                let id = reader.segment_id();
-                Some((id, Arc::new(docs)))
+                (reader.segment_id(), Arc::new(docs))
             })
             .collect();
-        ExactDocsQuery {
-            by_segment: Arc::new(by_segment),
-        }
+        let _ = self.by_segment.set(by_segment);
     }
 }
 
@@ -131,7 +137,8 @@ impl Weight for ExactDocsQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let docs = self
             .by_segment
-            .get(&reader.segment_id())
+            .get()
+            .and_then(|m| m.get(&reader.segment_id()))
             .cloned()
             .unwrap_or_default();
         Ok(Box::new(ExactScorer {

@@ -25,7 +25,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
-use crate::index::exact::ExactIndex;
+use crate::index::exact::{ExactHit, ExactIndex};
 use crate::index::schema::SECTION_SEP;
 use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
@@ -190,26 +190,22 @@ impl Searcher {
         }))
     }
 
-    /// The exact-match query for `text` (normalized here, white space dropped) over the
-    /// paragraphs; `None` when it has no characters.
-    pub(crate) fn exact_query(
+    /// Fills `query` with the paragraphs of `hits` (see [`ExactDocsQuery::fill`]).
+    pub(crate) fn fill_exact(
         &self,
         searcher: &tantivy::Searcher,
-        text: &str,
-    ) -> Result<Option<Box<dyn tantivy::query::Query>>> {
-        let norm = analysis::normalize_exact(text);
-        let chars: Vec<char> = norm.as_str().chars().collect();
-        if chars.is_empty() {
-            return Ok(None);
-        }
-        let hits = self.exact.find(&chars)?;
-        Ok(Some(Box::new(ExactDocsQuery::new(
+        query: &ExactDocsQuery,
+        hits: &[ExactHit],
+        df: f32,
+    ) {
+        query.fill(
             searcher,
             &self.anchors,
-            &hits,
+            hits,
+            df,
             self.exact.paragraphs(),
             self.exact.mean_len(),
-        ))))
+        );
     }
 
     /// The exact index this searcher reads.
