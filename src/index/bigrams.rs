@@ -520,15 +520,11 @@ pub struct BigramSegment<B: AsRef<[u8]>> {
     n_paragraphs: usize,
     n_positions: u32,
     n_terms: u32,
-    /// For each block of `1 << lookup_shift` positions, the number of paragraphs starting at
-    /// or before its first position: where the search for a position's paragraph begins.
-    para_lookup: Vec<u32>,
-    lookup_shift: u32,
 }
 
 impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// Opens a segment: checks the header, that the sections fill the bytes exactly, that the
-    /// paragraph starts ascend and that the files table agrees with them.
+    /// ends of the paragraph starts are right and that the files table agrees with them.
     pub fn open(bytes: B) -> io::Result<Self> {
         let data = bytes.as_ref();
         let header = data
@@ -556,28 +552,16 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             return Err(invalid("bytes after the dictionary"));
         }
 
+        // Only the ends of the starts table are checked here: reading all of it would cost
+        // every cold search milliseconds. Starts that do not ascend (a damaged file) give wrong
+        // hits, never a panic or a read out of bounds.
         let start_table = &data[starts.clone()];
         let start_of = |k: usize| read_u32(start_table, 4 * k).unwrap_or(u32::MAX);
-        let ascending = (1..=n_paragraphs as usize).all(|k| start_of(k - 1) < start_of(k));
-        if start_of(0) != 0 || !ascending || start_of(n_paragraphs as usize) != n_positions {
+        if start_of(0) != 0 || start_of(n_paragraphs as usize) != n_positions {
             return Err(invalid(
-                "paragraph starts do not ascend from 0 to the position count",
+                "paragraph starts do not run from 0 to the position count",
             ));
         }
-        // Blocks no shorter than the average paragraph keep the table smaller than the starts.
-        let average = n_positions as usize / (n_paragraphs as usize + 1);
-        let lookup_shift = average.max(256).next_power_of_two().trailing_zeros();
-        let mut paragraphs = 0;
-        let para_lookup = (0..=(n_positions as usize >> lookup_shift))
-            .map(|block| {
-                while paragraphs <= n_paragraphs as usize
-                    && (start_of(paragraphs) as usize) <= block << lookup_shift
-                {
-                    paragraphs += 1;
-                }
-                paragraphs as u32
-            })
-            .collect();
 
         let files: Vec<FileRecord> = data[files]
             .chunks_exact(FILE_RECORD_LEN)
@@ -619,8 +603,6 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             n_paragraphs,
             n_positions,
             n_terms,
-            para_lookup,
-            lookup_shift,
         })
     }
 
@@ -668,14 +650,39 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
 
     /// [`Self::find`] among the paragraphs whose indexes (ascending) are `within` only.
     pub fn find_within(&self, phrase: &[char], within: &[u32]) -> io::Result<Vec<Hit>> {
+        let starts = self.starts_within(phrase, within)?;
+        self.hits(&starts, phrase.len())
+    }
+
+    /// The hits of [`Self::find`] (or of [`Self::find_within`] when `within` is given),
+    /// handed to `f` in the same order instead of collected.
+    pub fn find_each(
+        &self,
+        phrase: &[char],
+        within: Option<&[u32]>,
+        f: &mut dyn FnMut(Hit),
+    ) -> io::Result<()> {
+        let starts = match within {
+            Some(within) => self.starts_within(phrase, within)?,
+            None => self.match_starts(phrase)?,
+        };
+        self.each_hit(&starts, phrase.len(), f)
+    }
+
+    fn match_starts(&self, phrase: &[char]) -> io::Result<Vec<u32>> {
+        match phrase {
+            [] => Ok(Vec::new()),
+            [c] => self.char_positions(*c),
+            _ => self.phrase_starts(phrase),
+        }
+    }
+
+    /// The match starts of `phrase` in the paragraphs `within`.
+    fn starts_within(&self, phrase: &[char], within: &[u32]) -> io::Result<Vec<u32>> {
         if within.is_empty() {
             return Ok(Vec::new());
         }
-        let mut starts = match phrase {
-            [] => return Ok(Vec::new()),
-            [c] => self.char_positions(*c)?,
-            _ => self.phrase_starts(phrase)?,
-        };
+        let mut starts = self.match_starts(phrase)?;
         let table = self.section(&self.starts)?;
         let start_of = |k: u32| read_u32(table, 4 * k as usize).unwrap_or(u32::MAX);
         let mut allowed = within
@@ -691,7 +698,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
             false
         });
-        self.hits(&starts, phrase.len())
+        Ok(starts)
     }
 
     /// An upper bound of the occurrences of `phrase`, from the dictionary alone: the count of
@@ -809,28 +816,28 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
 
     /// Groups the ascending start positions of a phrase of `len` chars by paragraph.
     fn hits(&self, match_starts: &[u32], len: usize) -> io::Result<Vec<Hit>> {
+        let mut hits: Vec<Hit> = Vec::with_capacity(match_starts.len().min(self.n_paragraphs));
+        self.each_hit(match_starts, len, &mut |h| hits.push(h))?;
+        Ok(hits)
+    }
+
+    /// [`Self::hits`], handed to `f` one by one instead of collected.
+    fn each_hit(&self, match_starts: &[u32], len: usize, f: &mut dyn FnMut(Hit)) -> io::Result<()> {
         let starts = self.section(&self.starts)?;
         let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(u32::MAX);
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut pending: Option<Hit> = None;
         let (mut next_para, mut file, mut last_para) = (0, 0, usize::MAX);
         for &start in match_starts {
             // `next_para` becomes the first paragraph that starts after `start`.
-            let block = start.checked_shr(self.lookup_shift).unwrap_or(0) as usize;
-            let floor = self.para_lookup.get(block).map_or(0, |&k| k as usize);
             let target = u64::from(start) + 1;
             let start_of = |k| u64::from(start_of(k));
-            next_para = gallop(
-                next_para.max(floor),
-                self.n_paragraphs + 1,
-                target,
-                start_of,
-            );
+            next_para = gallop(next_para, self.n_paragraphs + 1, target, start_of);
             let para = next_para.wrapping_sub(1);
             if para >= self.n_paragraphs || start as usize + len >= start_of(next_para) as usize {
                 continue; // past the end or across a gap: only in a damaged file
             }
             if para == last_para {
-                if let Some(hit) = hits.last_mut() {
+                if let Some(hit) = &mut pending {
                     hit.count = hit.count.saturating_add(1);
                 }
                 continue;
@@ -847,7 +854,10 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             };
             let number = (para as u32).wrapping_sub(record.first_index);
             let para_len = start_of(next_para).saturating_sub(start_of(para) + 1);
-            hits.push(Hit {
+            if let Some(done) = pending.take() {
+                f(done);
+            }
+            pending = Some(Hit {
                 file_no: record.file_no,
                 para: number.wrapping_add(record.first_para),
                 count: 1,
@@ -856,7 +866,10 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             });
             last_para = para;
         }
-        Ok(hits)
+        if let Some(done) = pending {
+            f(done);
+        }
+        Ok(())
     }
 
     fn n_blocks(&self) -> usize {

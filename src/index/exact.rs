@@ -424,31 +424,60 @@ impl ExactIndex {
     /// space), with its count of occurrences; only those of `within` when given.
     pub fn find(&self, phrase: &[char], within: Option<&Within>) -> Result<Vec<ExactHit>> {
         let mut out = Vec::new();
+        self.find_each(phrase, within, &mut |h| out.push(h))?;
+        Ok(out)
+    }
+
+    /// The hits of [`Self::find`], handed to `f` one by one instead of collected.
+    pub fn find_each(
+        &self,
+        phrase: &[char],
+        within: Option<&Within>,
+        f: &mut dyn FnMut(ExactHit),
+    ) -> Result<()> {
+        self.find_each_in(0..self.segments.len(), phrase, within, f)
+    }
+
+    /// The number of segments, for [`Self::find_each_in`].
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// [`Self::find_each`] over the segments `range` only (so that threads can share a
+    /// look-up).
+    pub fn find_each_in(
+        &self,
+        range: std::ops::Range<usize>,
+        phrase: &[char],
+        within: Option<&Within>,
+        f: &mut dyn FnMut(ExactHit),
+    ) -> Result<()> {
         if phrase.is_empty() {
-            return Ok(out);
+            return Ok(());
         }
-        for (n, (id, seg)) in self.segments.iter().enumerate() {
-            let hits = match within {
-                None => seg.find(phrase),
+        let segments = self.segments.get(range.clone()).unwrap_or_default();
+        for (n, (id, seg)) in (range.start..).zip(segments) {
+            let allowed = match within {
+                None => None,
                 Some(w) => match w.per_segment.get(n) {
-                    Some(allowed) if !allowed.is_empty() => seg.find_within(phrase, allowed),
+                    Some(allowed) if !allowed.is_empty() => Some(allowed.as_slice()),
                     _ => continue,
                 },
-            }
-            .map_err(|e| Self::damaged(*id, e))?;
-            out.extend(
-                hits.into_iter()
-                    .filter(|h| self.live_by_file.get(h.file_no as usize) == Some(id))
-                    .map(|h| ExactHit {
+            };
+            seg.find_each(phrase, allowed, &mut |h| {
+                if self.live_by_file.get(h.file_no as usize) == Some(id) {
+                    f(ExactHit {
                         file_no: h.file_no,
                         para: h.para,
                         count: h.count,
                         len: h.len,
                         at: (n as u32, h.index),
-                    }),
-            );
+                    });
+                }
+            })
+            .map_err(|e| Self::damaged(*id, e))?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone.

@@ -47,6 +47,10 @@ pub struct Built {
     pub query: Box<dyn TQuery>,
     /// Normalized, white-space-free texts whose occurrences are highlighted.
     pub needles: Vec<String>,
+    /// When the whole query is one quoted phrase over paragraphs: its normalized characters.
+    /// `query` is then left unfilled (built with `whole_phrase_apart`), for the caller to
+    /// rank the phrase's matches straight from the exact index.
+    pub phrase: Option<Vec<char>>,
 }
 
 /// Which records a (sub-)query is evaluated against.
@@ -78,8 +82,14 @@ struct Pending {
     query: ExactDocsQuery,
 }
 
-/// Builds the tantivy query for `q`.
-pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Built> {
+/// Builds the tantivy query for `q`. With `whole_phrase_apart`, a query that is one quoted
+/// phrase is not looked up here (see [`Built::phrase`]).
+pub fn build(
+    s: &Searcher,
+    searcher: &tantivy::Searcher,
+    q: &Query,
+    whole_phrase_apart: bool,
+) -> Result<Built> {
     let mut b = Builder {
         s,
         searcher,
@@ -92,7 +102,13 @@ pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Bu
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
     b.required.set(false);
     clauses.extend(b.bonuses()?);
-    b.resolve()?;
+    let phrase = match (q, clauses.len(), b.pending.borrow().as_slice()) {
+        (Query::Phrase { .. }, 1, [only]) if whole_phrase_apart => Some(only.needle.clone()),
+        _ => None,
+    };
+    if phrase.is_none() {
+        b.resolve()?;
+    }
     let query: Box<dyn TQuery> = if clauses.len() == 1 {
         clauses
             .pop()
@@ -104,7 +120,11 @@ pub fn build(s: &Searcher, searcher: &tantivy::Searcher, q: &Query) -> Result<Bu
     let mut needles = b.needles;
     needles.sort();
     needles.dedup();
-    Ok(Built { query, needles })
+    Ok(Built {
+        query,
+        needles,
+        phrase,
+    })
 }
 
 fn unreachable_query() -> Box<dyn TQuery> {
@@ -419,19 +439,16 @@ impl Builder<'_> {
             }
         }
         for p in pending.iter() {
-            let looked_up;
-            let hits = match found.get(p.needle.as_slice()) {
-                Some(hits) => hits,
-                None => {
-                    looked_up = exact.find(&p.needle, within.as_ref())?;
-                    &looked_up
-                }
-            };
+            let mut filler = self.s.filler(self.searcher);
+            match found.get(p.needle.as_slice()) {
+                Some(hits) => hits.iter().for_each(|h| filler.add(*h)),
+                None => exact.find_each(&p.needle, within.as_ref(), &mut |h| filler.add(h))?,
+            }
             let df = match within {
-                Some(_) => exact.estimate(&p.needle)? as f32,
-                None => hits.len() as f32,
+                Some(_) => Some(exact.estimate(&p.needle)? as f32),
+                None => None,
             };
-            self.s.fill_exact(self.searcher, &p.query, hits, df);
+            filler.finish(&p.query, df, exact.paragraphs());
         }
         Ok(())
     }

@@ -69,61 +69,102 @@ impl Anchors {
     }
 }
 
+/// BM25's idf of a phrase found in `df` of `paragraphs` paragraphs.
+pub fn idf(df: f32, paragraphs: u64) -> f32 {
+    let n = (paragraphs as f32).max(df);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// BM25's term-frequency part (the score without the idf) of an exact hit.
+#[derive(Debug, Clone, Copy)]
+pub struct TfScorer {
+    mean_len: f32,
+}
+
+impl TfScorer {
+    /// For paragraphs of mean length `mean_len` characters.
+    pub fn new(mean_len: f32) -> TfScorer {
+        TfScorer {
+            mean_len: mean_len.max(1.0),
+        }
+    }
+
+    /// The part for `h`, from its occurrences and length; never negative.
+    pub fn tf_part(&self, h: ExactHit) -> f32 {
+        let tf = h.count as f32;
+        let norm = K1 * (1.0 - B + B * h.len as f32 / self.mean_len);
+        tf * (K1 + 1.0) / (tf + norm)
+    }
+}
+
 /// Scored doc ids of one segment, ascending.
 type SegmentDocs = Arc<Vec<(DocId, Score)>>;
 
 /// A query that matches fixed paragraphs with fixed scores: the exact matches of a phrase.
-/// It is made empty and filled once the whole query is built ([`ExactDocsQuery::fill`]), so
+/// It is made empty and filled once the whole query is built (through a [`Filler`]), so
 /// that look-ups can be limited to what the query's required parts allow.
 #[derive(Clone, Debug, Default)]
 pub struct ExactDocsQuery {
-    by_segment: Arc<OnceLock<HashMap<tantivy::index::SegmentId, SegmentDocs>>>,
+    /// The phrase's idf, and per segment the matching doc ids with their BM25 term-frequency
+    /// part (the score is their product).
+    by_segment: Arc<OnceLock<(Score, HashMap<tantivy::index::SegmentId, SegmentDocs>)>>,
 }
 
-impl ExactDocsQuery {
-    /// Sets the paragraphs of `hits`, scored by BM25 of the phrase found in `df` of
-    /// `paragraphs` paragraphs of mean length `mean_len`. Only the first call counts.
-    pub fn fill(
-        &self,
-        searcher: &tantivy::Searcher,
-        anchors: &Anchors,
-        hits: &[ExactHit],
-        df: f32,
-        paragraphs: u64,
-        mean_len: f32,
-    ) {
-        let df = df.max(hits.len() as f32);
-        let n = (paragraphs as f32).max(df);
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let mean_len = mean_len.max(1.0);
+/// Collects the hits of an [`ExactDocsQuery`] one by one.
+pub struct Filler<'a> {
+    anchors: &'a Anchors,
+    readers: &'a [SegmentReader],
+    per_ord: Vec<Vec<(DocId, Score)>>,
+    mean_len: f32,
+    hits: usize,
+}
+
+impl<'a> Filler<'a> {
+    /// A filler for the segments of `searcher`, whose paragraphs have mean length
+    /// `mean_len` characters.
+    pub fn new(searcher: &'a tantivy::Searcher, anchors: &'a Anchors, mean_len: f32) -> Self {
         let readers = searcher.segment_readers();
-        let mut per_ord: Vec<Vec<(DocId, Score)>> = vec![Vec::new(); readers.len()];
-        for h in hits {
-            let Some((ord, doc)) = anchors.locate(h.file_no, h.para) else {
-                continue;
-            };
-            let Some(docs) = per_ord.get_mut(ord as usize) else {
-                continue;
-            };
-            let tf = h.count as f32;
-            let norm = K1 * (1.0 - B + B * h.len as f32 / mean_len);
-            docs.push((doc, idf * tf * (K1 + 1.0) / (tf + norm)));
+        Filler {
+            anchors,
+            readers,
+            per_ord: vec![Vec::new(); readers.len()],
+            mean_len: mean_len.max(1.0),
+            hits: 0,
         }
-        let by_segment = per_ord
+    }
+
+    /// Adds one paragraph.
+    pub fn add(&mut self, h: ExactHit) {
+        let Some((ord, doc)) = self.anchors.locate(h.file_no, h.para) else {
+            return;
+        };
+        let Some(docs) = self.per_ord.get_mut(ord as usize) else {
+            return;
+        };
+        self.hits += 1;
+        docs.push((doc, TfScorer::new(self.mean_len).tf_part(h)));
+    }
+
+    /// Fills `query`, with `df` paragraphs of `paragraphs` holding the phrase (`None`: as
+    /// many as were added). Only the first fill of a query counts.
+    pub fn finish(self, query: &ExactDocsQuery, df: Option<f32>, paragraphs: u64) {
+        let idf = idf(df.unwrap_or(0.0).max(self.hits as f32), paragraphs);
+        let by_segment = self
+            .per_ord
             .into_iter()
-            .zip(readers)
+            .zip(self.readers)
             .filter(|(docs, _)| !docs.is_empty())
             .map(|(mut docs, reader)| {
                 // Only a damaged index could point past its segment.
                 docs.retain(|d| d.0 < reader.max_doc());
-                if !docs.is_sorted_by_key(|d| d.0) {
-                    docs.sort_unstable_by_key(|d| d.0);
-                }
+                // Ascending runs, one per exact segment (a reading thread sends its files in
+                // order): the stable sort merges runs instead of sorting from scratch.
+                docs.sort_by_key(|d| d.0);
                 docs.dedup_by_key(|d| d.0);
                 (reader.segment_id(), Arc::new(docs))
             })
             .collect();
-        let _ = self.by_segment.set(by_segment);
+        let _ = query.by_segment.set((idf, by_segment));
     }
 }
 
@@ -135,16 +176,14 @@ impl Query for ExactDocsQuery {
 
 impl Weight for ExactDocsQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self
-            .by_segment
-            .get()
-            .and_then(|m| m.get(&reader.segment_id()))
-            .cloned()
-            .unwrap_or_default();
+        let (idf, docs) = match self.by_segment.get() {
+            Some((idf, m)) => (*idf, m.get(&reader.segment_id()).cloned()),
+            None => (0.0, None),
+        };
         Ok(Box::new(ExactScorer {
-            docs,
+            docs: docs.unwrap_or_default(),
             cursor: 0,
-            boost,
+            boost: boost * idf,
         }))
     }
 

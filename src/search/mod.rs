@@ -25,12 +25,15 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
-use crate::index::exact::{ExactHit, ExactIndex};
+use crate::index::exact::ExactIndex;
 use crate::index::schema::SECTION_SEP;
 use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
-use exact::{Anchors, ExactDocsQuery};
+use exact::{Anchors, Filler};
 pub use highlight::{Script, Snippet};
+
+/// Above this many estimated occurrences a phrase is looked up on two threads.
+const PARALLEL_MATCHES: u64 = 20_000;
 
 /// The fast columns a hit is read from, opened once per segment.
 struct HitColumns {
@@ -190,22 +193,93 @@ impl Searcher {
         }))
     }
 
-    /// Fills `query` with the paragraphs of `hits` (see [`ExactDocsQuery::fill`]).
-    pub(crate) fn fill_exact(
+    /// A [`Filler`] for exact-match queries over `searcher`.
+    pub(crate) fn filler<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Filler<'a> {
+        Filler::new(searcher, &self.anchors, self.exact.mean_len())
+    }
+
+    /// The number of paragraphs holding `phrase` and the best of them, ranked as an
+    /// [`exact::ExactDocsQuery`] ranks them (BM25 of the phrase, ties in doc order), straight
+    /// from the exact index: one pass over the matches with a heap of `offset + limit`,
+    /// without building a doc set for tantivy.
+    fn top_of_phrase(
         &self,
         searcher: &tantivy::Searcher,
-        query: &ExactDocsQuery,
-        hits: &[ExactHit],
-        df: f32,
-    ) {
-        query.fill(
-            searcher,
-            &self.anchors,
-            hits,
-            df,
-            self.exact.paragraphs(),
-            self.exact.mean_len(),
-        );
+        phrase: &[char],
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+        let keep = offset.saturating_add(limit);
+        let segments = self.exact.segment_count();
+        // A phrase with many matches is looked up on two threads, half the segments each
+        // (a thread costs some 30 µs: not worth it for a few thousand matches).
+        let parallel = segments > 1
+            && self.exact.estimate(phrase)? > PARALLEL_MATCHES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let (total, mut best) = if parallel {
+            let half = segments / 2;
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| self.best_in(searcher, half..segments, phrase, keep));
+                let mine = self.best_in(searcher, 0..half, phrase, keep);
+                let other = other
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Other("a search thread failed".into())));
+                (mine, other)
+            });
+            let ((n, mut best), (m, more)) = (a?, b?);
+            best.extend(more);
+            (n + m, best)
+        } else {
+            self.best_in(searcher, 0..segments, phrase, keep)?
+        };
+        best.sort_unstable_by(|a, b| b.cmp(a));
+        best.truncate(keep);
+        let idf = exact::idf(total as f32, self.exact.paragraphs());
+        let top = best
+            .into_iter()
+            .skip(offset)
+            .map(|(bits, std::cmp::Reverse((ord, doc)))| {
+                (idf * f32::from_bits(bits), DocAddress::new(ord, doc))
+            })
+            .collect();
+        Ok((total, top))
+    }
+
+    /// The number of paragraphs holding `phrase` in the exact segments `range` and the best
+    /// `keep` of them as (tf part of the score as ordered bits, reversed doc address).
+    #[allow(clippy::type_complexity)]
+    fn best_in(
+        &self,
+        searcher: &tantivy::Searcher,
+        range: std::ops::Range<usize>,
+        phrase: &[char],
+        keep: usize,
+    ) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32)>)>)> {
+        use std::cmp::Reverse;
+        let readers = searcher.segment_readers();
+        let mut total = 0usize;
+        // Min-heap of the best so far: the smallest key is the worst kept.
+        let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32)>)>> =
+            std::collections::BinaryHeap::with_capacity(keep + 1);
+        let scorer = exact::TfScorer::new(self.exact.mean_len());
+        self.exact.find_each_in(range, phrase, None, &mut |h| {
+            let Some((ord, doc)) = self.anchors.locate(h.file_no, h.para) else {
+                return;
+            };
+            if readers.get(ord as usize).is_none_or(|r| doc >= r.max_doc()) {
+                return;
+            }
+            total += 1;
+            // Non-negative floats order as their bits do; ties go to the earlier doc.
+            let key = (scorer.tf_part(h).to_bits(), Reverse((ord, doc)));
+            if best.len() < keep {
+                best.push(Reverse(key));
+            } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
+                best.pop();
+                best.push(Reverse(key));
+            }
+        })?;
+        Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
     }
 
     /// The exact index this searcher reads.
@@ -253,17 +327,20 @@ impl Searcher {
         let started = Instant::now();
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
-        let built = build::build(self, &searcher, &parsed)?;
+        let built = build::build(self, &searcher, &parsed, true)?;
         let limit = opts.limit.max(1);
-        let (total, top) = searcher.search(
-            &built.query,
-            &(
-                Count,
-                TopDocs::with_limit(limit)
-                    .and_offset(opts.offset)
-                    .order_by_score(),
-            ),
-        )?;
+        let (total, top) = match &built.phrase {
+            Some(phrase) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
+            None => searcher.search(
+                &built.query,
+                &(
+                    Count,
+                    TopDocs::with_limit(limit)
+                        .and_offset(opts.offset)
+                        .order_by_score(),
+                ),
+            )?,
+        };
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
         let mut columns: HashMap<u32, HitColumns> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
@@ -299,7 +376,7 @@ impl Searcher {
     pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
-        let built = build::build(self, &searcher, &parsed)?;
+        let built = build::build(self, &searcher, &parsed, false)?;
         let by_segment = manifest::matching_by_segment(&searcher, &*built.query)?;
         let paths: HashMap<u64, String> = manifest::read_manifest(&searcher, &self.zh.fields)?
             .into_iter()
