@@ -198,8 +198,8 @@ impl Searcher {
         Filler::new(searcher, &self.anchors, self.exact.mean_len())
     }
 
-    /// The number of paragraphs holding `phrase` and the best of them, ranked as an
-    /// [`exact::ExactDocsQuery`] ranks them (BM25 of the phrase, ties in doc order), straight
+    /// The number of paragraphs holding `phrase` and the best of them, scored as an
+    /// [`exact::ExactDocsQuery`] scores them (BM25 of the phrase), straight
     /// from the exact index: one pass over the matches with a heap of `offset + limit`,
     /// without building a doc set for tantivy.
     fn top_of_phrase(
@@ -219,8 +219,8 @@ impl Searcher {
         let (total, mut best) = if parallel {
             let half = segments / 2;
             let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| self.best_in(searcher, half..segments, phrase, keep));
-                let mine = self.best_in(searcher, 0..half, phrase, keep);
+                let other = s.spawn(|| self.best_in(half..segments, phrase, keep));
+                let mine = self.best_in(0..half, phrase, keep);
                 let other = other
                     .join()
                     .unwrap_or_else(|_| Err(Error::Other("a search thread failed".into())));
@@ -230,48 +230,46 @@ impl Searcher {
             best.extend(more);
             (n + m, best)
         } else {
-            self.best_in(searcher, 0..segments, phrase, keep)?
+            self.best_in(0..segments, phrase, keep)?
         };
         best.sort_unstable_by(|a, b| b.cmp(a));
         best.truncate(keep);
         let idf = exact::idf(total as f32, self.exact.paragraphs());
+        let readers = searcher.segment_readers();
         let top = best
             .into_iter()
             .skip(offset)
-            .map(|(bits, std::cmp::Reverse((ord, doc)))| {
-                (idf * f32::from_bits(bits), DocAddress::new(ord, doc))
+            .filter_map(|(bits, std::cmp::Reverse((file_no, para)))| {
+                let (ord, doc) = self.anchors.locate(file_no, para)?;
+                if readers.get(ord as usize)?.max_doc() <= doc {
+                    return None; // only in a damaged index
+                }
+                Some((idf * f32::from_bits(bits), DocAddress::new(ord, doc)))
             })
             .collect();
         Ok((total, top))
     }
 
     /// The number of paragraphs holding `phrase` in the exact segments `range` and the best
-    /// `keep` of them as (tf part of the score as ordered bits, reversed doc address).
+    /// `keep` of them as (tf part of the score as ordered bits, reversed (file, paragraph)):
+    /// ties go to the earlier paragraph. Only the best are looked up in tantivy, later.
     #[allow(clippy::type_complexity)]
     fn best_in(
         &self,
-        searcher: &tantivy::Searcher,
         range: std::ops::Range<usize>,
         phrase: &[char],
         keep: usize,
     ) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32)>)>)> {
         use std::cmp::Reverse;
-        let readers = searcher.segment_readers();
         let mut total = 0usize;
         // Min-heap of the best so far: the smallest key is the worst kept.
         let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32)>)>> =
             std::collections::BinaryHeap::with_capacity(keep + 1);
         let scorer = exact::TfScorer::new(self.exact.mean_len());
         self.exact.find_each_in(range, phrase, None, &mut |h| {
-            let Some((ord, doc)) = self.anchors.locate(h.file_no, h.para) else {
-                return;
-            };
-            if readers.get(ord as usize).is_none_or(|r| doc >= r.max_doc()) {
-                return;
-            }
             total += 1;
-            // Non-negative floats order as their bits do; ties go to the earlier doc.
-            let key = (scorer.tf_part(h).to_bits(), Reverse((ord, doc)));
+            // Non-negative floats order as their bits do.
+            let key = (scorer.tf_part(h).to_bits(), Reverse((h.file_no, h.para)));
             if best.len() < keep {
                 best.push(Reverse(key));
             } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
