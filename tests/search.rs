@@ -353,6 +353,9 @@ fn boolean_queries_match_what_a_scan_of_the_paragraphs_finds() {
     let has = |t: &str, s: &str| t.contains(zhengce::analysis::normalize_exact(s).as_str());
     type Expect = Box<dyn Fn(&str) -> bool>;
     let cases: Vec<(&str, Expect)> = vec![
+        // One phrase alone is ranked straight from the exact index.
+        ("\"數據安全\"", Box::new(move |t| has(t, "数据安全"))),
+        ("\"的\"", Box::new(move |t| has(t, "的"))),
         (
             "\"数据\" \"安全\"",
             Box::new(move |t| has(t, "数据") && has(t, "安全")),
