@@ -682,23 +682,25 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         if within.is_empty() {
             return Ok(Vec::new());
         }
-        let mut starts = self.match_starts(phrase)?;
+        let starts = self.match_starts(phrase)?;
         let table = self.section(&self.starts)?;
         let start_of = |k: u32| read_u32(table, 4 * k as usize).unwrap_or(u32::MAX);
-        let mut allowed = within
-            .iter()
-            .map(|&k| start_of(k)..start_of(k.saturating_add(1)));
-        let mut range = allowed.next();
-        starts.retain(|&s| {
-            while let Some(r) = &range {
-                if s < r.end {
-                    return s >= r.start;
-                }
-                range = allowed.next();
+        // Jump from allowed paragraph to allowed paragraph: they are usually far fewer than
+        // the matches.
+        let mut kept = Vec::new();
+        let mut cursor = 0;
+        for &k in within {
+            let (from, to) = (start_of(k), start_of(k.saturating_add(1)));
+            cursor = gallop(cursor, starts.len(), from, |i| starts[i]);
+            while let Some(&s) = starts.get(cursor).filter(|&&s| s < to) {
+                kept.push(s);
+                cursor += 1;
             }
-            false
-        });
-        Ok(starts)
+            if cursor >= starts.len() {
+                break;
+            }
+        }
+        Ok(kept)
     }
 
     /// An upper bound of the occurrences of `phrase`, from the dictionary alone: the count of
@@ -779,6 +781,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
         }
         entries.sort_by_key(|(_, entry)| entry.count);
+        if let [(_, only)] = entries.as_slice() {
+            // Two characters: the bigram's own positions.
+            let mut list = Vec::new();
+            self.decode(only, &mut list)?;
+            return Ok(list);
+        }
         let mut lists: Vec<(u32, Vec<u32>)> = Vec::with_capacity(entries.len());
         for (i, (offset, entry)) in entries.iter().enumerate() {
             let mut list = Vec::new();
