@@ -1,5 +1,5 @@
 //! Criterion benches for each stage: normalization, segmentation, the two tokenizers,
-//! indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
+//! building and searching a bigram segment of the exact index, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
 //! building. Data: `benches/data/` (texts written for the project). Dictionaries are warmed
 //! before timing, and every loop asserts a count known beforehand, so a broken stage cannot
 //! look fast.
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 use zhengce::analysis::{self, ExactTokenizer, WordsTokenizer};
+use zhengce::index::bigrams::{BigramBuilder, BigramSegment};
 use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::{highlight, SearchOptions, Searcher};
 
@@ -68,6 +69,57 @@ fn analysis_benches(c: &mut Criterion) {
         let n_words = count_tokens(&mut words_tok, &text);
         g.bench_function("words tokenizer", |b| {
             b.iter(|| assert_eq!(count_tokens(&mut words_tok, black_box(&text)), n_words))
+        });
+
+        // The exact index: one bigram segment of the text's lines, built and searched.
+        let lines: Vec<Vec<char>> = text
+            .lines()
+            .map(|l| analysis::normalize_exact(l).as_str().chars().collect())
+            .collect();
+        let build = |lines: &[Vec<char>]| {
+            let mut builder = BigramBuilder::new();
+            builder.begin_file(1, 0);
+            for l in lines {
+                builder.add_paragraph(l);
+            }
+            builder.finish()
+        };
+        let segment = BigramSegment::open(build(&lines)).expect("segment");
+        let positions = segment.stats().positions;
+        g.bench_function("exact index: build a segment", |b| {
+            b.iter(|| {
+                let s = BigramSegment::open(build(black_box(&lines))).expect("segment");
+                assert_eq!(s.stats().positions, positions)
+            })
+        });
+        g.finish();
+
+        // Look-ups of a phrase cut from the middle of every 7th line, against a scan.
+        let phrases: Vec<&[char]> = lines
+            .iter()
+            .step_by(7)
+            .filter(|l| l.len() >= 6)
+            .map(|l| &l[l.len() / 2 - 3..l.len() / 2 + 1])
+            .collect();
+        let expected: usize = phrases
+            .iter()
+            .map(|p| {
+                lines
+                    .iter()
+                    .filter(|l| l.windows(p.len()).any(|w| w == *p))
+                    .count()
+            })
+            .sum();
+        let mut g = c.benchmark_group(format!("exact index/{name}"));
+        g.throughput(criterion::Throughput::Elements(phrases.len() as u64));
+        g.bench_function("find 4-character phrases", |b| {
+            b.iter(|| {
+                let found: usize = phrases
+                    .iter()
+                    .map(|p| segment.find(black_box(p)).expect("find").len())
+                    .sum();
+                assert_eq!(found, expected)
+            })
         });
         g.finish();
     }
