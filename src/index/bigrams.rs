@@ -832,22 +832,35 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// [`Self::hits`], handed to `f` one by one instead of collected.
     fn each_hit(&self, match_starts: &[u32], len: usize, f: &mut dyn FnMut(Hit)) -> io::Result<()> {
         let starts = self.section(&self.starts)?;
-        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(u32::MAX);
+        let start_of = |k: usize| read_u32(starts, 4 * k).map_or(u64::MAX, u64::from);
         let mut pending: Option<Hit> = None;
-        let (mut next_para, mut file, mut last_para) = (0, 0, usize::MAX);
+        // The paragraph being counted: its index, and where the next one starts.
+        let (mut para, mut para_end) = (usize::MAX, 0u64);
+        let mut file = 0;
         for &start in match_starts {
-            // `next_para` becomes the first paragraph that starts after `start`.
-            let target = u64::from(start) + 1;
-            let start_of = |k| u64::from(start_of(k));
-            next_para = gallop(next_para, self.n_paragraphs + 1, target, start_of);
-            let para = next_para.wrapping_sub(1);
-            if para >= self.n_paragraphs || start as usize + len >= start_of(next_para) as usize {
-                continue; // past the end or across a gap: only in a damaged file
-            }
-            if para == last_para {
+            let start = u64::from(start);
+            if start < para_end {
+                // Another occurrence in the same paragraph (the usual case of a dense list).
+                if start + len as u64 >= para_end {
+                    continue; // across a gap: only in a damaged file
+                }
                 if let Some(hit) = &mut pending {
                     hit.count = hit.count.saturating_add(1);
                 }
+                continue;
+            }
+            if let Some(done) = pending.take() {
+                f(done);
+            }
+            // The first paragraph that starts after `start`, then the one before it.
+            let from = para.wrapping_add(1);
+            let next = gallop(from, self.n_paragraphs + 1, start + 1, start_of);
+            para = next.wrapping_sub(1);
+            para_end = start_of(next);
+            if para >= self.n_paragraphs || start + len as u64 >= para_end {
+                // Past the end or across a gap: only in a damaged file.
+                para_end = 0;
+                para = next.min(self.n_paragraphs).wrapping_sub(1);
                 continue;
             }
             while self
@@ -861,10 +874,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 continue;
             };
             let number = (para as u32).wrapping_sub(record.first_index);
-            let para_len = start_of(next_para).saturating_sub(start_of(para) + 1);
-            if let Some(done) = pending.take() {
-                f(done);
-            }
+            let para_len = para_end.saturating_sub(start_of(para) + 1);
             pending = Some(Hit {
                 file_no: record.file_no,
                 para: number.wrapping_add(record.first_para),
@@ -872,7 +882,6 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 len: para_len as u32,
                 index: para as u32,
             });
-            last_para = para;
         }
         if let Some(done) = pending {
             f(done);

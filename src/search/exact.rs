@@ -78,21 +78,22 @@ pub fn idf(df: f32, paragraphs: u64) -> f32 {
 /// BM25's term-frequency part (the score without the idf) of an exact hit.
 #[derive(Debug, Clone, Copy)]
 pub struct TfScorer {
-    mean_len: f32,
+    /// `K1 · B / mean length`: the length norm is `K1 · (1 − B) + this · length`.
+    per_char: f32,
 }
 
 impl TfScorer {
     /// For paragraphs of mean length `mean_len` characters.
     pub fn new(mean_len: f32) -> TfScorer {
         TfScorer {
-            mean_len: mean_len.max(1.0),
+            per_char: K1 * B / mean_len.max(1.0),
         }
     }
 
     /// The part for `h`, from its occurrences and length; never negative.
     pub fn tf_part(&self, h: ExactHit) -> f32 {
         let tf = h.count as f32;
-        let norm = K1 * (1.0 - B + B * h.len as f32 / self.mean_len);
+        let norm = K1 * (1.0 - B) + self.per_char * h.len as f32;
         tf * (K1 + 1.0) / (tf + norm)
     }
 }
@@ -115,7 +116,7 @@ pub struct Filler<'a> {
     anchors: &'a Anchors,
     readers: &'a [SegmentReader],
     per_ord: Vec<Vec<(DocId, Score)>>,
-    mean_len: f32,
+    scorer: TfScorer,
     hits: usize,
 }
 
@@ -128,7 +129,7 @@ impl<'a> Filler<'a> {
             anchors,
             readers,
             per_ord: vec![Vec::new(); readers.len()],
-            mean_len: mean_len.max(1.0),
+            scorer: TfScorer::new(mean_len),
             hits: 0,
         }
     }
@@ -142,7 +143,7 @@ impl<'a> Filler<'a> {
             return;
         };
         self.hits += 1;
-        docs.push((doc, TfScorer::new(self.mean_len).tf_part(h)));
+        docs.push((doc, self.scorer.tf_part(h)));
     }
 
     /// Fills `query`, with `df` paragraphs of `paragraphs` holding the phrase (`None`: as
