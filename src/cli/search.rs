@@ -42,6 +42,9 @@ pub struct SearchArgs {
     /// Read one query a line from FILE (`-` for stdin); one answer a line, in input order.
     #[arg(long, value_name = "FILE")]
     batch: Option<String>,
+    /// Threads answering `--batch` queries (default: all cores).
+    #[arg(long, requires = "batch")]
+    threads: Option<usize>,
     /// The index folder.
     #[arg(long, default_value = DEFAULT_INDEX)]
     index: PathBuf,
@@ -127,7 +130,11 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                 };
                 Ok((buf, found))
             };
-            let (found, answered) = batch(input, file, &answer, &mut out)?;
+            let workers = a
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+                .max(1);
+            let (found, answered) = batch(input, file, workers, &answer, &mut out)?;
             out.flush()?;
             Ok(match (found, answered) {
                 (true, _) => ExitCode::SUCCESS,
@@ -142,17 +149,17 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
 /// The printed answer to one query, and whether it found something (`None`: an error).
 type Answer = anyhow::Result<(Vec<u8>, Option<bool>)>;
 
-/// Answers the queries of `input`, one a line, on every core, and writes the answers in
+/// Answers the queries of `input`, one a line, on `workers` threads, and writes the answers in
 /// input order as each becomes the next in line (so a script that writes a query and waits
 /// for its answer is served at once). Returns whether any query found something and whether
 /// any was answered without error.
 fn batch(
     input: Box<dyn BufRead + Send>,
     name: &str,
+    workers: usize,
     answer: &(dyn Fn(&str) -> Answer + Sync),
     out: &mut dyn Write,
 ) -> anyhow::Result<(bool, bool)> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (line_tx, line_rx) = crossbeam_channel::bounded::<(usize, String)>(workers * 64);
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<(usize, Answer)>();
     let (mut found, mut answered) = (false, false);
