@@ -261,3 +261,31 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
     index_json(&corpus, &index, &["--full"]);
     check("after --full");
 }
+
+#[test]
+fn files_split_over_many_segments_and_batches_answer_as_whole_ones() {
+    // Tiny limits: every file spans several exact segments and several tantivy batches, as a
+    // file of many megabytes does with the real limits.
+    let (dir, corpus, whole) = indexed_sample_copy();
+    let split = dir.path().join("split");
+    index_json(&corpus, &split, &["--test-split", "300", "500"]);
+    let (segments, _, _) = exact_files(&split);
+    assert!(segments.len() > 20, "{} segments", segments.len());
+    assert_eq!(answers(&split), answers(&whole));
+    // And after an update of one split file.
+    let changed = corpus
+        .join("laws")
+        .read_dir()
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n第九十九条 新增条款甲0，本条自公布之日起施行。\n");
+    std::fs::write(&changed, text).unwrap();
+    index_json(&corpus, &split, &["--test-split", "300", "500"]);
+    index_json(&corpus, &whole, &[]);
+    assert_eq!(answers(&split), answers(&whole));
+    assert_eq!(total(&split, "\"新增条款甲0\""), 1);
+}

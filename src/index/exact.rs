@@ -12,7 +12,8 @@
 //!   and never changed. A run's reading threads each fill one and cut it at
 //!   [`SEGMENT_CHARS`] characters.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
-//!   pairs (file number u32, segment id u32) sorted by file number, little-endian.
+//!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
+//!   segment has one pair for each segment that holds part of it.
 //!
 //! The live map's generation travels in tantivy's commit payload
 //! ([`super::IndexInfo::exact_gen`]), so tantivy's records and the exact index change
@@ -39,6 +40,8 @@ pub const EXACT_DIR: &str = "exact";
 pub const SEGMENT_CHARS: usize = 8 << 20;
 
 const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
+/// `live_by_file` value of a file in several segments.
+const SEVERAL: u32 = u32::MAX - 1;
 const LIVE_VERSION: u32 = 1;
 
 fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
@@ -49,10 +52,11 @@ fn live_path(index_dir: &Path, gen: u64) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("live-{gen:08}.bin"))
 }
 
-/// Which bigram segment holds the current text of each file, by file number.
+/// Which bigram segments hold the current text of each file, by file number (one segment,
+/// except for a file longer than [`SEGMENT_CHARS`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveMap {
-    map: BTreeMap<u32, u32>,
+    map: BTreeMap<u32, Vec<u32>>,
 }
 
 impl LiveMap {
@@ -83,37 +87,38 @@ impl LiveMap {
         if bytes.len() != 12 + count * 8 {
             return Err(bad("truncated"));
         }
-        let mut map = BTreeMap::new();
+        let mut map: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for i in 0..count {
             let at = 12 + i * 8;
             let (Some(file), Some(seg)) = (u32_at(at), u32_at(at + 4)) else {
                 return Err(bad("truncated"));
             };
-            map.insert(file, seg);
+            map.entry(file).or_default().push(seg);
         }
         Ok(LiveMap { map })
     }
 
     fn write(&self, index_dir: &Path, gen: u64) -> Result<()> {
-        let mut bytes = Vec::with_capacity(12 + self.map.len() * 8);
+        let pairs: Vec<(u32, u32)> = self.iter().collect();
+        let mut bytes = Vec::with_capacity(12 + pairs.len() * 8);
         bytes.extend_from_slice(LIVE_MAGIC);
         bytes.extend_from_slice(&LIVE_VERSION.to_le_bytes());
-        bytes.extend_from_slice(&(self.map.len() as u32).to_le_bytes());
-        for (file, seg) in &self.map {
+        bytes.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+        for (file, seg) in pairs {
             bytes.extend_from_slice(&file.to_le_bytes());
             bytes.extend_from_slice(&seg.to_le_bytes());
         }
         write_durably(&live_path(index_dir, gen), &bytes)
     }
 
-    /// The segment holding the current text of file `file_no`.
-    pub fn segment_of(&self, file_no: u32) -> Option<u32> {
-        self.map.get(&file_no).copied()
+    /// The segments holding the current text of file `file_no`.
+    pub fn segments_of(&self, file_no: u32) -> &[u32] {
+        self.map.get(&file_no).map_or(&[], Vec::as_slice)
     }
 
     /// The segments the map refers to.
     pub fn segments(&self) -> BTreeSet<u32> {
-        self.map.values().copied().collect()
+        self.map.values().flatten().copied().collect()
     }
 
     /// The number of files in the map.
@@ -128,7 +133,9 @@ impl LiveMap {
 
     /// (file number, segment) pairs in file order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.map.iter().map(|(f, s)| (*f, *s))
+        self.map
+            .iter()
+            .flat_map(|(f, segs)| segs.iter().map(move |s| (*f, *s)))
     }
 }
 
@@ -153,14 +160,16 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
 #[derive(Debug)]
 pub struct ExactWriter {
     index_dir: PathBuf,
+    segment_chars: usize,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
 }
 
 impl ExactWriter {
     /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
-    /// (empty for a rebuild). New segments get ids above every segment file on disk.
-    pub fn new(index_dir: &Path, live: LiveMap) -> Result<ExactWriter> {
+    /// (empty for a rebuild). New segments get ids above every segment file on disk; a
+    /// reading thread starts a new one after `segment_chars` characters.
+    pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut max_id = live.segments().last().copied().unwrap_or(0);
@@ -179,6 +188,7 @@ impl ExactWriter {
         }
         Ok(ExactWriter {
             index_dir: index_dir.to_path_buf(),
+            segment_chars: segment_chars.max(1),
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
         })
@@ -229,20 +239,28 @@ impl ExactBuilder<'_> {
         file_no: u32,
         paragraphs: impl IntoIterator<Item = &'t str>,
     ) -> Result<()> {
-        let (_, builder, files) = self.current.get_or_insert_with(|| {
-            let id = self.writer.next_id.fetch_add(1, Ordering::Relaxed);
-            (id, BigramBuilder::new(), Vec::new())
-        });
-        builder.begin_file(file_no, 0);
-        for text in paragraphs {
+        let mut begun = false;
+        for (para, text) in paragraphs.into_iter().enumerate() {
+            if !begun {
+                // A new segment, or the next part of a file longer than one.
+                let (_, builder, files) = self.current.get_or_insert_with(|| {
+                    let id = self.writer.next_id.fetch_add(1, Ordering::Relaxed);
+                    (id, BigramBuilder::new(), Vec::new())
+                });
+                builder.begin_file(file_no, para as u32);
+                files.push(file_no);
+                begun = true;
+            }
             analysis::normalize_exact_into(&mut self.norm, text);
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
-            builder.add_paragraph(&self.chars);
-        }
-        files.push(file_no);
-        if builder.chars() >= SEGMENT_CHARS {
-            self.flush()?;
+            if let Some((_, builder, _)) = &mut self.current {
+                builder.add_paragraph(&self.chars);
+                if builder.chars() >= self.writer.segment_chars {
+                    self.flush()?;
+                    begun = false;
+                }
+            }
         }
         Ok(())
     }
@@ -261,7 +279,12 @@ impl ExactBuilder<'_> {
         write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
         let mut live = self.writer.lock();
         for f in files {
-            live.map.insert(f, id);
+            // A file's earlier text was forgotten before it was read again ([`Self::remove`]),
+            // so its entries so far are this run's parts of it.
+            let segs = live.map.entry(f).or_default();
+            if !segs.contains(&id) {
+                segs.push(id);
+            }
         }
         Ok(())
     }
@@ -342,7 +365,8 @@ impl Within {
 pub struct ExactIndex {
     segments: Vec<(u32, BigramSegment<memmap2::Mmap>)>,
     live: LiveMap,
-    /// Segment id holding each file's current text, by file number (`u32::MAX`: none).
+    /// Segment id holding each file's current text, by file number (`u32::MAX`: none;
+    /// `u32::MAX - 1`: several, in `live`).
     live_by_file: Vec<u32>,
     paragraphs: u64,
     chars: u64,
@@ -387,7 +411,11 @@ impl ExactIndex {
             if live_by_file.len() <= file {
                 live_by_file.resize(file + 1, u32::MAX);
             }
-            live_by_file[file] = seg;
+            live_by_file[file] = if live_by_file[file] == u32::MAX {
+                seg
+            } else {
+                SEVERAL
+            };
         }
         Ok(ExactIndex {
             segments,
@@ -465,7 +493,7 @@ impl ExactIndex {
                 },
             };
             seg.find_each(phrase, allowed, &mut |h| {
-                if self.live_by_file.get(h.file_no as usize) == Some(id) {
+                if self.is_live(h.file_no, *id) {
                     f(ExactHit {
                         file_no: h.file_no,
                         para: h.para,
@@ -478,6 +506,15 @@ impl ExactIndex {
             .map_err(|e| Self::damaged(*id, e))?;
         }
         Ok(())
+    }
+
+    /// Whether segment `id` holds (part of) the current text of file `file_no`.
+    fn is_live(&self, file_no: u32, id: u32) -> bool {
+        match self.live_by_file.get(file_no as usize) {
+            Some(&SEVERAL) => self.live.segments_of(file_no).contains(&id),
+            Some(&seg) => seg == id,
+            None => false,
+        }
     }
 
     /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone.

@@ -49,6 +49,12 @@ pub struct IndexOptions {
     pub heap_bytes: usize,
     /// A pause after each file is read, so tests can interrupt a run at a chosen moment.
     pub pause_per_file: Option<std::time::Duration>,
+    /// Characters after which a reading thread starts a new exact-index segment (0:
+    /// [`exact::SEGMENT_CHARS`]).
+    pub segment_chars: usize,
+    /// Paragraph text after which a file's records go on in a new tantivy batch (0:
+    /// [`BATCH_BYTES`]).
+    pub batch_bytes: usize,
 }
 
 impl IndexOptions {
@@ -63,6 +69,8 @@ impl IndexOptions {
             full: false,
             heap_bytes: 0,
             pause_per_file: None,
+            segment_chars: 0,
+            batch_bytes: 0,
         }
     }
 }
@@ -169,7 +177,15 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
             old.exact_gen,
         )
     };
-    let exact = ExactWriter::new(&opts.index_dir, live)?;
+    let segment_chars = match opts.segment_chars {
+        0 => exact::SEGMENT_CHARS,
+        n => n,
+    };
+    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars)?;
+    let batch_bytes = match opts.batch_bytes {
+        0 => BATCH_BYTES,
+        n => n,
+    };
 
     let mut files = Vec::new();
     for event in corpus::walk(&opts.corpus)? {
@@ -215,7 +231,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                     };
                     let result = index_file(
                         &writer,
-                        &backlog,
+                        (&backlog, batch_bytes),
                         &mut xb,
                         &fields,
                         file,
@@ -414,7 +430,7 @@ impl RunCounts {
 #[allow(clippy::too_many_arguments)]
 fn index_file(
     writer: &IndexWriter,
-    backlog: &Arc<Backlog>,
+    backlog: (&Arc<Backlog>, usize),
     xb: &mut ExactBuilder<'_>,
     fields: &Fields,
     file: &CorpusFile,
@@ -467,8 +483,7 @@ fn index_file(
         file_id as u32,
         doc.paragraphs.iter().map(|p| p.text.as_str()),
     )?;
-    let ticket = backlog.admit(file.size);
-    let n = write_document(writer, fields, file_id, file, hash, &doc, ticket)?;
+    let n = write_document(writer, backlog, fields, file_id, file, hash, &doc)?;
     Ok(FileOutcome::Written(n))
 }
 
@@ -503,28 +518,56 @@ fn doc_record(
     )
 }
 
-/// Writes the document, section and paragraph records of one parsed file as one batch;
-/// returns the number of paragraphs.
+/// Paragraph text of one tantivy batch, at most (a longer file is written in several).
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Writes the document, section and paragraph records of one parsed file; returns the number
+/// of paragraphs.
 ///
-/// One batch lands in one tantivy segment with consecutive doc ids, in this order: the
-/// document record, the paragraphs in order (the first carries `anchor`), then the section
-/// records. Merges keep that order, so paragraph `p` of the file is always the doc id of its
-/// anchor plus `p`: that is how hits of the exact index find their records.
+/// A batch lands in one tantivy segment with consecutive doc ids, in this order: (in the first
+/// batch of a file) the document record, the batch's paragraphs in order, the first carrying
+/// `anchor`, then the section records opened in it. Merges keep that order, so paragraph `p`
+/// is always the doc id of its batch's anchor plus `p` minus the anchor's paragraph number:
+/// that is how hits of the exact index find their records. A file is one batch unless its
+/// text passes [`BATCH_BYTES`], which bounds the memory a huge file takes in tantivy's queue.
+#[allow(clippy::too_many_arguments)]
 fn write_document(
     writer: &IndexWriter,
+    (backlog, batch_limit): (&Arc<Backlog>, usize),
     fields: &Fields,
     file_id: u64,
     file: &CorpusFile,
     hash: u64,
     doc: &corpus::Document,
-    ticket: Ticket,
 ) -> Result<u64> {
-    let mut ops = Vec::with_capacity(1 + doc.paragraphs.len() * 2);
-    ops.push(doc_record(fields, file_id, file, file.size, hash, doc));
+    let mut ops = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
     let mut sections = Vec::new();
+    let mut batch_bytes = 0;
     let mut open: Vec<(&str, u64)> = Vec::new();
     let mut runs = 0u64;
+    let send = |ops: &mut Vec<TantivyDocument>,
+                sections: &mut Vec<TantivyDocument>,
+                bytes: usize|
+     -> Result<()> {
+        ops.append(sections);
+        // tantivy drops each record once it is indexed, the last one last: its ticket then
+        // releases the batch's share of the backlog.
+        let ticket = backlog.admit(bytes as u64);
+        let last = ops.len().saturating_sub(1);
+        let mut ticket = Some(ticket);
+        writer.run(ops.drain(..).enumerate().map(|(i, doc)| {
+            UserOperation::Add(Record {
+                doc,
+                _ticket: if i == last { ticket.take() } else { None },
+            })
+        }))?;
+        Ok(())
+    };
     for (i, p) in doc.paragraphs.iter().enumerate() {
+        if batch_bytes >= batch_limit {
+            send(&mut ops, &mut sections, batch_bytes)?;
+            batch_bytes = 0;
+        }
         let keep = open
             .iter()
             .zip(&p.section)
@@ -551,7 +594,7 @@ fn write_document(
             fields.words => p.text.as_str(),
             fields.text => p.text.as_str(),
         );
-        if i == 0 {
+        if i == 0 || batch_bytes == 0 {
             record.add_u64(fields.anchor, ANCHOR);
         }
         if !p.section.is_empty() {
@@ -568,18 +611,9 @@ fn write_document(
             record.add_u64(fields.section_ids, *id);
         }
         ops.push(record);
+        batch_bytes += p.text.len().max(1);
     }
-    ops.extend(sections);
-    // tantivy drops each record once it is indexed, the last one last: its ticket then
-    // releases the file's share of the backlog.
-    let last = ops.len() - 1;
-    let mut ticket = Some(ticket);
-    writer.run(ops.into_iter().enumerate().map(|(i, doc)| {
-        UserOperation::Add(Record {
-            doc,
-            _ticket: if i == last { ticket.take() } else { None },
-        })
-    }))?;
+    send(&mut ops, &mut sections, batch_bytes)?;
     Ok(doc.paragraphs.len() as u64)
 }
 

@@ -24,17 +24,29 @@ const K1: f32 = 1.2;
 /// BM25's length normalization.
 const B: f32 = 0.75;
 
-/// For every file number, the segment ordinal and doc id of its first paragraph record.
+/// For every file number, where its paragraph records are: the segment ordinal and doc id of
+/// its anchor record (and the anchor's paragraph number), several for a file written in
+/// several batches.
 #[derive(Debug, Default)]
 pub struct Anchors {
-    by_file: Vec<Option<(u32, DocId)>>,
+    by_file: Vec<Option<Anchor>>,
+    /// Files with more than one batch: their anchors by paragraph number.
+    parts: HashMap<u32, Vec<Anchor>>,
+}
+
+/// One batch of a file's paragraph records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Anchor {
+    first_para: u32,
+    ord: u32,
+    doc: DocId,
 }
 
 impl Anchors {
     /// Reads the anchors of the live records of `searcher`.
     pub fn read(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Anchors> {
         let term = Term::from_field_u64(fields.anchor, ANCHOR);
-        let mut by_file: Vec<Option<(u32, DocId)>> = Vec::new();
+        let mut anchors = Anchors::default();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let inverted = seg.inverted_index(fields.anchor)?;
             let postings = inverted
@@ -44,28 +56,57 @@ impl Anchors {
                 continue;
             };
             let file_ids = seg.fast_fields().u64("file_id")?;
+            let paras = seg.fast_fields().u64("para")?;
             let alive = seg.alive_bitset();
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
                     if let Some(file) = file_ids.first(doc) {
-                        let file = file as usize;
-                        if by_file.len() <= file {
-                            by_file.resize(file + 1, None);
-                        }
-                        by_file[file] = Some((ord as u32, doc));
+                        let anchor = Anchor {
+                            first_para: paras.first(doc).unwrap_or(0) as u32,
+                            ord: ord as u32,
+                            doc,
+                        };
+                        anchors.add(file as u32, anchor);
                     }
                 }
                 doc = postings.advance();
             }
         }
-        Ok(Anchors { by_file })
+        for parts in anchors.parts.values_mut() {
+            parts.sort_unstable();
+        }
+        Ok(anchors)
+    }
+
+    fn add(&mut self, file: u32, anchor: Anchor) {
+        let at = file as usize;
+        if self.by_file.len() <= at {
+            self.by_file.resize(at + 1, None);
+        }
+        match self.by_file[at] {
+            None => self.by_file[at] = Some(anchor),
+            Some(first) => {
+                let parts = self.parts.entry(file).or_default();
+                if parts.is_empty() {
+                    parts.push(first);
+                }
+                parts.push(anchor);
+            }
+        }
     }
 
     /// The segment ordinal and doc id of paragraph `para` of file `file_no`.
     pub fn locate(&self, file_no: u32, para: u32) -> Option<(u32, DocId)> {
-        let (seg, first) = (*self.by_file.get(file_no as usize)?)?;
-        Some((seg, first + para))
+        let anchor = match self.parts.get(&file_no) {
+            None => (*self.by_file.get(file_no as usize)?)?,
+            Some(parts) => {
+                let after = parts.partition_point(|a| a.first_para <= para);
+                *parts.get(after.checked_sub(1)?)?
+            }
+        };
+        let offset = para.checked_sub(anchor.first_para)?;
+        Some((anchor.ord, anchor.doc + offset))
     }
 }
 
