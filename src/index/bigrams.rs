@@ -660,7 +660,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         &self,
         phrase: &[char],
         within: Option<&[u32]>,
-        f: &mut dyn FnMut(Hit),
+        f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         let starts = match within {
             Some(within) => self.starts_within(phrase, within)?,
@@ -830,7 +830,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     }
 
     /// [`Self::hits`], handed to `f` one by one instead of collected.
-    fn each_hit(&self, match_starts: &[u32], len: usize, f: &mut dyn FnMut(Hit)) -> io::Result<()> {
+    fn each_hit(
+        &self,
+        match_starts: &[u32],
+        len: usize,
+        f: &mut impl FnMut(Hit),
+    ) -> io::Result<()> {
         let starts = self.section(&self.starts)?;
         let start_of = |k: usize| read_u32(starts, 4 * k).map_or(u64::MAX, u64::from);
         let mut pending: Option<Hit> = None;

@@ -461,7 +461,7 @@ impl ExactIndex {
         &self,
         phrase: &[char],
         within: Option<&Within>,
-        f: &mut dyn FnMut(ExactHit),
+        f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
         self.find_each_in(0..self.segments.len(), phrase, within, f)
     }
@@ -478,7 +478,7 @@ impl ExactIndex {
         range: std::ops::Range<usize>,
         phrase: &[char],
         within: Option<&Within>,
-        f: &mut dyn FnMut(ExactHit),
+        f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
         if phrase.is_empty() {
             return Ok(());
