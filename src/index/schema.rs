@@ -106,7 +106,7 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    // Words rank by BM25; nearness is judged on the bigram field, so no positions here.
+    // Words rank by BM25; nearness is judged by the exact index, so no positions here.
     let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(WORDS_TOKENIZER)

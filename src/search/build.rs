@@ -1,8 +1,9 @@
 //! Turning a parsed query ([`super::query::Query`]) into a tantivy query.
 //!
 //! Matching is always exact: a bare word or a quoted phrase matches a paragraph iff its
-//! normalized text is a substring of the paragraph's normalized text, through the bigram
-//! field (`exact`). Ranking adds BM25 over jieba words (`words`), a bonus where the query's
+//! normalized text is a substring of the paragraph's normalized text, through the exact index
+//! ([`crate::index::exact`], as [`super::exact::ExactDocsQuery`] leaves filled in
+//! `Builder::resolve`). Ranking adds BM25 over jieba words (`words`), a bonus where the query's
 //! words stand together (an exact phrase of a bare term that jieba cut into several words,
 //! and of all the query's bare words in order), and a bonus where a query word occurs in the
 //! document title or an enclosing heading. `title:`, `section:` and `path:` filters are
