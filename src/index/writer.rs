@@ -52,8 +52,7 @@ pub struct IndexOptions {
     /// Characters after which a reading thread starts a new exact-index segment (0:
     /// [`exact::SEGMENT_CHARS`]).
     pub segment_chars: usize,
-    /// Paragraph text after which a file's records go on in a new tantivy batch (0:
-    /// [`BATCH_BYTES`]).
+    /// Paragraph text after which a file's records go on in a new tantivy batch (0: 8 MB).
     pub batch_bytes: usize,
 }
 
