@@ -196,6 +196,21 @@ fn touching_a_file_without_changing_it_does_not_reindex_it_twice() {
     assert_eq!(r.json()["total"], 1, "no duplicate paragraphs");
 }
 
+/// Appends `text` to the first file of the sample's `laws/` folder.
+fn append_to_a_law(corpus: &Path, text: &str) {
+    let file = corpus
+        .join("laws")
+        .read_dir()
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut content = std::fs::read_to_string(&file).unwrap();
+    content.push_str(text);
+    std::fs::write(&file, content).unwrap();
+}
+
 /// The exact index's files: (segment ids, live maps, anything else).
 fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     let (mut segments, mut maps, mut other) = (Vec::new(), Vec::new(), Vec::new());
@@ -233,18 +248,8 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
         gen
     };
     let first = check("first build");
-    // Change one file, remove another: the segment that held only stale text goes.
-    let changed = corpus
-        .join("laws")
-        .read_dir()
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut text = std::fs::read_to_string(&changed).unwrap();
-    text.push_str("\n新增一段独一无二的测试文字。\n");
-    std::fs::write(&changed, text).unwrap();
+    // Change one file: the segments that then hold only stale text go.
+    append_to_a_law(&corpus, "\n新增一段独一无二的测试文字。\n");
     index_json(&corpus, &index, &[]);
     let second = check("after an update");
     assert!(second > first);
@@ -273,17 +278,10 @@ fn files_split_over_many_segments_and_batches_answer_as_whole_ones() {
     assert!(segments.len() > 20, "{} segments", segments.len());
     assert_eq!(answers(&split), answers(&whole));
     // And after an update of one split file.
-    let changed = corpus
-        .join("laws")
-        .read_dir()
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut text = std::fs::read_to_string(&changed).unwrap();
-    text.push_str("\n第九十九条 新增条款甲0，本条自公布之日起施行。\n");
-    std::fs::write(&changed, text).unwrap();
+    append_to_a_law(
+        &corpus,
+        "\n第九十九条 新增条款甲0，本条自公布之日起施行。\n",
+    );
     index_json(&corpus, &split, &["--test-split", "300", "500"]);
     index_json(&corpus, &whole, &[]);
     assert_eq!(answers(&split), answers(&whole));
