@@ -478,7 +478,7 @@ pub struct Hit {
     pub count: u32,
     /// The paragraph's length in chars (for ranking).
     pub len: u32,
-    /// The paragraph's index in the segment (for [`BigramSegment::find_within`]).
+    /// The paragraph's index in the segment (for the `within` of [`BigramSegment::find_each`]).
     pub index: u32,
 }
 
@@ -648,14 +648,8 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         self.hits(&starts, phrase.len())
     }
 
-    /// [`Self::find`] among the paragraphs whose indexes (ascending) are `within` only.
-    pub fn find_within(&self, phrase: &[char], within: &[u32]) -> io::Result<Vec<Hit>> {
-        let starts = self.starts_within(phrase, within)?;
-        self.hits(&starts, phrase.len())
-    }
-
-    /// The hits of [`Self::find`] (or of [`Self::find_within`] when `within` is given),
-    /// handed to `f` in the same order instead of collected.
+    /// The hits of [`Self::find`], handed to `f` in the same order instead of collected; only
+    /// those in the paragraphs whose indexes (ascending) are `within` when it is given.
     pub fn find_each(
         &self,
         phrase: &[char],
@@ -1250,7 +1244,9 @@ mod tests {
                     (0..text.len() as u32).filter(|k| (k + i as u32).is_multiple_of(2)).collect();
                 let restricted: Vec<Hit> =
                     expected.iter().copied().filter(|h| within.contains(&h.index)).collect();
-                prop_assert_eq!(segment.find_within(phrase, &within).expect("find"), restricted);
+                let mut found = Vec::new();
+                segment.find_each(phrase, Some(&within), &mut |h| found.push(h)).expect("find");
+                prop_assert_eq!(found, restricted);
                 let occurrences: u64 = expected.iter().map(|h| u64::from(h.count)).sum();
                 let estimate = segment.estimate(phrase).expect("estimate");
                 prop_assert!(estimate >= occurrences, "{} < {}", estimate, occurrences);

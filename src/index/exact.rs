@@ -349,16 +349,6 @@ impl Within {
         }
         Within { per_segment }
     }
-
-    /// The number of paragraphs.
-    pub fn len(&self) -> usize {
-        self.per_segment.iter().map(Vec::len).sum()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The exact index of one commit, open for searching.
@@ -434,11 +424,6 @@ impl ExactIndex {
     /// Mean paragraph length in characters, over the segments.
     pub fn mean_len(&self) -> f32 {
         (self.chars as f64 / self.paragraphs.max(1) as f64) as f32
-    }
-
-    /// The live map.
-    pub fn live(&self) -> &LiveMap {
-        &self.live
     }
 
     fn damaged(id: u32, e: std::io::Error) -> Error {

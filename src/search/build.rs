@@ -25,7 +25,7 @@ use super::exact::ExactDocsQuery;
 use super::query::{FieldName, Query};
 use super::Searcher;
 use crate::analysis::{self, ExactTerms};
-use crate::index::exact::{ExactHit, Within};
+use crate::index::exact::{ExactHit, ExactIndex, Within};
 use crate::index::manifest;
 use crate::index::schema::{REC_DOC, REC_PARAGRAPH, REC_SECTION};
 use crate::{Error, Result};
@@ -423,10 +423,11 @@ impl Builder<'_> {
     fn resolve(&self) -> Result<()> {
         let exact = self.s.exact_index();
         let pending = self.pending.borrow();
+        let mut estimates: HashMap<&[char], u64> = HashMap::new();
         let mut required: Vec<(u64, &[char])> = Vec::new();
         for p in pending.iter().filter(|p| p.required) {
             if !required.iter().any(|(_, n)| *n == p.needle.as_slice()) {
-                required.push((exact.estimate(&p.needle)?, &p.needle));
+                required.push((estimate(exact, &mut estimates, &p.needle)?, &p.needle));
             }
         }
         let mut found: HashMap<&[char], Vec<ExactHit>> = HashMap::new();
@@ -440,15 +441,22 @@ impl Builder<'_> {
             }
         }
         for p in pending.iter() {
+            let needle = p.needle.as_slice();
             let mut filler = self.s.filler(self.searcher);
-            match found.get(p.needle.as_slice()) {
-                Some(hits) => hits.iter().for_each(|h| filler.add(*h)),
-                None => exact.find_each(&p.needle, within.as_ref(), &mut |h| filler.add(h))?,
-            }
-            let df = match within {
-                Some(_) => Some(exact.estimate(&p.needle)? as f32),
+            let df = match &within {
+                // Limited look-ups are small: kept, for a text that several clauses share.
+                Some(w) => {
+                    if !found.contains_key(needle) {
+                        found.insert(needle, exact.find(needle, Some(w))?);
+                    }
+                    Some(estimate(exact, &mut estimates, needle)? as f32)
+                }
                 None => None,
             };
+            match found.get(needle) {
+                Some(hits) => hits.iter().for_each(|h| filler.add(*h)),
+                None => exact.find_each(needle, None, &mut |h| filler.add(h))?,
+            }
             filler.finish(&p.query, df, exact.paragraphs());
         }
         Ok(())
@@ -509,6 +517,20 @@ pub fn exact_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
                 .collect(),
         ))),
     }
+}
+
+/// [`ExactIndex::estimate`] of `needle`, computed once per query.
+fn estimate<'n>(
+    exact: &ExactIndex,
+    cache: &mut HashMap<&'n [char], u64>,
+    needle: &'n [char],
+) -> Result<u64> {
+    if let Some(e) = cache.get(needle) {
+        return Ok(*e);
+    }
+    let e = exact.estimate(needle)?;
+    cache.insert(needle, e);
+    Ok(e)
 }
 
 /// Records holding any of `terms`, unscored. A few terms are looked up one by one;
