@@ -1,5 +1,6 @@
-//! Criterion benches for each stage: normalization, segmentation, the two tokenizers,
-//! building and searching a bigram segment of the exact index, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
+//! Criterion benches for each stage: normalization, segmentation, the exact tokenizer (title
+//! and heading fields), collecting a segment's word list, building and searching a bigram
+//! segment of the exact index, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
 //! building. Data: `benches/data/` (texts written for the project). Dictionaries are warmed
 //! before timing, and every loop asserts a count known beforehand, so a broken stage cannot
 //! look fast.
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
-use zhengce::analysis::{self, ExactTokenizer, WordsTokenizer};
+use zhengce::analysis::{self, ExactTokenizer, WordCollector};
 use zhengce::index::bigrams::{BigramBuilder, BigramSegment};
 use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::{highlight, SearchOptions, Searcher};
@@ -65,10 +66,20 @@ fn analysis_benches(c: &mut Criterion) {
         g.bench_function("exact tokenizer", |b| {
             b.iter(|| assert_eq!(count_tokens(&mut exact, black_box(&text)), n_exact))
         });
-        let mut words_tok = WordsTokenizer::new(jieba.clone());
-        let n_words = count_tokens(&mut words_tok, &text);
-        g.bench_function("words tokenizer", |b| {
-            b.iter(|| assert_eq!(count_tokens(&mut words_tok, black_box(&text)), n_words))
+        let exact_lines: Vec<String> = text
+            .lines()
+            .map(|l| analysis::normalize_exact(l).as_str().to_owned())
+            .collect();
+        let collect = |lines: &[String]| {
+            let mut words = WordCollector::default();
+            for line in lines {
+                words.add(&jieba, line);
+            }
+            words.len()
+        };
+        let n_words = collect(&exact_lines);
+        g.bench_function("word list (jieba cut, distinct words)", |b| {
+            b.iter(|| assert_eq!(collect(black_box(&exact_lines)), n_words))
         });
 
         // The exact index: one bigram segment of the text's lines, built and searched.

@@ -211,13 +211,17 @@ fn append_to_a_law(corpus: &Path, text: &str) {
     std::fs::write(&file, content).unwrap();
 }
 
-/// The exact index's files: (segment ids, live maps, anything else).
+/// The exact index's files: (segment ids, live maps, anything else). Each segment must
+/// have its word list.
 fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     let (mut segments, mut maps, mut other) = (Vec::new(), Vec::new(), Vec::new());
+    let mut word_lists: Vec<u32> = Vec::new();
     for e in std::fs::read_dir(index.join("exact")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(id) = name.strip_suffix(".zbg").and_then(|s| s.parse().ok()) {
             segments.push(id);
+        } else if let Some(id) = name.strip_suffix(".zwd").and_then(|s| s.parse().ok()) {
+            word_lists.push(id);
         } else if name.starts_with("live-") && name.ends_with(".bin") {
             maps.push(name);
         } else {
@@ -225,6 +229,8 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
         }
     }
     segments.sort();
+    word_lists.sort();
+    assert_eq!(segments, word_lists, "a word list for each segment");
     (segments, maps, other)
 }
 

@@ -410,3 +410,28 @@ fn boolean_queries_match_what_a_scan_of_the_paragraphs_finds() {
         assert_eq!(v["total"].as_u64().unwrap(), wanted.len() as u64, "{q}");
     }
 }
+
+#[test]
+fn known_words_need_no_jieba_dictionary_and_others_are_segmented() {
+    let searcher = zhengce::search::Searcher::open(&sample_index().index).unwrap();
+    let opts = zhengce::search::SearchOptions::default();
+    // Phrases, single characters and words jieba cut the indexed text into are answered
+    // without loading the dictionary, in either script.
+    for q in [
+        "\"个人信息保护\"",
+        "数据 安全",
+        "數據 安全",
+        "鲸",
+        "人工智能",
+    ] {
+        let r = searcher.search(q, &opts).unwrap();
+        assert!(r.total > 0, "{q}");
+        assert!(!searcher.jieba_loaded(), "{q} loaded jieba");
+    }
+    // A term that is no word of the text is cut by jieba; its words must all occur, so it
+    // finds at least the paragraphs that hold it whole.
+    let whole = searcher.search("\"数据安全保护\"", &opts).unwrap().total;
+    let cut = searcher.search("数据安全保护", &opts).unwrap().total;
+    assert!(searcher.jieba_loaded());
+    assert!(cut >= whole && cut > 0, "{cut} < {whole}");
+}

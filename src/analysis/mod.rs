@@ -1,7 +1,7 @@
 //! Text analysis: N(text) (width, case and script normalization) with an exact map back to the
 //! original ([`mod@normalize`]), whole-string Traditional/Simplified conversion for display
-//! ([`script`]), and the two tantivy tokenizers: character bigrams for exact phrases
-//! ([`exact`]) and jieba words for ranking ([`words`]).
+//! ([`script`]), the character-bigram tokenizer of the title and heading fields ([`exact`]),
+//! and jieba words ([`words`]) for splitting bare query terms.
 //!
 //! This module is the only place that converts between normalized and original positions.
 //! [`register_tokenizers`] is the one function that installs the analyzers on an index: the
@@ -17,9 +17,7 @@ mod simplify;
 pub mod words;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use jieba_rs::Jieba;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 use xxhash_rust::xxh3::Xxh3;
@@ -31,45 +29,31 @@ pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
 };
 pub use script::{s2t, t2s};
-pub use words::{load_jieba, segment_query, WordsMode, WordsTokenStream, WordsTokenizer};
+pub use words::{load_jieba, segment_query, WordCollector};
 
 use crate::{Error, Result};
 
 /// Name of the exact-phrase analyzer (character bigrams of N(text) without white space).
 pub const EXACT_TOKENIZER: &str = "zh_exact";
 
-/// Name of the word analyzer (jieba words of N(text)).
-pub const WORDS_TOKENIZER: &str = "zh_words";
-
-/// The words the word field indexes. Plain `cut` for now; [`WordsMode::Search`] finds more
-/// paragraphs for bare words (see its docs) at the cost of more tokens.
-pub const WORDS_MODE: WordsMode = WordsMode::Plain;
-
 /// Bumped whenever normalization or tokenization changes what terms a text produces.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Versions of the libraries whose tables are not reachable to hash: jieba's embedded
 /// dictionary is private to the crate. Update with `Cargo.lock`.
 const TABLE_VERSIONS: &str = "hanconv 0.5.1; jieba-rs 0.11";
 
-/// Registers [`EXACT_TOKENIZER`] and, when `jieba` is given, [`WORDS_TOKENIZER`] on `index`.
-/// Call it after creating or opening an index, before indexing or searching.
-pub fn register_tokenizers(index: &Index, jieba: Option<Arc<Jieba>>) {
-    let manager = index.tokenizers();
-    manager.register(
+/// Registers [`EXACT_TOKENIZER`] on `index`. Call it after creating or opening an index,
+/// before indexing or searching.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
         EXACT_TOKENIZER,
         TextAnalyzer::from(ExactTokenizer::default()),
     );
-    if let Some(jieba) = jieba {
-        manager.register(
-            WORDS_TOKENIZER,
-            TextAnalyzer::from(WordsTokenizer::with_mode(jieba, WORDS_MODE)),
-        );
-    }
 }
 
 /// A stable hex digest (xxh3-128) of everything that decides the index terms: the analysis
-/// version and word mode, hanconv's `t2s` character table, the Unicode versions of NFKC and of lowercasing,
+/// version, hanconv's `t2s` character table, the Unicode versions of NFKC and of lowercasing,
 /// the jieba version, and the bytes of each user dictionary in order. Reads the user
 /// dictionaries but does not load jieba.
 pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
@@ -80,7 +64,6 @@ pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
     };
     part(&ANALYSIS_VERSION.to_le_bytes());
     part(TABLE_VERSIONS.as_bytes());
-    part(format!("{WORDS_MODE:?}").as_bytes());
     part(hanconv::RawDictionary::TSCharacters.text().as_bytes());
     let (a, b, c) = unicode_normalization::UNICODE_VERSION;
     part(&[a, b, c]);
@@ -125,12 +108,9 @@ mod tests {
             TextOptions::default().set_indexing_options(indexing),
         );
         let index = Index::create_in_ram(schema.build());
-        register_tokenizers(&index, None);
+        register_tokenizers(&index);
         let mut analyzer = index.tokenizers().get(EXACT_TOKENIZER).unwrap();
         let mut stream = analyzer.token_stream("發展");
         assert_eq!(stream.next().unwrap().text, "发展");
-        assert!(index.tokenizers().get(WORDS_TOKENIZER).is_none());
-        register_tokenizers(&index, Some(Arc::new(Jieba::empty())));
-        assert!(index.tokenizers().get(WORDS_TOKENIZER).is_some());
     }
 }

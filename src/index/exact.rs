@@ -11,6 +11,9 @@
 //! - `NNNNNNNN.zbg`: one bigram segment, written once (to a temporary name, synced, renamed)
 //!   and never changed. A run's reading threads each fill one and cut it at
 //!   [`SEGMENT_CHARS`] characters.
+//! - `NNNNNNNN.zwd`: the word list of segment `NNNNNNNN`: the distinct jieba words of two or
+//!   more characters in its text, an FST map, written before the segment. A bare query term
+//!   in some live segment's list is one word and needs no jieba dictionary to segment.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
 //!   segment has one pair for each segment that holds part of it.
@@ -27,10 +30,12 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jieba_rs::Jieba;
 
 use super::bigrams::{BigramBuilder, BigramSegment};
-use crate::analysis::{self, Normalized};
+use crate::analysis::{self, Normalized, WordCollector};
 use crate::{Error, Result};
 
 /// The folder of the exact index inside the index folder.
@@ -46,6 +51,10 @@ const LIVE_VERSION: u32 = 1;
 
 fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("{id:08}.zbg"))
+}
+
+fn words_path(index_dir: &Path, id: u32) -> PathBuf {
+    index_dir.join(EXACT_DIR).join(format!("{id:08}.zwd"))
 }
 
 fn live_path(index_dir: &Path, gen: u64) -> PathBuf {
@@ -163,13 +172,21 @@ pub struct ExactWriter {
     segment_chars: usize,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
+    /// Segments the words of their text for word lists, when given.
+    jieba: Option<Arc<Jieba>>,
 }
 
 impl ExactWriter {
     /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
     /// (empty for a rebuild). New segments get ids above every segment file on disk; a
-    /// reading thread starts a new one after `segment_chars` characters.
-    pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
+    /// reading thread starts a new one after `segment_chars` characters. With `jieba`, each
+    /// segment gets a word list.
+    pub fn new(
+        index_dir: &Path,
+        live: LiveMap,
+        segment_chars: usize,
+        jieba: Option<Arc<Jieba>>,
+    ) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut max_id = live.segments().last().copied().unwrap_or(0);
@@ -191,6 +208,7 @@ impl ExactWriter {
             segment_chars: segment_chars.max(1),
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
+            jieba,
         })
     }
 
@@ -199,6 +217,7 @@ impl ExactWriter {
         ExactBuilder {
             writer: self,
             current: None,
+            words: WordCollector::default(),
             norm: Normalized::default(),
             chars: Vec::new(),
         }
@@ -227,6 +246,8 @@ pub struct ExactBuilder<'a> {
     writer: &'a ExactWriter,
     /// The segment's id, its builder and the files in it.
     current: Option<(u32, BigramBuilder, Vec<u32>)>,
+    /// The words of the segment's text (when the writer has jieba).
+    words: WordCollector,
     norm: Normalized,
     chars: Vec<char>,
 }
@@ -252,6 +273,9 @@ impl ExactBuilder<'_> {
                 begun = true;
             }
             analysis::normalize_exact_into(&mut self.norm, text);
+            if let Some(jieba) = &self.writer.jieba {
+                self.words.add(jieba, self.norm.as_str());
+            }
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
             if let Some((_, builder, _)) = &mut self.current {
@@ -275,6 +299,10 @@ impl ExactBuilder<'_> {
         let Some((id, builder, files)) = self.current.take() else {
             return Ok(());
         };
+        let words = std::mem::take(&mut self.words);
+        if self.writer.jieba.is_some() {
+            write_durably(&words_path(&self.writer.index_dir, id), &words.finish())?;
+        }
         let bytes = builder.finish();
         write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
         let mut live = self.writer.lock();
@@ -305,6 +333,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
         let needed = name == keep_live
             || name
                 .strip_suffix(".zbg")
+                .or_else(|| name.strip_suffix(".zwd"))
                 .and_then(|s| s.parse::<u32>().ok())
                 .is_some_and(|id| keep_segments.contains(&id));
         if !needed {
@@ -360,7 +389,13 @@ pub struct ExactIndex {
     live_by_file: Vec<u32>,
     paragraphs: u64,
     chars: u64,
+    index_dir: PathBuf,
+    /// The segments' word lists, opened on first use.
+    words: OnceLock<std::result::Result<Vec<WordList>, String>>,
 }
+
+/// A segment's word list, memory-mapped.
+type WordList = tantivy_fst::Map<memmap2::Mmap>;
 
 impl std::fmt::Debug for ExactIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -413,7 +448,42 @@ impl ExactIndex {
             live_by_file,
             paragraphs,
             chars,
+            index_dir: index_dir.to_path_buf(),
+            words: OnceLock::new(),
         })
+    }
+
+    /// Whether the normalized text `word` is a jieba word of some live segment's text. A
+    /// segment without a word list (written by a run without jieba) adds nothing; a damaged
+    /// one is an error naming its file.
+    pub fn has_word(&self, word: &str) -> Result<bool> {
+        let lists = self
+            .words
+            .get_or_init(|| {
+                let mut lists = Vec::new();
+                for (id, _) in &self.segments {
+                    let path = words_path(&self.index_dir, *id);
+                    let file = match File::open(&path) {
+                        Ok(f) => f,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(Error::io(&path, e).to_string()),
+                    };
+                    // SAFETY: as for segments, word lists are written once and never changed.
+                    let map = unsafe { memmap2::Mmap::map(&file) }
+                        .map_err(|e| Error::io(&path, e).to_string())?;
+                    let fst = tantivy_fst::raw::Fst::new(map).map_err(|e| {
+                        format!(
+                            "{}: {e}: the index is damaged; re-index with `zhengce index --full`",
+                            path.display()
+                        )
+                    })?;
+                    lists.push(WordList::from(fst));
+                }
+                Ok(lists)
+            })
+            .as_ref()
+            .map_err(|e| Error::Index(e.clone()))?;
+        Ok(lists.iter().any(|l| l.contains_key(word)))
     }
 
     /// Paragraphs in the segments (current and stale).

@@ -1,9 +1,9 @@
 //! The tantivy schema: which records the index holds and which fields each has.
 //!
 //! One tantivy index holds three kinds of records, told apart by the `rec` field:
-//! - a **paragraph** (`rec` = 2): the searchable unit. `words` holds jieba words for
-//!   ranking; exact matching is done by the exact index beside tantivy
-//!   ([`super::exact`]), which finds paragraphs through `anchor`; the original text and
+//! - a **paragraph** (`rec` = 2): the searchable unit. Its text is matched and ranked by the
+//!   exact index beside tantivy ([`super::exact`]), which finds paragraphs through
+//!   `anchor`; the original text and
 //!   section path are stored; `file_id`, `para` and the line range are fast fields;
 //!   `section_ids` lists the sections that enclose it.
 //! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
@@ -21,7 +21,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
 };
 
-use crate::analysis::{EXACT_TOKENIZER, WORDS_TOKENIZER};
+use crate::analysis::EXACT_TOKENIZER;
 
 /// `rec` value of a document record.
 pub const REC_DOC: u64 = 0;
@@ -51,8 +51,6 @@ pub struct Fields {
     /// [`ANCHOR`] on the first paragraph record of a file, whose doc id plus `p` is the doc
     /// id of paragraph `p` (see [`super::writer`]).
     pub anchor: Field,
-    /// jieba words of N(text) (paragraphs).
-    pub words: Field,
     /// Original paragraph text (paragraphs, stored).
     pub text: Field,
     /// Section path joined with [`SECTION_SEP`] (paragraphs, stored).
@@ -106,12 +104,6 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    // Words rank by BM25; nearness is judged by the exact index, so no positions here.
-    let words = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(WORDS_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
     let fields = Fields {
         rec: b.add_u64_field("rec", indexed.clone()),
         file_id: b.add_u64_field("file_id", indexed_fast.clone()),
@@ -120,7 +112,6 @@ pub fn build_schema() -> (Schema, Fields) {
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
         anchor: b.add_u64_field("anchor", indexed.clone()),
-        words: b.add_text_field("words", words),
         text: b.add_text_field("text", STORED),
         section_path: b.add_text_field("section_path", STORED),
         section_ids: b.add_u64_field("section_ids", indexed),
@@ -158,7 +149,6 @@ impl Fields {
             line_start: f("line_start")?,
             line_end: f("line_end")?,
             anchor: f("anchor")?,
-            words: f("words")?,
             text: f("text")?,
             section_path: f("section_path")?,
             section_ids: f("section_ids")?,

@@ -148,7 +148,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
 
     let jieba = Arc::new(analysis::load_jieba(&opts.dicts)?);
-    analysis::register_tokenizers(&index, Some(jieba));
+    analysis::register_tokenizers(&index);
     let threads = opts.threads.max(1);
     let heap = if opts.heap_bytes > 0 {
         opts.heap_bytes
@@ -180,7 +180,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         0 => exact::SEGMENT_CHARS,
         n => n,
     };
-    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars)?;
+    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars, Some(jieba))?;
     let batch_bytes = match opts.batch_bytes {
         0 => BATCH_BYTES,
         n => n,
@@ -590,7 +590,6 @@ fn write_document(
             fields.para => u64::from(p.paragraph),
             fields.line_start => u64::from(p.lines[0]),
             fields.line_end => u64::from(p.lines[1]),
-            fields.words => p.text.as_str(),
             fields.text => p.text.as_str(),
         );
         if i == 0 || batch_bytes == 0 {

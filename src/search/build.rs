@@ -3,10 +3,11 @@
 //! Matching is always exact: a bare word or a quoted phrase matches a paragraph iff its
 //! normalized text is a substring of the paragraph's normalized text, through the exact index
 //! ([`crate::index::exact`], as [`super::exact::ExactDocsQuery`] leaves filled in
-//! `Builder::resolve`). Ranking adds BM25 over jieba words (`words`), a bonus where the query's
-//! words stand together (an exact phrase of a bare term that jieba cut into several words,
-//! and of all the query's bare words in order), and a bonus where a query word occurs in the
-//! document title or an enclosing heading. `title:`, `section:` and `path:` filters are
+//! `Builder::resolve`), and each adds its BM25 score (occurrences in the paragraph, its length,
+//! and how many paragraphs hold the text). A bare term is cut into jieba words that must all
+//! occur. Ranking adds a bonus where the query's words stand together (an exact phrase of a
+//! bare term that jieba cut into several words, and of all the query's bare words in order),
+//! and a bonus where a query word occurs in the document title or an enclosing heading. `title:`, `section:` and `path:` filters are
 //! resolved in two steps: the document or section records that match, then their paragraphs.
 //! This module builds queries; it runs only the small look-ups that filters and bonuses need.
 
@@ -255,9 +256,9 @@ impl Builder<'_> {
             // Titles, headings and paths match as written: no segmenting.
             return self.phrase(text, pos, target, negated);
         }
-        let words = match self.indexed_word(text)? {
-            // A term the index already holds as one jieba word needs no segmenting, and no
-            // jieba dictionary (loading it costs a cold query ~130 ms).
+        let words = match self.known_word(text)? {
+            // A term the index knows as one jieba word needs no segmenting, and no jieba
+            // dictionary (loading it costs a cold query ~130 ms).
             Some(word) => vec![word],
             None => analysis::segment_query(&*self.s.jieba()?, text),
         };
@@ -266,15 +267,10 @@ impl Builder<'_> {
             let word = words.into_iter().next();
             let phrase = word.as_deref().unwrap_or(text);
             let exact = self.phrase(phrase, pos, target, negated)?;
-            if negated {
-                return Ok(exact);
+            if !negated {
+                self.words.push(analysis::normalize(phrase));
             }
-            self.words.push(analysis::normalize(phrase));
-            return Ok(with_words_score(
-                exact,
-                self.fields().words,
-                &self.words[self.words.len() - 1..],
-            ));
+            return Ok(exact);
         }
         let mut clauses = Vec::new();
         for w in &words {
@@ -282,9 +278,6 @@ impl Builder<'_> {
         }
         if !negated {
             self.words.extend(words.iter().cloned());
-            for w in &words {
-                clauses.push((Occur::Should, words_term(self.fields().words, w)));
-            }
             let whole = analysis::normalize(text);
             let required = self.required.replace(false);
             let together = self.exact(Target::Body, &whole);
@@ -296,23 +289,20 @@ impl Builder<'_> {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// N(`text`) when it is a term of the words field in some segment.
-    fn indexed_word(&self, text: &str) -> Result<Option<String>> {
+    /// N(`text`) when it is taken as one word without consulting jieba's dictionary: one or
+    /// two characters, or a word in the word lists of the exact index (the words of three or
+    /// more characters jieba cut the indexed text into). jieba keeps almost every two-character
+    /// term whole; one it would split into two characters (an unknown pair) then matches as
+    /// that exact pair, not as two characters anywhere in the paragraph.
+    fn known_word(&self, text: &str) -> Result<Option<String>> {
         let norm = analysis::normalize(text);
-        if norm.is_empty() || norm.chars().any(char::is_whitespace) {
+        if norm.is_empty() || !norm.chars().all(char::is_alphanumeric) {
             return Ok(None);
         }
-        let term = Term::from_field_text(self.fields().words, &norm);
-        for seg in self.searcher.segment_readers() {
-            let inverted = seg.inverted_index(self.fields().words)?;
-            let freq = inverted
-                .doc_freq(&term)
-                .map_err(|e| Error::Index(format!("reading the words dictionary: {e}")))?;
-            if freq > 0 {
-                return Ok(Some(norm));
-            }
+        if norm.chars().nth(2).is_none() {
+            return Ok(Some(norm));
         }
-        Ok(None)
+        Ok(self.s.exact_index().has_word(&norm)?.then_some(norm))
     }
 
     fn phrase(
@@ -559,22 +549,6 @@ fn next_char(c: char) -> Option<char> {
         n = 0xE000;
     }
     char::from_u32(n)
-}
-
-fn words_term(field: Field, word: &str) -> Box<dyn TQuery> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, word),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
-/// `exact` must match; the words add their BM25 score.
-fn with_words_score(exact: Box<dyn TQuery>, field: Field, words: &[String]) -> Box<dyn TQuery> {
-    let mut clauses = vec![(Occur::Must, exact)];
-    for w in words {
-        clauses.push((Occur::Should, words_term(field, w)));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The query position of the first term or phrase in `q`, for error messages.

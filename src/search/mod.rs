@@ -3,8 +3,9 @@
 //! filled in from the stored paragraph and document records with exact highlights and a
 //! snippet ([`highlight`]).
 //!
-//! The jieba dictionary is loaded only when a query has bare words to segment: phrase
-//! queries never pay for it. This module returns plain data ([`SearchResult`]); printing is
+//! The jieba dictionary is loaded only when a query has a bare term of three or more
+//! characters that no word list of the exact index holds: phrase queries never pay for it,
+//! and most word queries do not either. This module returns plain data ([`SearchResult`]); printing is
 //! the job of [`crate::output`].
 
 pub mod build;
@@ -283,6 +284,12 @@ impl Searcher {
     /// The exact index this searcher reads.
     pub fn exact_index(&self) -> &ExactIndex {
         &self.exact
+    }
+
+    /// Whether a query so far needed the jieba dictionary (to segment a bare term the word
+    /// lists do not hold).
+    pub fn jieba_loaded(&self) -> bool {
+        self.jieba.get().is_some()
     }
 
     /// The jieba instance for segmenting bare query words, loaded on first use with the
