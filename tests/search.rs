@@ -435,3 +435,62 @@ fn known_words_need_no_jieba_dictionary_and_others_are_segmented() {
     assert!(searcher.jieba_loaded());
     assert!(cut >= whole && cut > 0, "{cut} < {whole}");
 }
+
+#[test]
+fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
+    // Files whose matching paragraphs are the same text: only the title of a.md, and the
+    // heading 一、安全要求 (with its sub-heading, up to the next heading of its level) in c.md
+    // hold the query word.
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let body = "加强数据安全工作。";
+    for (name, title, rest) in [
+        ("a.md", "数据安全办法", "一、总体要求\n\n{body}"),
+        ("b.md", "其他事项", "一、总体要求\n\n{body}"),
+        (
+            "c.md",
+            "其他事项二",
+            "一、安全要求\n\n{body}\n\n（一）分项\n\n{body}\n\n二、其他\n\n{body}",
+        ),
+    ] {
+        let text = format!(
+            "---\ntitle: {title}\n---\n\n{}\n",
+            rest.replace("{body}", body)
+        );
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    // Whole files, and every paragraph in a batch of its own (sections then stay open across
+    // batches).
+    for extra in [&[][..], &["--test-split", "1000000", "1"][..]] {
+        let index = dir.path().join(format!("index{}", extra.len()));
+        index_json(&corpus, &index, extra);
+        let r = run(zhengce()
+            .args(["search", "安全", "--json", "--index"])
+            .arg(&index));
+        let v = r.json();
+        let score_of = |path: &str, paragraph: u64| {
+            hits(&v)
+                .iter()
+                .find(|h| h["path"] == path && h["paragraph"] == paragraph)
+                .unwrap_or_else(|| panic!("no hit {path}#{paragraph}: {v}"))["score"]
+                .as_f64()
+                .unwrap()
+        };
+        let base = score_of("b.md", 1);
+        let bonus = |path, paragraph| score_of(path, paragraph) - base;
+        assert!(
+            (bonus("a.md", 1) - 2.0).abs() < 1e-3,
+            "title bonus {extra:?}"
+        );
+        assert!(
+            (bonus("c.md", 1) - 1.5).abs() < 1e-3,
+            "heading bonus {extra:?}"
+        );
+        assert!(
+            (bonus("c.md", 3) - 1.5).abs() < 1e-3,
+            "under a sub-heading {extra:?}"
+        );
+        assert!(bonus("c.md", 5).abs() < 1e-3, "after the section {extra:?}");
+    }
+}

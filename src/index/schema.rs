@@ -10,8 +10,9 @@
 //!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
 //!   (path, title) and the manifest used for incremental re-indexing (size, mtime, hash).
 //! - a **section** (`rec` = 1): one per run of paragraphs under a heading, with the heading
-//!   label (searchable through `section`) and its id, so that `section:` filters and section
-//!   bonuses resolve to `section_ids` of paragraphs.
+//!   label (searchable through `section`), its id, and the run's first and last paragraph
+//!   (`para`, `para_end`), so that `section:` filters resolve to `section_ids` of paragraphs
+//!   and heading bonuses to paragraph ranges.
 //!
 //! Every record carries `file_id`, so deleting one term removes a file entirely. This module
 //! only names fields; the analyzers behind the tokenizer names are registered by
@@ -42,8 +43,11 @@ pub struct Fields {
     pub file_id: Field,
     /// The file id again, on document records only, to replace a document record alone.
     pub doc_key: Field,
-    /// Paragraph ordinal in its document (paragraphs).
+    /// Paragraph ordinal in its document (paragraphs); the first paragraph under a section
+    /// (section records).
     pub para: Field,
+    /// The last paragraph under a section, inclusive (section records).
+    pub para_end: Field,
     /// First and last source line (paragraphs).
     pub line_start: Field,
     /// Last source line, inclusive (paragraphs).
@@ -109,6 +113,7 @@ pub fn build_schema() -> (Schema, Fields) {
         file_id: b.add_u64_field("file_id", indexed_fast.clone()),
         doc_key: b.add_u64_field("doc_key", indexed.clone()),
         para: b.add_u64_field("para", FAST),
+        para_end: b.add_u64_field("para_end", FAST),
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
         anchor: b.add_u64_field("anchor", indexed.clone()),
@@ -146,6 +151,7 @@ impl Fields {
             file_id: f("file_id")?,
             doc_key: f("doc_key")?,
             para: f("para")?,
+            para_end: f("para_end")?,
             line_start: f("line_start")?,
             line_end: f("line_end")?,
             anchor: f("anchor")?,

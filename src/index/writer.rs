@@ -542,7 +542,10 @@ fn write_document(
     let mut ops = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
     let mut sections = Vec::new();
     let mut batch_bytes = 0;
-    let mut open: Vec<(&str, u64)> = Vec::new();
+    // Open sections: label, id, and the record, sent once the section closes and its last
+    // paragraph is known.
+    let mut open: Vec<(&str, u64, TantivyDocument)> = Vec::new();
+    let mut last_para = 0u64;
     let mut runs = 0u64;
     let send = |ops: &mut Vec<TantivyDocument>,
                 sections: &mut Vec<TantivyDocument>,
@@ -570,19 +573,23 @@ fn write_document(
         let keep = open
             .iter()
             .zip(&p.section)
-            .take_while(|((label, _), s)| *label == s.as_str())
+            .take_while(|((label, _, _), s)| *label == s.as_str())
             .count();
-        open.truncate(keep);
+        for (_, _, mut record) in open.drain(keep..) {
+            record.add_u64(fields.para_end, last_para);
+            sections.push(record);
+        }
         for label in &p.section[keep..] {
             let id = section_id(file_id, runs);
             runs += 1;
-            sections.push(doc!(
+            let record = doc!(
                 fields.rec => REC_SECTION,
                 fields.file_id => file_id,
                 fields.section_key => id,
                 fields.section => label.as_str(),
-            ));
-            open.push((label.as_str(), id));
+                fields.para => u64::from(p.paragraph),
+            );
+            open.push((label.as_str(), id, record));
         }
         let mut record = doc!(
             fields.rec => REC_PARAGRAPH,
@@ -605,11 +612,16 @@ fn write_document(
             }
             record.add_text(fields.section_path, joined);
         }
-        for (_, id) in &open {
+        for (_, id, _) in &open {
             record.add_u64(fields.section_ids, *id);
         }
         ops.push(record);
         batch_bytes += p.text.len().max(1);
+        last_para = u64::from(p.paragraph);
+    }
+    for (_, _, mut record) in open.drain(..) {
+        record.add_u64(fields.para_end, last_para);
+        sections.push(record);
     }
     send(&mut ops, &mut sections, batch_bytes)?;
     Ok(doc.paragraphs.len() as u64)

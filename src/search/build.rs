@@ -22,6 +22,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::bonus::{Bonus, BonusQuery, BonusWithin};
 use super::exact::ExactDocsQuery;
 use super::query::{FieldName, Query};
 use super::Searcher;
@@ -103,15 +104,21 @@ pub fn build(
     let root = b.node(q, Target::Body, false)?;
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
     b.required.set(false);
-    clauses.extend(b.bonuses()?);
-    let phrase = match (q, clauses.len(), b.pending.borrow().as_slice()) {
-        (Query::Phrase { .. }, 1, [only]) if whole_phrase_apart => Some(only.needle.clone()),
+    clauses.extend(b.nearness()?);
+    let bonuses = b.bonuses()?;
+    let phrase = match (
+        q,
+        clauses.len(),
+        bonuses.len(),
+        b.pending.borrow().as_slice(),
+    ) {
+        (Query::Phrase { .. }, 1, 0, [only]) if whole_phrase_apart => Some(only.needle.clone()),
         _ => None,
     };
     if phrase.is_none() {
         b.resolve()?;
     }
-    let query: Box<dyn TQuery> = if clauses.len() == 1 {
+    let mut query: Box<dyn TQuery> = if clauses.len() == 1 {
         clauses
             .pop()
             .map(|(_, q)| q)
@@ -119,6 +126,9 @@ pub fn build(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
+    if !bonuses.is_empty() {
+        query = Box::new(BonusQuery::new(query, bonuses));
+    }
     let mut needles = b.needles;
     needles.sort();
     needles.dedup();
@@ -361,27 +371,53 @@ impl Builder<'_> {
             (Occur::Must, records),
         ]));
         let terms = match target {
-            Target::Section => {
-                self.keys(&*restricted, "section_key", self.fields().section_ids, None)?
-            }
-            _ => self.keys(&*restricted, "file_id", self.fields().file_id, None)?,
-        }
-        .unwrap_or_default();
+            Target::Section => self.keys(&*restricted, "section_key", self.fields().section_ids)?,
+            _ => self.keys(&*restricted, "file_id", self.fields().file_id)?,
+        };
         Ok(Box::new(BooleanQuery::new(vec![
             (Occur::Must, self.all(Target::Body)),
             (Occur::Must, term_set(terms)),
         ])))
     }
 
-    /// Runs `q` and turns the `column` values of its records into terms of `field`;
-    /// `None` when there are more than `max` of them.
-    fn keys(
+    /// Runs `q` and turns the `column` values of its records into terms of `field`.
+    fn keys(&self, q: &dyn TQuery, column: &'static str, field: Field) -> Result<Vec<Term>> {
+        let values = self.key_values(q, column, None)?.unwrap_or_default();
+        Ok(values
+            .into_iter()
+            .map(|v| Term::from_field_u64(field, v))
+            .collect())
+    }
+
+    /// The paragraph ranges `(file id, first, last)` of the section records `q` matches,
+    /// sorted; `None` when there are more than `max`.
+    fn section_ranges(&self, q: &dyn TQuery, max: usize) -> Result<Option<Vec<(u64, u64, u64)>>> {
+        if self.searcher.search(q, &tantivy::collector::Count)? > max {
+            return Ok(None);
+        }
+        let mut ranges = Vec::new();
+        for (segment, doc_ids) in manifest::matching_by_segment(self.searcher, q)? {
+            let file = self.s.u64_column(self.searcher, segment, "file_id")?;
+            let first = self.s.u64_column(self.searcher, segment, "para")?;
+            let last = self.s.u64_column(self.searcher, segment, "para_end")?;
+            ranges.extend(
+                doc_ids
+                    .into_iter()
+                    .filter_map(|d| Some((file.first(d)?, first.first(d)?, last.first(d)?))),
+            );
+        }
+        ranges.sort_unstable();
+        Ok(Some(ranges))
+    }
+
+    /// The `column` values of the records `q` matches, sorted and distinct; `None` when `q`
+    /// matches more than `max` records.
+    fn key_values(
         &self,
         q: &dyn TQuery,
         column: &'static str,
-        field: Field,
         max: Option<usize>,
-    ) -> Result<Option<Vec<Term>>> {
+    ) -> Result<Option<Vec<u64>>> {
         if let Some(m) = max {
             // Counting is much cheaper than collecting: check the size first.
             if self.searcher.search(q, &tantivy::collector::Count)? > m {
@@ -396,12 +432,7 @@ impl Builder<'_> {
         }
         values.sort_unstable();
         values.dedup();
-        Ok(Some(
-            values
-                .into_iter()
-                .map(|v| Term::from_field_u64(field, v))
-                .collect(),
-        ))
+        Ok(Some(values))
     }
 
     /// Looks up the paragraphs of every exact-match clause. When the query requires two
@@ -452,30 +483,42 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Bonus clauses: words standing near each other, and words in titles and headings.
-    fn bonuses(&self) -> Result<Vec<(Occur, Box<dyn TQuery>)>> {
-        let f = self.fields();
-        let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        if (2..=8).contains(&self.words.len()) {
-            // The query's words standing together, in order, anywhere in the paragraph.
-            let together: String = self.words.concat();
-            if let Some(q) = self.exact(Target::Body, &together)? {
-                out.push((Occur::Should, Box::new(BoostQuery::new(q, NEAR_BOOST))));
-            }
+    /// The nearness clause: the query's words standing together, in order, anywhere in the
+    /// paragraph.
+    fn nearness(&self) -> Result<Option<(Occur, Box<dyn TQuery>)>> {
+        if !(2..=8).contains(&self.words.len()) {
+            return Ok(None);
         }
-        // Title and heading bonuses rank word queries; a phrase query ranks by the phrase.
+        let together: String = self.words.concat();
+        Ok(self.exact(Target::Body, &together)?.map(|q| {
+            let q: Box<dyn TQuery> = Box::new(BoostQuery::new(q, NEAR_BOOST));
+            (Occur::Should, q)
+        }))
+    }
+
+    /// Bonuses of words in titles and headings. They rank word queries; a phrase query ranks
+    /// by the phrase. A word in more than [`BONUS_MAX_RECORDS`] titles or headings is too
+    /// common to say anything and gets none.
+    fn bonuses(&self) -> Result<Vec<Bonus>> {
+        let mut out = Vec::new();
         for text in self.words.iter().take(8) {
-            for (target, column, field, bonus) in [
-                (Target::Title, "file_id", f.file_id, TITLE_BONUS),
-                (Target::Section, "section_key", f.section_ids, SECTION_BONUS),
-            ] {
-                let Some(q) = self.exact(target, text)? else {
-                    continue;
-                };
-                if let Some(terms) = self.keys(&*q, column, field, Some(BONUS_MAX_RECORDS))? {
-                    if !terms.is_empty() {
-                        let set = term_set(terms);
-                        out.push((Occur::Should, Box::new(ConstScoreQuery::new(set, bonus))));
+            if let Some(q) = self.exact(Target::Title, text)? {
+                if let Some(files) = self.key_values(&*q, "file_id", Some(BONUS_MAX_RECORDS))? {
+                    if !files.is_empty() {
+                        out.push(Bonus {
+                            within: BonusWithin::Files(files),
+                            score: TITLE_BONUS,
+                        });
+                    }
+                }
+            }
+            if let Some(q) = self.exact(Target::Section, text)? {
+                if let Some(ranges) = self.section_ranges(&*q, BONUS_MAX_RECORDS)? {
+                    if !ranges.is_empty() {
+                        out.push(Bonus {
+                            within: BonusWithin::Sections(ranges),
+                            score: SECTION_BONUS,
+                        });
                     }
                 }
             }

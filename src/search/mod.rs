@@ -8,6 +8,7 @@
 //! and most word queries do not either. This module returns plain data ([`SearchResult`]); printing is
 //! the job of [`crate::output`].
 
+pub mod bonus;
 pub mod build;
 pub mod exact;
 pub mod highlight;
