@@ -127,7 +127,14 @@ pub fn build(
         Box::new(BooleanQuery::new(clauses))
     };
     if !bonuses.is_empty() {
-        query = Box::new(BonusQuery::new(query, bonuses));
+        let mut columns = HashMap::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let ord = ord as u32;
+            let file_id = s.u64_column_opt(searcher, ord, "file_id")?;
+            let para = s.u64_column_opt(searcher, ord, "para")?;
+            columns.insert(reader.segment_id(), (file_id, para));
+        }
+        query = Box::new(BonusQuery::new(query, bonuses, columns));
     }
     let mut needles = b.needles;
     needles.sort();

@@ -119,6 +119,9 @@ impl Default for SearchOptions {
     }
 }
 
+/// Fast columns by (segment ordinal, name); `None`: the segment has no such column.
+type ColumnCache = HashMap<(u32, &'static str), Option<tantivy::columnar::Column<u64>>>;
+
 /// An open index ready to answer queries.
 pub struct Searcher {
     zh: ZhIndex,
@@ -129,7 +132,7 @@ pub struct Searcher {
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
-    columns: std::sync::Mutex<HashMap<(u32, &'static str), tantivy::columnar::Column<u64>>>,
+    columns: std::sync::Mutex<ColumnCache>,
 }
 
 impl Searcher {
@@ -314,11 +317,31 @@ impl Searcher {
         segment: u32,
         name: &'static str,
     ) -> Result<tantivy::columnar::Column<u64>> {
+        self.u64_column_opt(searcher, segment, name)?
+            .ok_or_else(|| {
+                Error::Index(format!(
+                "segment {segment} has no column `{name}`: the index is damaged; re-index with \
+                 `zhengce index --full`"
+            ))
+            })
+    }
+
+    /// [`Self::u64_column`], `None` for a segment without values in that column (a segment
+    /// of document records alone has no paragraph columns).
+    pub(crate) fn u64_column_opt(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: u32,
+        name: &'static str,
+    ) -> Result<Option<tantivy::columnar::Column<u64>>> {
         let mut cache = self.columns.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = cache.get(&(segment, name)) {
             return Ok(c.clone());
         }
-        let col = searcher.segment_reader(segment).fast_fields().u64(name)?;
+        let col = searcher
+            .segment_reader(segment)
+            .fast_fields()
+            .column_opt(name)?;
         cache.insert((segment, name), col.clone());
         Ok(col)
     }
