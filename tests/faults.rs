@@ -229,6 +229,54 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         let name = segment.file_name().unwrap().to_string_lossy().into_owned();
         assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
     }
+    // Damaged word lists: a word query that consults them is an error naming the file; one
+    // that does not (a phrase) still answers. Without word lists, bare terms are segmented by
+    // jieba and answer as before.
+    let intact = run(zhengce()
+        .args(["search", "人工智能 产业", "--json", "--index"])
+        .arg(&sample_index().index));
+    assert_eq!(intact.code(), 0, "{}", intact.stderr());
+    let words = dir.path().join("words-damaged");
+    copy_tree(&sample_index().index, &words);
+    let lists: Vec<_> = std::fs::read_dir(words.join("exact"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "zwd"))
+        .collect();
+    assert!(!lists.is_empty());
+    let whole = std::fs::read(&lists[0]).unwrap();
+    let mut flipped = whole.clone();
+    flipped[whole.len() / 2] ^= 0x55;
+    for damaged in [
+        whole[..whole.len() / 2].to_vec(),
+        whole[..3].to_vec(),
+        flipped,
+    ] {
+        std::fs::write(&lists[0], &damaged).unwrap();
+        let r = run(zhengce()
+            .args(["search", "人工智能 产业", "--index"])
+            .arg(&words));
+        assert_eq!(r.code(), 2, "{}", r.stdout());
+        let name = lists[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(r.stderr().contains(&name), "{}", r.stderr());
+        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+        let r = run(zhengce()
+            .args(["search", "\"人工智能\"", "--index"])
+            .arg(&words));
+        assert_eq!(r.code(), 0, "{}", r.stderr());
+    }
+    for list in &lists {
+        std::fs::remove_file(list).unwrap();
+    }
+    let without = run(zhengce()
+        .args(["search", "人工智能 产业", "--json", "--index"])
+        .arg(&words));
+    let answer = |r: &Run| {
+        let mut v = r.json();
+        v["took_us"] = 0.into();
+        v
+    };
+    assert_eq!(answer(&without), answer(&intact));
     // An index from another format version.
     let other = dir.path().join("other");
     copy_tree(&sample_index().index, &other);

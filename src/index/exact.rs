@@ -11,8 +11,9 @@
 //! - `NNNNNNNN.zbg`: one bigram segment, written once (to a temporary name, synced, renamed)
 //!   and never changed. A run's reading threads each fill one and cut it at
 //!   [`SEGMENT_CHARS`] characters.
-//! - `NNNNNNNN.zwd`: the word list of segment `NNNNNNNN`: the distinct jieba words of two or
-//!   more characters in its text, an FST map, written before the segment. A bare query term
+//! - `NNNNNNNN.zwd`: the word list of segment `NNNNNNNN`: the distinct jieba words of three
+//!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
+//!   and `b"ZCW1"`, written before the segment. A bare query term
 //!   in some live segment's list is one word and needs no jieba dictionary to segment.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
@@ -45,6 +46,8 @@ pub const EXACT_DIR: &str = "exact";
 pub const SEGMENT_CHARS: usize = 8 << 20;
 
 const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
+/// The last bytes of a word list (format 1).
+const WORDS_MAGIC: &[u8; 4] = b"ZCW1";
 /// `live_by_file` value of a file in several segments.
 const SEVERAL: u32 = u32::MAX - 1;
 const LIVE_VERSION: u32 = 1;
@@ -301,7 +304,11 @@ impl ExactBuilder<'_> {
         };
         let words = std::mem::take(&mut self.words);
         if self.writer.jieba.is_some() {
-            write_durably(&words_path(&self.writer.index_dir, id), &words.finish())?;
+            let mut list = words.finish();
+            let hash = xxhash_rust::xxh3::xxh3_64(&list);
+            list.extend_from_slice(&hash.to_le_bytes());
+            list.extend_from_slice(WORDS_MAGIC);
+            write_durably(&words_path(&self.writer.index_dir, id), &list)?;
         }
         let bytes = builder.finish();
         write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
@@ -395,7 +402,38 @@ pub struct ExactIndex {
 }
 
 /// A segment's word list, memory-mapped.
-type WordList = tantivy_fst::Map<memmap2::Mmap>;
+type WordList = tantivy_fst::Map<WordListBytes>;
+
+/// The FST part of a word-list file (without its hash and magic).
+struct WordListBytes {
+    map: memmap2::Mmap,
+    len: usize,
+}
+
+impl std::ops::Deref for WordListBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.map[..self.len]
+    }
+}
+
+/// Opens a word list, checking its hash first: the FST reader trusts its bytes.
+fn open_word_list(map: memmap2::Mmap) -> std::result::Result<WordList, String> {
+    let bytes: &[u8] = &map;
+    let Some(len) = bytes.len().checked_sub(12) else {
+        return Err("truncated".into());
+    };
+    if &bytes[len + 8..] != WORDS_MAGIC {
+        return Err("not a word list".into());
+    }
+    let stored = u64::from_le_bytes(bytes[len..len + 8].try_into().unwrap_or_default());
+    if xxhash_rust::xxh3::xxh3_64(&bytes[..len]) != stored {
+        return Err("checksum mismatch".into());
+    }
+    let fst = tantivy_fst::raw::Fst::new(WordListBytes { map, len }).map_err(|e| e.to_string())?;
+    Ok(WordList::from(fst))
+}
 
 impl std::fmt::Debug for ExactIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -471,13 +509,13 @@ impl ExactIndex {
                     // SAFETY: as for segments, word lists are written once and never changed.
                     let map = unsafe { memmap2::Mmap::map(&file) }
                         .map_err(|e| Error::io(&path, e).to_string())?;
-                    let fst = tantivy_fst::raw::Fst::new(map).map_err(|e| {
+                    let list = open_word_list(map).map_err(|e| {
                         format!(
                             "{}: {e}: the index is damaged; re-index with `zhengce index --full`",
                             path.display()
                         )
                     })?;
-                    lists.push(WordList::from(fst));
+                    lists.push(list);
                 }
                 Ok(lists)
             })
