@@ -34,21 +34,6 @@ pub enum BonusWithin {
     Sections(Vec<(u64, u64, u64)>),
 }
 
-impl BonusWithin {
-    fn holds(&self, file: u64, para: u64) -> bool {
-        match self {
-            BonusWithin::Files(files) => files.binary_search(&file).is_ok(),
-            BonusWithin::Sections(ranges) => {
-                let from = ranges.partition_point(|r| r.0 < file);
-                ranges[from..]
-                    .iter()
-                    .take_while(|r| r.0 == file && r.1 <= para)
-                    .any(|r| para <= r.2)
-            }
-        }
-    }
-}
-
 /// A segment's `file_id` and `para` columns (`None` in a segment without paragraphs).
 pub type ParagraphColumns = (Option<Column<u64>>, Option<Column<u64>>);
 
@@ -154,18 +139,36 @@ struct BonusScorer {
 
 impl BonusScorer {
     fn bonus(&self, doc: DocId) -> Score {
-        let (Some(file), Some(para)) = (
-            self.file_id.as_ref().and_then(|c| c.first(doc)),
-            self.para.as_ref().and_then(|c| c.first(doc)),
-        ) else {
+        let read = |c: &Option<Column<u64>>| c.as_ref().and_then(|c| c.first(doc));
+        let Some(file) = read(&self.file_id) else {
             return 0.0;
         };
-        self.bonuses
-            .iter()
-            .filter(|b| b.within.holds(file, para))
-            .map(|b| b.score)
-            .sum()
+        // The paragraph number only when a section bonus needs it.
+        let mut para = None;
+        let mut total = 0.0;
+        for b in self.bonuses.iter() {
+            let holds = match &b.within {
+                BonusWithin::Files(files) => files.binary_search(&file).is_ok(),
+                BonusWithin::Sections(ranges) => {
+                    let p = *para.get_or_insert_with(|| read(&self.para));
+                    p.is_some_and(|p| in_ranges(ranges, file, p))
+                }
+            };
+            if holds {
+                total += b.score;
+            }
+        }
+        total
     }
+}
+
+/// Whether paragraph `para` of `file` lies in one of `ranges` (`(file, first, last)`, sorted).
+fn in_ranges(ranges: &[(u64, u64, u64)], file: u64, para: u64) -> bool {
+    let from = ranges.partition_point(|r| r.0 < file);
+    ranges[from..]
+        .iter()
+        .take_while(|r| r.0 == file && r.1 <= para)
+        .any(|r| para <= r.2)
 }
 
 impl DocSet for BonusScorer {
