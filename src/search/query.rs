@@ -248,7 +248,11 @@ impl fmt::Display for Query {
             }
             Query::Field { field, query } => {
                 write!(f, "{field}:")?;
-                query.fmt_unit(f)
+                match **query {
+                    // `title:-x` is an error (a `-` right after the colon): keep the group.
+                    Query::Not(_) => write!(f, "({query})"),
+                    _ => query.fmt_unit(f),
+                }
             }
             Query::And(items) => {
                 for (i, q) in items.iter().enumerate() {
@@ -1068,6 +1072,18 @@ mod tests {
         }
         assert_eq!(canon("“a\"b”"), "“a\"b”");
         assert_eq!(canon("＂a\"b”c＂"), "＂a\"b”c＂");
+    }
+
+    #[test]
+    fn a_negated_field_group_keeps_its_parentheses() {
+        // Found by the fuzz pass: `title:-x` does not parse, so the group must stay.
+        for q in ["title:(-\"foo\") a", "title:(-\"“\")a", "section:(NOT x) y"] {
+            let parsed = parse(q).unwrap();
+            let printed = parsed.to_string();
+            let again = parse(&printed).unwrap_or_else(|e| panic!("{q} printed as {printed}: {e}"));
+            assert!(parsed.eq_ignoring_spans(&again), "{q} -> {printed}");
+        }
+        assert_eq!(canon("title:(-foo) a"), "title:(-foo) a");
     }
 
     #[test]
