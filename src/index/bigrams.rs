@@ -1221,6 +1221,41 @@ mod tests {
         })
     }
 
+    #[test]
+    fn sparse_matches_among_many_paragraphs_find_their_paragraphs() {
+        // Thousands of paragraphs, some empty (equal starts), and phrases whose matches lie far
+        // apart, near each other, at the first and at the last paragraph.
+        let mut state = 12345u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let alphabet = chars("政策法规条例办法通知");
+        let mut paragraphs: Vec<Vec<char>> = (0..5000)
+            .map(|_| {
+                let len = next(12) as usize;
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        for k in [0, 1, 2, 700, 701, 2500, 4096, 4999] {
+            paragraphs[k].extend(chars("鲸鱼"));
+        }
+        paragraphs[3000].extend(chars("鲸鱼鲸鱼"));
+        let files: Vec<File> = vec![
+            (1, 0, paragraphs[..2000].to_vec()),
+            (7, 5, paragraphs[2000..].to_vec()),
+        ];
+        let segment = BigramSegment::open(build(&files)).expect("valid segment");
+        for phrase in ["鲸鱼", "鲸", "鱼", "政策", "法规条", "鱼政"] {
+            let phrase = chars(phrase);
+            assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
+        }
+    }
+
     proptest! {
         #[test]
         fn find_matches_a_naive_scan(
