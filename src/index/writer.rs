@@ -545,6 +545,15 @@ fn write_document(
     // Open sections: label, id, and the record, sent once the section closes and its last
     // paragraph is known.
     let mut open: Vec<(&str, u64, TantivyDocument)> = Vec::new();
+    let close = |open: &mut Vec<(&str, u64, TantivyDocument)>,
+                 from: usize,
+                 last_para: u64,
+                 sections: &mut Vec<TantivyDocument>| {
+        for (_, _, mut record) in open.drain(from..) {
+            record.add_u64(fields.para_end, last_para);
+            sections.push(record);
+        }
+    };
     let mut last_para = 0u64;
     let mut runs = 0u64;
     let send = |ops: &mut Vec<TantivyDocument>,
@@ -575,10 +584,7 @@ fn write_document(
             .zip(&p.section)
             .take_while(|((label, _, _), s)| *label == s.as_str())
             .count();
-        for (_, _, mut record) in open.drain(keep..) {
-            record.add_u64(fields.para_end, last_para);
-            sections.push(record);
-        }
+        close(&mut open, keep, last_para, &mut sections);
         for label in &p.section[keep..] {
             let id = section_id(file_id, runs);
             runs += 1;
@@ -619,10 +625,7 @@ fn write_document(
         batch_bytes += p.text.len().max(1);
         last_para = u64::from(p.paragraph);
     }
-    for (_, _, mut record) in open.drain(..) {
-        record.add_u64(fields.para_end, last_para);
-        sections.push(record);
-    }
+    close(&mut open, 0, last_para, &mut sections);
     send(&mut ops, &mut sections, batch_bytes)?;
     Ok(doc.paragraphs.len() as u64)
 }

@@ -7,8 +7,9 @@
 //! and how many paragraphs hold the text). A bare term is cut into jieba words that must all
 //! occur. Ranking adds a bonus where the query's words stand together (an exact phrase of a
 //! bare term that jieba cut into several words, and of all the query's bare words in order),
-//! and a bonus where a query word occurs in the document title or an enclosing heading. `title:`, `section:` and `path:` filters are
-//! resolved in two steps: the document or section records that match, then their paragraphs.
+//! and a bonus where a query word occurs in the document title or an enclosing heading
+//! ([`super::bonus`]). `title:`, `section:` and `path:` filters are resolved in two steps: the
+//! document or section records that match, then their paragraphs.
 //! This module builds queries; it runs only the small look-ups that filters and bonuses need.
 
 use std::cell::{Cell, RefCell};

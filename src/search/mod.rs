@@ -5,8 +5,8 @@
 //!
 //! The jieba dictionary is loaded only when a query has a bare term of three or more
 //! characters that no word list of the exact index holds: phrase queries never pay for it,
-//! and most word queries do not either. This module returns plain data ([`SearchResult`]); printing is
-//! the job of [`crate::output`].
+//! and most word queries do not either. This module returns plain data ([`SearchResult`]);
+//! printing is the job of [`crate::output`].
 
 pub mod bonus;
 pub mod build;
