@@ -13,8 +13,8 @@
 //!   [`SEGMENT_CHARS`] characters.
 //! - `NNNNNNNN.zwd`: the word list of segment `NNNNNNNN`: the distinct jieba words of three
 //!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
-//!   and `b"ZCW1"`, written before the segment. A bare query term
-//!   in some live segment's list is one word and needs no jieba dictionary to segment.
+//!   and `b"ZCW1"`, written before the segment. A bare query term in some live segment's
+//!   list is one word and needs no jieba dictionary to segment.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
 //!   segment has one pair for each segment that holds part of it.
@@ -56,6 +56,11 @@ fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("{id:08}.zbg"))
 }
 
+/// The message for a damaged file of the exact index.
+fn damaged(file: impl std::fmt::Display, why: impl std::fmt::Display) -> String {
+    format!("{file}: {why}: the index is damaged; re-index with `zhengce index --full`")
+}
+
 fn words_path(index_dir: &Path, id: u32) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("{id:08}.zwd"))
 }
@@ -79,12 +84,7 @@ impl LiveMap {
         }
         let path = live_path(index_dir, gen);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let bad = |why: &str| {
-            Error::Index(format!(
-                "{}: {why}: the index is damaged; re-index with `zhengce index --full`",
-                path.display()
-            ))
-        };
+        let bad = |why: &str| Error::Index(damaged(path.display(), why));
         let u32_at = |i: usize| -> Option<u32> {
             let b = bytes.get(i..i + 4)?;
             Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -175,20 +175,20 @@ pub struct ExactWriter {
     segment_chars: usize,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
-    /// Segments the words of their text for word lists, when given.
-    jieba: Option<Arc<Jieba>>,
+    /// Segments the text for the word lists.
+    jieba: Arc<Jieba>,
 }
 
 impl ExactWriter {
     /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
     /// (empty for a rebuild). New segments get ids above every segment file on disk; a
-    /// reading thread starts a new one after `segment_chars` characters. With `jieba`, each
-    /// segment gets a word list.
+    /// reading thread starts a new one after `segment_chars` characters. `jieba` cuts the text
+    /// for each segment's word list.
     pub fn new(
         index_dir: &Path,
         live: LiveMap,
         segment_chars: usize,
-        jieba: Option<Arc<Jieba>>,
+        jieba: Arc<Jieba>,
     ) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -249,7 +249,7 @@ pub struct ExactBuilder<'a> {
     writer: &'a ExactWriter,
     /// The segment's id, its builder and the files in it.
     current: Option<(u32, BigramBuilder, Vec<u32>)>,
-    /// The words of the segment's text (when the writer has jieba).
+    /// The words of the segment's text.
     words: WordCollector,
     norm: Normalized,
     chars: Vec<char>,
@@ -276,9 +276,7 @@ impl ExactBuilder<'_> {
                 begun = true;
             }
             analysis::normalize_exact_into(&mut self.norm, text);
-            if let Some(jieba) = &self.writer.jieba {
-                self.words.add(jieba, self.norm.as_str());
-            }
+            self.words.add(&self.writer.jieba, self.norm.as_str());
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
             if let Some((_, builder, _)) = &mut self.current {
@@ -302,14 +300,11 @@ impl ExactBuilder<'_> {
         let Some((id, builder, files)) = self.current.take() else {
             return Ok(());
         };
-        let words = std::mem::take(&mut self.words);
-        if self.writer.jieba.is_some() {
-            let mut list = words.finish();
-            let hash = xxhash_rust::xxh3::xxh3_64(&list);
-            list.extend_from_slice(&hash.to_le_bytes());
-            list.extend_from_slice(WORDS_MAGIC);
-            write_durably(&words_path(&self.writer.index_dir, id), &list)?;
-        }
+        let mut list = std::mem::take(&mut self.words).finish();
+        let hash = xxhash_rust::xxh3::xxh3_64(&list);
+        list.extend_from_slice(&hash.to_le_bytes());
+        list.extend_from_slice(WORDS_MAGIC);
+        write_durably(&words_path(&self.writer.index_dir, id), &list)?;
         let bytes = builder.finish();
         write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
         let mut live = self.writer.lock();
@@ -457,12 +452,8 @@ impl ExactIndex {
             // modified after the rename; a later run only deletes them (the mapping stays
             // valid after an unlink).
             let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&path, e))?;
-            let seg = BigramSegment::open(map).map_err(|e| {
-                Error::Index(format!(
-                    "{}: {e}: the index is damaged; re-index with `zhengce index --full`",
-                    path.display()
-                ))
-            })?;
+            let seg =
+                BigramSegment::open(map).map_err(|e| Error::Index(damaged(path.display(), e)))?;
             let stats = seg.stats();
             paragraphs += stats.paragraphs as u64;
             chars += stats.positions;
@@ -492,8 +483,8 @@ impl ExactIndex {
     }
 
     /// Whether the normalized text `word` is a jieba word of some live segment's text. A
-    /// segment without a word list (written by a run without jieba) adds nothing; a damaged
-    /// one is an error naming its file.
+    /// segment whose word list is missing adds nothing (its terms are then segmented by
+    /// jieba); a damaged one is an error naming its file.
     pub fn has_word(&self, word: &str) -> Result<bool> {
         let lists = self
             .words
@@ -509,12 +500,7 @@ impl ExactIndex {
                     // SAFETY: as for segments, word lists are written once and never changed.
                     let map = unsafe { memmap2::Mmap::map(&file) }
                         .map_err(|e| Error::io(&path, e).to_string())?;
-                    let list = open_word_list(map).map_err(|e| {
-                        format!(
-                            "{}: {e}: the index is damaged; re-index with `zhengce index --full`",
-                            path.display()
-                        )
-                    })?;
+                    let list = open_word_list(map).map_err(|e| damaged(path.display(), e))?;
                     lists.push(list);
                 }
                 Ok(lists)
@@ -535,10 +521,7 @@ impl ExactIndex {
     }
 
     fn damaged(id: u32, e: std::io::Error) -> Error {
-        Error::Index(format!(
-            "{EXACT_DIR}/{id:08}.zbg: {e}: the index is damaged; re-index with `zhengce index \
-             --full`"
-        ))
+        Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.zbg"), e))
     }
 
     /// Every current paragraph whose N(text) contains `phrase` (normalized, without white

@@ -180,7 +180,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         0 => exact::SEGMENT_CHARS,
         n => n,
     };
-    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars, Some(jieba))?;
+    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars, jieba)?;
     let batch_bytes = match opts.batch_bytes {
         0 => BATCH_BYTES,
         n => n,
