@@ -229,6 +229,42 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         let name = segment.file_name().unwrap().to_string_lossy().into_owned();
         assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
     }
+    /// New bytes for a file, or `None` to delete it.
+    type Damage<'a> = dyn Fn(&[u8]) -> Option<Vec<u8>> + 'a;
+    // Damaged text stores: missing, truncated, or with every compressed block damaged (so
+    // that whichever paragraph a hit shows, it is read from a damaged block), a search with
+    // hits is an error naming the store.
+    let texts = dir.path().join("texts-damaged");
+    copy_tree(&sample_index().index, &texts);
+    let stores: Vec<_> = std::fs::read_dir(texts.join("exact"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ztx"))
+        .collect();
+    assert!(!stores.is_empty());
+    let originals: Vec<Vec<u8>> = stores.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let damages: [&Damage; 3] = [&|_| None, &|b| Some(b[..b.len() / 2].to_vec()), &|b| {
+        let (blocks, dict) = (u32_at(b, 12) as usize, u32_at(b, 16) as usize);
+        let table = b.len() - 12 * (blocks + 1);
+        let mut d = b.to_vec();
+        d[32 + dict..table].iter_mut().for_each(|x| *x ^= 0x55);
+        Some(d)
+    }];
+    for (n, damage) in damages.iter().enumerate() {
+        for (path, original) in stores.iter().zip(&originals) {
+            match damage(original) {
+                None => std::fs::remove_file(path).unwrap(),
+                Some(bytes) => std::fs::write(path, bytes).unwrap(),
+            }
+        }
+        let r = run(zhengce()
+            .args(["search", "\"数据安全\"", "--index"])
+            .arg(&texts));
+        assert_eq!(r.code(), 2, "damage {n}: {}", r.stdout());
+        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
+        assert!(r.stderr().contains(".ztx"), "damage {n}: {}", r.stderr());
+    }
     // Damaged word lists: a word query that consults them is an error naming the file; one
     // that does not (a phrase) still answers. Without word lists, bare terms are segmented by
     // jieba and answer as before.

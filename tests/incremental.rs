@@ -212,16 +212,19 @@ fn append_to_a_law(corpus: &Path, text: &str) {
 }
 
 /// The exact index's files: (segment ids, live maps, anything else). Each segment must
-/// have its word list.
+/// have its word list and its text store.
 fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     let (mut segments, mut maps, mut other) = (Vec::new(), Vec::new(), Vec::new());
     let mut word_lists: Vec<u32> = Vec::new();
+    let mut text_stores: Vec<u32> = Vec::new();
     for e in std::fs::read_dir(index.join("exact")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(id) = name.strip_suffix(".zbg").and_then(|s| s.parse().ok()) {
             segments.push(id);
         } else if let Some(id) = name.strip_suffix(".zwd").and_then(|s| s.parse().ok()) {
             word_lists.push(id);
+        } else if let Some(id) = name.strip_suffix(".ztx").and_then(|s| s.parse().ok()) {
+            text_stores.push(id);
         } else if name.starts_with("live-") && name.ends_with(".bin") {
             maps.push(name);
         } else {
@@ -230,7 +233,9 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     }
     segments.sort();
     word_lists.sort();
+    text_stores.sort();
     assert_eq!(segments, word_lists, "a word list for each segment");
+    assert_eq!(segments, text_stores, "a text store for each segment");
     (segments, maps, other)
 }
 

@@ -623,6 +623,20 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         self.files.iter().map(|file| file.file_no)
     }
 
+    /// The index in the segment of paragraph `para` of file `file_no`, if the segment holds
+    /// it.
+    pub fn index_of(&self, file_no: u32, para: u32) -> Option<u32> {
+        let at = self.files.iter().position(|f| f.file_no == file_no)?;
+        let file = self.files[at];
+        let end = self
+            .files
+            .get(at + 1)
+            .map_or(self.n_paragraphs as u32, |next| next.first_index);
+        let offset = para.checked_sub(file.first_para)?;
+        let index = file.first_index.checked_add(offset)?;
+        (index < end).then_some(index)
+    }
+
     /// Sizes of the segment and of its sections.
     pub fn stats(&self) -> Stats {
         Stats {

@@ -15,6 +15,8 @@
 //!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
 //!   and `b"ZCW1"`, written before the segment. A bare query term in some live segment's
 //!   list is one word and needs no jieba dictionary to segment.
+//! - `NNNNNNNN.ztx`: the original text of each paragraph of segment `NNNNNNNN`, in the same
+//!   order ([`super::texts`]), written before the segment. Hits show their text from here.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
 //!   segment has one pair for each segment that holds part of it.
@@ -36,7 +38,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jieba_rs::Jieba;
 
 use super::bigrams::{BigramBuilder, BigramSegment};
+use super::texts::{Stored, TextStore, TextsBuilder};
 use crate::analysis::{self, Normalized, WordCollector};
+use crate::corpus::Paragraph;
 use crate::{Error, Result};
 
 /// The folder of the exact index inside the index folder.
@@ -59,6 +63,10 @@ fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
 /// The message for a damaged file of the exact index.
 fn damaged(file: impl std::fmt::Display, why: impl std::fmt::Display) -> String {
     format!("{file}: {why}: the index is damaged; re-index with `zhengce index --full`")
+}
+
+fn texts_path(index_dir: &Path, id: u32) -> PathBuf {
+    index_dir.join(EXACT_DIR).join(format!("{id:08}.ztx"))
 }
 
 fn words_path(index_dir: &Path, id: u32) -> PathBuf {
@@ -247,41 +255,49 @@ impl ExactWriter {
 /// One reading thread's segment under construction.
 pub struct ExactBuilder<'a> {
     writer: &'a ExactWriter,
-    /// The segment's id, its builder and the files in it.
-    current: Option<(u32, BigramBuilder, Vec<u32>)>,
+    /// The segment being built.
+    current: Option<Building>,
     /// The words of the segment's text.
     words: WordCollector,
     norm: Normalized,
     chars: Vec<char>,
 }
 
+/// A segment under construction: its id, bigrams, texts and files.
+struct Building {
+    id: u32,
+    bigrams: BigramBuilder,
+    texts: TextsBuilder,
+    files: Vec<u32>,
+}
+
 impl ExactBuilder<'_> {
-    /// Adds the paragraphs of file `file_no` (their original texts, numbered from 0); the
-    /// file becomes live in this segment once the segment is written.
-    pub fn add_file<'t>(
-        &mut self,
-        file_no: u32,
-        paragraphs: impl IntoIterator<Item = &'t str>,
-    ) -> Result<()> {
+    /// Adds the paragraphs of file `file_no` (numbered from 0); the file becomes live in this
+    /// segment once the segment is written.
+    pub fn add_file(&mut self, file_no: u32, paragraphs: &[Paragraph]) -> Result<()> {
         let mut begun = false;
-        for (para, text) in paragraphs.into_iter().enumerate() {
+        for (para, p) in paragraphs.iter().enumerate() {
+            let text = p.text.as_str();
             if !begun {
                 // A new segment, or the next part of a file longer than one.
-                let (_, builder, files) = self.current.get_or_insert_with(|| {
-                    let id = self.writer.next_id.fetch_add(1, Ordering::Relaxed);
-                    (id, BigramBuilder::new(), Vec::new())
+                let b = self.current.get_or_insert_with(|| Building {
+                    id: self.writer.next_id.fetch_add(1, Ordering::Relaxed),
+                    bigrams: BigramBuilder::new(),
+                    texts: TextsBuilder::new(),
+                    files: Vec::new(),
                 });
-                builder.begin_file(file_no, para as u32);
-                files.push(file_no);
+                b.bigrams.begin_file(file_no, para as u32);
+                b.files.push(file_no);
                 begun = true;
             }
             analysis::normalize_exact_into(&mut self.norm, text);
             self.words.add(&self.writer.jieba, self.norm.as_str());
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
-            if let Some((_, builder, _)) = &mut self.current {
-                builder.add_paragraph(&self.chars);
-                if builder.chars() >= self.writer.segment_chars {
+            if let Some(b) = &mut self.current {
+                b.bigrams.add_paragraph(&self.chars);
+                b.texts.add(text, &p.section);
+                if b.bigrams.chars() >= self.writer.segment_chars {
                     self.flush()?;
                     begun = false;
                 }
@@ -297,7 +313,13 @@ impl ExactBuilder<'_> {
 
     /// Writes the segment being built, if any, and makes its files live.
     pub fn flush(&mut self) -> Result<()> {
-        let Some((id, builder, files)) = self.current.take() else {
+        let Some(Building {
+            id,
+            bigrams,
+            texts,
+            files,
+        }) = self.current.take()
+        else {
             return Ok(());
         };
         let mut list = std::mem::take(&mut self.words).finish();
@@ -305,7 +327,10 @@ impl ExactBuilder<'_> {
         list.extend_from_slice(&hash.to_le_bytes());
         list.extend_from_slice(WORDS_MAGIC);
         write_durably(&words_path(&self.writer.index_dir, id), &list)?;
-        let bytes = builder.finish();
+        let path = texts_path(&self.writer.index_dir, id);
+        let texts = texts.finish().map_err(|e| Error::io(&path, e))?;
+        write_durably(&path, &texts)?;
+        let bytes = bigrams.finish();
         write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
         let mut live = self.writer.lock();
         for f in files {
@@ -336,6 +361,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
             || name
                 .strip_suffix(".zbg")
                 .or_else(|| name.strip_suffix(".zwd"))
+                .or_else(|| name.strip_suffix(".ztx"))
                 .and_then(|s| s.parse::<u32>().ok())
                 .is_some_and(|id| keep_segments.contains(&id));
         if !needed {
@@ -385,6 +411,8 @@ impl Within {
 /// The exact index of one commit, open for searching.
 pub struct ExactIndex {
     segments: Vec<(u32, BigramSegment<memmap2::Mmap>)>,
+    /// The paragraph texts of each segment, in the same order.
+    texts: Vec<TextStore<memmap2::Mmap>>,
     live: LiveMap,
     /// Segment id holding each file's current text, by file number (`u32::MAX`: none;
     /// `u32::MAX - 1`: several, in `live`).
@@ -444,16 +472,29 @@ impl ExactIndex {
     pub fn open(index_dir: &Path, gen: u64) -> Result<ExactIndex> {
         let live = LiveMap::read(index_dir, gen)?;
         let mut segments = Vec::new();
+        let mut texts = Vec::new();
         let (mut paragraphs, mut chars) = (0u64, 0u64);
+        let map = |path: &Path| {
+            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            // SAFETY: segment and text files are written once, under a temporary name, and
+            // never modified after the rename; a later run only deletes them (the mapping
+            // stays valid after an unlink).
+            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))
+        };
         for id in live.segments() {
             let path = segment_path(index_dir, id);
-            let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-            // SAFETY: segment files are written once, under a temporary name, and never
-            // modified after the rename; a later run only deletes them (the mapping stays
-            // valid after an unlink).
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&path, e))?;
-            let seg =
-                BigramSegment::open(map).map_err(|e| Error::Index(damaged(path.display(), e)))?;
+            let seg = BigramSegment::open(map(&path)?)
+                .map_err(|e| Error::Index(damaged(path.display(), e)))?;
+            let text_path = texts_path(index_dir, id);
+            let store = TextStore::open(map(&text_path)?)
+                .map_err(|e| Error::Index(damaged(text_path.display(), e)))?;
+            if store.paragraphs() as usize != seg.paragraphs() {
+                return Err(Error::Index(damaged(
+                    text_path.display(),
+                    "its paragraphs are not those of its segment",
+                )));
+            }
+            texts.push(store);
             let stats = seg.stats();
             paragraphs += stats.paragraphs as u64;
             chars += stats.positions;
@@ -473,6 +514,7 @@ impl ExactIndex {
         }
         Ok(ExactIndex {
             segments,
+            texts,
             live,
             live_by_file,
             paragraphs,
@@ -508,6 +550,23 @@ impl ExactIndex {
             .as_ref()
             .map_err(|e| Error::Index(e.clone()))?;
         Ok(lists.iter().any(|l| l.contains_key(word)))
+    }
+
+    /// The original text and section path of paragraph `para` of file `file_no`, from the
+    /// segment that holds its current text; `None` if no live segment holds it.
+    pub fn stored(&self, file_no: u32, para: u32) -> Result<Option<Stored>> {
+        for ((id, seg), store) in self.segments.iter().zip(&self.texts) {
+            if !self.is_live(file_no, *id) {
+                continue;
+            }
+            if let Some(k) = seg.index_of(file_no, para) {
+                let text = store.get(k).map_err(|e| {
+                    Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.ztx"), e))
+                })?;
+                return Ok(Some(text));
+            }
+        }
+        Ok(None)
     }
 
     /// Paragraphs in the segments (current and stale).

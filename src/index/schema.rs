@@ -3,8 +3,8 @@
 //! One tantivy index holds three kinds of records, told apart by the `rec` field:
 //! - a **paragraph** (`rec` = 2): the searchable unit. Its text is matched and ranked by the
 //!   exact index beside tantivy ([`super::exact`]), which finds paragraphs through
-//!   `anchor`; the original text and
-//!   section path are stored; `file_id`, `para` and the line range are fast fields;
+//!   `anchor`; its original text and section path are kept there too ([`super::texts`]);
+//!   `file_id`, `para` and the line range are fast fields;
 //!   `section_ids` lists the sections that enclose it.
 //! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
 //!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
@@ -55,10 +55,6 @@ pub struct Fields {
     /// [`ANCHOR`] on the first paragraph record of a file, whose doc id plus `p` is the doc
     /// id of paragraph `p` (see [`super::writer`]).
     pub anchor: Field,
-    /// Original paragraph text (paragraphs, stored).
-    pub text: Field,
-    /// Section path joined with [`SECTION_SEP`] (paragraphs, stored).
-    pub section_path: Field,
     /// Ids of the enclosing sections (paragraphs).
     pub section_ids: Field,
     /// Character bigrams of a section label (section records).
@@ -117,8 +113,6 @@ pub fn build_schema() -> (Schema, Fields) {
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
         anchor: b.add_u64_field("anchor", indexed.clone()),
-        text: b.add_text_field("text", STORED),
-        section_path: b.add_text_field("section_path", STORED),
         section_ids: b.add_u64_field("section_ids", indexed),
         section: b.add_text_field("section", bigrams(false)),
         section_key: b.add_u64_field("section_key", indexed_fast),
@@ -155,8 +149,6 @@ impl Fields {
             line_start: f("line_start")?,
             line_end: f("line_end")?,
             anchor: f("anchor")?,
-            text: f("text")?,
-            section_path: f("section_path")?,
             section_ids: f("section_ids")?,
             section: f("section")?,
             section_key: f("section_key")?,

@@ -23,9 +23,7 @@ use tantivy::{doc, Document, Index, IndexSettings, TantivyDocument, Term};
 
 use super::exact::{self, ExactBuilder, ExactWriter, LiveMap};
 use super::manifest::{read_manifest, ManifestEntry};
-use super::schema::{
-    build_schema, Fields, ANCHOR, REC_DOC, REC_PARAGRAPH, REC_SECTION, SECTION_SEP,
-};
+use super::schema::{build_schema, Fields, ANCHOR, REC_DOC, REC_PARAGRAPH, REC_SECTION};
 use super::{parse_info, IndexInfo, FORMAT_VERSION};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, WalkEvent};
@@ -478,10 +476,7 @@ fn index_file(
     })?;
     let doc = corpus::parse_document(&file.rel, &text, encoding.name());
     drop(text);
-    xb.add_file(
-        file_id as u32,
-        doc.paragraphs.iter().map(|p| p.text.as_str()),
-    )?;
+    xb.add_file(file_id as u32, &doc.paragraphs)?;
     let n = write_document(writer, backlog, fields, file_id, file, hash, &doc)?;
     Ok(FileOutcome::Written(n))
 }
@@ -603,20 +598,9 @@ fn write_document(
             fields.para => u64::from(p.paragraph),
             fields.line_start => u64::from(p.lines[0]),
             fields.line_end => u64::from(p.lines[1]),
-            fields.text => p.text.as_str(),
         );
         if i == 0 || batch_bytes == 0 {
             record.add_u64(fields.anchor, ANCHOR);
-        }
-        if !p.section.is_empty() {
-            let mut joined = String::new();
-            for (i, s) in p.section.iter().enumerate() {
-                if i > 0 {
-                    joined.push(SECTION_SEP);
-                }
-                joined.push_str(s);
-            }
-            record.add_text(fields.section_path, joined);
         }
         for (_, id, _) in &open {
             record.add_u64(fields.section_ids, *id);

@@ -28,7 +28,6 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::index::exact::ExactIndex;
-use crate::index::schema::SECTION_SEP;
 use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
 use exact::{Anchors, Filler};
@@ -432,22 +431,20 @@ impl Searcher {
         cols: &HitColumns,
         docs: &mut HashMap<u64, (String, String)>,
     ) -> Result<Hit> {
-        let f = &self.zh.fields;
         let get = |c: &tantivy::columnar::Column<u64>| c.first(addr.doc_id).unwrap_or_default();
         let file_id = get(&cols.file_id);
         let paragraph = get(&cols.para) as u32;
         let lines = [get(&cols.line_start) as u32, get(&cols.line_end) as u32];
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        let text = stored
-            .get_first(f.text)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let section = stored
-            .get_first(f.section_path)
-            .and_then(|v| v.as_str())
-            .map(|s| s.split(SECTION_SEP).map(str::to_string).collect())
-            .unwrap_or_default();
+        let stored = self
+            .exact
+            .stored(file_id as u32, paragraph)?
+            .ok_or_else(|| {
+                Error::Index(format!(
+                    "{}: paragraph {paragraph} of file {file_id} is in no live segment of the \
+                     exact index: the index is damaged; re-index with `zhengce index --full`",
+                    self.zh.dir.display()
+                ))
+            })?;
         let (path, title) = match docs.entry(file_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -459,10 +456,10 @@ impl Searcher {
             score,
             path,
             title,
-            section,
+            section: stored.section,
             paragraph,
             lines,
-            text,
+            text: stored.text,
             highlights: Vec::new(),
             snippet: Snippet::default(),
         })
