@@ -163,11 +163,29 @@ fn or_not_and_field_filters() {
     let (_, d) = search_sample("title:营商环境 \"高质量发展\"", &["--limit", "50"]);
     assert!(!paths(&d).is_empty());
     assert!(paths(&d).iter().all(|p| p.contains("營商環境")), "{d}");
-    let (_, e) = search_sample("section:總則 \"個人資料\"", &["--limit", "50"]);
-    for h in hits(&e) {
-        let s = h["section"].to_string();
-        assert!(s.contains("總") && s.contains("則"), "{h}");
-    }
+    // A section filter keeps exactly the phrase's hits under such a heading (at any depth),
+    // in either script.
+    let (_, e) = search_sample("section:總則 \"個人資料\"", &["--limit", "1000"]);
+    let (_, all) = search_sample("\"個人資料\"", &["--limit", "1000"]);
+    let key = |h: &serde_json::Value| (h["path"].to_string(), h["paragraph"].as_u64());
+    let mut under: Vec<_> = hits(&all)
+        .iter()
+        .filter(|h| {
+            h["section"].as_array().unwrap().iter().any(|s| {
+                let s = s.as_str().unwrap();
+                s.contains("總則") || s.contains("总则")
+            })
+        })
+        .map(key)
+        .collect();
+    let mut filtered: Vec<_> = hits(&e).iter().map(key).collect();
+    under.sort();
+    filtered.sort();
+    assert!(
+        !filtered.is_empty() && filtered.len() < hits(&all).len(),
+        "{e}"
+    );
+    assert_eq!(filtered, under);
 }
 
 #[test]

@@ -4,15 +4,13 @@
 //! - a **paragraph** (`rec` = 2): the searchable unit. Its text is matched and ranked by the
 //!   exact index beside tantivy ([`super::exact`]), which finds paragraphs through
 //!   `anchor`; its original text and section path are kept there too ([`super::texts`]);
-//!   `file_id`, `para` and the line range are fast fields;
-//!   `section_ids` lists the sections that enclose it.
+//!   `file_id`, `para` and the line range are fast fields.
 //! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
 //!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
 //!   (path, title) and the manifest used for incremental re-indexing (size, mtime, hash).
 //! - a **section** (`rec` = 1): one per run of paragraphs under a heading, with the heading
-//!   label (searchable through `section`), its id, and the run's first and last paragraph
-//!   (`para`, `para_end`), so that `section:` filters resolve to `section_ids` of paragraphs
-//!   and heading bonuses to paragraph ranges.
+//!   label (searchable through `section`) and the run's first and last paragraph (`para`,
+//!   `para_end`): `section:` filters and heading bonuses resolve to those paragraph ranges.
 //!
 //! Every record carries `file_id`, so deleting one term removes a file entirely. This module
 //! only names fields; the analyzers behind the tokenizer names are registered by
@@ -55,12 +53,8 @@ pub struct Fields {
     /// [`ANCHOR`] on the first paragraph record of a file, whose doc id plus `p` is the doc
     /// id of paragraph `p` (see [`super::writer`]).
     pub anchor: Field,
-    /// Ids of the enclosing sections (paragraphs).
-    pub section_ids: Field,
     /// Character bigrams of a section label (section records).
     pub section: Field,
-    /// The id of a section record (section records, fast).
-    pub section_key: Field,
     /// Character bigrams of the title (document records).
     pub title: Field,
     /// Title as written (document records, stored).
@@ -113,9 +107,7 @@ pub fn build_schema() -> (Schema, Fields) {
         line_start: b.add_u64_field("line_start", FAST),
         line_end: b.add_u64_field("line_end", FAST),
         anchor: b.add_u64_field("anchor", indexed.clone()),
-        section_ids: b.add_u64_field("section_ids", indexed),
         section: b.add_text_field("section", bigrams(false)),
-        section_key: b.add_u64_field("section_key", indexed_fast),
         title: b.add_text_field("title", bigrams(false)),
         title_text: b.add_text_field("title_text", STORED),
         path: b.add_text_field("path", STORED | FAST),
@@ -149,9 +141,7 @@ impl Fields {
             line_start: f("line_start")?,
             line_end: f("line_end")?,
             anchor: f("anchor")?,
-            section_ids: f("section_ids")?,
             section: f("section")?,
-            section_key: f("section_key")?,
             title: f("title")?,
             title_text: f("title_text")?,
             path: f("path")?,

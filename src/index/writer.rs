@@ -481,14 +481,6 @@ fn index_file(
     Ok(FileOutcome::Written(n))
 }
 
-/// The id of the `n`-th section run of file number `file_id`: small, ordered numbers, so
-/// the term dictionary and fast columns that hold them stay compact. (A file with more than
-/// 2^24 section runs shares the last id among the rest: only `section:` filters on such a
-/// file could be less precise.)
-pub fn section_id(file_id: u64, n: u64) -> u64 {
-    (file_id << 24) | n.min((1 << 24) - 1)
-}
-
 fn doc_record(
     fields: &Fields,
     file_id: u64,
@@ -537,20 +529,19 @@ fn write_document(
     let mut ops = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
     let mut sections = Vec::new();
     let mut batch_bytes = 0;
-    // Open sections: label, id, and the record, sent once the section closes and its last
-    // paragraph is known.
-    let mut open: Vec<(&str, u64, TantivyDocument)> = Vec::new();
-    let close = |open: &mut Vec<(&str, u64, TantivyDocument)>,
+    // Open sections: label and record, sent once the section closes and its last paragraph
+    // is known.
+    let mut open: Vec<(&str, TantivyDocument)> = Vec::new();
+    let close = |open: &mut Vec<(&str, TantivyDocument)>,
                  from: usize,
                  last_para: u64,
                  sections: &mut Vec<TantivyDocument>| {
-        for (_, _, mut record) in open.drain(from..) {
+        for (_, mut record) in open.drain(from..) {
             record.add_u64(fields.para_end, last_para);
             sections.push(record);
         }
     };
     let mut last_para = 0u64;
-    let mut runs = 0u64;
     let send = |ops: &mut Vec<TantivyDocument>,
                 sections: &mut Vec<TantivyDocument>,
                 bytes: usize|
@@ -577,20 +568,17 @@ fn write_document(
         let keep = open
             .iter()
             .zip(&p.section)
-            .take_while(|((label, _, _), s)| *label == s.as_str())
+            .take_while(|((label, _), s)| *label == s.as_str())
             .count();
         close(&mut open, keep, last_para, &mut sections);
         for label in &p.section[keep..] {
-            let id = section_id(file_id, runs);
-            runs += 1;
             let record = doc!(
                 fields.rec => REC_SECTION,
                 fields.file_id => file_id,
-                fields.section_key => id,
                 fields.section => label.as_str(),
                 fields.para => u64::from(p.paragraph),
             );
-            open.push((label.as_str(), id, record));
+            open.push((label.as_str(), record));
         }
         let mut record = doc!(
             fields.rec => REC_PARAGRAPH,
@@ -601,9 +589,6 @@ fn write_document(
         );
         if i == 0 || batch_bytes == 0 {
             record.add_u64(fields.anchor, ANCHOR);
-        }
-        for (_, id, _) in &open {
-            record.add_u64(fields.section_ids, *id);
         }
         ops.push(record);
         batch_bytes += p.text.len().max(1);

@@ -26,6 +26,7 @@ use tantivy::Term;
 use super::bonus::{Bonus, BonusQuery, BonusWithin};
 use super::exact::ExactDocsQuery;
 use super::query::{FieldName, Query};
+use super::ranges::DocRangesQuery;
 use super::Searcher;
 use crate::analysis::{self, ExactTerms};
 use crate::index::exact::{ExactHit, ExactIndex, Within};
@@ -378,10 +379,17 @@ impl Builder<'_> {
             (Occur::Must, self.all(target)),
             (Occur::Must, records),
         ]));
-        let terms = match target {
-            Target::Section => self.keys(&*restricted, "section_key", self.fields().section_ids)?,
-            _ => self.keys(&*restricted, "file_id", self.fields().file_id)?,
-        };
+        if target == Target::Section {
+            let sections = self
+                .section_ranges(&*restricted, usize::MAX)?
+                .unwrap_or_default();
+            return Ok(Box::new(DocRangesQuery::new(
+                self.searcher,
+                self.s.anchors(),
+                &sections,
+            )));
+        }
+        let terms = self.keys(&*restricted, "file_id", self.fields().file_id)?;
         Ok(Box::new(BooleanQuery::new(vec![
             (Occur::Must, self.all(Target::Body)),
             (Occur::Must, term_set(terms)),

@@ -13,6 +13,7 @@ pub mod build;
 pub mod exact;
 pub mod highlight;
 pub mod query;
+pub mod ranges;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -282,6 +283,11 @@ impl Searcher {
             }
         })?;
         Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
+    }
+
+    /// Where each file's paragraph records are.
+    pub fn anchors(&self) -> &Anchors {
+        &self.anchors
     }
 
     /// The exact index this searcher reads.
