@@ -1,19 +1,21 @@
 //! Title and heading bonuses: a constant score added to a matching paragraph whose document
 //! title, or one of whose enclosing headings, contains a query word.
 //!
-//! The bonus is judged per matching paragraph from two fast columns (`file_id` and `para`)
-//! against the files whose title holds the word, or the paragraph ranges of the sections whose
-//! heading holds it: two column reads and a binary search per match. As boolean `SHOULD`
-//! clauses over key sets, tantivy had to merge the postings of up to 256 keys per word for
-//! every query, which took ~30% of a word query's time.
+//! The bonus is judged per matching paragraph against the files whose title holds the word,
+//! or the paragraph ranges of the sections whose heading holds it. The paragraph's file and
+//! number come from its doc id and the anchors of its segment (a binary search in memory):
+//! reading them from the `file_id` and `para` fast columns took ~13% of a word query. As
+//! boolean `SHOULD` clauses over key sets, tantivy had to merge the postings of up to 256
+//! keys per word for every query, which took ~30% of a word query's time.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader};
+
+use super::exact::paragraph_of;
 
 /// One bonus: `score` for a paragraph in one of `within`.
 #[derive(Debug, Clone)]
@@ -34,17 +36,17 @@ pub enum BonusWithin {
     Sections(Vec<(u64, u64, u64)>),
 }
 
-/// A segment's `file_id` and `para` columns (`None` in a segment without paragraphs).
-pub type ParagraphColumns = (Option<Column<u64>>, Option<Column<u64>>);
+/// A segment's anchors as `(doc id, file, first paragraph)` by doc id
+/// ([`super::exact::Anchors::of_segment`]).
+pub type SegmentAnchors = Arc<Vec<(DocId, u32, u32)>>;
 
 /// `inner`, with the [`Bonus`]es of each matching paragraph added to its score.
 #[derive(Debug)]
 pub struct BonusQuery {
     inner: Box<dyn Query>,
     bonuses: Arc<Vec<Bonus>>,
-    /// The columns of each segment, opened once by the searcher (opening them per query
-    /// cost ~8% of a word query).
-    columns: Arc<HashMap<SegmentId, ParagraphColumns>>,
+    /// The anchors of each segment.
+    anchors: Arc<HashMap<SegmentId, SegmentAnchors>>,
 }
 
 impl Clone for BonusQuery {
@@ -52,22 +54,23 @@ impl Clone for BonusQuery {
         BonusQuery {
             inner: self.inner.box_clone(),
             bonuses: Arc::clone(&self.bonuses),
-            columns: Arc::clone(&self.columns),
+            anchors: Arc::clone(&self.anchors),
         }
     }
 }
 
 impl BonusQuery {
-    /// `inner` with `bonuses` added, judged with the `columns` of each segment.
+    /// `inner` (which matches paragraph records only) with `bonuses` added, judged with the
+    /// `anchors` of each segment.
     pub fn new(
         inner: Box<dyn Query>,
         bonuses: Vec<Bonus>,
-        columns: HashMap<SegmentId, ParagraphColumns>,
+        anchors: HashMap<SegmentId, SegmentAnchors>,
     ) -> BonusQuery {
         BonusQuery {
             inner,
             bonuses: Arc::new(bonuses),
-            columns: Arc::new(columns),
+            anchors: Arc::new(anchors),
         }
     }
 }
@@ -77,7 +80,7 @@ impl Query for BonusQuery {
         Ok(Box::new(BonusWeight {
             inner: self.inner.weight(scoring)?,
             bonuses: Arc::clone(&self.bonuses),
-            columns: Arc::clone(&self.columns),
+            anchors: Arc::clone(&self.anchors),
         }))
     }
 
@@ -89,23 +92,19 @@ impl Query for BonusQuery {
 struct BonusWeight {
     inner: Box<dyn Weight>,
     bonuses: Arc<Vec<Bonus>>,
-    columns: Arc<HashMap<SegmentId, ParagraphColumns>>,
+    anchors: Arc<HashMap<SegmentId, SegmentAnchors>>,
 }
 
 impl BonusWeight {
     fn bonus_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<BonusScorer> {
-        let (file_id, para) = match self.columns.get(&reader.segment_id()) {
-            Some(columns) => columns.clone(),
-            None => {
-                let fast = reader.fast_fields();
-                (fast.column_opt("file_id")?, fast.column_opt("para")?)
-            }
-        };
         Ok(BonusScorer {
             inner: self.inner.scorer(reader, boost)?,
             bonuses: Arc::clone(&self.bonuses),
-            file_id,
-            para,
+            anchors: self
+                .anchors
+                .get(&reader.segment_id())
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -133,26 +132,20 @@ impl Weight for BonusWeight {
 struct BonusScorer {
     inner: Box<dyn Scorer>,
     bonuses: Arc<Vec<Bonus>>,
-    file_id: Option<Column<u64>>,
-    para: Option<Column<u64>>,
+    anchors: SegmentAnchors,
 }
 
 impl BonusScorer {
     fn bonus(&self, doc: DocId) -> Score {
-        let read = |c: &Option<Column<u64>>| c.as_ref().and_then(|c| c.first(doc));
-        let Some(file) = read(&self.file_id) else {
+        let Some((file, para)) = paragraph_of(&self.anchors, doc) else {
             return 0.0;
         };
-        // The paragraph number only when a section bonus needs it.
-        let mut para = None;
+        let (file, para) = (u64::from(file), u64::from(para));
         let mut total = 0.0;
         for b in self.bonuses.iter() {
             let holds = match &b.within {
                 BonusWithin::Files(files) => files.binary_search(&file).is_ok(),
-                BonusWithin::Sections(ranges) => {
-                    let p = *para.get_or_insert_with(|| read(&self.para));
-                    p.is_some_and(|p| in_ranges(ranges, file, p))
-                }
+                BonusWithin::Sections(ranges) => in_ranges(ranges, file, para),
             };
             if holds {
                 total += b.score;

@@ -129,14 +129,10 @@ pub fn build(
         Box::new(BooleanQuery::new(clauses))
     };
     if !bonuses.is_empty() {
-        let mut columns = HashMap::new();
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let ord = ord as u32;
-            let file_id = s.u64_column_opt(searcher, ord, "file_id")?;
-            let para = s.u64_column_opt(searcher, ord, "para")?;
-            columns.insert(reader.segment_id(), (file_id, para));
-        }
-        query = Box::new(BonusQuery::new(query, bonuses, columns));
+        let anchors = (searcher.segment_readers().iter().enumerate())
+            .map(|(ord, reader)| (reader.segment_id(), s.anchors().of_segment(ord as u32)))
+            .collect();
+        query = Box::new(BonusQuery::new(query, bonuses, anchors));
     }
     let mut needles = b.needles;
     needles.sort();

@@ -30,6 +30,8 @@ const B: f32 = 0.75;
 #[derive(Debug, Default)]
 pub struct Anchors {
     by_file: Vec<Option<Anchor>>,
+    /// Per segment ordinal, its anchors as `(doc id, file, first paragraph)` by doc id.
+    by_doc: Vec<Arc<Vec<(DocId, u32, u32)>>>,
     /// Files with more than one batch: their anchors by paragraph number.
     parts: HashMap<u32, Vec<Anchor>>,
 }
@@ -58,6 +60,7 @@ impl Anchors {
             let file_ids = seg.fast_fields().u64("file_id")?;
             let paras = seg.fast_fields().u64("para")?;
             let alive = seg.alive_bitset();
+            let mut by_doc = Vec::new();
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
@@ -68,10 +71,12 @@ impl Anchors {
                             doc,
                         };
                         anchors.add(file as u32, anchor);
+                        by_doc.push((doc, file as u32, anchor.first_para));
                     }
                 }
                 doc = postings.advance();
             }
+            anchors.by_doc.push(Arc::new(by_doc));
         }
         for parts in anchors.parts.values_mut() {
             parts.sort_unstable();
@@ -96,6 +101,12 @@ impl Anchors {
         }
     }
 
+    /// The anchors of segment `ord` as `(doc id, file, first paragraph)`, by doc id: the file
+    /// and number of a paragraph record from its doc id alone ([`paragraph_of`]).
+    pub fn of_segment(&self, ord: u32) -> Arc<Vec<(DocId, u32, u32)>> {
+        self.by_doc.get(ord as usize).cloned().unwrap_or_default()
+    }
+
     /// The segment ordinal and doc id of paragraph `para` of file `file_no`.
     pub fn locate(&self, file_no: u32, para: u32) -> Option<(u32, DocId)> {
         let anchor = match self.parts.get(&file_no) {
@@ -108,6 +119,15 @@ impl Anchors {
         let offset = para.checked_sub(anchor.first_para)?;
         Some((anchor.ord, anchor.doc + offset))
     }
+}
+
+/// The file and paragraph number of the paragraph record `doc`, from its segment's anchors
+/// (as [`Anchors::of_segment`] gives them): its batch's anchor is the last at or before it.
+/// Meaningless for a record that is not a paragraph.
+pub fn paragraph_of(anchors: &[(DocId, u32, u32)], doc: DocId) -> Option<(u32, u32)> {
+    let at = anchors.partition_point(|a| a.0 <= doc).checked_sub(1)?;
+    let (anchor, file, first) = anchors[at];
+    Some((file, first.checked_add(doc - anchor)?))
 }
 
 /// BM25's idf of a phrase found in `df` of `paragraphs` paragraphs.
