@@ -1,6 +1,6 @@
 //! Criterion benches for each stage: normalization, segmentation, the exact tokenizer (title
 //! and heading fields), collecting a segment's word list, building and searching a bigram
-//! segment of the exact index, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
+//! segment of the exact index, building and reading a text store, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
 //! building. Data: `benches/data/` (texts written for the project). Dictionaries are warmed
 //! before timing, and every loop asserts a count known beforehand, so a broken stage cannot
 //! look fast.
@@ -13,6 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 use zhengce::analysis::{self, ExactTokenizer, WordCollector};
 use zhengce::index::bigrams::{BigramBuilder, BigramSegment};
+use zhengce::index::texts::{TextStore, TextsBuilder};
 use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::{highlight, SearchOptions, Searcher};
 
@@ -121,6 +122,42 @@ fn analysis_benches(c: &mut Criterion) {
                     .count()
             })
             .sum();
+        // The text store: compressing the text (the sample is repeated to pass the size from
+        // which a dictionary is trained), and reading every paragraph back.
+        let paragraphs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let section = vec!["第一章 总则".to_string(), "第一条".to_string()];
+        let store_bytes = |copies: usize| {
+            let mut b = TextsBuilder::new();
+            for _ in 0..copies {
+                for p in &paragraphs {
+                    b.add(p, &section);
+                }
+            }
+            b.finish().expect("text store")
+        };
+        let copies = (300_000 / text.len().max(1)) + 1;
+        let mut g = c.benchmark_group(format!("text store/{name}"));
+        g.throughput(Throughput::Bytes((copies * text.len()) as u64));
+        g.bench_function("build (zstd, trained dictionary)", |b| {
+            b.iter(|| {
+                let store = TextStore::open(store_bytes(black_box(copies))).expect("store");
+                assert_eq!(store.paragraphs() as usize, copies * paragraphs.len())
+            })
+        });
+        let store = TextStore::open(store_bytes(copies)).expect("store");
+        let n = store.paragraphs();
+        g.throughput(Throughput::Elements(u64::from(n.div_ceil(7))));
+        g.bench_function("read every 7th paragraph", |b| {
+            b.iter(|| {
+                let mut bytes = 0;
+                for k in (0..n).step_by(7) {
+                    bytes += store.get(black_box(k)).expect("read").text.len();
+                }
+                assert!(bytes > 0)
+            })
+        });
+        g.finish();
+
         let mut g = c.benchmark_group(format!("exact index/{name}"));
         g.throughput(criterion::Throughput::Elements(phrases.len() as u64));
         g.bench_function("find 4-character phrases", |b| {

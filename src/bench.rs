@@ -18,6 +18,7 @@ use crate::analysis::{self, WordCollector};
 use crate::corpus::{self, WalkEvent};
 use crate::index::bigrams::BigramBuilder;
 use crate::index::exact::SEGMENT_CHARS;
+use crate::index::texts::TextsBuilder;
 use crate::index::{index_corpus, IndexOptions, ProgressSink};
 use crate::search::{SearchOptions, Searcher};
 use crate::{Error, Result};
@@ -50,10 +51,11 @@ pub struct StageSeconds {
     pub normalize: f64,
     /// Segmenting the normalized text with jieba and collecting the word lists.
     pub segment: f64,
-    /// Building the exact index's bigram segments from the normalized text.
+    /// Building the exact index's bigram segments from the normalized text, and its text
+    /// stores (zstd) from the original text.
     pub exact: f64,
-    /// The rest of the indexing CPU time: tantivy's records (keys, stored text, fast
-    /// fields), writing segments (indexing CPU seconds minus the stages above).
+    /// The rest of the indexing CPU time: tantivy's records (keys, fast fields, document
+    /// records), writing segments (indexing CPU seconds minus the stages above).
     pub index_write: f64,
     /// The final commit and merge (wall).
     pub commit: f64,
@@ -210,6 +212,7 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
     };
     let jieba = analysis::load_jieba(&[])?;
     let mut bigrams = BigramBuilder::new();
+    let mut stored = TextsBuilder::new();
     let mut words = WordCollector::default();
     let mut chars: Vec<char> = Vec::new();
     let mut file_no = 0;
@@ -239,10 +242,15 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             chars.extend(norm.as_str().chars());
             let t = Instant::now();
             bigrams.add_paragraph(&chars);
+            stored.add(&p.text, &p.section);
             let full = bigrams.chars() >= SEGMENT_CHARS;
             if full {
                 let full = std::mem::replace(&mut bigrams, BigramBuilder::new());
                 std::hint::black_box(full.finish().len());
+                let texts = std::mem::take(&mut stored)
+                    .finish()
+                    .map_err(|e| Error::Other(format!("text store: {e}")))?;
+                std::hint::black_box(texts.len());
                 bigrams.begin_file(file_no, p.paragraph + 1);
             }
             s.exact += t.elapsed().as_secs_f64();
@@ -257,6 +265,12 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
     }
     let t = Instant::now();
     std::hint::black_box(bigrams.finish().len());
+    std::hint::black_box(
+        stored
+            .finish()
+            .map_err(|e| Error::Other(format!("text store: {e}")))?
+            .len(),
+    );
     s.exact += t.elapsed().as_secs_f64();
     let t = Instant::now();
     std::hint::black_box(words.finish().len());
