@@ -445,6 +445,7 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<u64> {
 
 /// The first index in `from..len` whose value is at least `target` (`len` if none), by
 /// exponential then binary search; `value` must ascend over `from..len`.
+#[inline]
 fn gallop<T: Ord>(mut from: usize, len: usize, target: T, value: impl Fn(usize) -> T) -> usize {
     // The answer is usually a step or two away.
     for _ in 0..4 {

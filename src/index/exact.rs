@@ -627,8 +627,18 @@ impl ExactIndex {
                     _ => continue,
                 },
             };
+            // A file's hits come one after another: its liveness is looked up once.
+            let mut file: Option<(u32, bool)> = None;
             seg.find_each(phrase, allowed, &mut |h| {
-                if self.is_live(h.file_no, *id) {
+                let live = match file {
+                    Some((no, live)) if no == h.file_no => live,
+                    _ => {
+                        let live = self.is_live(h.file_no, *id);
+                        file = Some((h.file_no, live));
+                        live
+                    }
+                };
+                if live {
                     f(ExactHit {
                         file_no: h.file_no,
                         para: h.para,
