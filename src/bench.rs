@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::analysis::{self, WordCollector};
 use crate::corpus::{self, WalkEvent};
-use crate::index::bigrams::BigramBuilder;
+use crate::index::bigrams::{BigramBuilder, BigramSegment};
 use crate::index::exact::SEGMENT_CHARS;
 use crate::index::texts::TextsBuilder;
 use crate::index::{index_corpus, IndexOptions, ProgressSink};
@@ -101,8 +101,16 @@ pub struct BenchReport {
     pub index_bytes: u64,
     /// `index_bytes / bytes`.
     pub index_ratio: f64,
-    /// The part of `index_bytes` in the exact index (bigram segments).
+    /// The part of `index_bytes` in the exact index (bigram segments, word lists, text
+    /// stores).
     pub exact_bytes: u64,
+    /// Of `exact_bytes`: the position lists of the bigram segments.
+    pub postings_bytes: u64,
+    /// The floor under any per-term encoding of those position lists
+    /// ([`BigramSegment::postings_floor_bits`]), bytes.
+    pub postings_floor_bytes: u64,
+    /// Of `exact_bytes`: the text stores.
+    pub texts_bytes: u64,
     /// CPU seconds of each stage.
     pub stages: StageSeconds,
     /// Query latency through the index (top 10 with paths and highlights).
@@ -139,6 +147,13 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
         exact_bytes: crate::index::disk_size(&index_dir.join(crate::index::exact::EXACT_DIR)),
         ..BenchReport::default()
     };
+
+    let exact = exact_breakdown(&index_dir.join(crate::index::exact::EXACT_DIR))?;
+    (
+        report.postings_bytes,
+        report.postings_floor_bytes,
+        report.texts_bytes,
+    ) = exact;
 
     // Stage by stage, one thread; keeps the normalized text for the scan baseline.
     let (stages, texts) = stage_times(&opts.corpus)?;
@@ -199,6 +214,29 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
 }
 
 /// Paragraph texts kept from the stage run.
+/// The position-list bytes of the bigram segments in `dir`, the floor under any per-term
+/// encoding of them, and the bytes of the text stores.
+fn exact_breakdown(dir: &Path) -> Result<(u64, u64, u64)> {
+    let (mut postings, mut floor_bits, mut texts) = (0, 0.0, 0);
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for e in entries.flatten() {
+        let path = e.path();
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("zbg") => {
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                let segment = BigramSegment::open(bytes).map_err(|e| Error::io(&path, e))?;
+                postings += segment.stats().postings_bytes;
+                floor_bits += segment
+                    .postings_floor_bits()
+                    .map_err(|e| Error::io(&path, e))?;
+            }
+            Some("ztx") => texts += e.metadata().map_err(|e| Error::io(&path, e))?.len(),
+            _ => {}
+        }
+    }
+    Ok((postings, (floor_bits / 8.0) as u64, texts))
+}
+
 struct Texts {
     originals: Vec<String>,
     normalized: Vec<String>,

@@ -83,6 +83,13 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
         mb(r.exact_bytes),
         mb(r.index_bytes - r.exact_bytes.min(r.index_bytes))
     )?;
+    writeln!(
+        out,
+        "exact index     positions {:.1} MB (floor for any per-term code {:.1} MB), text stores {:.1} MB",
+        mb(r.postings_bytes),
+        mb(r.postings_floor_bytes),
+        mb(r.texts_bytes)
+    )?;
     let s = &r.stages;
     writeln!(
         out,

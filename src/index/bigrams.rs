@@ -661,6 +661,21 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         }
     }
 
+    /// A floor, in bits, under any encoding of this segment's position lists that stores each
+    /// term's list on its own: a list of `n` positions out of `U` is one of `C(U, n)` subsets,
+    /// so it needs at least `log2 C(U, n) ≥ n · log2(U / n)` bits.
+    pub fn postings_floor_bits(&self) -> io::Result<f64> {
+        let universe = f64::from(self.n_positions.max(1));
+        let mut bits = 0.0;
+        for block in 0..self.n_blocks() {
+            for entry in self.block(block)? {
+                let n = f64::from(entry.count.max(1));
+                bits += n * (universe / n).log2().max(0.0);
+            }
+        }
+        Ok(bits)
+    }
+
     /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
     /// each once with its number of occurrences, overlapping ones included. An empty phrase
     /// matches nothing. Errors only when the file is damaged.
@@ -1317,6 +1332,10 @@ mod tests {
             let phrase = chars(phrase);
             assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
         }
+        // The floor under any per-term code lies below the code used, and not far below.
+        let floor = segment.postings_floor_bits().expect("floor");
+        let used = 8.0 * segment.stats().postings_bytes as f64;
+        assert!(floor > used / 3.0 && floor < used, "{floor} {used}");
     }
 
     proptest! {
