@@ -530,6 +530,8 @@ pub struct BigramSegment<B: AsRef<[u8]>> {
     /// Per bucket of [`BUCKET_SHIFT`] positions, the paragraph holding its first position;
     /// built on the first look-up with many matches.
     buckets: OnceLock<Vec<u32>>,
+    /// `(file_no, index in files)` sorted, built on the first [`Self::index_of`].
+    files_by_no: OnceLock<Vec<(u32, u32)>>,
 }
 
 impl<B: AsRef<[u8]>> BigramSegment<B> {
@@ -614,6 +616,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             n_positions,
             n_terms,
             buckets: OnceLock::new(),
+            files_by_no: OnceLock::new(),
         })
     }
 
@@ -637,7 +640,19 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// The index in the segment of paragraph `para` of file `file_no`, if the segment holds
     /// it.
     pub fn index_of(&self, file_no: u32, para: u32) -> Option<u32> {
-        let at = self.files.iter().position(|f| f.file_no == file_no)?;
+        let by_file = self.files_by_no.get_or_init(|| {
+            let mut v: Vec<(u32, u32)> = (self.files.iter().enumerate())
+                .map(|(i, f)| (f.file_no, i as u32))
+                .collect();
+            v.sort_unstable();
+            v
+        });
+        let found = by_file.partition_point(|&(no, _)| no < file_no);
+        let &(no, at) = by_file.get(found)?;
+        if no != file_no {
+            return None;
+        }
+        let at = at as usize;
         let file = self.files[at];
         let end = self
             .files
@@ -1331,6 +1346,19 @@ mod tests {
         for phrase in ["鲸鱼", "鲸", "鱼", "政策", "法规条", "鱼政", "政"] {
             let phrase = chars(phrase);
             assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
+        }
+        // Paragraphs by file and number.
+        for (file, para, index) in [
+            (1, 0, Some(0)),
+            (1, 1999, Some(1999)),
+            (1, 2000, None),
+            (7, 4, None),
+            (7, 5, Some(2000)),
+            (7, 3004, Some(4999)),
+            (7, 3005, None),
+            (2, 0, None),
+        ] {
+            assert_eq!(segment.index_of(file, para), index, "{file} {para}");
         }
         // The floor under any per-term code lies below the code used, and not far below.
         let floor = segment.postings_floor_bits().expect("floor");

@@ -472,27 +472,48 @@ impl Searcher {
     }
 
     /// Path and title of the document record of `file_id`.
+    ///
+    /// A file's document record is written just before its first paragraph (the anchor of
+    /// its first batch), so it is read from there when that record is the file's; otherwise
+    /// (not seen in a sound index) it is looked up by its key.
     fn doc_record(&self, searcher: &tantivy::Searcher, file_id: u64) -> Result<(String, String)> {
         let f = &self.zh.fields;
+        let read = |addr: DocAddress| -> Result<Option<(String, String)>> {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let s = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            Ok(s(f.path).map(|path| (path, s(f.title_text).unwrap_or_default())))
+        };
+        let before_anchor = u32::try_from(file_id)
+            .ok()
+            .and_then(|file| self.anchors.locate(file, 0))
+            .and_then(|(ord, doc)| Some(DocAddress::new(ord, doc.checked_sub(1)?)));
+        if let Some(addr) = before_anchor {
+            let owner = self.u64_column(searcher, addr.segment_ord, "file_id")?;
+            if owner.first(addr.doc_id) == Some(file_id) {
+                if let Some(found) = read(addr)? {
+                    return Ok(found);
+                }
+            }
+        }
         let q = TermQuery::new(
             Term::from_field_u64(f.doc_key, file_id),
             IndexRecordOption::Basic,
         );
         let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, addr)) = found.first() else {
-            return Err(Error::Index(format!(
+        let record = match found.first() {
+            Some((_, addr)) => read(*addr)?,
+            None => None,
+        };
+        record.ok_or_else(|| {
+            Error::Index(format!(
                 "{}: a paragraph has no document record: the index is damaged; re-index with \
                  `zhengce index --full`",
                 self.zh.dir.display()
-            )));
-        };
-        let d: TantivyDocument = searcher.doc(*addr)?;
-        let s = |field| {
-            d.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        Ok((s(f.path), s(f.title_text)))
+            ))
+        })
     }
 }
