@@ -15,8 +15,9 @@
 //!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
 //!   and `b"ZCW1"`, written before the segment. A bare query term in some live segment's
 //!   list is one word and needs no jieba dictionary to segment.
-//! - `NNNNNNNN.ztx`: the original text of each paragraph of segment `NNNNNNNN`, in the same
-//!   order ([`super::texts`]), written before the segment. Hits show their text from here.
+//! - `NNNNNNNN.ztx`: the original text and section path of each paragraph of segment
+//!   `NNNNNNNN`, in the same order ([`super::texts`]), written before the segment. Hits show
+//!   their text and section from here.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
 //!   segment has one pair for each segment that holds part of it.
@@ -411,7 +412,7 @@ impl Within {
 /// The exact index of one commit, open for searching.
 pub struct ExactIndex {
     segments: Vec<(u32, BigramSegment<memmap2::Mmap>)>,
-    /// The paragraph texts of each segment, in the same order.
+    /// The text stores of the segments, in the same order.
     texts: Vec<TextStore<memmap2::Mmap>>,
     live: LiveMap,
     /// Segment id holding each file's current text, by file number (`u32::MAX`: none;

@@ -1,7 +1,7 @@
 //! Searching an index: the query language ([`query`]) is turned into a tantivy query
 //! ([`build`]), run for the total count and the requested page of hits, and each hit is
-//! filled in from the stored paragraph and document records with exact highlights and a
-//! snippet ([`highlight`]).
+//! filled in from the exact index's text stores and the document records, with exact
+//! highlights and a snippet ([`highlight`]).
 //!
 //! The jieba dictionary is loaded only when a query has a bare term of three or more
 //! characters that no word list of the exact index holds: phrase queries never pay for it,
