@@ -407,7 +407,8 @@ impl TermWriter {
     }
 }
 
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+/// Appends `value` as a LEB128 varint (also used by [`super::texts`]).
+pub(super) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);
         value >>= 7;
@@ -430,7 +431,8 @@ fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
 }
 
-fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<u64> {
+/// Reads the LEB128 varint at `*at` and moves past it (also used by [`super::texts`]).
+pub(super) fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *bytes.get(*at).ok_or_else(|| invalid("truncated varint"))?;

@@ -30,6 +30,7 @@ use std::io;
 use std::ops::Range;
 use std::sync::Mutex;
 
+use super::bigrams::{put_varint, read_varint};
 use super::schema::SECTION_SEP;
 
 /// The first four bytes of every text store.
@@ -189,27 +190,6 @@ fn table_hash(header: &[u8], table: &[u8]) -> u64 {
     hasher.update(header);
     hasher.update(table);
     hasher.digest()
-}
-
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        value |= u64::from(byte & 0x7F) << shift;
-        if byte < 0x80 {
-            return Some(value);
-        }
-    }
-    None
 }
 
 fn invalid(what: &str) -> io::Error {
@@ -390,15 +370,15 @@ pub struct Stored {
 /// Paragraph `index` of a block of `count` paragraphs.
 fn paragraph(raw: &[u8], count: usize, index: usize) -> Option<Stored> {
     let mut at = 0;
-    let n_paths = read_varint(raw, &mut at)? as usize;
+    let n_paths = read_varint(raw, &mut at).ok()? as usize;
     let mut path_lens = Vec::with_capacity(n_paths.min(count));
     for _ in 0..n_paths {
-        path_lens.push(read_varint(raw, &mut at)? as usize);
+        path_lens.push(read_varint(raw, &mut at).ok()? as usize);
     }
     let (mut text_from, mut text_len, mut path) = (0usize, 0usize, 0usize);
     for i in 0..count {
-        let p = read_varint(raw, &mut at)? as usize;
-        let n = read_varint(raw, &mut at)? as usize;
+        let p = read_varint(raw, &mut at).ok()? as usize;
+        let n = read_varint(raw, &mut at).ok()? as usize;
         if i < index {
             text_from = text_from.checked_add(n)?;
         } else if i == index {
