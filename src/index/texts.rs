@@ -125,11 +125,6 @@ impl TextsBuilder {
         self.first = self.paragraphs;
     }
 
-    /// Paragraphs added so far.
-    pub fn paragraphs(&self) -> u32 {
-        self.paragraphs
-    }
-
     /// Compresses the blocks and encodes the store.
     pub fn finish(mut self) -> io::Result<Vec<u8>> {
         self.close_block();
@@ -315,27 +310,22 @@ impl<B: AsRef<[u8]>> TextStore<B> {
             Some(slot) => slot,
             None => &mut own,
         };
-        if reader.as_ref().is_none_or(|r| r.block != low) {
-            let mut r = match reader.take() {
-                Some(r) => r,
-                None => Reader {
-                    context: zstd::bulk::Decompressor::with_dictionary(
-                        &self.bytes.as_ref()[self.dict.clone()],
-                    )?,
-                    block: usize::MAX,
-                    raw: Vec::new(),
-                },
-            };
-            r.block = usize::MAX;
+        let r = match reader {
+            Some(r) => r,
+            None => reader.insert(Reader {
+                context: zstd::bulk::Decompressor::with_dictionary(
+                    &self.bytes.as_ref()[self.dict.clone()],
+                )?,
+                block: usize::MAX,
+                raw: Vec::new(),
+            }),
+        };
+        if r.block != low {
+            r.block = usize::MAX; // until the block is read whole
             decompress(&mut r.context, frame, self.largest, &mut r.raw)?;
             r.block = low;
-            *reader = Some(r);
         }
-        let raw = reader
-            .as_ref()
-            .map(|r| r.raw.as_slice())
-            .unwrap_or_default();
-        paragraph(raw, (end_para - first) as usize, (k - first) as usize)
+        paragraph(&r.raw, (end_para - first) as usize, (k - first) as usize)
             .ok_or_else(|| invalid("damaged block"))
     }
 }

@@ -333,7 +333,7 @@ impl Searcher {
 
     /// [`Self::u64_column`], `None` for a segment without values in that column (a segment
     /// of document records alone has no paragraph columns).
-    pub(crate) fn u64_column_opt(
+    fn u64_column_opt(
         &self,
         searcher: &tantivy::Searcher,
         segment: u32,
