@@ -476,6 +476,28 @@ fn gallop<T: Ord>(mut from: usize, len: usize, target: T, value: impl Fn(usize) 
     high
 }
 
+/// The positions of `list` (ascending) whose value minus `offset` lies in one of `ranges`
+/// (ascending, `[from, to)`).
+fn positions_in(list: &[u32], offset: u32, ranges: &[(u64, u64)]) -> Vec<u32> {
+    let mut kept = Vec::new();
+    let mut cursor = 0;
+    for &(from, to) in ranges {
+        let (from, to) = (
+            from + u64::from(offset),
+            to.saturating_add(u64::from(offset)),
+        );
+        cursor = gallop(cursor, list.len(), from, |i| u64::from(list[i]));
+        while let Some(&p) = list.get(cursor).filter(|&&p| u64::from(p) < to) {
+            kept.push(p);
+            cursor += 1;
+        }
+        if cursor >= list.len() {
+            break;
+        }
+    }
+    kept
+}
+
 /// A paragraph that contains a phrase, with the number of occurrences in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -700,7 +722,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let starts = match phrase {
             [] => return Ok(Vec::new()),
             [c] => self.char_positions(*c)?,
-            _ => self.phrase_starts(phrase)?,
+            _ => self.phrase_starts(phrase, None)?,
         };
         self.hits(&starts, phrase.len())
     }
@@ -713,45 +735,92 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         within: Option<&[u32]>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
-        let starts = match within {
-            Some(within) => self.starts_within(phrase, within)?,
-            None => self.match_starts(phrase)?,
-        };
-        self.each_hit(&starts, phrase.len(), f)
+        match within {
+            Some(within) => self.each_hit_within(phrase, within, f),
+            None => self.each_hit(&self.match_starts(phrase, None)?, phrase.len(), f),
+        }
     }
 
-    fn match_starts(&self, phrase: &[char]) -> io::Result<Vec<u32>> {
+    /// The match starts of `phrase`; with `ranges`, only those some range `[from, to)` holds
+    /// (or more, never fewer).
+    fn match_starts(&self, phrase: &[char], ranges: Option<&[(u64, u64)]>) -> io::Result<Vec<u32>> {
         match phrase {
             [] => Ok(Vec::new()),
             [c] => self.char_positions(*c),
-            _ => self.phrase_starts(phrase),
+            _ => self.phrase_starts(phrase, ranges),
         }
     }
 
-    /// The match starts of `phrase` in the paragraphs `within`.
-    fn starts_within(&self, phrase: &[char], within: &[u32]) -> io::Result<Vec<u32>> {
+    /// The hits of `phrase` in the paragraphs `within` (ascending indexes): each paragraph's
+    /// matches are counted between its bounds, so no match is searched for its paragraph.
+    fn each_hit_within(
+        &self,
+        phrase: &[char],
+        within: &[u32],
+        f: &mut impl FnMut(Hit),
+    ) -> io::Result<()> {
         if within.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let starts = self.match_starts(phrase)?;
         let table = self.section(&self.starts)?;
-        let start_of = |k: u32| read_u32(table, 4 * k as usize).unwrap_or(u32::MAX);
+        let start_of = |k: u32| read_u32(table, 4 * k as usize).map_or(u64::MAX, u64::from);
+        let ranges: Vec<(u64, u64)> = within
+            .iter()
+            .map(|&k| (start_of(k), start_of(k.saturating_add(1))))
+            .collect();
+        let starts = self.match_starts(phrase, Some(&ranges))?;
+        let len = phrase.len() as u64;
+        let mut file = 0;
         // Jump from allowed paragraph to allowed paragraph: they are usually far fewer than
         // the matches.
-        let mut kept = Vec::new();
         let mut cursor = 0;
         for &k in within {
-            let (from, to) = (start_of(k), start_of(k.saturating_add(1)));
-            cursor = gallop(cursor, starts.len(), from, |i| starts[i]);
-            while let Some(&s) = starts.get(cursor).filter(|&&s| s < to) {
-                kept.push(s);
+            if k as usize >= self.n_paragraphs {
+                break; // only from a damaged caller
+            }
+            let (from, to) = (start_of(k), start_of(k + 1));
+            cursor = gallop(cursor, starts.len(), from, |i| u64::from(starts[i]));
+            let mut count = 0u32;
+            while let Some(&s) = starts.get(cursor).filter(|&&s| u64::from(s) < to) {
+                // A match across the gap after the paragraph is only in a damaged file.
+                if u64::from(s) + len < to {
+                    count = count.saturating_add(1);
+                }
                 cursor += 1;
+            }
+            if count > 0 {
+                if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
+                    hit.count = count;
+                    hit.len = to.saturating_sub(from + 1) as u32;
+                    f(hit);
+                }
             }
             if cursor >= starts.len() {
                 break;
             }
         }
-        Ok(kept)
+        Ok(())
+    }
+
+    /// A hit in paragraph `para` (one occurrence, length unset), its file record found by
+    /// walking forward from `*file`, where the walk for an earlier paragraph ended.
+    fn hit_at(&self, para: usize, file: &mut usize) -> Option<Hit> {
+        while self
+            .files
+            .get(*file + 1)
+            .is_some_and(|f| f.first_index as usize <= para)
+        {
+            *file += 1;
+        }
+        let record = self.files.get(*file)?;
+        let number = (para as u32).wrapping_sub(record.first_index);
+        Some(Hit {
+            file_no: record.file_no,
+            para: number.wrapping_add(record.first_para),
+            count: 1,
+            len: 0,
+            index: para as u32,
+        })
     }
 
     /// An upper bound of the occurrences of `phrase`, from the dictionary alone: the count of
@@ -814,8 +883,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     }
 
     /// Start positions of `phrase` (two chars or more), from its cover bigrams at offsets
-    /// 0, 2, 4, … (and `len - 2` if the length is odd), driven by the rarest one.
-    fn phrase_starts(&self, phrase: &[char]) -> io::Result<Vec<u32>> {
+    /// 0, 2, 4, … (and `len - 2` if the length is odd), driven by the rarest one; with
+    /// `ranges` (ascending `[from, to)`), only the starts they hold, so that the other lists
+    /// are searched for those alone.
+    fn phrase_starts(
+        &self,
+        phrase: &[char],
+        ranges: Option<&[(u64, u64)]>,
+    ) -> io::Result<Vec<u32>> {
         if phrase.len() > self.n_positions as usize {
             return Ok(Vec::new());
         }
@@ -852,6 +927,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         }
         let Some(((driver_offset, driver), others)) = lists.split_first() else {
             return Ok(Vec::new());
+        };
+        let kept;
+        let driver = match ranges {
+            None => driver,
+            Some(ranges) => {
+                kept = positions_in(driver, *driver_offset, ranges);
+                &kept
+            }
         };
         let mut cursors = vec![0; others.len()];
         let mut starts = Vec::new();
@@ -934,25 +1017,11 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 para = next.min(self.n_paragraphs).wrapping_sub(1);
                 continue;
             }
-            while self
-                .files
-                .get(file + 1)
-                .is_some_and(|f| f.first_index as usize <= para)
-            {
-                file += 1;
-            }
-            let Some(record) = self.files.get(file) else {
+            let Some(mut hit) = self.hit_at(para, &mut file) else {
                 continue;
             };
-            let number = (para as u32).wrapping_sub(record.first_index);
-            let para_len = para_end.saturating_sub(start_of(para) + 1);
-            pending = Some(Hit {
-                file_no: record.file_no,
-                para: number.wrapping_add(record.first_para),
-                count: 1,
-                len: para_len as u32,
-                index: para as u32,
-            });
+            hit.len = para_end.saturating_sub(start_of(para) + 1) as u32;
+            pending = Some(hit);
         }
         if let Some(done) = pending {
             f(done);

@@ -407,6 +407,28 @@ impl Within {
         }
         Within { per_segment }
     }
+
+    /// The hits of `hits` (as [`ExactIndex::find`] returns them: by segment, ascending in
+    /// each) in these paragraphs.
+    pub fn keep(&self, hits: &[ExactHit]) -> Vec<ExactHit> {
+        let mut kept = Vec::new();
+        let (mut segment, mut cursor) = (u32::MAX, 0);
+        for h in hits {
+            if h.at.0 != segment {
+                (segment, cursor) = (h.at.0, 0);
+            }
+            let Some(allowed) = self.per_segment.get(segment as usize) else {
+                continue;
+            };
+            while allowed.get(cursor).is_some_and(|&k| k < h.at.1) {
+                cursor += 1;
+            }
+            if allowed.get(cursor) == Some(&h.at.1) {
+                kept.push(*h);
+            }
+        }
+        kept
+    }
 }
 
 /// The exact index of one commit, open for searching.
@@ -670,5 +692,51 @@ impl ExactIndex {
             total += seg.estimate(phrase).map_err(|e| Self::damaged(*id, e))?;
         }
         Ok(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(segment: u32, index: u32) -> ExactHit {
+        ExactHit {
+            file_no: segment * 100 + index,
+            para: index,
+            count: 1,
+            len: 5,
+            at: (segment, index),
+        }
+    }
+
+    #[test]
+    fn within_keeps_exactly_the_hits_in_its_paragraphs() {
+        // Segment 0 allows 2 and 7, segment 1 nothing, segment 3 allows 0..10 by threes.
+        let allowed = [
+            hit(0, 2),
+            hit(0, 7),
+            hit(3, 0),
+            hit(3, 3),
+            hit(3, 6),
+            hit(3, 9),
+        ];
+        let within = Within::of(&allowed);
+        let hits: Vec<ExactHit> = [(0, 1), (0, 2), (0, 5), (0, 7), (0, 9), (1, 2), (3, 3)]
+            .into_iter()
+            .chain((0..12).map(|k| (3, k)).skip(4))
+            .chain([(4, 0)])
+            .map(|(s, k)| hit(s, k))
+            .collect();
+        let expected: Vec<ExactHit> = hits
+            .iter()
+            .copied()
+            .filter(|h| allowed.iter().any(|a| a.at == h.at))
+            .collect();
+        assert_eq!(
+            expected.iter().map(|h| h.at).collect::<Vec<_>>(),
+            [(0, 2), (0, 7), (3, 3), (3, 6), (3, 9)]
+        );
+        assert_eq!(within.keep(&hits), expected);
+        assert!(Within::default().keep(&hits).is_empty());
     }
 }

@@ -449,8 +449,8 @@ impl Builder<'_> {
 
     /// Looks up the paragraphs of every exact-match clause. When the query requires two
     /// texts or more, the rarest (by the dictionaries' counts) is looked up first and each
-    /// next one only within the paragraphs found so far; every other clause is then limited
-    /// to the final set too. That changes no result: a paragraph outside it fails a required
+    /// next one only within the paragraphs found so far; every clause (those looked up before
+    /// the set was final included) is then limited to the final set. That changes no result: a paragraph outside it fails a required
     /// clause, and inside it every clause matches as before. Scores then use the counts'
     /// estimate as document frequency, since a limited look-up cannot count.
     fn resolve(&self) -> Result<()> {
@@ -486,9 +486,12 @@ impl Builder<'_> {
                 }
                 None => None,
             };
-            match found.get(needle) {
-                Some(hits) => hits.iter().for_each(|h| filler.add(*h)),
-                None => exact.find_each(needle, None, &mut |h| filler.add(h))?,
+            match (found.get(needle), &within) {
+                // A text looked up before the set was final: its paragraphs outside it
+                // cannot match.
+                (Some(hits), Some(w)) => w.keep(hits).into_iter().for_each(|h| filler.add(h)),
+                (Some(hits), None) => hits.iter().for_each(|h| filler.add(*h)),
+                (None, _) => exact.find_each(needle, None, &mut |h| filler.add(h))?,
             }
             filler.finish(&p.query, df, exact.paragraphs());
         }

@@ -33,7 +33,7 @@ pub struct Anchors {
     /// Per segment ordinal, its anchors as `(doc id, file, first paragraph)` by doc id.
     by_doc: Vec<Arc<Vec<(DocId, u32, u32)>>>,
     /// Files with more than one batch: their anchors by paragraph number.
-    parts: HashMap<u32, Vec<Anchor>>,
+    parts: rustc_hash::FxHashMap<u32, Vec<Anchor>>,
 }
 
 /// One batch of a file's paragraph records.
