@@ -512,3 +512,45 @@ fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
         assert!(bonus("c.md", 5).abs() < 1e-3, "after the section {extra:?}");
     }
 }
+
+/// Look-ups split over two threads (half the exact segments each) give the same answers,
+/// scores included, as on one thread.
+#[test]
+fn two_thread_look_ups_answer_as_one_thread() {
+    use zhengce::index::{index_corpus, IndexOptions};
+    use zhengce::search::{SearchOptions, Searcher};
+    let dir = tempdir();
+    let index = dir.path().join("index");
+    let mut opts = IndexOptions::new(&sample_corpus(), &index);
+    opts.segment_chars = 1500; // many small exact segments
+    index_corpus(&opts, &()).expect("index");
+    let mut one = Searcher::open(&index).expect("open");
+    one.set_parallel_from(u64::MAX);
+    let mut two = Searcher::open(&index).expect("open");
+    two.set_parallel_from(0);
+    assert!(two.exact_index().segment_count() > 4);
+    let search = SearchOptions {
+        limit: 50,
+        ..SearchOptions::default()
+    };
+    let mut with_hits = 0;
+    for q in [
+        "安全 管理",
+        "\"人民政府\"",
+        "\"規定\"",
+        "数据 保护",
+        "信息 安全 管理",
+        "数据 OR 安全 -个人",
+        "title:条例 安全",
+        "环境 保护 -\"生态环境\"",
+        "国务院 规定",
+    ] {
+        let (a, b) = (
+            one.search(q, &search).unwrap(),
+            two.search(q, &search).unwrap(),
+        );
+        assert_eq!((a.total, &a.hits), (b.total, &b.hits), "{q}");
+        with_hits += usize::from(a.total > 0);
+    }
+    assert_eq!(with_hits, 8);
+}

@@ -463,36 +463,55 @@ impl Builder<'_> {
                 required.push((estimate(exact, &mut estimates, &p.needle)?, &p.needle));
             }
         }
-        let mut found: HashMap<&[char], Vec<ExactHit>> = HashMap::new();
-        let mut within: Option<Within> = None;
-        if required.len() > 1 {
-            required.sort_by_key(|(estimate, _)| *estimate);
-            for (_, needle) in &required {
-                let hits = exact.find(needle, within.as_ref())?;
-                within = Some(Within::of(&hits));
-                found.insert(needle, hits);
+        required.sort_by_key(|(estimate, _)| *estimate);
+        let chain: Vec<&[char]> = match required.len() {
+            0 | 1 => Vec::new(),
+            _ => required.iter().map(|(_, needle)| *needle).collect(),
+        };
+        let mut rest: Vec<&[char]> = Vec::new();
+        for p in pending.iter() {
+            let needle = p.needle.as_slice();
+            if !chain.contains(&needle) && !rest.contains(&needle) {
+                rest.push(needle);
             }
         }
+        let mut work = 0;
+        for needle in chain.iter().chain(&rest) {
+            work += estimate(exact, &mut estimates, needle)?;
+        }
+        let segments = exact.segment_count();
+        let found = if self.s.parallel(work, segments) {
+            // Segments are independent: each thread runs every look-up over half of them.
+            let half = segments / 2;
+            let (mine, other) = std::thread::scope(|s| {
+                let other = s.spawn(|| look_up(exact, half..segments, &chain, &rest));
+                let mine = look_up(exact, 0..half, &chain, &rest);
+                let other = other
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Other("a search thread failed".into())));
+                (mine, other)
+            });
+            let (mut found, other) = (mine?, other?);
+            for (list, more) in found.iter_mut().zip(other) {
+                list.extend(more);
+            }
+            found
+        } else {
+            look_up(exact, 0..segments, &chain, &rest)?
+        };
+        let found: HashMap<&[char], Vec<ExactHit>> =
+            chain.iter().chain(&rest).copied().zip(found).collect();
         for p in pending.iter() {
             let needle = p.needle.as_slice();
             let mut filler = self.s.filler(self.searcher);
-            let df = match &within {
-                // Limited look-ups are small: kept, for a text that several clauses share.
-                Some(w) => {
-                    if !found.contains_key(needle) {
-                        found.insert(needle, exact.find(needle, Some(w))?);
-                    }
-                    Some(estimate(exact, &mut estimates, needle)? as f32)
-                }
-                None => None,
-            };
-            match (found.get(needle), &within) {
-                // A text looked up before the set was final: its paragraphs outside it
-                // cannot match.
-                (Some(hits), Some(w)) => w.keep(hits).into_iter().for_each(|h| filler.add(h)),
-                (Some(hits), None) => hits.iter().for_each(|h| filler.add(*h)),
-                (None, _) => exact.find_each(needle, None, &mut |h| filler.add(h))?,
+            if let Some(hits) = found.get(needle) {
+                hits.iter().for_each(|h| filler.add(*h));
             }
+            // A limited look-up cannot count: the dictionaries' estimate stands in.
+            let df = match chain.is_empty() {
+                true => None,
+                false => Some(estimate(exact, &mut estimates, needle)? as f32),
+            };
             filler.finish(&p.query, df, exact.paragraphs());
         }
         Ok(())
@@ -540,6 +559,41 @@ impl Builder<'_> {
         }
         Ok(out)
     }
+}
+
+/// The hits of each of `chain` then of each of `rest` in the exact segments `range`. The texts
+/// of `chain` (two or more, rarest first) must all occur: each is looked up only within the
+/// paragraphs of the ones before it, `rest` within the final set, and every list is then cut
+/// to that set.
+fn look_up(
+    exact: &ExactIndex,
+    range: std::ops::Range<usize>,
+    chain: &[&[char]],
+    rest: &[&[char]],
+) -> Result<Vec<Vec<ExactHit>>> {
+    let find = |needle: &[char], within: Option<&Within>| -> Result<Vec<ExactHit>> {
+        let mut hits = Vec::new();
+        exact.find_each_in(range.clone(), needle, within, &mut |h| hits.push(h))?;
+        Ok(hits)
+    };
+    let mut found = Vec::with_capacity(chain.len() + rest.len());
+    let mut within: Option<Within> = None;
+    for needle in chain {
+        let hits = find(needle, within.as_ref())?;
+        within = Some(Within::of(&hits));
+        found.push(hits);
+    }
+    if let Some(w) = &within {
+        // The texts looked up before the set was final: their paragraphs outside it cannot
+        // match.
+        for hits in &mut found {
+            *hits = w.keep(hits);
+        }
+    }
+    for needle in rest {
+        found.push(find(needle, within.as_ref())?);
+    }
+    Ok(found)
 }
 
 /// The exact-match query for a normalized, white-space-free text on a bigram field; `None`

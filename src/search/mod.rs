@@ -34,7 +34,8 @@ use crate::{Error, Result};
 use exact::{Anchors, Filler};
 pub use highlight::{Script, Snippet};
 
-/// Above this many estimated occurrences a phrase is looked up on two threads.
+/// Above this many estimated occurrences a phrase, or the texts of a query together, are
+/// looked up on two threads.
 const PARALLEL_MATCHES: u64 = 20_000;
 
 /// The fast columns a hit is read from, opened once per segment.
@@ -133,6 +134,9 @@ pub struct Searcher {
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
     columns: std::sync::Mutex<ColumnCache>,
+    /// Look-ups with more estimated matches than this run on two threads, when there are two
+    /// cores (`u64::MAX`: never).
+    parallel_from: u64,
 }
 
 impl Searcher {
@@ -195,6 +199,10 @@ impl Searcher {
             anchors,
             jieba: OnceLock::new(),
             columns: Default::default(),
+            parallel_from: match std::thread::available_parallelism() {
+                Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
+                _ => u64::MAX,
+            },
         }))
     }
 
@@ -216,11 +224,7 @@ impl Searcher {
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let keep = offset.saturating_add(limit);
         let segments = self.exact.segment_count();
-        // A phrase with many matches is looked up on two threads, half the segments each
-        // (a thread costs some 30 µs: not worth it for a few thousand matches).
-        let parallel = segments > 1
-            && self.exact.estimate(phrase)? > PARALLEL_MATCHES
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let parallel = self.parallel(self.exact.estimate(phrase)?, segments);
         let (total, mut best) = if parallel {
             let half = segments / 2;
             let (a, b) = std::thread::scope(|s| {
@@ -283,6 +287,19 @@ impl Searcher {
             }
         })?;
         Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
+    }
+
+    /// Whether look-ups with `matches` estimated matches over `segments` exact segments run
+    /// on two threads, half the segments each (a thread costs some 30 µs: not worth it for a
+    /// few thousand matches).
+    pub(crate) fn parallel(&self, matches: u64, segments: usize) -> bool {
+        segments > 1 && matches > self.parallel_from
+    }
+
+    /// Runs look-ups with more than `matches` estimated matches on two threads, even on one
+    /// core: for tests and benchmarks of that path.
+    pub fn set_parallel_from(&mut self, matches: u64) {
+        self.parallel_from = matches;
     }
 
     /// Where each file's paragraph records are.
