@@ -521,7 +521,7 @@ fn two_thread_look_ups_answer_as_one_thread() {
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
     let index = dir.path().join("index");
-    let mut opts = IndexOptions::new(&sample_corpus(), &index);
+    let mut opts = IndexOptions::new(sample_corpus(), &index);
     opts.segment_chars = 1500; // many small exact segments
     index_corpus(&opts, &()).expect("index");
     let mut one = Searcher::open(&index).expect("open");
