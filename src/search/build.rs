@@ -483,14 +483,18 @@ impl Builder<'_> {
         let found = if self.s.parallel(work, segments) {
             // Segments are independent: each thread runs every look-up over half of them.
             let half = segments / 2;
-            let (mine, other) = std::thread::scope(|s| {
-                let other = s.spawn(|| look_up(exact, half..segments, &chain, &rest));
-                let mine = look_up(exact, 0..half, &chain, &rest);
-                let other = other
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::Other("a search thread failed".into())));
-                (mine, other)
-            });
+            let owned = |texts: &[&[char]]| -> Vec<Vec<char>> {
+                texts.iter().map(|t| t.to_vec()).collect()
+            };
+            let (their_chain, their_rest) = (owned(&chain), owned(&rest));
+            let (mine, other) = self.s.join(
+                move |exact| {
+                    let chain: Vec<&[char]> = their_chain.iter().map(Vec::as_slice).collect();
+                    let rest: Vec<&[char]> = their_rest.iter().map(Vec::as_slice).collect();
+                    look_up(exact, half..segments, &chain, &rest)
+                },
+                || look_up(exact, 0..half, &chain, &rest),
+            )?;
             let (mut found, other) = (mine?, other?);
             for (list, more) in found.iter_mut().zip(other) {
                 list.extend(more);

@@ -11,6 +11,7 @@
 pub mod bonus;
 pub mod build;
 pub mod exact;
+mod helper;
 pub mod highlight;
 pub mod query;
 pub mod ranges;
@@ -127,7 +128,9 @@ type ColumnCache = HashMap<(u32, &'static str), Option<tantivy::columnar::Column
 pub struct Searcher {
     zh: ZhIndex,
     reader: IndexReader,
-    exact: ExactIndex,
+    exact: Arc<ExactIndex>,
+    /// A second thread for large look-ups.
+    helper: helper::Helper,
     anchors: Anchors,
     jieba: OnceLock<Result<Arc<Jieba>, String>>,
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
@@ -190,11 +193,12 @@ impl Searcher {
         if now != seen || !same_payload {
             return Ok(None);
         }
-        let exact = ExactIndex::open(dir, zh.info.exact_gen)?;
+        let exact = Arc::new(ExactIndex::open(dir, zh.info.exact_gen)?);
         let anchors = Anchors::read(&searcher, &zh.fields)?;
         Ok(Some(Searcher {
             zh,
             reader,
+            helper: helper::Helper::new(Arc::clone(&exact)),
             exact,
             anchors,
             jieba: OnceLock::new(),
@@ -227,19 +231,16 @@ impl Searcher {
         let parallel = self.parallel(self.exact.estimate(phrase)?, segments);
         let (total, mut best) = if parallel {
             let half = segments / 2;
-            let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| self.best_in(half..segments, phrase, keep));
-                let mine = self.best_in(0..half, phrase, keep);
-                let other = other
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::Other("a search thread failed".into())));
-                (mine, other)
-            });
+            let owned = phrase.to_vec();
+            let (a, b) = self.helper.join(
+                move |exact| best_in(exact, half..segments, &owned, keep),
+                || best_in(&self.exact, 0..half, phrase, keep),
+            )?;
             let ((n, mut best), (m, more)) = (a?, b?);
             best.extend(more);
             (n + m, best)
         } else {
-            self.best_in(0..segments, phrase, keep)?
+            best_in(&self.exact, 0..segments, phrase, keep)?
         };
         best.sort_unstable_by(|a, b| b.cmp(a));
         best.truncate(keep);
@@ -259,39 +260,9 @@ impl Searcher {
         Ok((total, top))
     }
 
-    /// The number of paragraphs holding `phrase` in the exact segments `range` and the best
-    /// `keep` of them as (tf part of the score as ordered bits, reversed (file, paragraph)):
-    /// ties go to the earlier paragraph. Only the best are looked up in tantivy, later.
-    #[allow(clippy::type_complexity)]
-    fn best_in(
-        &self,
-        range: std::ops::Range<usize>,
-        phrase: &[char],
-        keep: usize,
-    ) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32)>)>)> {
-        use std::cmp::Reverse;
-        let mut total = 0usize;
-        // Min-heap of the best so far: the smallest key is the worst kept.
-        let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32)>)>> =
-            std::collections::BinaryHeap::with_capacity(keep + 1);
-        let scorer = exact::TfScorer::new(self.exact.mean_len());
-        self.exact.find_each_in(range, phrase, None, &mut |h| {
-            total += 1;
-            // Non-negative floats order as their bits do.
-            let key = (scorer.tf_part(h).to_bits(), Reverse((h.file_no, h.para)));
-            if best.len() < keep {
-                best.push(Reverse(key));
-            } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
-                best.pop();
-                best.push(Reverse(key));
-            }
-        })?;
-        Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
-    }
-
     /// Whether look-ups with `matches` estimated matches over `segments` exact segments run
-    /// on two threads, half the segments each (a thread costs some 30 µs: not worth it for a
-    /// few thousand matches).
+    /// on two threads, half the segments each (handing work over costs some 30 µs: not worth
+    /// it for a few thousand matches).
     pub(crate) fn parallel(&self, matches: u64, segments: usize) -> bool {
         segments > 1 && matches > self.parallel_from
     }
@@ -305,6 +276,15 @@ impl Searcher {
     /// Where each file's paragraph records are.
     pub fn anchors(&self) -> &Anchors {
         &self.anchors
+    }
+
+    /// Runs `theirs` on the search helper thread and `mine` on this one (see [`helper`]).
+    pub(crate) fn join<A: Send + 'static, B>(
+        &self,
+        theirs: impl FnOnce(&ExactIndex) -> A + Send + 'static,
+        mine: impl FnOnce() -> B,
+    ) -> Result<(B, A)> {
+        self.helper.join(theirs, mine)
     }
 
     /// The exact index this searcher reads.
@@ -533,4 +513,34 @@ impl Searcher {
             ))
         })
     }
+}
+
+/// The number of paragraphs holding `phrase` in the exact segments `range` and the best
+/// `keep` of them as (tf part of the score as ordered bits, reversed (file, paragraph)):
+/// ties go to the earlier paragraph. Only the best are looked up in tantivy, later.
+#[allow(clippy::type_complexity)]
+fn best_in(
+    exact: &ExactIndex,
+    range: std::ops::Range<usize>,
+    phrase: &[char],
+    keep: usize,
+) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32)>)>)> {
+    use std::cmp::Reverse;
+    let mut total = 0usize;
+    // Min-heap of the best so far: the smallest key is the worst kept.
+    let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32)>)>> =
+        std::collections::BinaryHeap::with_capacity(keep + 1);
+    let scorer = exact::TfScorer::new(exact.mean_len());
+    exact.find_each_in(range, phrase, None, &mut |h| {
+        total += 1;
+        // Non-negative floats order as their bits do.
+        let key = (scorer.tf_part(h).to_bits(), Reverse((h.file_no, h.para)));
+        if best.len() < keep {
+            best.push(Reverse(key));
+        } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
+            best.pop();
+            best.push(Reverse(key));
+        }
+    })?;
+    Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
 }

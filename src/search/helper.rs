@@ -1,0 +1,100 @@
+//! A second thread for large look-ups: half of the exact segments are searched there while
+//! the asking thread searches the other half.
+//!
+//! The thread is started on first use and lives as long as the [`Helper`]. A thread started
+//! per query cost more than the work it took over: the start itself, and fresh memory pages
+//! for its allocator to fault in and zero every time, where a thread that stays reuses its
+//! own.
+
+use std::sync::{Arc, OnceLock};
+
+use crossbeam_channel::{bounded, unbounded, Sender};
+
+use crate::index::exact::ExactIndex;
+use crate::{Error, Result};
+
+type Job = Box<dyn FnOnce(&ExactIndex) + Send>;
+
+/// The second thread of an open index.
+pub(crate) struct Helper {
+    exact: Arc<ExactIndex>,
+    /// Where jobs go; `None` when the thread could not be started.
+    jobs: OnceLock<Option<Sender<Job>>>,
+}
+
+impl Helper {
+    /// A helper for `exact`; its thread starts with the first job.
+    pub fn new(exact: Arc<ExactIndex>) -> Helper {
+        Helper {
+            exact,
+            jobs: OnceLock::new(),
+        }
+    }
+
+    /// Runs `theirs` on the helper thread and `mine` on this one, and returns both results.
+    /// Without a helper thread, both run here.
+    pub fn join<A, B>(
+        &self,
+        theirs: impl FnOnce(&ExactIndex) -> A + Send + 'static,
+        mine: impl FnOnce() -> B,
+    ) -> Result<(B, A)>
+    where
+        A: Send + 'static,
+    {
+        let Some(jobs) = self.jobs.get_or_init(|| self.start()) else {
+            let b = mine();
+            return Ok((b, theirs(&self.exact)));
+        };
+        let (reply, answer) = bounded(1);
+        let job: Job = Box::new(move |exact| {
+            let _ = reply.send(theirs(exact));
+        });
+        let sent = jobs.send(job);
+        let b = mine();
+        if sent.is_err() {
+            return Err(Error::Other("the search helper thread is gone".into()));
+        }
+        let a = answer
+            .recv()
+            .map_err(|_| Error::Other("the search helper thread failed".into()))?;
+        Ok((b, a))
+    }
+
+    fn start(&self) -> Option<Sender<Job>> {
+        let (jobs, inbox) = unbounded::<Job>();
+        let exact = Arc::clone(&self.exact);
+        std::thread::Builder::new()
+            .name("zhengce-search".into())
+            .spawn(move || {
+                for job in inbox {
+                    job(&exact);
+                }
+            })
+            .ok()?;
+        Some(jobs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_halves_run_and_the_helper_is_not_this_thread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exact = Arc::new(ExactIndex::open(dir.path(), 0).expect("an empty exact index"));
+        let helper = Helper::new(exact);
+        let here = std::thread::current().id();
+        for round in 0..3u64 {
+            let (mine, theirs) = helper
+                .join(
+                    move |exact| (std::thread::current().id(), exact.paragraphs() + round),
+                    || round * 2,
+                )
+                .expect("join");
+            assert_eq!(mine, round * 2);
+            assert_ne!(theirs.0, here);
+            assert_eq!(theirs.1, round);
+        }
+    }
+}
