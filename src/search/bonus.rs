@@ -105,6 +105,7 @@ impl BonusWeight {
                 .get(&reader.segment_id())
                 .cloned()
                 .unwrap_or_default(),
+            last_anchor: 0,
         })
     }
 }
@@ -133,11 +134,30 @@ struct BonusScorer {
     inner: Box<dyn Scorer>,
     bonuses: Arc<Vec<Bonus>>,
     anchors: SegmentAnchors,
+    /// The index of the anchor of the last doc scored.
+    last_anchor: usize,
 }
 
 impl BonusScorer {
-    fn bonus(&self, doc: DocId) -> Score {
-        let Some((file, para)) = paragraph_of(&self.anchors, doc) else {
+    fn bonus(&mut self, doc: DocId) -> Score {
+        // Docs come in ascending order: their batch's anchor is usually the last one's, or
+        // a few after it, instead of a search of all the segment's anchors.
+        let anchors = &self.anchors[..];
+        let mut at = self.last_anchor;
+        if anchors.get(at).is_none_or(|a| a.0 > doc) {
+            at = 0;
+        }
+        let ahead = anchors.get(at..).unwrap_or_default();
+        let found = match ahead.iter().take(8).position(|a| a.0 > doc) {
+            Some(0) => None, // before the first anchor: not a paragraph record
+            Some(n) => Some(at + n - 1),
+            None => (at + ahead.partition_point(|a| a.0 <= doc)).checked_sub(1),
+        };
+        let Some(found) = found else {
+            return 0.0;
+        };
+        self.last_anchor = found;
+        let Some((file, para)) = paragraph_of(&anchors[found..=found], doc) else {
             return 0.0;
         };
         let (file, para) = (u64::from(file), u64::from(para));
