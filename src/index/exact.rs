@@ -687,11 +687,17 @@ impl ExactIndex {
 
     /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone.
     pub fn estimate(&self, phrase: &[char]) -> Result<u64> {
-        let mut total = 0;
+        Ok(self.estimate_by_segment(phrase)?.iter().sum())
+    }
+
+    /// [`Self::estimate`] segment by segment, in segment order (to share look-ups fairly
+    /// between threads).
+    pub fn estimate_by_segment(&self, phrase: &[char]) -> Result<Vec<u64>> {
+        let mut counts = Vec::with_capacity(self.segments.len());
         for (id, seg) in &self.segments {
-            total += seg.estimate(phrase).map_err(|e| Self::damaged(*id, e))?;
+            counts.push(seg.estimate(phrase).map_err(|e| Self::damaged(*id, e))?);
         }
-        Ok(total)
+        Ok(counts)
     }
 }
 

@@ -107,19 +107,18 @@ pub fn build(
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
     b.required.set(false);
     clauses.extend(b.nearness()?);
-    let bonuses = b.bonuses()?;
-    let phrase = match (
-        q,
-        clauses.len(),
-        bonuses.len(),
-        b.pending.borrow().as_slice(),
-    ) {
-        (Query::Phrase { .. }, 1, 0, [only]) if whole_phrase_apart => Some(only.needle.clone()),
+    // A lone quoted phrase has no bare words, hence no bonuses.
+    let phrase = match (q, clauses.len(), b.pending.borrow().as_slice()) {
+        (Query::Phrase { .. }, 1, [only]) if whole_phrase_apart && b.words.is_empty() => {
+            Some(only.needle.clone())
+        }
         _ => None,
     };
-    if phrase.is_none() {
-        b.resolve()?;
-    }
+    let bonuses = match phrase {
+        Some(_) => Vec::new(),
+        // The bonuses' look-ups run while the helper thread does its half of the others.
+        None => b.resolve(|| b.bonuses())??,
+    };
     let mut query: Box<dyn TQuery> = if clauses.len() == 1 {
         clauses
             .pop()
@@ -453,14 +452,17 @@ impl Builder<'_> {
     /// the set was final included) is then limited to the final set. That changes no result: a paragraph outside it fails a required
     /// clause, and inside it every clause matches as before. Scores then use the counts'
     /// estimate as document frequency, since a limited look-up cannot count.
-    fn resolve(&self) -> Result<()> {
+    ///
+    /// `also` runs on this thread meanwhile (while a helper thread takes half of the look-ups);
+    /// its result is returned.
+    fn resolve<T>(&self, also: impl FnOnce() -> T) -> Result<T> {
         let exact = self.s.exact_index();
         let pending = self.pending.borrow();
-        let mut estimates: HashMap<&[char], u64> = HashMap::new();
+        let mut by_segment: HashMap<&[char], Vec<u64>> = HashMap::new();
         let mut required: Vec<(u64, &[char])> = Vec::new();
         for p in pending.iter().filter(|p| p.required) {
             if !required.iter().any(|(_, n)| *n == p.needle.as_slice()) {
-                required.push((estimate(exact, &mut estimates, &p.needle)?, &p.needle));
+                required.push((estimate(exact, &mut by_segment, &p.needle)?, &p.needle));
             }
         }
         required.sort_by_key(|(estimate, _)| *estimate);
@@ -475,33 +477,40 @@ impl Builder<'_> {
                 rest.push(needle);
             }
         }
-        let mut work = 0;
-        for needle in chain.iter().chain(&rest) {
-            work += estimate(exact, &mut estimates, needle)?;
-        }
         let segments = exact.segment_count();
-        let found = if self.s.parallel(work, segments) {
-            // Segments are independent: each thread runs every look-up over half of them.
-            let half = segments / 2;
+        let mut work = vec![0; segments];
+        for needle in chain.iter().chain(&rest) {
+            for (w, e) in work.iter_mut().zip(estimates(exact, &mut by_segment, needle)?) {
+                *w += e;
+            }
+        }
+        let (found, also) = if self.s.parallel(work.iter().sum(), segments) {
+            // Segments are independent: each thread runs every look-up over its share of
+            // them, split where the estimated work is halved.
+            let half = super::halfway(&work);
             let owned = |texts: &[&[char]]| -> Vec<Vec<char>> {
                 texts.iter().map(|t| t.to_vec()).collect()
             };
             let (their_chain, their_rest) = (owned(&chain), owned(&rest));
-            let (mine, other) = self.s.join(
+            let ((mine, also), other) = self.s.join(
                 move |exact| {
                     let chain: Vec<&[char]> = their_chain.iter().map(Vec::as_slice).collect();
                     let rest: Vec<&[char]> = their_rest.iter().map(Vec::as_slice).collect();
                     look_up(exact, half..segments, &chain, &rest)
                 },
-                || look_up(exact, 0..half, &chain, &rest),
+                || {
+                    let also = also();
+                    (look_up(exact, 0..half, &chain, &rest), also)
+                },
             )?;
             let (mut found, other) = (mine?, other?);
             for (list, more) in found.iter_mut().zip(other) {
                 list.extend(more);
             }
-            found
+            (found, also)
         } else {
-            look_up(exact, 0..segments, &chain, &rest)?
+            let also = also();
+            (look_up(exact, 0..segments, &chain, &rest)?, also)
         };
         let found: HashMap<&[char], Vec<ExactHit>> =
             chain.iter().chain(&rest).copied().zip(found).collect();
@@ -514,11 +523,11 @@ impl Builder<'_> {
             // A limited look-up cannot count: the dictionaries' estimate stands in.
             let df = match chain.is_empty() {
                 true => None,
-                false => Some(estimate(exact, &mut estimates, needle)? as f32),
+                false => Some(estimate(exact, &mut by_segment, needle)? as f32),
             };
             filler.finish(&p.query, df, exact.paragraphs());
         }
-        Ok(())
+        Ok(also)
     }
 
     /// The nearness clause: the query's words standing together, in order, anywhere in the
@@ -625,18 +634,25 @@ pub fn exact_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
     }
 }
 
+/// [`ExactIndex::estimate_by_segment`] of `needle`, computed once per query.
+fn estimates<'c, 'n>(
+    exact: &ExactIndex,
+    cache: &'c mut HashMap<&'n [char], Vec<u64>>,
+    needle: &'n [char],
+) -> Result<&'c [u64]> {
+    if !cache.contains_key(needle) {
+        cache.insert(needle, exact.estimate_by_segment(needle)?);
+    }
+    Ok(cache.get(needle).map(Vec::as_slice).unwrap_or_default())
+}
+
 /// [`ExactIndex::estimate`] of `needle`, computed once per query.
 fn estimate<'n>(
     exact: &ExactIndex,
-    cache: &mut HashMap<&'n [char], u64>,
+    cache: &mut HashMap<&'n [char], Vec<u64>>,
     needle: &'n [char],
 ) -> Result<u64> {
-    if let Some(e) = cache.get(needle) {
-        return Ok(*e);
-    }
-    let e = exact.estimate(needle)?;
-    cache.insert(needle, e);
-    Ok(e)
+    Ok(estimates(exact, cache, needle)?.iter().sum())
 }
 
 /// Records holding any of `terms`, unscored. A few terms are looked up one by one;

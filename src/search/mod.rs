@@ -228,9 +228,10 @@ impl Searcher {
     ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
         let keep = offset.saturating_add(limit);
         let segments = self.exact.segment_count();
-        let parallel = self.parallel(self.exact.estimate(phrase)?, segments);
+        let work = self.exact.estimate_by_segment(phrase)?;
+        let parallel = self.parallel(work.iter().sum(), segments);
         let (total, mut best) = if parallel {
-            let half = segments / 2;
+            let half = halfway(&work);
             let owned = phrase.to_vec();
             let (a, b) = self.helper.join(
                 move |exact| best_in(exact, half..segments, &owned, keep),
@@ -543,4 +544,35 @@ fn best_in(
         }
     })?;
     Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
+}
+
+/// Where to split segments whose estimated work is `work` between two threads: the `k` in
+/// `1..len` that makes `work[..k]` closest to half the total.
+fn halfway(work: &[u64]) -> usize {
+    let total: u64 = work.iter().sum();
+    let mut best = (u64::MAX, 1);
+    let mut before = 0;
+    for (k, w) in work.iter().enumerate().take(work.len().saturating_sub(1)) {
+        before += w;
+        let off = (2 * before).abs_diff(total);
+        if off < best.0 {
+            best = (off, k + 1);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::halfway;
+
+    #[test]
+    fn segments_split_where_the_work_is_halved() {
+        assert_eq!(halfway(&[1, 1, 1, 1]), 2);
+        assert_eq!(halfway(&[10, 1, 1, 1, 1]), 1);
+        assert_eq!(halfway(&[1, 1, 1, 1, 10]), 4);
+        assert_eq!(halfway(&[3, 3, 2, 4]), 2);
+        assert_eq!(halfway(&[0, 0]), 1);
+        assert_eq!(halfway(&[5]), 1);
+    }
 }
