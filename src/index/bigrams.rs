@@ -57,6 +57,8 @@ const END_MARK: u32 = 0x1F_FFFF;
 const BUCKET_SHIFT: u32 = 9;
 /// Look-ups with at least this many matches map them to paragraphs through the bucket table.
 const BUCKETS_FROM: usize = 1024;
+/// Paragraphs of a bucket up to which a match's paragraph is found by counting, not by search.
+const COUNT_MAX: usize = 16;
 /// Marks the gap position after each paragraph in the builder's text.
 const GAP: u32 = u32::MAX;
 
@@ -496,6 +498,15 @@ fn positions_in(list: &[u32], offset: u32, ranges: &[(u64, u64)]) -> Vec<u32> {
         }
     }
     kept
+}
+
+/// How many of the little-endian u32 values in `table` are at most `value`.
+#[inline]
+fn count_at_most(table: &[u8], value: u32) -> usize {
+    table
+        .chunks_exact(4)
+        .map(|c| u32::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) <= value))
+        .sum::<u32>() as usize
 }
 
 /// A paragraph that contains a phrase, with the number of occurrences in it.
@@ -1004,7 +1015,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                     high = high.min(last as usize + 2);
                 }
             }
-            let mut next = gallop(low.min(high), high, start + 1, start_of);
+            let low = low.min(high);
+            // A bucket's few paragraphs are counted without branches: a search's branches
+            // on this data are mispredicted half the time.
+            let counted = (buckets.is_some() && high - low <= COUNT_MAX)
+                .then(|| starts.get(4 * low..4 * high))
+                .flatten()
+                .map(|table| low + count_at_most(table, start as u32));
+            let mut next = counted.unwrap_or_else(|| gallop(low, high, start + 1, start_of));
             if next == high && high <= self.n_paragraphs {
                 // Only a damaged table puts the answer past the bucket: search it all.
                 next = gallop(from, self.n_paragraphs + 1, start + 1, start_of);

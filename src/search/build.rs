@@ -480,7 +480,10 @@ impl Builder<'_> {
         let segments = exact.segment_count();
         let mut work = vec![0; segments];
         for needle in chain.iter().chain(&rest) {
-            for (w, e) in work.iter_mut().zip(estimates(exact, &mut by_segment, needle)?) {
+            for (w, e) in work
+                .iter_mut()
+                .zip(estimates(exact, &mut by_segment, needle)?)
+            {
                 *w += e;
             }
         }
