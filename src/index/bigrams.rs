@@ -522,6 +522,9 @@ pub struct Hit {
     pub len: u32,
     /// The paragraph's index in the segment (for the `within` of [`BigramSegment::find_each`]).
     pub index: u32,
+    /// The position of the paragraph's first char in the segment: with `len`, its bounds, so
+    /// that a look-up `within` it needs no search for them.
+    pub start: u32,
 }
 
 /// Sizes of an open segment.
@@ -739,11 +742,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     }
 
     /// The hits of [`Self::find`], handed to `f` in the same order instead of collected; only
-    /// those in the paragraphs whose indexes (ascending) are `within` when it is given.
+    /// those in the paragraphs of `within` when it is given: hits of this segment, in order
+    /// (of which only the index and bounds count).
     pub fn find_each(
         &self,
         phrase: &[char],
-        within: Option<&[u32]>,
+        within: Option<&[Hit]>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         match within {
@@ -762,34 +766,39 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         }
     }
 
-    /// The hits of `phrase` in the paragraphs `within` (ascending indexes): each paragraph's
-    /// matches are counted between its bounds, so no match is searched for its paragraph.
+    /// The hits of `phrase` in the paragraphs of `within` (hits of this segment, in order):
+    /// each paragraph's matches are counted between its bounds, so no match is searched for
+    /// its paragraph.
     fn each_hit_within(
         &self,
         phrase: &[char],
-        within: &[u32],
+        within: &[Hit],
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         if within.is_empty() {
             return Ok(());
         }
-        let table = self.section(&self.starts)?;
-        let start_of = |k: u32| read_u32(table, 4 * k as usize).map_or(u64::MAX, u64::from);
-        let ranges: Vec<(u64, u64)> = within
-            .iter()
-            .map(|&k| (start_of(k), start_of(k.saturating_add(1))))
-            .collect();
-        let starts = self.match_starts(phrase, Some(&ranges))?;
+        // A paragraph's bounds come with it: no look-up in the paragraph table.
+        let bounds = |h: &Hit| {
+            let from = u64::from(h.start);
+            (from, from + u64::from(h.len) + 1)
+        };
+        // A phrase of several cover bigrams narrows its rarest list to these paragraphs
+        // before the others are searched; the list of a single bigram is taken whole.
+        let ranges: Option<Vec<(u64, u64)>> =
+            (phrase.len() > 2).then(|| within.iter().map(bounds).collect());
+        let starts = self.match_starts(phrase, ranges.as_deref())?;
         let len = phrase.len() as u64;
         let mut file = 0;
         // Jump from allowed paragraph to allowed paragraph: they are usually far fewer than
         // the matches.
         let mut cursor = 0;
-        for &k in within {
+        for (i, allowed) in within.iter().enumerate() {
+            let k = allowed.index;
             if k as usize >= self.n_paragraphs {
                 break; // only from a damaged caller
             }
-            let (from, to) = (start_of(k), start_of(k + 1));
+            let (from, to) = ranges.as_ref().map_or_else(|| bounds(allowed), |r| r[i]);
             cursor = gallop(cursor, starts.len(), from, |i| u64::from(starts[i]));
             let mut count = 0u32;
             while let Some(&s) = starts.get(cursor).filter(|&&s| u64::from(s) < to) {
@@ -803,6 +812,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
                     hit.count = count;
                     hit.len = to.saturating_sub(from + 1) as u32;
+                    hit.start = from as u32;
                     f(hit);
                 }
             }
@@ -831,6 +841,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             count: 1,
             len: 0,
             index: para as u32,
+            start: 0,
         })
     }
 
@@ -1038,7 +1049,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             let Some(mut hit) = self.hit_at(para, &mut file) else {
                 continue;
             };
-            hit.len = para_end.saturating_sub(start_of(para) + 1) as u32;
+            let para_start = start_of(para);
+            hit.len = para_end.saturating_sub(para_start + 1) as u32;
+            hit.start = para_start as u32;
             pending = Some(hit);
         }
         if let Some(done) = pending {
@@ -1203,10 +1216,12 @@ mod tests {
     /// Per paragraph, the overlapping occurrences of `phrase`, by brute force.
     fn naive(files: &[File], phrase: &[char]) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let mut index = 0;
+        let (mut index, mut start) = (0, 0);
         for (file_no, first_para, paragraphs) in files {
             for (i, paragraph) in paragraphs.iter().enumerate() {
                 index += 1;
+                let paragraph_start = start;
+                start += paragraph.len() as u32 + 1;
                 let count = paragraph
                     .windows(phrase.len())
                     .filter(|w| *w == phrase)
@@ -1220,11 +1235,32 @@ mod tests {
                         count,
                         len,
                         index: index - 1,
+                        start: paragraph_start,
                     });
                 }
             }
         }
         hits
+    }
+
+    /// Every paragraph of `files` as a hit (one occurrence), with its index and bounds.
+    fn every_paragraph(files: &[File]) -> Vec<Hit> {
+        let mut all = Vec::new();
+        let mut start = 0;
+        for (file_no, first_para, paragraphs) in files {
+            for (i, paragraph) in paragraphs.iter().enumerate() {
+                all.push(Hit {
+                    file_no: *file_no,
+                    para: first_para + i as u32,
+                    count: 1,
+                    len: paragraph.len() as u32,
+                    index: all.len() as u32,
+                    start,
+                });
+                start += paragraph.len() as u32 + 1;
+            }
+        }
+        all
     }
 
     fn chars(text: &str) -> Vec<char> {
@@ -1261,12 +1297,13 @@ mod tests {
         let segment = BigramSegment::open(build(&files)).expect("valid segment");
         assert_eq!(segment.files().collect::<Vec<_>>(), vec![7, 3, 9, 4]);
         assert_eq!(segment.paragraphs(), 5);
-        let hit = |file_no, para, len, index| Hit {
+        let hit = |file_no, para, len, index: u32| Hit {
             file_no,
             para,
             count: 1,
             len,
             index,
+            start: [0, 2, 3, 5, 7][index as usize],
         };
         assert_eq!(
             find(&segment, "中"),
@@ -1474,10 +1511,15 @@ mod tests {
                 let expected = naive(&files, phrase);
                 prop_assert_eq!(segment.find(phrase).expect("find"), expected.clone());
                 // Within every other paragraph, offset by the phrase's number.
-                let within: Vec<u32> =
-                    (0..text.len() as u32).filter(|k| (k + i as u32).is_multiple_of(2)).collect();
-                let restricted: Vec<Hit> =
-                    expected.iter().copied().filter(|h| within.contains(&h.index)).collect();
+                let within: Vec<Hit> = every_paragraph(&files)
+                    .into_iter()
+                    .filter(|h| (h.index + i as u32).is_multiple_of(2))
+                    .collect();
+                let restricted: Vec<Hit> = expected
+                    .iter()
+                    .copied()
+                    .filter(|h| within.iter().any(|w| w.index == h.index))
+                    .collect();
                 let mut found = Vec::new();
                 segment.find_each(phrase, Some(&within), &mut |h| found.push(h)).expect("find");
                 prop_assert_eq!(found, restricted);

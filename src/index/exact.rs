@@ -38,7 +38,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 
-use super::bigrams::{BigramBuilder, BigramSegment};
+use super::bigrams::{BigramBuilder, BigramSegment, Hit};
 use super::texts::{Stored, TextStore, TextsBuilder};
 use crate::analysis::{self, Normalized, WordCollector};
 use crate::corpus::Paragraph;
@@ -385,25 +385,35 @@ pub struct ExactHit {
     pub len: u32,
     /// Where the paragraph is in the exact index (segment, index in it), for [`Within`].
     pub at: (u32, u32),
+    /// The position of the paragraph's first char in its segment (its bounds, with `len`,
+    /// for [`Within`]).
+    pub start: u32,
 }
 
 /// A set of paragraphs of one [`ExactIndex`] that later look-ups are limited to: per
-/// segment, ascending paragraph indexes.
+/// segment, its hits in order (their indexes and bounds are what count).
 #[derive(Debug, Clone, Default)]
 pub struct Within {
-    per_segment: Vec<Vec<u32>>,
+    per_segment: Vec<Vec<Hit>>,
 }
 
 impl Within {
     /// The paragraphs of `hits` (as [`ExactIndex::find`] returns them).
     pub fn of(hits: &[ExactHit]) -> Within {
-        let mut per_segment: Vec<Vec<u32>> = Vec::new();
+        let mut per_segment: Vec<Vec<Hit>> = Vec::new();
         for h in hits {
             let seg = h.at.0 as usize;
             if per_segment.len() <= seg {
                 per_segment.resize_with(seg + 1, Vec::new);
             }
-            per_segment[seg].push(h.at.1);
+            per_segment[seg].push(Hit {
+                file_no: h.file_no,
+                para: h.para,
+                count: h.count,
+                len: h.len,
+                index: h.at.1,
+                start: h.start,
+            });
         }
         Within { per_segment }
     }
@@ -420,10 +430,10 @@ impl Within {
             let Some(allowed) = self.per_segment.get(segment as usize) else {
                 continue;
             };
-            while allowed.get(cursor).is_some_and(|&k| k < h.at.1) {
+            while allowed.get(cursor).is_some_and(|a| a.index < h.at.1) {
                 cursor += 1;
             }
-            if allowed.get(cursor) == Some(&h.at.1) {
+            if allowed.get(cursor).is_some_and(|a| a.index == h.at.1) {
                 kept.push(*h);
             }
         }
@@ -668,6 +678,7 @@ impl ExactIndex {
                         count: h.count,
                         len: h.len,
                         at: (n as u32, h.index),
+                        start: h.start,
                     });
                 }
             })
@@ -712,6 +723,7 @@ mod tests {
             count: 1,
             len: 5,
             at: (segment, index),
+            start: index * 6,
         }
     }
 
