@@ -148,11 +148,16 @@ impl BonusScorer {
             at = 0;
         }
         let ahead = anchors.get(at..).unwrap_or_default();
-        let found = match ahead.iter().take(8).position(|a| a.0 > doc) {
-            Some(0) => None, // before the first anchor: not a paragraph record
-            Some(n) => Some(at + n - 1),
-            None => (at + ahead.partition_point(|a| a.0 <= doc)).checked_sub(1),
-        };
+        // The first anchor after `doc`, searched outwards from the last one: a search of the
+        // whole list missed the cache at nearly every step.
+        let (mut low, mut step) = (0, 1);
+        while ahead.get(low + step).is_some_and(|a| a.0 <= doc) {
+            low += step;
+            step *= 2;
+        }
+        let high = (low + step).min(ahead.len());
+        let after = low + ahead[low..high].partition_point(|a| a.0 <= doc);
+        let found = (at + after).checked_sub(1).filter(|_| after > 0);
         let Some(found) = found else {
             return 0.0;
         };
