@@ -38,9 +38,6 @@ pub struct BenchOptions {
     pub threads: usize,
     /// Folder in which the temporary index is made (and removed again).
     pub work_dir: PathBuf,
-    /// Run once indexing is done, before the queries: what the `search` command does to its
-    /// process before answering (the binary's allocator settings).
-    pub before_queries: fn(),
 }
 
 /// Seconds of one thread spent in each stage, measured stage by stage.
@@ -182,7 +179,6 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
             .collect(),
         None => sample_phrases(&texts.originals, opts.sample),
     };
-    (opts.before_queries)();
     let searcher = Searcher::open(&index_dir)?;
     let sopts = SearchOptions::default();
     for q in &queries {

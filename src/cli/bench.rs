@@ -45,7 +45,6 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         sample: a.sample,
         threads,
         work_dir: std::env::temp_dir(),
-        before_queries: crate::keep_freed_memory,
     };
     eprintln!("zhengce bench: indexing {} ...", opts.corpus.display());
     let report = bench::run(&opts, &super::index::Bar::new())?;

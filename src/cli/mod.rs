@@ -58,14 +58,6 @@ impl ColorChoice {
 }
 
 /// Runs the command.
-impl Cli {
-    /// Whether the command answers queries (a search; its allocator then keeps freed
-    /// memory, see `keep_freed_memory` in `main.rs`).
-    pub fn searches(&self) -> bool {
-        matches!(self.command, Command::Search(_))
-    }
-}
-
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(a) => index::run(a),
