@@ -49,11 +49,16 @@ impl Helper {
         let job: Job = Box::new(move |exact| {
             let _ = reply.send(theirs(exact));
         });
-        let sent = jobs.send(job);
-        let b = mine();
-        if sent.is_err() {
-            return Err(Error::Other("the search helper thread is gone".into()));
+        if let Err(unsent) = jobs.send(job) {
+            // The thread is gone: its share runs here.
+            let b = mine();
+            (unsent.into_inner())(&self.exact);
+            let a = answer
+                .recv()
+                .map_err(|_| Error::Other("a search look-up failed".into()))?;
+            return Ok((b, a));
         }
+        let b = mine();
         let a = answer
             .recv()
             .map_err(|_| Error::Other("the search helper thread failed".into()))?;
@@ -67,7 +72,9 @@ impl Helper {
             .name("zhengce-search".into())
             .spawn(move || {
                 for job in inbox {
-                    job(&exact);
+                    // A job that panics drops its reply, which its caller reports as an
+                    // error; the thread stays for the next.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&exact)));
                 }
             })
             .ok()?;
@@ -96,5 +103,16 @@ mod tests {
             assert_ne!(theirs.0, here);
             assert_eq!(theirs.1, round);
         }
+    }
+
+    #[test]
+    fn a_failed_job_is_an_error_and_the_helper_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exact = Arc::new(ExactIndex::open(dir.path(), 0).expect("an empty exact index"));
+        let helper = Helper::new(exact);
+        let failed = helper.join(|_| -> u32 { panic!("a damaged look-up") }, || 1);
+        assert!(failed.is_err());
+        let (mine, theirs) = helper.join(|_| 7u32, || 1).expect("join after a failure");
+        assert_eq!((mine, theirs), (1, 7));
     }
 }
