@@ -116,7 +116,7 @@ pub fn build(
     };
     let bonuses = match phrase {
         Some(_) => Vec::new(),
-        // The bonuses' look-ups run while the helper thread does its half of the others.
+        // The bonuses' look-ups run while the helper thread does its share of the others.
         None => b.resolve(|| b.bonuses())??,
     };
     let mut query: Box<dyn TQuery> = if clauses.len() == 1 {
@@ -449,12 +449,13 @@ impl Builder<'_> {
     /// Looks up the paragraphs of every exact-match clause. When the query requires two
     /// texts or more, the rarest (by the dictionaries' counts) is looked up first and each
     /// next one only within the paragraphs found so far; every clause (those looked up before
-    /// the set was final included) is then limited to the final set. That changes no result: a paragraph outside it fails a required
-    /// clause, and inside it every clause matches as before. Scores then use the counts'
-    /// estimate as document frequency, since a limited look-up cannot count.
+    /// the set was final included) is then limited to the final set. That changes no result:
+    /// a paragraph outside it fails a required clause, and inside it every clause matches as
+    /// before. Scores then use the counts' estimate as document frequency, since a limited
+    /// look-up cannot count.
     ///
-    /// `also` runs on this thread meanwhile (while a helper thread takes half of the look-ups);
-    /// its result is returned.
+    /// `also` runs on this thread meanwhile (while the helper thread takes its share of the
+    /// look-ups); its result is returned.
     fn resolve<T>(&self, also: impl FnOnce() -> T) -> Result<T> {
         let exact = self.s.exact_index();
         let pending = self.pending.borrow();

@@ -262,8 +262,8 @@ impl Searcher {
     }
 
     /// Whether look-ups with `matches` estimated matches over `segments` exact segments run
-    /// on two threads, half the segments each (handing work over costs some 30 µs: not worth
-    /// it for a few thousand matches).
+    /// on two threads, each over the segments of half the estimated work ([`halfway`];
+    /// handing work over costs some 30 µs: not worth it for a few thousand matches).
     pub(crate) fn parallel(&self, matches: u64, segments: usize) -> bool {
         segments > 1 && matches > self.parallel_from
     }
