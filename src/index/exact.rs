@@ -398,7 +398,7 @@ pub struct Within {
 }
 
 impl Within {
-    /// The paragraphs of `hits` (as [`ExactIndex::find`] returns them).
+    /// The paragraphs of `hits` (as [`ExactIndex::find_each_in`] gives them).
     pub fn of(hits: &[ExactHit]) -> Within {
         let mut per_segment: Vec<Vec<Hit>> = Vec::new();
         for h in hits {
@@ -418,7 +418,7 @@ impl Within {
         Within { per_segment }
     }
 
-    /// The hits of `hits` (as [`ExactIndex::find`] returns them: by segment, ascending in
+    /// The hits of `hits` (as [`ExactIndex::find_each_in`] gives them: by segment, ascending in
     /// each) in these paragraphs.
     pub fn keep(&self, hits: &[ExactHit]) -> Vec<ExactHit> {
         let mut kept = Vec::new();
@@ -616,31 +616,15 @@ impl ExactIndex {
         Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.zbg"), e))
     }
 
-    /// Every current paragraph whose N(text) contains `phrase` (normalized, without white
-    /// space), with its count of occurrences; only those of `within` when given.
-    pub fn find(&self, phrase: &[char], within: Option<&Within>) -> Result<Vec<ExactHit>> {
-        let mut out = Vec::new();
-        self.find_each(phrase, within, &mut |h| out.push(h))?;
-        Ok(out)
-    }
-
-    /// The hits of [`Self::find`], handed to `f` one by one instead of collected.
-    pub fn find_each(
-        &self,
-        phrase: &[char],
-        within: Option<&Within>,
-        f: &mut impl FnMut(ExactHit),
-    ) -> Result<()> {
-        self.find_each_in(0..self.segments.len(), phrase, within, f)
-    }
-
     /// The number of segments, for [`Self::find_each_in`].
     pub fn segment_count(&self) -> usize {
         self.segments.len()
     }
 
-    /// [`Self::find_each`] over the segments `range` only (so that threads can share a
-    /// look-up).
+    /// Every current paragraph in the segments `range` whose N(text) contains `phrase`
+    /// (normalized, without white space), with its count of occurrences, handed to `f` by
+    /// segment and in order within each; only those of `within` when given. Threads share a
+    /// look-up by taking a range each.
     pub fn find_each_in(
         &self,
         range: std::ops::Range<usize>,
