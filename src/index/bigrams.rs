@@ -1215,32 +1215,18 @@ mod tests {
 
     /// Per paragraph, the overlapping occurrences of `phrase`, by brute force.
     fn naive(files: &[File], phrase: &[char]) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let (mut index, mut start) = (0, 0);
-        for (file_no, first_para, paragraphs) in files {
-            for (i, paragraph) in paragraphs.iter().enumerate() {
-                index += 1;
-                let paragraph_start = start;
-                start += paragraph.len() as u32 + 1;
+        let text = files.iter().flat_map(|file| &file.2);
+        every_paragraph(files)
+            .into_iter()
+            .zip(text)
+            .filter_map(|(hit, paragraph)| {
                 let count = paragraph
                     .windows(phrase.len())
                     .filter(|w| *w == phrase)
-                    .count();
-                if count > 0 {
-                    let (para, count) = (first_para + i as u32, count as u32);
-                    let len = paragraph.len() as u32;
-                    hits.push(Hit {
-                        file_no: *file_no,
-                        para,
-                        count,
-                        len,
-                        index: index - 1,
-                        start: paragraph_start,
-                    });
-                }
-            }
-        }
-        hits
+                    .count() as u32;
+                (count > 0).then_some(Hit { count, ..hit })
+            })
+            .collect()
     }
 
     /// Every paragraph of `files` as a hit (one occurrence), with its index and bounds.

@@ -488,10 +488,8 @@ impl Builder<'_> {
                 *w += e;
             }
         }
-        let (found, also) = if self.s.parallel(work.iter().sum(), segments) {
-            // Segments are independent: each thread runs every look-up over its share of
-            // them, split where the estimated work is halved.
-            let half = super::halfway(&work);
+        let (found, also) = if let Some(half) = self.s.split(&work) {
+            // Segments are independent: each thread runs every look-up over its share.
             let owned = |texts: &[&[char]]| -> Vec<Vec<char>> {
                 texts.iter().map(|t| t.to_vec()).collect()
             };
@@ -601,9 +599,10 @@ fn look_up(
         found.push(hits);
     }
     if let Some(w) = &within {
-        // The texts looked up before the set was final: their paragraphs outside it cannot
-        // match.
-        for hits in &mut found {
+        // The texts looked up before the set was final (all but the last): their paragraphs
+        // outside it cannot match.
+        let before = found.len().saturating_sub(1);
+        for hits in &mut found[..before] {
             *hits = w.keep(hits);
         }
     }

@@ -229,9 +229,7 @@ impl Searcher {
         let keep = offset.saturating_add(limit);
         let segments = self.exact.segment_count();
         let work = self.exact.estimate_by_segment(phrase)?;
-        let parallel = self.parallel(work.iter().sum(), segments);
-        let (total, mut best) = if parallel {
-            let half = halfway(&work);
+        let (total, mut best) = if let Some(half) = self.split(&work) {
             let owned = phrase.to_vec();
             let (a, b) = self.helper.join(
                 move |exact| best_in(exact, half..segments, &owned, keep),
@@ -261,11 +259,12 @@ impl Searcher {
         Ok((total, top))
     }
 
-    /// Whether look-ups with `matches` estimated matches over `segments` exact segments run
-    /// on two threads, each over the segments of half the estimated work ([`halfway`];
-    /// handing work over costs some 30 µs: not worth it for a few thousand matches).
-    pub(crate) fn parallel(&self, matches: u64, segments: usize) -> bool {
-        segments > 1 && matches > self.parallel_from
+    /// Where look-ups whose estimated matches per exact segment are `work` split the segments
+    /// between two threads (`0..k` here, `k..` on the helper), where the estimated work is
+    /// halved ([`halfway`]); `None`: they run on this thread alone (handing work over costs
+    /// some 30 µs: not worth it for a few thousand matches).
+    pub(crate) fn split(&self, work: &[u64]) -> Option<usize> {
+        (work.len() > 1 && work.iter().sum::<u64>() > self.parallel_from).then(|| halfway(work))
     }
 
     /// Runs look-ups with more than `matches` estimated matches on two threads, even on one
