@@ -18,8 +18,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Makes the allocator keep freed memory for reuse. Indexing and searching free and allocate
 /// large buffers over and over (a batch's texts and lists; a query's position lists and
 /// hits), and memory given back to the system came back as fresh huge pages that the kernel
-/// zeroed again, 2 MB at a time: indexing the real corpus took 12-20% longer (peak memory
-/// 530-630 MB instead of 605-745 MB), word queries ~10% more CPU.
+/// zeroed again, 2 MB at a time: indexing the real corpus took a median 16% longer (peak
+/// memory 530-630 MB instead of 605-745 MB), word queries up to 18% more CPU.
 fn keep_freed_memory() {
     // SAFETY: sets one process-wide option of the allocator, which may be changed at any
     // time.
