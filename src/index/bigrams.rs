@@ -41,7 +41,7 @@ use bitpacking::{BitPacker, BitPacker4x};
 /// The first four bytes of every segment file.
 pub const MAGIC: &[u8; 4] = b"ZCBG";
 /// The version of the file format this module writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER_LEN: usize = 48;
 const FILE_RECORD_LEN: usize = 12;
@@ -61,19 +61,36 @@ const BUCKETS_FROM: usize = 1024;
 const COUNT_MAX: usize = 16;
 /// Marks the gap position after each paragraph in the builder's text.
 const GAP: u32 = u32::MAX;
+/// A bigram with at least this many positions in a segment also lists its paragraphs (see
+/// the file format): a look-up of a common word then needs no search for the paragraph of
+/// each match.
+pub const LISTS_FROM: u32 = 1024;
 
 fn term_key(first: u32, second: u32) -> u64 {
     u64::from(first) << 21 | u64::from(second)
 }
 
 /// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BigramBuilder {
     /// One entry per position: the char as `u32`, or [`GAP`] after each paragraph.
     text: Vec<u32>,
     /// The first position of each paragraph.
     starts: Vec<u32>,
     files: Vec<FileRecord>,
+    /// Bigrams with at least this many positions list their paragraphs.
+    lists_from: u32,
+}
+
+impl Default for BigramBuilder {
+    fn default() -> Self {
+        BigramBuilder {
+            text: Vec::new(),
+            starts: Vec::new(),
+            files: Vec::new(),
+            lists_from: LISTS_FROM,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -89,6 +106,13 @@ impl BigramBuilder {
     /// An empty builder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Paragraph lists for the bigrams with at least `n` positions (instead of
+    /// [`LISTS_FROM`]; `u32::MAX` for none), so that tests reach them with little text.
+    pub fn with_lists_from(mut self, n: u32) -> Self {
+        self.lists_from = n.max(1);
+        self
     }
 
     /// Starts the paragraphs of file `file_no`; those added next are numbered `first_para`,
@@ -162,7 +186,9 @@ impl BigramBuilder {
         for &start in self.starts.iter().chain([&positions]) {
             out.extend_from_slice(&start.to_le_bytes());
         }
-        let mut writer = TermWriter::new(out);
+        let mut starts = self.starts;
+        starts.push(positions);
+        let mut writer = TermWriter::new(out, starts, self.lists_from);
         let alphabet = Alphabet::of(&self.text);
         if alphabet.chars.len() <= usize::from(u16::MAX) {
             write_terms::<u16>(self.text, &alphabet, &mut writer);
@@ -175,14 +201,16 @@ impl BigramBuilder {
             index,
             dict,
             terms,
+            starts,
             ..
         } = writer;
+        let writer_paragraphs = starts.len() as u32 - 1;
         let postings_len = (out.len() - postings_start) as u64;
         let blocks = (index.len() / BLOCK_RECORD_LEN) as u32;
         out.extend_from_slice(&index);
         out.extend_from_slice(&dict);
         let mut header = MAGIC.to_vec();
-        let (n_files, n_paragraphs) = (self.files.len() as u32, self.starts.len() as u32);
+        let (n_files, n_paragraphs) = (self.files.len() as u32, writer_paragraphs);
         for value in [
             FORMAT_VERSION,
             n_files,
@@ -190,7 +218,7 @@ impl BigramBuilder {
             positions,
             terms,
             blocks,
-            0,
+            self.lists_from,
         ] {
             header.extend_from_slice(&value.to_le_bytes());
         }
@@ -359,10 +387,17 @@ struct TermWriter {
     prev_key: u64,
     packer: BitPacker4x,
     packed: Vec<u8>,
+    /// The paragraph starts, with the position count as the last entry.
+    starts: Vec<u32>,
+    lists_from: u32,
+    /// A listed term's paragraphs and occurrences in each, and their encoding.
+    paras: Vec<u32>,
+    counts: Vec<u32>,
+    part: Vec<u8>,
 }
 
 impl TermWriter {
-    fn new(out: Vec<u8>) -> Self {
+    fn new(out: Vec<u8>, starts: Vec<u32>, lists_from: u32) -> Self {
         let (index, dict, packer) = (Vec::new(), Vec::new(), BitPacker4x::new());
         let packed = vec![0; 4 * PACKED_LEN];
         TermWriter {
@@ -374,7 +409,40 @@ impl TermWriter {
             prev_key: 0,
             packer,
             packed,
+            starts,
+            lists_from,
+            paras: Vec::new(),
+            counts: Vec::new(),
+            part: Vec::new(),
         }
+    }
+
+    /// Writes the paragraph list of a term's `positions`: the number of paragraphs and the
+    /// byte length of the rest as varints, the ascending paragraph indexes as deltas, then the
+    /// occurrences in each minus one.
+    fn paragraph_list(&mut self, positions: &[u32]) {
+        let (paras, counts, starts) = (&mut self.paras, &mut self.counts, &self.starts);
+        paras.clear();
+        counts.clear();
+        let mut k = 0;
+        for &pos in positions {
+            if starts.get(k + 1).is_some_and(|&next| next <= pos) {
+                k = gallop(k + 1, starts.len(), pos + 1, |i| starts[i]) - 1;
+            }
+            match (paras.last(), counts.last_mut()) {
+                (Some(&last), Some(count)) if last == k as u32 => *count += 1,
+                _ => {
+                    paras.push(k as u32);
+                    counts.push(0);
+                }
+            }
+        }
+        self.part.clear();
+        put_sorted(&mut self.part, &self.paras, &self.packer, &mut self.packed);
+        put_small(&mut self.part, &self.counts, &self.packer, &mut self.packed);
+        put_varint(&mut self.out, self.paras.len() as u64);
+        put_varint(&mut self.out, self.part.len() as u64);
+        self.out.extend_from_slice(&self.part);
     }
 
     fn add(&mut self, key: u64, positions: &[u32]) {
@@ -386,27 +454,54 @@ impl TermWriter {
             self.prev_key = key;
         }
         let before = self.out.len();
-        let mut prev = 0;
-        let mut runs = positions.chunks_exact(PACKED_LEN);
-        for run in &mut runs {
-            let bits = self.packer.num_bits_sorted(prev, run);
-            let len = self
-                .packer
-                .compress_sorted(prev, run, &mut self.packed, bits);
-            self.out.push(bits);
-            self.out.extend_from_slice(&self.packed[..len]);
-            prev = run[PACKED_LEN - 1];
+        if positions.len() >= self.lists_from as usize && !is_last_char(key) {
+            self.paragraph_list(positions);
         }
-        for &pos in runs.remainder() {
-            put_varint(&mut self.out, u64::from(pos - prev));
-            prev = pos;
-        }
+        put_sorted(&mut self.out, positions, &self.packer, &mut self.packed);
         put_varint(&mut self.dict, key - self.prev_key);
         put_varint(&mut self.dict, positions.len() as u64);
         put_varint(&mut self.dict, (self.out.len() - before) as u64);
         self.prev_key = key;
         self.terms += 1;
     }
+}
+
+/// Appends ascending `values` as deltas, the first from 0: full runs of 128 bit-packed after
+/// a byte of their bit width, the rest as varints.
+fn put_sorted(out: &mut Vec<u8>, values: &[u32], packer: &BitPacker4x, packed: &mut [u8]) {
+    let mut prev = 0;
+    let mut runs = values.chunks_exact(PACKED_LEN);
+    for run in &mut runs {
+        let bits = packer.num_bits_sorted(prev, run);
+        let len = packer.compress_sorted(prev, run, packed, bits);
+        out.push(bits);
+        out.extend_from_slice(&packed[..len]);
+        prev = run[PACKED_LEN - 1];
+    }
+    for &value in runs.remainder() {
+        put_varint(out, u64::from(value - prev));
+        prev = value;
+    }
+}
+
+/// Appends `values` as they are: full runs of 128 bit-packed after a byte of their bit
+/// width (0 when all are 0), the rest as varints.
+fn put_small(out: &mut Vec<u8>, values: &[u32], packer: &BitPacker4x, packed: &mut [u8]) {
+    let mut runs = values.chunks_exact(PACKED_LEN);
+    for run in &mut runs {
+        let bits = packer.num_bits(run);
+        let len = packer.compress(run, packed, bits);
+        out.push(bits);
+        out.extend_from_slice(&packed[..len]);
+    }
+    for &value in runs.remainder() {
+        put_varint(out, u64::from(value));
+    }
+}
+
+/// Whether `key` is a last-char term (no second char).
+fn is_last_char(key: u64) -> bool {
+    key & u64::from(END_MARK) == u64::from(END_MARK)
 }
 
 /// Appends `value` as a LEB128 varint (also used by [`super::texts`]).
@@ -565,6 +660,8 @@ pub struct BigramSegment<B: AsRef<[u8]>> {
     n_paragraphs: usize,
     n_positions: u32,
     n_terms: u32,
+    /// Bigrams with at least this many positions list their paragraphs.
+    lists_from: u32,
     /// Per bucket of [`BUCKET_SHIFT`] positions, the paragraph holding its first position;
     /// built on the first look-up with many matches.
     buckets: OnceLock<Vec<u32>>,
@@ -642,6 +739,10 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             return Err(invalid("paragraphs before the first file"));
         }
         let n_terms = field(4);
+        let lists_from = field(6);
+        if lists_from == 0 {
+            return Err(invalid("paragraph lists from 0 positions"));
+        }
         let n_paragraphs = n_paragraphs as usize;
         Ok(BigramSegment {
             bytes,
@@ -653,6 +754,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             n_paragraphs,
             n_positions,
             n_terms,
+            lists_from,
             buckets: OnceLock::new(),
             files_by_no: OnceLock::new(),
         })
@@ -733,12 +835,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// each once with its number of occurrences, overlapping ones included. An empty phrase
     /// matches nothing. Errors only when the file is damaged.
     pub fn find(&self, phrase: &[char]) -> io::Result<Vec<Hit>> {
-        let starts = match phrase {
-            [] => return Ok(Vec::new()),
-            [c] => self.char_positions(*c)?,
-            _ => self.phrase_starts(phrase, None)?,
-        };
-        self.hits(&starts, phrase.len())
+        let mut hits = Vec::new();
+        self.find_each(phrase, None, &mut |h| hits.push(h))?;
+        Ok(hits)
     }
 
     /// The hits of [`Self::find`], handed to `f` in the same order instead of collected; only
@@ -750,9 +849,64 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         within: Option<&[Hit]>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
-        match within {
-            Some(within) => self.each_hit_within(phrase, within, f),
-            None => self.each_hit(&self.match_starts(phrase, None)?, phrase.len(), f),
+        match (within, self.listed(phrase)?) {
+            (Some(within), None) => self.each_hit_within(phrase, within, f),
+            (Some(within), Some((paras, counts))) => {
+                self.each_listed_hit_within(&paras, &counts, within, f);
+                Ok(())
+            }
+            (None, None) => self.each_hit(&self.match_starts(phrase, None)?, phrase.len(), f),
+            (None, Some((paras, counts))) => self.each_listed_hit(&paras, &counts, f),
+        }
+    }
+
+    /// The hits of a bigram from its paragraph list (`paras` and the occurrences in each).
+    fn each_listed_hit(
+        &self,
+        paras: &[u32],
+        counts: &[u32],
+        f: &mut impl FnMut(Hit),
+    ) -> io::Result<()> {
+        let starts = self.section(&self.starts)?;
+        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
+        let mut file = 0;
+        for (&k, &count) in paras.iter().zip(counts) {
+            // `k` is below the paragraph count, so both starts exist.
+            let (from, to) = (start_of(k as usize), start_of(k as usize + 1));
+            if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
+                hit.count = count;
+                hit.len = to.saturating_sub(from.saturating_add(1));
+                hit.start = from;
+                f(hit);
+            }
+        }
+        Ok(())
+    }
+
+    /// The hits of a bigram from its paragraph list (`paras` and the occurrences in each) in
+    /// the paragraphs of `within` (hits of this segment, in order).
+    fn each_listed_hit_within(
+        &self,
+        paras: &[u32],
+        counts: &[u32],
+        within: &[Hit],
+        f: &mut impl FnMut(Hit),
+    ) {
+        let (mut cursor, mut file) = (0, 0);
+        for allowed in within {
+            cursor = gallop(cursor, paras.len(), allowed.index, |i| paras[i]);
+            let Some(&k) = paras.get(cursor) else {
+                break;
+            };
+            if k != allowed.index {
+                continue;
+            }
+            if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
+                hit.count = counts.get(cursor).copied().unwrap_or(1);
+                hit.len = allowed.len;
+                hit.start = allowed.start;
+                f(hit);
+            }
         }
     }
 
@@ -978,14 +1132,8 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         Ok(starts)
     }
 
-    /// Groups the ascending start positions of a phrase of `len` chars by paragraph.
-    fn hits(&self, match_starts: &[u32], len: usize) -> io::Result<Vec<Hit>> {
-        let mut hits: Vec<Hit> = Vec::with_capacity(match_starts.len().min(self.n_paragraphs));
-        self.each_hit(match_starts, len, &mut |h| hits.push(h))?;
-        Ok(hits)
-    }
-
-    /// [`Self::hits`], handed to `f` one by one instead of collected.
+    /// The hits of a phrase of `len` chars from its ascending match starts, handed to `f`
+    /// one by one: its paragraphs in order, each once with its number of matches.
     fn each_hit(
         &self,
         match_starts: &[u32],
@@ -1145,53 +1293,143 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             .find(|entry| entry.key == key))
     }
 
+    /// The paragraph list of `entry`, if it has one (its number of paragraphs and its bytes),
+    /// and the bytes of its position list.
+    fn parts(&self, entry: &TermEntry) -> io::Result<(Option<(usize, &[u8])>, &[u8])> {
+        let bytes = self.bytes.as_ref().get(entry.postings.clone());
+        let bytes = bytes.ok_or_else(|| invalid("position list out of bounds"))?;
+        if entry.count < self.lists_from || is_last_char(entry.key) {
+            return Ok((None, bytes));
+        }
+        let mut at = 0;
+        let (n, len) = (read_varint(bytes, &mut at)?, read_varint(bytes, &mut at)?);
+        let end = (at as u64)
+            .checked_add(len)
+            .filter(|&end| end <= bytes.len() as u64);
+        let valid = (1..=u64::from(entry.count).min(self.n_paragraphs as u64)).contains(&n);
+        let (Some(end), true) = (end, valid) else {
+            return Err(invalid("damaged paragraph list"));
+        };
+        let (list, positions) = bytes[at..].split_at(end as usize - at);
+        Ok((Some((n as usize, list)), positions))
+    }
+
     /// Appends the positions of `entry` to `out`, checking that they ascend within the
     /// segment.
     fn decode(&self, entry: &TermEntry, out: &mut Vec<u32>) -> io::Result<()> {
-        let bytes = self.bytes.as_ref().get(entry.postings.clone());
-        let bytes = bytes.ok_or_else(|| invalid("position list out of bounds"))?;
-        let count = entry.count as usize;
-        let (full, tail) = (count / PACKED_LEN, count % PACKED_LEN);
-        if full * MIN_PACKED_BYTES + tail > bytes.len() {
-            return Err(invalid("position list shorter than its count"));
-        }
-        let base = out.len();
-        out.resize(base + count, 0);
-        let (packed, rest) = out[base..].split_at_mut(full * PACKED_LEN);
-        let packer = BitPacker4x::new();
-        let (mut at, mut prev) = (0, 0u32);
-        for run in packed.chunks_exact_mut(PACKED_LEN) {
-            let bits = bytes
-                .get(at)
-                .copied()
-                .filter(|bits| (1..=32).contains(bits));
-            let len = BitPacker4x::compressed_block_size(bits.unwrap_or(0));
-            let (Some(bits), Some(run_bytes)) = (bits, bytes.get(at + 1..at + 1 + len)) else {
-                return Err(invalid("damaged packed run"));
-            };
-            packer.decompress_sorted(prev, run_bytes, run, bits);
-            at += 1 + len;
-            prev = run[PACKED_LEN - 1];
-        }
-        for slot in rest {
-            let delta = u32::try_from(read_varint(bytes, &mut at)?).ok();
-            prev = delta
-                .and_then(|d| prev.checked_add(d))
-                .ok_or_else(|| invalid("bad delta"))?;
-            *slot = prev;
-        }
-        let list = &out[base..];
-        if at != bytes.len()
-            || list
-                .iter()
-                .zip(list.iter().skip(1))
-                .fold(false, |bad, (a, b)| bad | (a >= b))
-            || list.last().is_some_and(|&last| last >= self.n_positions)
-        {
-            return Err(invalid("damaged position list"));
-        }
-        Ok(())
+        let (_, bytes) = self.parts(entry)?;
+        let mut at = 0;
+        decode_sorted(bytes, &mut at, entry.count as usize, self.n_positions, out)
+            .ok()
+            .filter(|_| at == bytes.len())
+            .ok_or_else(|| invalid("damaged position list"))
     }
+
+    /// The paragraph list of `entry`, if it has one: ascending paragraph indexes and the
+    /// occurrences of the term in each.
+    fn paragraph_list(&self, entry: &TermEntry) -> io::Result<Option<(Vec<u32>, Vec<u32>)>> {
+        let (Some((n, bytes)), _) = self.parts(entry)? else {
+            return Ok(None);
+        };
+        let (mut paras, mut counts, mut at) = (Vec::new(), Vec::new(), 0);
+        let bound = self.n_paragraphs as u32; // a u32 in the header
+        let decoded = decode_sorted(bytes, &mut at, n, bound, &mut paras)
+            .and_then(|()| decode_small(bytes, &mut at, n, &mut counts));
+        // Stored minus one; they add up to the positions.
+        let total: u64 = counts.iter().map(|&c| u64::from(c) + 1).sum();
+        if decoded.is_err() || at != bytes.len() || total != u64::from(entry.count) {
+            return Err(invalid("damaged paragraph list"));
+        }
+        counts.iter_mut().for_each(|c| *c += 1);
+        Ok(Some((paras, counts)))
+    }
+
+    /// The paragraph list of a two-char `phrase`, if its bigram has one.
+    fn listed(&self, phrase: &[char]) -> io::Result<Option<(Vec<u32>, Vec<u32>)>> {
+        let &[first, second] = phrase else {
+            return Ok(None);
+        };
+        match self.lookup(term_key(first.into(), second.into()))? {
+            Some(entry) => self.paragraph_list(&entry),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Decodes `count` values written by [`put_sorted`] at `*at` onto `out` and moves past them;
+/// an error unless they ascend strictly and stay below `bound`.
+fn decode_sorted(
+    bytes: &[u8],
+    at: &mut usize,
+    count: usize,
+    bound: u32,
+    out: &mut Vec<u32>,
+) -> io::Result<()> {
+    let (full, tail) = (count / PACKED_LEN, count % PACKED_LEN);
+    if full * MIN_PACKED_BYTES + tail > bytes.len().saturating_sub(*at) {
+        return Err(invalid("list shorter than its count"));
+    }
+    let base = out.len();
+    out.resize(base + count, 0);
+    let (packed, rest) = out[base..].split_at_mut(full * PACKED_LEN);
+    let packer = BitPacker4x::new();
+    let mut prev = 0u32;
+    for run in packed.chunks_exact_mut(PACKED_LEN) {
+        let bits = bytes
+            .get(*at)
+            .copied()
+            .filter(|bits| (1..=32).contains(bits));
+        let len = BitPacker4x::compressed_block_size(bits.unwrap_or(0));
+        let (Some(bits), Some(run_bytes)) = (bits, bytes.get(*at + 1..*at + 1 + len)) else {
+            return Err(invalid("damaged packed run"));
+        };
+        packer.decompress_sorted(prev, run_bytes, run, bits);
+        *at += 1 + len;
+        prev = run[PACKED_LEN - 1];
+    }
+    for slot in rest {
+        let delta = u32::try_from(read_varint(bytes, at)?).ok();
+        prev = delta
+            .and_then(|d| prev.checked_add(d))
+            .ok_or_else(|| invalid("bad delta"))?;
+        *slot = prev;
+    }
+    let list = &out[base..];
+    if list
+        .iter()
+        .zip(list.iter().skip(1))
+        .fold(false, |bad, (a, b)| bad | (a >= b))
+        || list.last().is_some_and(|&last| last >= bound)
+    {
+        return Err(invalid("values out of order"));
+    }
+    Ok(())
+}
+
+/// Decodes `count` values written by [`put_small`] at `*at` onto `out` and moves past them.
+fn decode_small(bytes: &[u8], at: &mut usize, count: usize, out: &mut Vec<u32>) -> io::Result<()> {
+    let (full, tail) = (count / PACKED_LEN, count % PACKED_LEN);
+    // A run takes a byte at least (its width), a varint too.
+    if full + tail > bytes.len().saturating_sub(*at) {
+        return Err(invalid("list shorter than its count"));
+    }
+    let base = out.len();
+    out.resize(base + count, 0);
+    let (packed, rest) = out[base..].split_at_mut(full * PACKED_LEN);
+    let packer = BitPacker4x::new();
+    for run in packed.chunks_exact_mut(PACKED_LEN) {
+        let bits = bytes.get(*at).copied().filter(|&bits| bits <= 32);
+        let len = BitPacker4x::compressed_block_size(bits.unwrap_or(0));
+        let (Some(bits), Some(run_bytes)) = (bits, bytes.get(*at + 1..*at + 1 + len)) else {
+            return Err(invalid("damaged packed run"));
+        };
+        packer.decompress(run_bytes, run, bits);
+        *at += 1 + len;
+    }
+    for slot in rest {
+        *slot = u32::try_from(read_varint(bytes, at)?).map_err(|_| invalid("bad value"))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1203,7 +1441,12 @@ mod tests {
     type File = (u32, u32, Vec<Vec<char>>);
 
     fn build(files: &[File]) -> Vec<u8> {
-        let mut builder = BigramBuilder::new();
+        build_listing(files, LISTS_FROM)
+    }
+
+    /// [`build`] with paragraph lists for the bigrams of at least `lists_from` positions.
+    fn build_listing(files: &[File], lists_from: u32) -> Vec<u8> {
+        let mut builder = BigramBuilder::new().with_lists_from(lists_from);
         for (file_no, first_para, paragraphs) in files {
             builder.begin_file(*file_no, *first_para);
             for paragraph in paragraphs {
@@ -1333,13 +1576,17 @@ mod tests {
         }
     }
 
-    /// A small segment with packed runs, several files and an empty paragraph.
+    /// A small segment with packed runs, paragraph lists, several files and an empty
+    /// paragraph.
     fn sample_segment() -> Vec<u8> {
         let many: Vec<char> = "中國a".repeat(50).chars().collect();
-        build(&[
-            (2, 1, vec![chars("中國中國"), vec![]]),
-            (5, 0, vec![many, chars("a𠀀")]),
-        ])
+        build_listing(
+            &[
+                (2, 1, vec![chars("中國中國"), vec![]]),
+                (5, 0, vec![many, chars("a𠀀")]),
+            ],
+            2,
+        )
     }
 
     #[test]
@@ -1361,7 +1608,9 @@ mod tests {
                 damaged[i] ^= mask;
                 if let Ok(segment) = BigramSegment::open(damaged) {
                     for phrase in &phrases {
-                        let _ = segment.find(phrase);
+                        if let Ok(hits) = segment.find(phrase) {
+                            let _ = segment.find_each(phrase, Some(&hits), &mut |_| ());
+                        }
                     }
                 }
             }
@@ -1455,10 +1704,26 @@ mod tests {
         // One char has enough matches to be mapped through the bucket table, the others not.
         let dense = paragraphs.iter().flatten().filter(|&&c| c == '政').count();
         assert!(dense >= BUCKETS_FROM, "{dense}");
+        // With paragraph lists for every bigram, those of hundreds of paragraphs take packed
+        // runs; a look-up within every third paragraph reads them too.
+        let listing = BigramSegment::open(build_listing(&files, 1)).expect("valid segment");
+        let within: Vec<Hit> = (every_paragraph(&files).into_iter())
+            .filter(|h| h.index % 3 == 1)
+            .collect();
         for phrase in ["鲸鱼", "鲸", "鱼", "政策", "法规条", "鱼政", "政"] {
             let phrase = chars(phrase);
-            assert_eq!(segment.find(&phrase).expect("find"), naive(&files, &phrase));
+            let expected = naive(&files, &phrase);
+            assert_eq!(segment.find(&phrase).expect("find"), expected);
+            assert_eq!(listing.find(&phrase).expect("find"), expected);
+            let mut found = Vec::new();
+            (listing.find_each(&phrase, Some(&within), &mut |h| found.push(h))).expect("find");
+            let kept = expected.iter().filter(|h| h.index % 3 == 1).copied();
+            assert_eq!(found, kept.collect::<Vec<_>>());
         }
+        let listed = |segment: &BigramSegment<Vec<u8>>| {
+            segment.listed(&chars("政策")).is_ok_and(|l| l.is_some())
+        };
+        assert!(!listed(&segment) && listed(&listing));
         // Paragraphs by file and number.
         for (file, para, index) in [
             (1, 0, Some(0)),
@@ -1483,8 +1748,10 @@ mod tests {
         fn find_matches_a_naive_scan(
             (files, mut phrases) in corpus(),
             picks in prop::collection::vec((any::<prop::sample::Index>(), 1usize..7), 6),
+            lists_from in prop_oneof![Just(1u32), Just(2), Just(5), Just(LISTS_FROM)],
         ) {
-            let segment = BigramSegment::open(build(&files)).expect("valid segment");
+            let segment = BigramSegment::open(build_listing(&files, lists_from))
+                .expect("valid segment");
             let text: Vec<&Vec<char>> = files.iter().flat_map(|file| &file.2).collect();
             for (pick, len) in picks {
                 let Some(paragraph) = text.get(pick.index(text.len().max(1))) else { continue };
