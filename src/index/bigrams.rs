@@ -13,22 +13,27 @@
 //! it (from a `Vec<u8>` or a memory map) and finds exact phrases, with the number of
 //! occurrences per paragraph. This module knows nothing of ranking, snippets or white space.
 //!
-//! # File format (version 1, integers little-endian)
+//! # File format (version 2, integers little-endian)
 //!
 //! | section | bytes | content |
 //! |---|---|---|
-//! | header | 48 | `b"ZCBG"`, version, then the counts `files`, `paragraphs`, `positions`, `terms`, `blocks` and a zero, as u32; then `postings_len` and `dict_len` as u64 |
+//! | header | 48 | `b"ZCBG"`, version, then the counts `files`, `paragraphs`, `positions`, `terms`, `blocks` and `lists_from` (see below), as u32; then `postings_len` and `dict_len` as u64 |
 //! | files | 12 × files | per file in insertion order: `file_no`, index of its first paragraph in the segment, `first_para` (that paragraph's number in the file), as u32 |
 //! | starts | 4 × (paragraphs + 1) | `start[k]` as u32; the last entry equals `positions` |
-//! | postings | `postings_len` | the position list of every term, in key order |
+//! | postings | `postings_len` | the lists of every term, in key order |
 //! | block index | 24 × blocks | per dictionary block: its first key, its byte offset in the dictionary and that of its first list in the postings, as u64 |
-//! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of the list |
+//! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of its lists |
 //!
 //! The sections follow each other in this order and end exactly at the end of the file. A
-//! position list stores ascending positions as deltas, the first from 0: each full run of 128
-//! is a byte of bit width then a `BitPacker4x::compress_sorted` block whose initial value is
-//! the position before the run; the rest (fewer than 128) are LEB128 varints. A term with one
-//! position thus takes one varint. Every read is bounds-checked: damaged bytes give an
+//! term's lists are its position list, preceded for a bigram with at least `lists_from`
+//! positions by its *paragraph list*. A list of ascending numbers stores deltas, the first
+//! from 0: each full run of 128 is a byte of bit width then a `BitPacker4x::compress_sorted`
+//! block whose initial value is the number before the run; the rest (fewer than 128) are
+//! LEB128 varints. A term with one position thus takes one varint. A paragraph list is the
+//! number of paragraphs and the byte length of the rest as varints, the paragraphs' indexes
+//! in the segment as an ascending list, then the term's occurrences in each minus one: full
+//! runs of 128 as a width byte and a `BitPacker4x::compress` block (width 0 when all are 0),
+//! the rest as varints. Every read is bounds-checked: damaged bytes give an
 //! [`io::ErrorKind::InvalidData`] error, never a panic, and allocations are capped by the
 //! bytes that back them.
 
@@ -573,6 +578,22 @@ fn gallop<T: Ord>(mut from: usize, len: usize, target: T, value: impl Fn(usize) 
     high
 }
 
+/// Whether every list of `others` (offset, ascending positions) holds `start` plus its
+/// offset; `cursors` (one per list) only move forward, so the starts asked about must ascend.
+#[inline]
+fn matches_at(others: &[(u32, Vec<u32>)], cursors: &mut [usize], start: u32) -> bool {
+    for ((offset, list), cursor) in others.iter().zip(cursors) {
+        let Some(target) = start.checked_add(*offset) else {
+            return false;
+        };
+        *cursor = gallop(*cursor, list.len(), target, |i| list[i]);
+        if list.get(*cursor) != Some(&target) {
+            return false;
+        }
+    }
+    true
+}
+
 /// The positions of `list` (ascending) whose value minus `offset` lies in one of `ranges`
 /// (ascending, `[from, to)`).
 fn positions_in(list: &[u32], offset: u32, ranges: &[(u64, u64)]) -> Vec<u32> {
@@ -622,6 +643,10 @@ pub struct Hit {
     pub start: u32,
 }
 
+/// `start` and `len` of a [`Hit`] whose bounds were not read (see
+/// [`BigramSegment::find_each_unbounded`]).
+pub const UNKNOWN: u32 = u32::MAX;
+
 /// Sizes of an open segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stats {
@@ -639,6 +664,14 @@ pub struct Stats {
     pub postings_bytes: u64,
     /// Bytes of the header, the files table and the paragraph starts.
     pub table_bytes: u64,
+}
+
+/// The bytes of a term's lists in the postings.
+struct TermBytes<'a> {
+    /// The paragraph list, if the term has one: its number of paragraphs and its bytes.
+    list: Option<(usize, &'a [u8])>,
+    /// The position list.
+    positions: &'a [u8],
 }
 
 /// One term's dictionary entry: its key, number of positions and list bytes in the file.
@@ -849,74 +882,169 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         within: Option<&[Hit]>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
-        match (within, self.listed(phrase)?) {
-            (Some(within), None) => self.each_hit_within(phrase, within, f),
-            (Some(within), Some((paras, counts))) => {
-                self.each_listed_hit_within(&paras, &counts, within, f);
-                Ok(())
+        let starts = self.section(&self.starts)?;
+        self.find_each_unbounded(phrase, within, &mut |mut h| {
+            if h.start == UNKNOWN {
+                self.set_bounds(&mut h, starts);
             }
-            (None, None) => self.each_hit(&self.match_starts(phrase, None)?, phrase.len(), f),
-            (None, Some((paras, counts))) => self.each_listed_hit(&paras, &counts, f),
+            f(h)
+        })
+    }
+
+    /// [`Self::find_each`], but a hit may come with `start` and `len` [`UNKNOWN`] (to be
+    /// read with [`Self::bounds`] for the hits that are kept), and so may those of
+    /// `within`: a paragraph list gives paragraphs without a read of the paragraph table.
+    pub fn find_each_unbounded(
+        &self,
+        phrase: &[char],
+        within: Option<&[Hit]>,
+        f: &mut impl FnMut(Hit),
+    ) -> io::Result<()> {
+        let cover = match phrase.len() {
+            0 => return Ok(()),
+            1 => None,
+            // Some cover bigram does not occur.
+            _ => Some(self.cover(phrase)?.unwrap_or_default()),
+        };
+        if let Some(&[(_, ref driver), ..]) = cover.as_deref() {
+            // The rarest cover bigram drives the look-up; its paragraph list, if it has one,
+            // gives the paragraphs of its matches.
+            if let Some((paras, counts)) = self.paragraph_list(driver)? {
+                let cover = cover.as_deref().unwrap_or_default();
+                return self.each_listed_hit(cover, &paras, &counts, within, f);
+            }
+        }
+        let cover = cover.as_deref();
+        match within {
+            Some(within) => self.each_hit_within(phrase, cover, within, f),
+            None => self.each_hit(&self.match_starts(phrase, cover, None)?, phrase.len(), f),
         }
     }
 
-    /// The hits of a bigram from its paragraph list (`paras` and the occurrences in each).
+    /// The start and length of paragraph `index` (for a hit with bounds [`UNKNOWN`]).
+    pub fn bounds(&self, index: u32) -> io::Result<(u32, u32)> {
+        let mut h = Hit {
+            file_no: 0,
+            para: 0,
+            count: 0,
+            len: UNKNOWN,
+            index,
+            start: UNKNOWN,
+        };
+        self.set_bounds(&mut h, self.section(&self.starts)?);
+        Ok((h.start, h.len))
+    }
+
+    /// Reads the bounds of `h`'s paragraph from the paragraph table `starts`.
+    fn set_bounds(&self, h: &mut Hit, starts: &[u8]) {
+        let k = h.index as usize;
+        // Only a damaged caller passes an index past the table; its hit gets an empty span.
+        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
+        let (from, to) = (start_of(k), start_of(k + 1));
+        h.start = from;
+        h.len = to.saturating_sub(from.saturating_add(1));
+    }
+
+    /// The hits of a phrase whose rarest cover bigram (the first of `cover`) lists its
+    /// paragraphs (`paras`, and the bigram's occurrences in each); only those in the
+    /// paragraphs of `within` when given. The bigram's positions come in the list's order, so
+    /// each match's paragraph is known without a search, and only the positions in allowed
+    /// paragraphs are checked against the other cover bigrams. A hit's bounds are those of
+    /// its `within` hit, or [`UNKNOWN`]: reading them here missed the cache at almost every
+    /// hit, and most hits of a common word are dropped by the look-ups after it.
     fn each_listed_hit(
         &self,
+        cover: &[(u32, TermEntry)],
         paras: &[u32],
         counts: &[u32],
+        within: Option<&[Hit]>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
-        let starts = self.section(&self.starts)?;
-        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
+        let Some(((driver_offset, driver), others)) = cover.split_first() else {
+            return Ok(());
+        };
         let mut file = 0;
-        for (&k, &count) in paras.iter().zip(counts) {
-            // `k` is below the paragraph count, so both starts exist.
-            let (from, to) = (start_of(k as usize), start_of(k as usize + 1));
+        let mut emit = |k: u32, count: u32, start: u32, len: u32| {
             if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
-                hit.count = count;
-                hit.len = to.saturating_sub(from.saturating_add(1));
-                hit.start = from;
+                (hit.count, hit.start, hit.len) = (count, start, len);
                 f(hit);
             }
+        };
+        // The allowed paragraphs are usually far fewer than the bigram's: each is searched
+        // for in its list. `j` is the paragraph's place in the list.
+        let each_allowed = |within: &[Hit], on: &mut dyn FnMut(usize, &Hit)| {
+            let mut j = 0;
+            for allowed in within {
+                j = gallop(j, paras.len(), allowed.index, |i| paras[i]);
+                match paras.get(j) {
+                    Some(&k) if k == allowed.index => on(j, allowed),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        };
+        if others.is_empty() {
+            // A bigram alone: its occurrences are the matches.
+            match within {
+                None => {
+                    (paras.iter().zip(counts)).for_each(|(&k, &n)| emit(k, n, UNKNOWN, UNKNOWN))
+                }
+                Some(within) => each_allowed(within, &mut |j, a| {
+                    emit(a.index, counts.get(j).copied().unwrap_or(1), a.start, a.len)
+                }),
+            }
+            return Ok(());
+        }
+        let others = self.decode_cover(others)?;
+        let mut positions = Vec::new();
+        self.decode(driver, &mut positions)?;
+        // Where each paragraph's positions begin in the bigram's list: the counts add up to
+        // them all (checked when the list was read).
+        let mut sum = 0;
+        let first: Vec<usize> = (counts.iter())
+            .map(|&c| {
+                sum += c as usize;
+                sum - c as usize
+            })
+            .collect();
+        let mut cursors = vec![0; others.len()];
+        let mut matches = |j: usize| -> u32 {
+            let (from, n) = (first[j], counts[j] as usize);
+            let run = positions.get(from..from + n).unwrap_or_default();
+            let starts = run.iter().filter_map(|pos| pos.checked_sub(*driver_offset));
+            (starts.filter(|&start| matches_at(&others, &mut cursors, start))).count() as u32
+        };
+        match within {
+            None => {
+                for (j, &k) in paras.iter().enumerate() {
+                    let n = matches(j);
+                    if n > 0 {
+                        emit(k, n, UNKNOWN, UNKNOWN);
+                    }
+                }
+            }
+            Some(within) => each_allowed(within, &mut |j, a| {
+                let n = matches(j);
+                if n > 0 {
+                    emit(a.index, n, a.start, a.len);
+                }
+            }),
         }
         Ok(())
     }
 
-    /// The hits of a bigram from its paragraph list (`paras` and the occurrences in each) in
-    /// the paragraphs of `within` (hits of this segment, in order).
-    fn each_listed_hit_within(
+    /// The match starts of `phrase`, with its `cover` (see [`Self::cover`]; `None` for one
+    /// char); with `ranges`, only those some range `[from, to)` holds (or more, never fewer).
+    fn match_starts(
         &self,
-        paras: &[u32],
-        counts: &[u32],
-        within: &[Hit],
-        f: &mut impl FnMut(Hit),
-    ) {
-        let (mut cursor, mut file) = (0, 0);
-        for allowed in within {
-            cursor = gallop(cursor, paras.len(), allowed.index, |i| paras[i]);
-            let Some(&k) = paras.get(cursor) else {
-                break;
-            };
-            if k != allowed.index {
-                continue;
-            }
-            if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
-                hit.count = counts.get(cursor).copied().unwrap_or(1);
-                hit.len = allowed.len;
-                hit.start = allowed.start;
-                f(hit);
-            }
-        }
-    }
-
-    /// The match starts of `phrase`; with `ranges`, only those some range `[from, to)` holds
-    /// (or more, never fewer).
-    fn match_starts(&self, phrase: &[char], ranges: Option<&[(u64, u64)]>) -> io::Result<Vec<u32>> {
-        match phrase {
-            [] => Ok(Vec::new()),
-            [c] => self.char_positions(*c),
-            _ => self.phrase_starts(phrase, ranges),
+        phrase: &[char],
+        cover: Option<&[(u32, TermEntry)]>,
+        ranges: Option<&[(u64, u64)]>,
+    ) -> io::Result<Vec<u32>> {
+        match (phrase, cover) {
+            ([c], _) => self.char_positions(*c),
+            (_, Some(cover)) => self.phrase_starts(cover, ranges),
+            _ => Ok(Vec::new()),
         }
     }
 
@@ -926,14 +1054,20 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     fn each_hit_within(
         &self,
         phrase: &[char],
+        cover: Option<&[(u32, TermEntry)]>,
         within: &[Hit],
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         if within.is_empty() {
             return Ok(());
         }
-        // A paragraph's bounds come with it: no look-up in the paragraph table.
+        // A paragraph's bounds usually come with it: no look-up in the paragraph table.
+        let starts_table = self.section(&self.starts)?;
         let bounds = |h: &Hit| {
+            let mut h = *h;
+            if h.start == UNKNOWN {
+                self.set_bounds(&mut h, starts_table);
+            }
             let from = u64::from(h.start);
             (from, from + u64::from(h.len) + 1)
         };
@@ -941,7 +1075,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         // before the others are searched; the list of a single bigram is taken whole.
         let ranges: Option<Vec<(u64, u64)>> =
             (phrase.len() > 2).then(|| within.iter().map(bounds).collect());
-        let starts = self.match_starts(phrase, ranges.as_deref())?;
+        let starts = self.match_starts(phrase, cover, ranges.as_deref())?;
         let len = phrase.len() as u64;
         let mut file = 0;
         // Jump from allowed paragraph to allowed paragraph: they are usually far fewer than
@@ -1058,17 +1192,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         Ok(positions)
     }
 
-    /// Start positions of `phrase` (two chars or more), from its cover bigrams at offsets
-    /// 0, 2, 4, … (and `len - 2` if the length is odd), driven by the rarest one; with
-    /// `ranges` (ascending `[from, to)`), only the starts they hold, so that the other lists
-    /// are searched for those alone.
-    fn phrase_starts(
-        &self,
-        phrase: &[char],
-        ranges: Option<&[(u64, u64)]>,
-    ) -> io::Result<Vec<u32>> {
+    /// The cover bigrams of `phrase` (two chars or more) at offsets 0, 2, 4, … (and
+    /// `len - 2` if the length is odd) with their entries, the rarest first; `None` when one
+    /// of them does not occur (nor, then, the phrase).
+    fn cover(&self, phrase: &[char]) -> io::Result<Option<Vec<(u32, TermEntry)>>> {
         if phrase.len() > self.n_positions as usize {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let mut offsets: Vec<usize> = (0..phrase.len() - 1).step_by(2).collect();
         if phrase.len() % 2 == 1 {
@@ -1079,20 +1208,20 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             let key = term_key(phrase[offset].into(), phrase[offset + 1].into());
             match self.lookup(key)? {
                 Some(entry) => entries.push((offset as u32, entry)),
-                None => return Ok(Vec::new()),
+                None => return Ok(None),
             }
         }
         entries.sort_by_key(|(_, entry)| entry.count);
-        if let [(_, only)] = entries.as_slice() {
-            // Two characters: the bigram's own positions.
+        Ok(Some(entries))
+    }
+
+    /// The position lists of `cover`'s entries, with their offsets (a bigram that occurs
+    /// twice in the phrase is decoded once).
+    fn decode_cover(&self, cover: &[(u32, TermEntry)]) -> io::Result<Vec<(u32, Vec<u32>)>> {
+        let mut lists: Vec<(u32, Vec<u32>)> = Vec::with_capacity(cover.len());
+        for (i, (offset, entry)) in cover.iter().enumerate() {
             let mut list = Vec::new();
-            self.decode(only, &mut list)?;
-            return Ok(list);
-        }
-        let mut lists: Vec<(u32, Vec<u32>)> = Vec::with_capacity(entries.len());
-        for (i, (offset, entry)) in entries.iter().enumerate() {
-            let mut list = Vec::new();
-            match entries[..i]
+            match cover[..i]
                 .iter()
                 .position(|(_, seen)| seen.key == entry.key)
             {
@@ -1101,6 +1230,19 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
             lists.push((*offset, list));
         }
+        Ok(lists)
+    }
+
+    /// Start positions of a phrase of two chars or more from its `cover`, driven by the
+    /// rarest bigram;
+    /// with `ranges` (ascending `[from, to)`), only the starts they hold, so that the other
+    /// lists are searched for those alone.
+    fn phrase_starts(
+        &self,
+        cover: &[(u32, TermEntry)],
+        ranges: Option<&[(u64, u64)]>,
+    ) -> io::Result<Vec<u32>> {
+        let lists = self.decode_cover(cover)?;
         let Some(((driver_offset, driver), others)) = lists.split_first() else {
             return Ok(Vec::new());
         };
@@ -1113,23 +1255,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
         };
         let mut cursors = vec![0; others.len()];
-        let mut starts = Vec::new();
-        'driver: for &pos in driver {
-            let Some(start) = pos.checked_sub(*driver_offset) else {
-                continue;
-            };
-            for ((offset, list), cursor) in others.iter().zip(&mut cursors) {
-                let Some(target) = start.checked_add(*offset) else {
-                    continue 'driver;
-                };
-                *cursor = gallop(*cursor, list.len(), target, |i| list[i]);
-                if list.get(*cursor) != Some(&target) {
-                    continue 'driver;
-                }
-            }
-            starts.push(start);
-        }
-        Ok(starts)
+        let starts = driver
+            .iter()
+            .filter_map(|pos| pos.checked_sub(*driver_offset));
+        Ok(starts
+            .filter(|&start| matches_at(others, &mut cursors, start))
+            .collect())
     }
 
     /// The hits of a phrase of `len` chars from its ascending match starts, handed to `f`
@@ -1293,13 +1424,16 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             .find(|entry| entry.key == key))
     }
 
-    /// The paragraph list of `entry`, if it has one (its number of paragraphs and its bytes),
-    /// and the bytes of its position list.
-    fn parts(&self, entry: &TermEntry) -> io::Result<(Option<(usize, &[u8])>, &[u8])> {
+    /// The bytes of `entry`'s lists.
+    fn parts(&self, entry: &TermEntry) -> io::Result<TermBytes<'_>> {
         let bytes = self.bytes.as_ref().get(entry.postings.clone());
         let bytes = bytes.ok_or_else(|| invalid("position list out of bounds"))?;
         if entry.count < self.lists_from || is_last_char(entry.key) {
-            return Ok((None, bytes));
+            let positions = bytes;
+            return Ok(TermBytes {
+                list: None,
+                positions,
+            });
         }
         let mut at = 0;
         let (n, len) = (read_varint(bytes, &mut at)?, read_varint(bytes, &mut at)?);
@@ -1311,13 +1445,16 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             return Err(invalid("damaged paragraph list"));
         };
         let (list, positions) = bytes[at..].split_at(end as usize - at);
-        Ok((Some((n as usize, list)), positions))
+        Ok(TermBytes {
+            list: Some((n as usize, list)),
+            positions,
+        })
     }
 
     /// Appends the positions of `entry` to `out`, checking that they ascend within the
     /// segment.
     fn decode(&self, entry: &TermEntry, out: &mut Vec<u32>) -> io::Result<()> {
-        let (_, bytes) = self.parts(entry)?;
+        let bytes = self.parts(entry)?.positions;
         let mut at = 0;
         decode_sorted(bytes, &mut at, entry.count as usize, self.n_positions, out)
             .ok()
@@ -1328,7 +1465,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// The paragraph list of `entry`, if it has one: ascending paragraph indexes and the
     /// occurrences of the term in each.
     fn paragraph_list(&self, entry: &TermEntry) -> io::Result<Option<(Vec<u32>, Vec<u32>)>> {
-        let (Some((n, bytes)), _) = self.parts(entry)? else {
+        let Some((n, bytes)) = self.parts(entry)?.list else {
             return Ok(None);
         };
         let (mut paras, mut counts, mut at) = (Vec::new(), Vec::new(), 0);
@@ -1342,17 +1479,6 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         }
         counts.iter_mut().for_each(|c| *c += 1);
         Ok(Some((paras, counts)))
-    }
-
-    /// The paragraph list of a two-char `phrase`, if its bigram has one.
-    fn listed(&self, phrase: &[char]) -> io::Result<Option<(Vec<u32>, Vec<u32>)>> {
-        let &[first, second] = phrase else {
-            return Ok(None);
-        };
-        match self.lookup(term_key(first.into(), second.into()))? {
-            Some(entry) => self.paragraph_list(&entry),
-            None => Ok(None),
-        }
     }
 }
 
@@ -1721,7 +1847,11 @@ mod tests {
             assert_eq!(found, kept.collect::<Vec<_>>());
         }
         let listed = |segment: &BigramSegment<Vec<u8>>| {
-            segment.listed(&chars("政策")).is_ok_and(|l| l.is_some())
+            let cover = segment
+                .cover(&chars("政策"))
+                .expect("cover")
+                .expect("found");
+            segment.paragraph_list(&cover[0].1).expect("list").is_some()
         };
         assert!(!listed(&segment) && listed(&listing));
         // Paragraphs by file and number.
@@ -1775,7 +1905,20 @@ mod tests {
                     .collect();
                 let mut found = Vec::new();
                 segment.find_each(phrase, Some(&within), &mut |h| found.push(h)).expect("find");
-                prop_assert_eq!(found, restricted);
+                prop_assert_eq!(found, restricted.clone());
+                // Without bounds, within hits without theirs: the same once they are read.
+                let bare: Vec<Hit> = (within.iter())
+                    .map(|h| Hit { start: UNKNOWN, len: UNKNOWN, ..*h })
+                    .collect();
+                for (allowed, expected) in [(None, &expected), (Some(&bare[..]), &restricted)] {
+                    let mut found = Vec::new();
+                    (segment.find_each_unbounded(phrase, allowed, &mut |h| found.push(h)))
+                        .expect("find");
+                    for h in found.iter_mut().filter(|h| h.start == UNKNOWN) {
+                        (h.start, h.len) = segment.bounds(h.index).expect("bounds");
+                    }
+                    prop_assert_eq!(&found, expected);
+                }
                 let occurrences: u64 = expected.iter().map(|h| u64::from(h.count)).sum();
                 let estimate = segment.estimate(phrase).expect("estimate");
                 prop_assert!(estimate >= occurrences, "{} < {}", estimate, occurrences);

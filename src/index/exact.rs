@@ -38,6 +38,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 
+pub use super::bigrams::UNKNOWN;
 use super::bigrams::{BigramBuilder, BigramSegment, Hit};
 use super::texts::{Stored, TextStore, TextsBuilder};
 use crate::analysis::{self, Normalized, WordCollector};
@@ -632,6 +633,41 @@ impl ExactIndex {
         within: Option<&Within>,
         f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
+        self.look_up(range, phrase, within, true, f)
+    }
+
+    /// [`Self::find_each_in`], but a hit's `start` and `len` may be [`UNKNOWN`] (and so may
+    /// those of `within`'s hits): [`Self::fill_bounds`] reads them for the hits that are kept.
+    /// A look-up that most hits of will be dropped by later ones saves reading them.
+    pub fn find_each_unbounded_in(
+        &self,
+        range: std::ops::Range<usize>,
+        phrase: &[char],
+        within: Option<&Within>,
+        f: &mut impl FnMut(ExactHit),
+    ) -> Result<()> {
+        self.look_up(range, phrase, within, false, f)
+    }
+
+    /// Sets `start` and `len` of the hits where they are [`UNKNOWN`].
+    pub fn fill_bounds(&self, hits: &mut [ExactHit]) -> Result<()> {
+        for h in hits.iter_mut().filter(|h| h.start == UNKNOWN) {
+            let Some((id, seg)) = self.segments.get(h.at.0 as usize) else {
+                continue;
+            };
+            (h.start, h.len) = seg.bounds(h.at.1).map_err(|e| Self::damaged(*id, e))?;
+        }
+        Ok(())
+    }
+
+    fn look_up(
+        &self,
+        range: std::ops::Range<usize>,
+        phrase: &[char],
+        within: Option<&Within>,
+        bounds: bool,
+        f: &mut impl FnMut(ExactHit),
+    ) -> Result<()> {
         if phrase.is_empty() {
             return Ok(());
         }
@@ -646,7 +682,7 @@ impl ExactIndex {
             };
             // A file's hits come one after another: its liveness is looked up once.
             let mut file: Option<(u32, bool)> = None;
-            seg.find_each(phrase, allowed, &mut |h| {
+            let mut each = |h: Hit| {
                 let live = match file {
                     Some((no, live)) if no == h.file_no => live,
                     _ => {
@@ -665,7 +701,11 @@ impl ExactIndex {
                         start: h.start,
                     });
                 }
-            })
+            };
+            match bounds {
+                true => seg.find_each(phrase, allowed, &mut each),
+                false => seg.find_each_unbounded(phrase, allowed, &mut each),
+            }
             .map_err(|e| Self::damaged(*id, e))?;
         }
         Ok(())

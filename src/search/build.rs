@@ -586,9 +586,10 @@ fn look_up(
     chain: &[&[char]],
     rest: &[&[char]],
 ) -> Result<Vec<Vec<ExactHit>>> {
+    // Bounds are read at the end, for the hits kept.
     let find = |needle: &[char], within: Option<&Within>| -> Result<Vec<ExactHit>> {
         let mut hits = Vec::new();
-        exact.find_each_in(range.clone(), needle, within, &mut |h| hits.push(h))?;
+        exact.find_each_unbounded_in(range.clone(), needle, within, &mut |h| hits.push(h))?;
         Ok(hits)
     };
     let mut found = Vec::with_capacity(chain.len() + rest.len());
@@ -608,6 +609,9 @@ fn look_up(
     }
     for needle in rest {
         found.push(find(needle, within.as_ref())?);
+    }
+    for hits in &mut found {
+        exact.fill_bounds(hits)?;
     }
     Ok(found)
 }
