@@ -1373,6 +1373,17 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
 
     /// The entries of dictionary block `i`.
     fn block(&self, i: usize) -> io::Result<Vec<TermEntry>> {
+        let mut entries = Vec::new();
+        self.visit_block(i, |entry| {
+            entries.push(entry);
+            true
+        })?;
+        Ok(entries)
+    }
+
+    /// Hands the entries of dictionary block `i` to `visit` in key order, until it returns
+    /// false.
+    fn visit_block(&self, i: usize, mut visit: impl FnMut(TermEntry) -> bool) -> io::Result<()> {
         let (index, dict) = (self.section(&self.index)?, self.section(&self.dict)?);
         let field = |i: usize, k: usize| read_u64(index, i * BLOCK_RECORD_LEN + 8 * k);
         let dict_end = if i + 1 < self.n_blocks() {
@@ -1387,7 +1398,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         };
         let bytes = dict.get(dict_at as usize..dict_end as usize);
         let bytes = bytes.ok_or_else(|| invalid("dictionary block out of bounds"))?;
-        let (mut entries, mut at) = (Vec::new(), 0);
+        let mut at = 0;
         while at < bytes.len() {
             let delta = read_varint(bytes, &mut at)?;
             let count = u32::try_from(read_varint(bytes, &mut at)?)
@@ -1404,24 +1415,32 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             };
             let postings =
                 self.postings.start + list_at as usize..self.postings.start + list_end as usize;
-            entries.push(TermEntry {
+            let more = visit(TermEntry {
                 key: next_key,
                 count,
                 postings,
             });
+            if !more {
+                break;
+            }
             (key, list_at) = (next_key, list_end);
         }
-        Ok(entries)
+        Ok(())
     }
 
     fn lookup(&self, key: u64) -> io::Result<Option<TermEntry>> {
         let Some(block) = self.block_at_or_before(key)? else {
             return Ok(None);
         };
-        Ok(self
-            .block(block)?
-            .into_iter()
-            .find(|entry| entry.key == key))
+        let mut found = None;
+        self.visit_block(block, |entry| {
+            if entry.key >= key {
+                found = Some(entry).filter(|entry| entry.key == key);
+                return false;
+            }
+            true
+        })?;
+        Ok(found)
     }
 
     /// The bytes of `entry`'s lists.

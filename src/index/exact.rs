@@ -399,22 +399,33 @@ pub struct Within {
 }
 
 impl Within {
+    /// The number of paragraphs.
+    pub fn len(&self) -> usize {
+        self.per_segment.iter().map(Vec::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.per_segment.iter().all(Vec::is_empty)
+    }
+
     /// The paragraphs of `hits` (as [`ExactIndex::find_each_in`] gives them).
     pub fn of(hits: &[ExactHit]) -> Within {
         let mut per_segment: Vec<Vec<Hit>> = Vec::new();
-        for h in hits {
-            let seg = h.at.0 as usize;
+        // The hits come by segment.
+        for run in hits.chunk_by(|a, b| a.at.0 == b.at.0) {
+            let seg = run[0].at.0 as usize;
             if per_segment.len() <= seg {
                 per_segment.resize_with(seg + 1, Vec::new);
             }
-            per_segment[seg].push(Hit {
+            per_segment[seg].extend(run.iter().map(|h| Hit {
                 file_no: h.file_no,
                 para: h.para,
                 count: h.count,
                 len: h.len,
                 index: h.at.1,
                 start: h.start,
-            });
+            }));
         }
         Within { per_segment }
     }

@@ -488,21 +488,27 @@ impl Builder<'_> {
                 *w += e;
             }
         }
+        // Per text, the estimate of its matches per segment: room for its hits.
+        let mut sizes = Vec::with_capacity(chain.len() + rest.len());
+        for needle in chain.iter().chain(&rest) {
+            sizes.push(estimates(exact, &mut by_segment, needle)?.to_vec());
+        }
         let (found, also) = if let Some(half) = self.s.split(&work) {
             // Segments are independent: each thread runs every look-up over its share.
             let owned = |texts: &[&[char]]| -> Vec<Vec<char>> {
                 texts.iter().map(|t| t.to_vec()).collect()
             };
-            let (their_chain, their_rest) = (owned(&chain), owned(&rest));
+            let (their_chain, their_rest, their_sizes) =
+                (owned(&chain), owned(&rest), sizes.clone());
             let ((mine, also), other) = self.s.join(
                 move |exact| {
                     let chain: Vec<&[char]> = their_chain.iter().map(Vec::as_slice).collect();
                     let rest: Vec<&[char]> = their_rest.iter().map(Vec::as_slice).collect();
-                    look_up(exact, half..segments, &chain, &rest)
+                    look_up(exact, half..segments, &chain, &rest, &their_sizes)
                 },
                 || {
                     let also = also();
-                    (look_up(exact, 0..half, &chain, &rest), also)
+                    (look_up(exact, 0..half, &chain, &rest, &sizes), also)
                 },
             )?;
             let (mut found, other) = (mine?, other?);
@@ -512,7 +518,7 @@ impl Builder<'_> {
             (found, also)
         } else {
             let also = also();
-            (look_up(exact, 0..segments, &chain, &rest)?, also)
+            (look_up(exact, 0..segments, &chain, &rest, &sizes)?, also)
         };
         let found: HashMap<&[char], Vec<ExactHit>> =
             chain.iter().chain(&rest).copied().zip(found).collect();
@@ -579,16 +585,25 @@ impl Builder<'_> {
 /// The hits of each of `chain` then of each of `rest` in the exact segments `range`. The texts
 /// of `chain` (two or more, rarest first) must all occur: each is looked up only within the
 /// paragraphs of the ones before it, `rest` within the final set, and every list is then cut
-/// to that set.
+/// to that set. `sizes` holds each text's estimated matches per segment (a bound on its hits).
 fn look_up(
     exact: &ExactIndex,
     range: std::ops::Range<usize>,
     chain: &[&[char]],
     rest: &[&[char]],
+    sizes: &[Vec<u64>],
 ) -> Result<Vec<Vec<ExactHit>>> {
+    let mut sizes = sizes.iter();
     // Bounds are read at the end, for the hits kept.
-    let find = |needle: &[char], within: Option<&Within>| -> Result<Vec<ExactHit>> {
-        let mut hits = Vec::new();
+    let mut find = |needle: &[char], within: Option<&Within>| -> Result<Vec<ExactHit>> {
+        let size: u64 = sizes
+            .next()
+            .and_then(|s| s.get(range.clone()))
+            .unwrap_or_default()
+            .iter()
+            .sum();
+        let most = within.map_or(usize::MAX, Within::len);
+        let mut hits = Vec::with_capacity((size as usize).min(most));
         exact.find_each_unbounded_in(range.clone(), needle, within, &mut |h| hits.push(h))?;
         Ok(hits)
     };
