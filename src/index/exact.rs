@@ -431,7 +431,7 @@ impl Within {
     }
 
     /// The hits of `hits` (as [`ExactIndex::find_each_in`] gives them: by segment, ascending in
-    /// each) in these paragraphs.
+    /// each) in these paragraphs, with the bounds these give them.
     pub fn keep(&self, hits: &[ExactHit]) -> Vec<ExactHit> {
         let mut kept = Vec::new();
         let (mut segment, mut cursor) = (u32::MAX, 0);
@@ -445,8 +445,12 @@ impl Within {
             while allowed.get(cursor).is_some_and(|a| a.index < h.at.1) {
                 cursor += 1;
             }
-            if allowed.get(cursor).is_some_and(|a| a.index == h.at.1) {
-                kept.push(*h);
+            if let Some(a) = allowed.get(cursor).filter(|a| a.index == h.at.1) {
+                kept.push(ExactHit {
+                    start: a.start,
+                    len: a.len,
+                    ..*h
+                });
             }
         }
         kept

@@ -479,13 +479,17 @@ impl Builder<'_> {
             }
         }
         let segments = exact.segment_count();
+        // The work of a look-up in a segment: its matches there, but those after the first
+        // text of a chain are looked up within the first's paragraphs, so at most as many.
+        let head = match chain.first() {
+            Some(first) => estimates(exact, &mut by_segment, first)?.to_vec(),
+            None => vec![u64::MAX; segments],
+        };
         let mut work = vec![0; segments];
         for needle in chain.iter().chain(&rest) {
-            for (w, e) in work
-                .iter_mut()
-                .zip(estimates(exact, &mut by_segment, needle)?)
-            {
-                *w += e;
+            let each = estimates(exact, &mut by_segment, needle)?;
+            for ((w, e), most) in work.iter_mut().zip(each).zip(&head) {
+                *w += e.min(most);
             }
         }
         // Per text, the estimate of its matches per segment: room for its hits.
@@ -609,8 +613,12 @@ fn look_up(
     };
     let mut found = Vec::with_capacity(chain.len() + rest.len());
     let mut within: Option<Within> = None;
-    for needle in chain {
-        let hits = find(needle, within.as_ref())?;
+    for (i, needle) in chain.iter().enumerate() {
+        let mut hits = find(needle, within.as_ref())?;
+        if i + 1 == chain.len() {
+            // The final set: its paragraphs' bounds are read here, once for every list.
+            exact.fill_bounds(&mut hits)?;
+        }
         within = Some(Within::of(&hits));
         found.push(hits);
     }
@@ -625,6 +633,7 @@ fn look_up(
     for needle in rest {
         found.push(find(needle, within.as_ref())?);
     }
+    // Without a chain, no bounds were read yet.
     for hits in &mut found {
         exact.fill_bounds(hits)?;
     }
