@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jieba_rs::Jieba;
 
 pub use super::bigrams::UNKNOWN;
-use super::bigrams::{BigramBuilder, BigramSegment, Hit};
+use super::bigrams::{BigramBuilder, BigramSegment, Hit, LISTS_FROM};
 use super::texts::{Stored, TextStore, TextsBuilder};
 use crate::analysis::{self, Normalized, WordCollector};
 use crate::corpus::Paragraph;
@@ -183,6 +183,8 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
 pub struct ExactWriter {
     index_dir: PathBuf,
     segment_chars: usize,
+    /// Bigrams with at least this many positions in a segment list their paragraphs.
+    lists_from: u32,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
     /// Segments the text for the word lists.
@@ -219,10 +221,18 @@ impl ExactWriter {
         Ok(ExactWriter {
             index_dir: index_dir.to_path_buf(),
             segment_chars: segment_chars.max(1),
+            lists_from: LISTS_FROM,
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
             jieba,
         })
+    }
+
+    /// Paragraph lists for the bigrams with at least `n` positions in a segment instead of
+    /// [`LISTS_FROM`] (to test them on a small corpus).
+    pub fn with_lists_from(mut self, n: u32) -> Self {
+        self.lists_from = n;
+        self
     }
 
     /// A builder for one reading thread.
@@ -284,7 +294,7 @@ impl ExactBuilder<'_> {
                 // A new segment, or the next part of a file longer than one.
                 let b = self.current.get_or_insert_with(|| Building {
                     id: self.writer.next_id.fetch_add(1, Ordering::Relaxed),
-                    bigrams: BigramBuilder::new(),
+                    bigrams: BigramBuilder::new().with_lists_from(self.writer.lists_from),
                     texts: TextsBuilder::new(),
                     files: Vec::new(),
                 });

@@ -52,6 +52,9 @@ pub struct IndexOptions {
     pub segment_chars: usize,
     /// Paragraph text after which a file's records go on in a new tantivy batch (0: 8 MB).
     pub batch_bytes: usize,
+    /// Positions from which a bigram lists its paragraphs in an exact segment (0:
+    /// [`super::bigrams::LISTS_FROM`]); lower, tests reach paragraph lists with little text.
+    pub lists_from: u32,
 }
 
 impl IndexOptions {
@@ -67,6 +70,7 @@ impl IndexOptions {
             heap_bytes: 0,
             pause_per_file: None,
             segment_chars: 0,
+            lists_from: 0,
             batch_bytes: 0,
         }
     }
@@ -178,7 +182,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         0 => exact::SEGMENT_CHARS,
         n => n,
     };
-    let exact = ExactWriter::new(&opts.index_dir, live, segment_chars, jieba)?;
+    let mut exact = ExactWriter::new(&opts.index_dir, live, segment_chars, jieba)?;
+    if opts.lists_from > 0 {
+        exact = exact.with_lists_from(opts.lists_from);
+    }
     let batch_bytes = match opts.batch_bytes {
         0 => BATCH_BYTES,
         n => n,
