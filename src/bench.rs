@@ -106,6 +106,8 @@ pub struct BenchReport {
     pub exact_bytes: u64,
     /// Of `exact_bytes`: the position lists of the bigram segments.
     pub postings_bytes: u64,
+    /// Of `exact_bytes`: the paragraph lists of the bigram segments.
+    pub paragraph_list_bytes: u64,
     /// The floor under any per-term encoding of those position lists
     /// ([`BigramSegment::postings_floor_bits`]), bytes.
     pub postings_floor_bytes: u64,
@@ -152,6 +154,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     (
         report.postings_bytes,
         report.postings_floor_bytes,
+        report.paragraph_list_bytes,
         report.texts_bytes,
     ) = exact;
 
@@ -215,9 +218,9 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
 
 /// Paragraph texts kept from the stage run.
 /// The position-list bytes of the bigram segments in `dir`, the floor under any per-term
-/// encoding of them, and the bytes of the text stores.
-fn exact_breakdown(dir: &Path) -> Result<(u64, u64, u64)> {
-    let (mut postings, mut floor_bits, mut texts) = (0, 0.0, 0);
+/// encoding of them, their paragraph-list bytes, and the bytes of the text stores.
+fn exact_breakdown(dir: &Path) -> Result<(u64, u64, u64, u64)> {
+    let (mut postings, mut floor_bits, mut lists, mut texts) = (0, 0.0, 0, 0);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for e in entries.flatten() {
         let path = e.path();
@@ -225,7 +228,11 @@ fn exact_breakdown(dir: &Path) -> Result<(u64, u64, u64)> {
             Some("zbg") => {
                 let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
                 let segment = BigramSegment::open(bytes).map_err(|e| Error::io(&path, e))?;
-                postings += segment.stats().postings_bytes;
+                let listed = segment
+                    .paragraph_list_bytes()
+                    .map_err(|e| Error::io(&path, e))?;
+                postings += segment.stats().postings_bytes - listed;
+                lists += listed;
                 floor_bits += segment
                     .postings_floor_bits()
                     .map_err(|e| Error::io(&path, e))?;
@@ -234,7 +241,7 @@ fn exact_breakdown(dir: &Path) -> Result<(u64, u64, u64)> {
             _ => {}
         }
     }
-    Ok((postings, (floor_bits / 8.0) as u64, texts))
+    Ok((postings, (floor_bits / 8.0) as u64, lists, texts))
 }
 
 struct Texts {

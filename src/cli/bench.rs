@@ -85,9 +85,10 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "exact index     positions {:.1} MB (floor for any per-term code {:.1} MB), text stores {:.1} MB",
+        "exact index     positions {:.1} MB (floor for any per-term code {:.1} MB), paragraph lists {:.1} MB, text stores {:.1} MB",
         mb(r.postings_bytes),
         mb(r.postings_floor_bytes),
+        mb(r.paragraph_list_bytes),
         mb(r.texts_bytes)
     )?;
     let s = &r.stages;

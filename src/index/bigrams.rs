@@ -864,6 +864,18 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         Ok(bits)
     }
 
+    /// Bytes of the paragraph lists in the postings (with their two leading varints).
+    pub fn paragraph_list_bytes(&self) -> io::Result<u64> {
+        let mut bytes = 0;
+        for block in 0..self.n_blocks() {
+            for entry in self.block(block)? {
+                let positions = self.parts(&entry)?.positions.len();
+                bytes += (entry.postings.len() - positions) as u64;
+            }
+        }
+        Ok(bytes)
+    }
+
     /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
     /// each once with its number of occurrences, overlapping ones included. An empty phrase
     /// matches nothing. Errors only when the file is damaged.
@@ -1865,6 +1877,9 @@ mod tests {
             let kept = expected.iter().filter(|h| h.index % 3 == 1).copied();
             assert_eq!(found, kept.collect::<Vec<_>>());
         }
+        assert_eq!(segment.paragraph_list_bytes().expect("sizes"), 0);
+        let list_bytes = listing.paragraph_list_bytes().expect("sizes");
+        assert!(list_bytes > 0 && list_bytes < listing.stats().postings_bytes);
         let listed = |segment: &BigramSegment<Vec<u8>>| {
             let cover = segment
                 .cover(&chars("政策"))
