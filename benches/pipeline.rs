@@ -12,7 +12,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 use zhengce::analysis::{self, ExactTokenizer, WordCollector};
-use zhengce::index::bigrams::{BigramBuilder, BigramSegment};
+use zhengce::index::bigrams::{BigramBuilder, BigramSegment, LISTS_FROM};
 use zhengce::index::texts::{TextStore, TextsBuilder};
 use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::{highlight, SearchOptions, Searcher};
@@ -88,15 +88,18 @@ fn analysis_benches(c: &mut Criterion) {
             .lines()
             .map(|l| analysis::normalize_exact(l).as_str().chars().collect())
             .collect();
-        let build = |lines: &[Vec<char>]| {
-            let mut builder = BigramBuilder::new();
+        let build_listing = |lines: &[Vec<char>], lists_from: u32| {
+            let mut builder = BigramBuilder::new().with_lists_from(lists_from);
             builder.begin_file(1, 0);
             for l in lines {
                 builder.add_paragraph(l);
             }
             builder.finish()
         };
+        let build = |lines: &[Vec<char>]| build_listing(lines, LISTS_FROM);
         let segment = BigramSegment::open(build(&lines)).expect("segment");
+        // The sample is small: with lists from 16 positions, its common bigrams have them.
+        let listed = BigramSegment::open(build_listing(&lines, 16)).expect("segment");
         let positions = segment.stats().positions;
         g.bench_function("exact index: build a segment", |b| {
             b.iter(|| {
@@ -158,17 +161,33 @@ fn analysis_benches(c: &mut Criterion) {
         });
         g.finish();
 
+        // Two-character words: the first two of each phrase.
+        let words: Vec<&[char]> = phrases.iter().map(|p| &p[..2]).collect();
+        let expected_words: usize = words
+            .iter()
+            .map(|w| {
+                lines
+                    .iter()
+                    .filter(|l| l.windows(2).any(|x| x == *w))
+                    .count()
+            })
+            .sum();
         let mut g = c.benchmark_group(format!("exact index/{name}"));
         g.throughput(criterion::Throughput::Elements(phrases.len() as u64));
-        g.bench_function("find 4-character phrases", |b| {
-            b.iter(|| {
-                let found: usize = phrases
+        for (what, segment) in [("", &segment), (", paragraph lists", &listed)] {
+            let find = |texts: &[&[char]]| -> usize {
+                let found = texts
                     .iter()
-                    .map(|p| segment.find(black_box(p)).expect("find").len())
-                    .sum();
-                assert_eq!(found, expected)
-            })
-        });
+                    .map(|p| segment.find(black_box(p)).expect("find"));
+                found.map(|hits| hits.len()).sum()
+            };
+            g.bench_function(format!("find 4-character phrases{what}"), |b| {
+                b.iter(|| assert_eq!(find(&phrases), expected))
+            });
+            g.bench_function(format!("find 2-character words{what}"), |b| {
+                b.iter(|| assert_eq!(find(&words), expected_words))
+            });
+        }
         g.finish();
     }
 }
