@@ -274,8 +274,14 @@ impl DocSet for ExactScorer {
 
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc() < target {
+            // The target is usually a few documents ahead: gallop, then search the last step.
             let rest = &self.docs[self.cursor..];
-            self.cursor += rest.partition_point(|d| d.0 < target);
+            let mut step = 1;
+            while rest.get(step).is_some_and(|d| d.0 < target) {
+                step *= 2;
+            }
+            let (low, high) = (step / 2, (step + 1).min(rest.len()));
+            self.cursor += low + rest[low..high].partition_point(|d| d.0 < target);
         }
         self.doc()
     }
