@@ -394,6 +394,9 @@ struct TermWriter {
     packed: Vec<u8>,
     /// The paragraph starts, with the position count as the last entry.
     starts: Vec<u32>,
+    /// Per [`BUCKET_SHIFT`] positions, the paragraph holding the first (as
+    /// [`BigramSegment::buckets`]), to find the paragraphs of a listed term's positions.
+    buckets: Vec<u32>,
     lists_from: u32,
     /// A listed term's paragraphs and occurrences in each, and their encoding.
     paras: Vec<u32>,
@@ -414,6 +417,9 @@ impl TermWriter {
             prev_key: 0,
             packer,
             packed,
+            buckets: buckets(starts.len() - 1, starts.last().copied().unwrap_or(0), |k| {
+                starts.get(k).copied()
+            }),
             starts,
             lists_from,
             paras: Vec::new(),
@@ -431,8 +437,11 @@ impl TermWriter {
         counts.clear();
         let mut k = 0;
         for &pos in positions {
-            if starts.get(k + 1).is_some_and(|&next| next <= pos) {
-                k = gallop(k + 1, starts.len(), pos + 1, |i| starts[i]) - 1;
+            // From the paragraph holding the bucket's first position: a few steps at most.
+            let bucket = self.buckets.get((pos >> BUCKET_SHIFT) as usize);
+            k = k.max(bucket.map_or(0, |&b| b as usize));
+            while starts.get(k + 1).is_some_and(|&next| next <= pos) {
+                k += 1;
             }
             match (paras.last(), counts.last_mut()) {
                 (Some(&last), Some(count)) if last == k as u32 => *count += 1,
@@ -502,6 +511,23 @@ fn put_small(out: &mut Vec<u8>, values: &[u32], packer: &BitPacker4x, packed: &m
     for &value in runs.remainder() {
         put_varint(out, u64::from(value));
     }
+}
+
+/// The bucket table of a segment of `paragraphs` and `positions` whose paragraph `k`
+/// starts at `start_of(k)` (the position count for `k == paragraphs`): entry `b` is the paragraph holding position `b << BUCKET_SHIFT`
+/// (the last one starting at or before it), with one entry past the last position.
+fn buckets(paragraphs: usize, positions: u32, start_of: impl Fn(usize) -> Option<u32>) -> Vec<u32> {
+    let n = (positions >> BUCKET_SHIFT) as usize + 2;
+    let mut table = Vec::with_capacity(n);
+    let mut k = 0;
+    for b in 0..n {
+        let position = (b as u64) << BUCKET_SHIFT;
+        while k < paragraphs && start_of(k + 1).is_some_and(|s| u64::from(s) <= position) {
+            k += 1;
+        }
+        table.push(k as u32);
+    }
+    table
 }
 
 /// Whether `key` is a last-char term (no second char).
@@ -1356,18 +1382,8 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     fn buckets(&self) -> &[u32] {
         self.buckets.get_or_init(|| {
             let starts = self.section(&self.starts).unwrap_or_default();
-            let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(u32::MAX);
-            let n = (self.n_positions >> BUCKET_SHIFT) as usize + 2;
-            let mut table = Vec::with_capacity(n);
-            let mut k = 0;
-            for b in 0..n {
-                let position = (b as u64) << BUCKET_SHIFT;
-                while k < self.n_paragraphs && u64::from(start_of(k + 1)) <= position {
-                    k += 1;
-                }
-                table.push(k as u32);
-            }
-            table
+            let start_of = |k: usize| read_u32(starts, 4 * k);
+            buckets(self.n_paragraphs, self.n_positions, start_of)
         })
     }
 
