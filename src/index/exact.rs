@@ -647,6 +647,13 @@ impl ExactIndex {
         self.segments.len()
     }
 
+    /// The paragraphs of the segments `range`, current or not: a bound on the hits of a
+    /// look-up there.
+    pub fn paragraphs_in(&self, range: std::ops::Range<usize>) -> usize {
+        let segments = self.segments.get(range).unwrap_or_default();
+        segments.iter().map(|(_, seg)| seg.paragraphs()).sum()
+    }
+
     /// Every current paragraph in the segments `range` whose N(text) contains `phrase`
     /// (normalized, without white space), with its count of occurrences, handed to `f` by
     /// segment and in order within each; only those of `within` when given. Threads share a

@@ -606,7 +606,9 @@ fn look_up(
             .unwrap_or_default()
             .iter()
             .sum();
-        let most = within.map_or(usize::MAX, Within::len);
+        // Hits are at most the paragraphs allowed (an estimate counts matches, and for one
+        // char those of every bigram starting with it).
+        let most = within.map_or_else(|| exact.paragraphs_in(range.clone()), Within::len);
         let mut hits = Vec::with_capacity((size as usize).min(most));
         exact.find_each_unbounded_in(range.clone(), needle, within, &mut |h| hits.push(h))?;
         Ok(hits)
