@@ -768,6 +768,10 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 "paragraph starts do not run from 0 to the position count",
             ));
         }
+        if n_positions < n_paragraphs {
+            // Every paragraph takes its gap position at least.
+            return Err(invalid("fewer positions than paragraphs"));
+        }
 
         let files: Vec<FileRecord> = data[files]
             .chunks_exact(FILE_RECORD_LEN)
@@ -1685,6 +1689,20 @@ mod tests {
         );
         assert_eq!(find(&segment, ""), vec![]);
         assert_eq!(segment.stats().terms, 0);
+    }
+
+    #[test]
+    fn fewer_positions_than_paragraphs_is_rejected() {
+        // Two empty paragraphs: starts 0, 1, 2. Claiming one position with starts 0, 0, 1
+        // keeps the table's ends consistent but cannot hold two gaps.
+        let mut bytes = build(&[(1, 0, vec![vec![], vec![]])]);
+        assert!(BigramSegment::open(bytes.clone()).is_ok());
+        let starts = HEADER_LEN + FILE_RECORD_LEN;
+        bytes[16..20].copy_from_slice(&1u32.to_le_bytes());
+        bytes[starts + 4..starts + 8].copy_from_slice(&0u32.to_le_bytes());
+        bytes[starts + 8..starts + 12].copy_from_slice(&1u32.to_le_bytes());
+        let error = BigramSegment::open(bytes).err().expect("rejected");
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]
