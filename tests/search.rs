@@ -567,6 +567,63 @@ fn paragraph_lists_change_no_answer() {
 }
 
 #[test]
+fn plain_queries_rank_as_tantivy_ranks_them() {
+    // A plain AND of texts is ranked straight from the look-ups; through tantivy's scorers
+    // it must come out the same: the same paragraphs in the same order, the same scores
+    // (up to the order in which a float sum adds its terms), the same totals and pages.
+    use zhengce::index::{index_corpus, IndexOptions};
+    use zhengce::search::{SearchOptions, Searcher};
+    let dir = tempdir();
+    let index = dir.path().join("index");
+    let mut opts = IndexOptions::new(sample_corpus(), &index);
+    opts.segment_chars = 1500;
+    index_corpus(&opts, &()).expect("index");
+    let direct = Searcher::open(&index).expect("open");
+    let mut tantivy = Searcher::open(&index).expect("open");
+    tantivy.set_direct_ranking(false);
+    let mut compared = 0;
+    let more = [
+        "个人信息 处理",
+        "数据 安全",
+        "人民政府 规定 管理",
+        "个人信息保护",
+        "数据安全管理",
+        "条",
+        "安全 安全",
+    ];
+    for q in LOOK_UP_QUERIES.into_iter().chain(more) {
+        for (offset, limit) in [(0, 1000), (0, 3), (2, 4)] {
+            let search = SearchOptions {
+                offset,
+                limit,
+                ..SearchOptions::default()
+            };
+            let (a, b) = (
+                direct.search(q, &search).expect("search"),
+                tantivy.search(q, &search).expect("search"),
+            );
+            assert_eq!(a.total, b.total, "{q}");
+            let key = |h: &zhengce::search::Hit| (h.path.clone(), h.paragraph, h.rank);
+            let (ka, kb): (Vec<_>, Vec<_>) = (
+                a.hits.iter().map(key).collect(),
+                b.hits.iter().map(key).collect(),
+            );
+            assert_eq!(ka, kb, "{q} {offset} {limit}");
+            for (x, y) in a.hits.iter().zip(&b.hits) {
+                assert!(
+                    (x.score - y.score).abs() <= 1e-5 * y.score.abs(),
+                    "{q}: {} {}",
+                    x.score,
+                    y.score
+                );
+            }
+            compared += a.hits.len();
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}
+
+#[test]
 fn two_thread_look_ups_answer_as_one_thread() {
     use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};

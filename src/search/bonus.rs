@@ -165,19 +165,23 @@ impl BonusScorer {
         let Some((file, para)) = paragraph_of(&anchors[found..=found], doc) else {
             return 0.0;
         };
-        let (file, para) = (u64::from(file), u64::from(para));
-        let mut total = 0.0;
-        for b in self.bonuses.iter() {
-            let holds = match &b.within {
-                BonusWithin::Files(files) => files.binary_search(&file).is_ok(),
-                BonusWithin::Sections(ranges) => in_ranges(ranges, file, para),
-            };
-            if holds {
-                total += b.score;
-            }
-        }
-        total
+        bonus_of(&self.bonuses, u64::from(file), u64::from(para))
     }
+}
+
+/// The sum of the `bonuses` that hold for paragraph `para` of file `file`, in their order.
+pub fn bonus_of(bonuses: &[Bonus], file: u64, para: u64) -> Score {
+    let mut total = 0.0;
+    for b in bonuses {
+        let holds = match &b.within {
+            BonusWithin::Files(files) => files.binary_search(&file).is_ok(),
+            BonusWithin::Sections(ranges) => in_ranges(ranges, file, para),
+        };
+        if holds {
+            total += b.score;
+        }
+    }
+    total
 }
 
 /// Whether paragraph `para` of `file` lies in one of `ranges` (`(file, first, last)`, sorted).

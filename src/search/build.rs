@@ -21,10 +21,10 @@ use tantivy::query::{
     TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{DocAddress, Term};
 
-use super::bonus::{Bonus, BonusQuery, BonusWithin};
-use super::exact::ExactDocsQuery;
+use super::bonus::{bonus_of, Bonus, BonusQuery, BonusWithin};
+use super::exact::{self, ExactDocsQuery, TfScorer};
 use super::query::{FieldName, Query};
 use super::ranges::DocRangesQuery;
 use super::Searcher;
@@ -56,6 +56,10 @@ pub struct Built {
     /// `query` is then left unfilled (built with `whole_phrase_apart`), for the caller to
     /// rank the phrase's matches straight from the exact index.
     pub phrase: Option<Vec<char>>,
+    /// When the query is a plain AND of texts over paragraphs (no filter, OR or NOT; built
+    /// with `whole_phrase_apart`): every matching paragraph with its score, straight from
+    /// the look-ups, in no order. `query` is then left unfilled.
+    pub scored: Option<Vec<(f32, DocAddress)>>,
 }
 
 /// Which records a (sub-)query is evaluated against.
@@ -78,13 +82,28 @@ struct Builder<'a> {
     required: Cell<bool>,
     /// Exact-match clauses over paragraphs, filled in [`Builder::resolve`].
     pending: RefCell<Vec<Pending>>,
+    /// Whether the query is a plain AND of texts over paragraphs, with their nearness and
+    /// together boosts: no field filter, OR or NOT (see [`Built::scored`]).
+    plain: Cell<bool>,
 }
 
 /// An exact-match clause waiting for its paragraphs.
 struct Pending {
     needle: Vec<char>,
     required: bool,
+    /// The clause's boost (that of the `BoostQuery` around it, 1 without).
+    boost: f32,
     query: ExactDocsQuery,
+}
+
+/// The look-ups of a plain AND (see [`Built::scored`]), to be scored without tantivy.
+struct Plain {
+    /// The paragraphs that hold every required text (in look-up order: by segment, then
+    /// ascending).
+    all: Vec<ExactHit>,
+    /// Per clause, in clause order: its hits (all among `all`, in the same order), the
+    /// estimate standing in for its document frequency, and its boost.
+    clauses: Vec<(Vec<ExactHit>, Option<f32>, f32)>,
 }
 
 /// Builds the tantivy query for `q`. With `whole_phrase_apart`, a query that is one quoted
@@ -102,6 +121,7 @@ pub fn build(
         words: Vec::new(),
         required: Cell::new(true),
         pending: RefCell::new(Vec::new()),
+        plain: Cell::new(whole_phrase_apart && s.direct_ranking()),
     };
     let root = b.node(q, Target::Body, false)?;
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
@@ -114,11 +134,27 @@ pub fn build(
         }
         _ => None,
     };
+    let mut plain = None;
     let bonuses = match phrase {
         Some(_) => Vec::new(),
         // The bonuses' look-ups run while the helper thread does its share of the others.
-        None => b.resolve(|| b.bonuses())??,
+        None => {
+            let (bonuses, lists) = b.resolve(|| b.bonuses())?;
+            plain = lists;
+            bonuses?
+        }
     };
+    if let Some(plain) = plain {
+        let mut needles = b.needles;
+        needles.sort();
+        needles.dedup();
+        return Ok(Built {
+            query: unreachable_query(),
+            needles,
+            phrase: None,
+            scored: Some(plain.score(s, searcher, &bonuses)),
+        });
+    }
     let mut query: Box<dyn TQuery> = if clauses.len() == 1 {
         clauses
             .pop()
@@ -140,6 +176,7 @@ pub fn build(
         query,
         needles,
         phrase,
+        scored: None,
     })
 }
 
@@ -157,6 +194,7 @@ impl Builder<'_> {
             Query::Term { text, span } => self.term(text, span.0, target, negated),
             Query::Phrase { text, span } => self.phrase(text, span.0, target, negated),
             Query::Field { field, query } => {
+                self.plain.set(false);
                 if target != Target::Body {
                     return Err(Error::Query {
                         position: first_position(query),
@@ -168,11 +206,15 @@ impl Builder<'_> {
             }
             Query::And(parts) | Query::Or(parts) => {
                 let is_and = matches!(q, Query::And(_));
+                if !is_and {
+                    self.plain.set(false);
+                }
                 let mut clauses = Vec::with_capacity(parts.len());
                 let mut positive = false;
                 let required = self.required.get();
                 for part in parts {
                     if let Query::Not(inner) = part {
+                        self.plain.set(false);
                         self.required.set(false);
                         let q = self.node(inner, target, !negated);
                         self.required.set(required);
@@ -193,6 +235,7 @@ impl Builder<'_> {
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
             Query::Not(inner) => {
+                self.plain.set(false);
                 let required = self.required.replace(false);
                 let inner = self.node(inner, target, !negated);
                 self.required.set(required);
@@ -248,6 +291,7 @@ impl Builder<'_> {
                 self.pending.borrow_mut().push(Pending {
                     needle,
                     required: self.required.get(),
+                    boost: 1.0,
                     query: query.clone(),
                 });
                 return Ok(Some(Box::new(query)));
@@ -297,6 +341,7 @@ impl Builder<'_> {
             let together = self.exact(Target::Body, &whole);
             self.required.set(required);
             if let Some(q) = together? {
+                self.boost_last(TOGETHER_BOOST);
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(q, TOGETHER_BOOST))));
             }
         }
@@ -455,8 +500,10 @@ impl Builder<'_> {
     /// look-up cannot count.
     ///
     /// `also` runs on this thread meanwhile (while the helper thread takes its share of the
-    /// look-ups); its result is returned.
-    fn resolve<T>(&self, also: impl FnOnce() -> T) -> Result<T> {
+    /// look-ups); its result is returned. So are the look-ups themselves instead of filled
+    /// clauses when the query is plain and requires two texts or more (or is one text): see
+    /// [`Built::scored`].
+    fn resolve<T>(&self, also: impl FnOnce() -> T) -> Result<(T, Option<Plain>)> {
         let exact = self.s.exact_index();
         let pending = self.pending.borrow();
         let mut by_segment: HashMap<&[char], Vec<u64>> = HashMap::new();
@@ -526,6 +573,23 @@ impl Builder<'_> {
         };
         let found: HashMap<&[char], Vec<ExactHit>> =
             chain.iter().chain(&rest).copied().zip(found).collect();
+        // With a chain, every list lies within the last text's (the final set); one text
+        // alone is its own.
+        let all = match (chain.last(), pending.as_slice()) {
+            (Some(last), _) => found.get(last),
+            (None, [only]) if only.required => found.get(only.needle.as_slice()),
+            _ => None,
+        };
+        if let (true, Some(all)) = (self.plain.get(), all) {
+            let clauses = pending.iter().map(|p| {
+                let hits = found.get(p.needle.as_slice()).cloned().unwrap_or_default();
+                let df = (!chain.is_empty()).then(|| estimate(exact, &mut by_segment, &p.needle));
+                Ok((hits, df.transpose()?.map(|df| df as f32), p.boost))
+            });
+            let clauses = clauses.collect::<Result<Vec<_>>>()?;
+            let all = all.clone();
+            return Ok((also, Some(Plain { all, clauses })));
+        }
         for p in pending.iter() {
             let needle = p.needle.as_slice();
             let mut filler = self.s.filler(self.searcher);
@@ -539,7 +603,7 @@ impl Builder<'_> {
             };
             filler.finish(&p.query, df, exact.paragraphs());
         }
-        Ok(also)
+        Ok((also, None))
     }
 
     /// The nearness clause: the query's words standing together, in order, anywhere in the
@@ -550,9 +614,17 @@ impl Builder<'_> {
         }
         let together: String = self.words.concat();
         Ok(self.exact(Target::Body, &together)?.map(|q| {
+            self.boost_last(NEAR_BOOST);
             let q: Box<dyn TQuery> = Box::new(BoostQuery::new(q, NEAR_BOOST));
             (Occur::Should, q)
         }))
+    }
+
+    /// Sets the boost of the clause added last.
+    fn boost_last(&self, boost: f32) {
+        if let Some(last) = self.pending.borrow_mut().last_mut() {
+            last.boost = boost;
+        }
     }
 
     /// Bonuses of words in titles and headings. They rank word queries; a phrase query ranks
@@ -583,6 +655,63 @@ impl Builder<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Plain {
+    /// Every paragraph of the final set with the score the tantivy query gives it: per clause
+    /// holding it, BM25 as [`ExactDocsQuery`] scores it times the clause's boost, added in
+    /// clause order (tantivy adds the same terms in the order of its scorers, so a sum may
+    /// differ in its last bit), plus the bonuses that hold, as [`BonusQuery`] adds them.
+    fn score(
+        self,
+        s: &Searcher,
+        searcher: &tantivy::Searcher,
+        bonuses: &[Bonus],
+    ) -> Vec<(f32, DocAddress)> {
+        let readers = searcher.segment_readers();
+        let located: Vec<Option<DocAddress>> = (self.all.iter())
+            .map(|h| {
+                let (ord, doc) = s.anchors().locate(h.file_no, h.para)?;
+                let in_segment = readers.get(ord as usize)?.max_doc() > doc;
+                in_segment.then(|| DocAddress::new(ord, doc))
+            })
+            .collect();
+        let scorer = TfScorer::new(s.exact_index().mean_len());
+        let mut scores = vec![0.0f32; self.all.len()];
+        for (hits, df, boost) in &self.clauses {
+            // Each hit's place in the final set: both lists come in the same order.
+            let (mut at, mut places) = (0, Vec::with_capacity(hits.len()));
+            for h in hits {
+                while self.all.get(at).is_some_and(|a| a.at < h.at) {
+                    at += 1;
+                }
+                if self.all.get(at).is_some_and(|a| a.at == h.at) {
+                    places.push((at, h));
+                }
+            }
+            let counted = places
+                .iter()
+                .filter(|(at, _)| located[*at].is_some())
+                .count();
+            let idf = exact::idf(
+                df.unwrap_or(0.0).max(counted as f32),
+                s.exact_index().paragraphs(),
+            );
+            let factor = boost * idf;
+            for (at, h) in places {
+                scores[at] += scorer.tf_part(*h) * factor;
+            }
+        }
+        (self.all.iter().zip(scores).zip(located))
+            .filter_map(|((h, score), addr)| {
+                let bonus = match bonuses.is_empty() {
+                    true => None,
+                    false => Some(bonus_of(bonuses, h.file_no.into(), h.para.into())),
+                };
+                Some((bonus.map_or(score, |b| score + b), addr?))
+            })
+            .collect()
     }
 }
 

@@ -140,6 +140,9 @@ pub struct Searcher {
     /// Look-ups with more estimated matches than this run on two threads, when there are two
     /// cores (`u64::MAX`: never).
     parallel_from: u64,
+    /// Whether a plain AND of texts is ranked straight from the look-ups (see
+    /// [`build::Built::scored`]) rather than through tantivy's scorers.
+    direct: bool,
 }
 
 impl Searcher {
@@ -207,6 +210,7 @@ impl Searcher {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
                 _ => u64::MAX,
             },
+            direct: true,
         }))
     }
 
@@ -271,6 +275,17 @@ impl Searcher {
     /// core: for tests and benchmarks of that path.
     pub fn set_parallel_from(&mut self, matches: u64) {
         self.parallel_from = matches;
+    }
+
+    /// Ranks every query through tantivy's scorers when `false`, a plain AND of texts
+    /// included: for tests and benchmarks that compare the two rankings.
+    pub fn set_direct_ranking(&mut self, on: bool) {
+        self.direct = on;
+    }
+
+    /// Whether a plain AND of texts is ranked without tantivy's scorers.
+    pub(crate) fn direct_ranking(&self) -> bool {
+        self.direct
     }
 
     /// Where each file's paragraph records are.
@@ -360,9 +375,10 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let built = build::build(self, &searcher, &parsed, true)?;
         let limit = opts.limit.max(1);
-        let (total, top) = match &built.phrase {
-            Some(phrase) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
-            None => searcher.search(
+        let (total, top) = match (&built.phrase, built.scored) {
+            (Some(phrase), _) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
+            (None, Some(scored)) => top_of_scored(scored, opts.offset, limit),
+            (None, None) => searcher.search(
                 &built.query,
                 &(
                     Count,
@@ -543,6 +559,27 @@ fn best_in(
         }
     })?;
     Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
+}
+
+/// The number of `scored` paragraphs and the best `limit` after the first `offset`, best
+/// first, as tantivy's top-k collector orders them: by score, ties to the lower address.
+fn top_of_scored(
+    scored: Vec<(f32, DocAddress)>,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<(f32, DocAddress)>) {
+    let total = scored.len();
+    let keep = offset.saturating_add(limit);
+    let order = |a: &(f32, DocAddress), b: &(f32, DocAddress)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+    };
+    let mut best = scored;
+    if best.len() > keep {
+        best.select_nth_unstable_by(keep, order);
+        best.truncate(keep);
+    }
+    best.sort_unstable_by(order);
+    (total, best.into_iter().skip(offset).collect())
 }
 
 /// Where to split segments whose estimated work is `work` between two threads: the `k` in
