@@ -56,10 +56,11 @@ pub struct Built {
     /// `query` is then left unfilled (built with `whole_phrase_apart`), for the caller to
     /// rank the phrase's matches straight from the exact index.
     pub phrase: Option<Vec<char>>,
-    /// When the query is a plain AND of texts over paragraphs (no filter, OR or NOT; built
-    /// with `whole_phrase_apart`): every matching paragraph with its score, straight from
-    /// the look-ups, in no order. `query` is then left unfilled.
-    pub scored: Option<Vec<(f32, DocAddress)>>,
+    /// When the query is a plain AND of two texts or more over paragraphs (no filter, OR or
+    /// NOT; built with `whole_phrase_apart`): the number of matching paragraphs and the best
+    /// `keep` with their scores, best first, ranked straight from the look-ups as tantivy
+    /// ranks them (by score, ties to the lower address). `query` is then left unfilled.
+    pub scored: Option<(usize, Vec<(f32, DocAddress)>)>,
 }
 
 /// Which records a (sub-)query is evaluated against.
@@ -98,12 +99,14 @@ struct Pending {
 
 /// The look-ups of a plain AND (see [`Built::scored`]), to be scored without tantivy.
 struct Plain {
-    /// The paragraphs that hold every required text (in look-up order: by segment, then
-    /// ascending).
-    all: Vec<ExactHit>,
-    /// Per clause, in clause order: its hits (all among `all`, in the same order), the
-    /// estimate standing in for its document frequency, and its boost.
-    clauses: Vec<(Vec<ExactHit>, Option<f32>, f32)>,
+    /// The hits of each text, in look-up order (by segment, then ascending).
+    lists: Vec<Vec<ExactHit>>,
+    /// Which of `lists` holds the paragraphs that have every required text (the final set:
+    /// the others lie within it).
+    all: usize,
+    /// Per clause, in clause order: its list, the estimate standing in for its document
+    /// frequency, and its boost.
+    clauses: Vec<(usize, f32, f32)>,
 }
 
 /// Builds the tantivy query for `q`. With `whole_phrase_apart`, a query that is one quoted
@@ -113,6 +116,7 @@ pub fn build(
     searcher: &tantivy::Searcher,
     q: &Query,
     whole_phrase_apart: bool,
+    keep: usize,
 ) -> Result<Built> {
     let mut b = Builder {
         s,
@@ -152,7 +156,7 @@ pub fn build(
             query: unreachable_query(),
             needles,
             phrase: None,
-            scored: Some(plain.score(s, searcher, &bonuses)),
+            scored: Some(plain.top(s, searcher, &bonuses, keep)),
         });
     }
     let mut query: Box<dyn TQuery> = if clauses.len() == 1 {
@@ -571,25 +575,26 @@ impl Builder<'_> {
             let also = also();
             (look_up(exact, 0..segments, &chain, &rest, &sizes)?, also)
         };
-        let found: HashMap<&[char], Vec<ExactHit>> =
-            chain.iter().chain(&rest).copied().zip(found).collect();
-        // With a chain, every list lies within the last text's (the final set); one text
-        // alone is its own.
-        let all = match (chain.last(), pending.as_slice()) {
-            (Some(last), _) => found.get(last),
-            (None, [only]) if only.required => found.get(only.needle.as_slice()),
-            _ => None,
-        };
-        if let (true, Some(all)) = (self.plain.get(), all) {
-            let clauses = pending.iter().map(|p| {
-                let hits = found.get(p.needle.as_slice()).cloned().unwrap_or_default();
-                let df = (!chain.is_empty()).then(|| estimate(exact, &mut by_segment, &p.needle));
-                Ok((hits, df.transpose()?.map(|df| df as f32), p.boost))
-            });
-            let clauses = clauses.collect::<Result<Vec<_>>>()?;
-            let all = all.clone();
-            return Ok((also, Some(Plain { all, clauses })));
+        let texts: Vec<&[char]> = chain.iter().chain(&rest).copied().collect();
+        if self.plain.get() && chain.len() >= 2 {
+            // Every list lies within the last of the chain's (the final set).
+            let mut clauses = Vec::with_capacity(pending.len());
+            for p in pending.iter() {
+                let list = texts.iter().position(|t| *t == p.needle.as_slice());
+                let df = estimate(exact, &mut by_segment, &p.needle)? as f32;
+                clauses.push((list.unwrap_or(0), df, p.boost));
+            }
+            let all = chain.len() - 1;
+            return Ok((
+                also,
+                Some(Plain {
+                    lists: found,
+                    all,
+                    clauses,
+                }),
+            ));
         }
+        let found: HashMap<&[char], Vec<ExactHit>> = texts.into_iter().zip(found).collect();
         for p in pending.iter() {
             let needle = p.needle.as_slice();
             let mut filler = self.s.filler(self.searcher);
@@ -659,18 +664,26 @@ impl Builder<'_> {
 }
 
 impl Plain {
-    /// Every paragraph of the final set with the score the tantivy query gives it: per clause
-    /// holding it, BM25 as [`ExactDocsQuery`] scores it times the clause's boost, added in
-    /// clause order (tantivy adds the same terms in the order of its scorers, so a sum may
-    /// differ in its last bit), plus the bonuses that hold, as [`BonusQuery`] adds them.
-    fn score(
+    /// The number of paragraphs in the final set and the best `keep` of them, best first,
+    /// each with the score the tantivy query gives it: per clause holding it, BM25 as
+    /// [`ExactDocsQuery`] scores it times the clause's boost, added in clause order
+    /// (tantivy adds the same terms in the order of its scorers, so a sum may differ in its
+    /// last bit), plus the bonuses that hold, as [`BonusQuery`] adds them. Ties go to the
+    /// lower address, as in tantivy's top-k collector.
+    fn top(
         self,
         s: &Searcher,
         searcher: &tantivy::Searcher,
         bonuses: &[Bonus],
-    ) -> Vec<(f32, DocAddress)> {
+        keep: usize,
+    ) -> (usize, Vec<(f32, DocAddress)>) {
+        let all = self
+            .lists
+            .get(self.all)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let readers = searcher.segment_readers();
-        let located: Vec<Option<DocAddress>> = (self.all.iter())
+        let located: Vec<Option<DocAddress>> = (all.iter())
             .map(|h| {
                 let (ord, doc) = s.anchors().locate(h.file_no, h.para)?;
                 let in_segment = readers.get(ord as usize)?.max_doc() > doc;
@@ -678,41 +691,61 @@ impl Plain {
             })
             .collect();
         let scorer = TfScorer::new(s.exact_index().mean_len());
-        let mut scores = vec![0.0f32; self.all.len()];
-        for (hits, df, boost) in &self.clauses {
+        let mut scores = vec![0.0f32; all.len()];
+        let mut places = Vec::new();
+        for &(list, df, boost) in &self.clauses {
             // Each hit's place in the final set: both lists come in the same order.
-            let (mut at, mut places) = (0, Vec::with_capacity(hits.len()));
+            let hits = self.lists.get(list).map(Vec::as_slice).unwrap_or_default();
+            places.clear();
+            let mut at = 0;
             for h in hits {
-                while self.all.get(at).is_some_and(|a| a.at < h.at) {
+                while all.get(at).is_some_and(|a| a.at < h.at) {
                     at += 1;
                 }
-                if self.all.get(at).is_some_and(|a| a.at == h.at) {
+                if all.get(at).is_some_and(|a| a.at == h.at) {
                     places.push((at, h));
                 }
             }
-            let counted = places
-                .iter()
-                .filter(|(at, _)| located[*at].is_some())
-                .count();
-            let idf = exact::idf(
-                df.unwrap_or(0.0).max(counted as f32),
-                s.exact_index().paragraphs(),
-            );
+            let counted = places.iter().filter(|(at, _)| located[*at].is_some());
+            let idf = exact::idf(df.max(counted.count() as f32), s.exact_index().paragraphs());
             let factor = boost * idf;
-            for (at, h) in places {
+            for &(at, h) in &places {
                 scores[at] += scorer.tf_part(*h) * factor;
             }
         }
-        (self.all.iter().zip(scores).zip(located))
-            .filter_map(|((h, score), addr)| {
-                let bonus = match bonuses.is_empty() {
-                    true => None,
-                    false => Some(bonus_of(bonuses, h.file_no.into(), h.para.into())),
-                };
-                Some((bonus.map_or(score, |b| score + b), addr?))
-            })
-            .collect()
+        let total = located.iter().flatten().count();
+        let scored = (all.iter().zip(scores).zip(located)).filter_map(|((h, score), addr)| {
+            let score = match bonuses.is_empty() {
+                true => score,
+                false => score + bonus_of(bonuses, h.file_no.into(), h.para.into()),
+            };
+            Some((score, addr?))
+        });
+        (total, best_of(scored, keep))
     }
+}
+
+/// The best `keep` of `scored`, best first, as tantivy's top-k collector orders them: by
+/// score, ties to the lower address. Scores must not be negative.
+fn best_of(scored: impl Iterator<Item = (f32, DocAddress)>, keep: usize) -> Vec<(f32, DocAddress)> {
+    use std::cmp::Reverse;
+    // A min-heap whose top is the worst kept (the lower score, then the higher address).
+    // Scores that are not negative order as their bits do.
+    let mut best = std::collections::BinaryHeap::with_capacity(keep + 1);
+    for (score, addr) in scored {
+        let key = Reverse((score.to_bits(), Reverse(addr)));
+        if best.len() < keep {
+            best.push(key);
+        } else if best.peek().is_some_and(|worst| key < *worst) {
+            best.pop();
+            best.push(key);
+        }
+    }
+    let mut top: Vec<(f32, DocAddress)> = (best.into_iter())
+        .map(|Reverse((bits, Reverse(addr)))| (f32::from_bits(bits), addr))
+        .collect();
+    top.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    top
 }
 
 /// The hits of each of `chain` then of each of `rest` in the exact segments `range`. The texts
@@ -851,5 +884,37 @@ fn first_position(q: &Query) -> usize {
         Query::Term { span, .. } | Query::Phrase { span, .. } => span.0,
         Query::Field { query, .. } | Query::Not(query) => first_position(query),
         Query::And(v) | Query::Or(v) => v.first().map_or(0, first_position),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_best_go_first_and_ties_to_the_lower_address() {
+        let at = |ord, doc| DocAddress::new(ord, doc);
+        let scored = [
+            (1.0, at(0, 5)),
+            (3.0, at(1, 2)),
+            (2.0, at(0, 9)),
+            (3.0, at(0, 7)),
+            (2.0, at(0, 3)),
+            (0.5, at(0, 1)),
+            (2.0, at(1, 0)),
+        ];
+        // Ties inside the kept ones and at the cut both go to the lower address.
+        let best = best_of(scored.into_iter(), 4);
+        assert_eq!(
+            best,
+            vec![
+                (3.0, at(0, 7)),
+                (3.0, at(1, 2)),
+                (2.0, at(0, 3)),
+                (2.0, at(0, 9))
+            ]
+        );
+        assert_eq!(best_of(scored.into_iter(), 0), Vec::new());
+        assert_eq!(best_of(scored.into_iter(), 99).len(), scored.len());
     }
 }

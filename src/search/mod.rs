@@ -373,11 +373,12 @@ impl Searcher {
         let started = Instant::now();
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
-        let built = build::build(self, &searcher, &parsed, true)?;
         let limit = opts.limit.max(1);
+        let keep = opts.offset.saturating_add(limit);
+        let built = build::build(self, &searcher, &parsed, true, keep)?;
         let (total, top) = match (&built.phrase, built.scored) {
             (Some(phrase), _) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
-            (None, Some(scored)) => top_of_scored(scored, opts.offset, limit),
+            (None, Some((total, best))) => (total, best.into_iter().skip(opts.offset).collect()),
             (None, None) => searcher.search(
                 &built.query,
                 &(
@@ -423,7 +424,7 @@ impl Searcher {
     pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
-        let built = build::build(self, &searcher, &parsed, false)?;
+        let built = build::build(self, &searcher, &parsed, false, 0)?;
         let by_segment = manifest::matching_by_segment(&searcher, &*built.query)?;
         let paths: HashMap<u64, String> = manifest::read_manifest(&searcher, &self.zh.fields)?
             .into_iter()
@@ -559,27 +560,6 @@ fn best_in(
         }
     })?;
     Ok((total, best.into_iter().map(|Reverse(k)| k).collect()))
-}
-
-/// The number of `scored` paragraphs and the best `limit` after the first `offset`, best
-/// first, as tantivy's top-k collector orders them: by score, ties to the lower address.
-fn top_of_scored(
-    scored: Vec<(f32, DocAddress)>,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<(f32, DocAddress)>) {
-    let total = scored.len();
-    let keep = offset.saturating_add(limit);
-    let order = |a: &(f32, DocAddress), b: &(f32, DocAddress)| {
-        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
-    };
-    let mut best = scored;
-    if best.len() > keep {
-        best.select_nth_unstable_by(keep, order);
-        best.truncate(keep);
-    }
-    best.sort_unstable_by(order);
-    (total, best.into_iter().skip(offset).collect())
 }
 
 /// Where to split segments whose estimated work is `work` between two threads: the `k` in
