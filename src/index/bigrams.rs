@@ -530,6 +530,14 @@ fn buckets(paragraphs: usize, positions: u32, start_of: impl Fn(usize) -> Option
     table
 }
 
+/// The start and length of paragraph `index` in the paragraph table `starts`. Only a damaged
+/// caller passes an index past the table; it gets an empty span.
+fn paragraph_bounds(starts: &[u8], index: u32) -> (u32, u32) {
+    let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
+    let (from, to) = (start_of(index as usize), start_of(index as usize + 1));
+    (from, to.saturating_sub(from.saturating_add(1)))
+}
+
 /// Whether `key` is a last-char term (no second char).
 fn is_last_char(key: u64) -> bool {
     key & u64::from(END_MARK) == u64::from(END_MARK)
@@ -965,26 +973,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
 
     /// The start and length of paragraph `index` (for a hit with bounds [`UNKNOWN`]).
     pub fn bounds(&self, index: u32) -> io::Result<(u32, u32)> {
-        let mut h = Hit {
-            file_no: 0,
-            para: 0,
-            count: 0,
-            len: UNKNOWN,
-            index,
-            start: UNKNOWN,
-        };
-        self.set_bounds(&mut h, self.section(&self.starts)?);
-        Ok((h.start, h.len))
+        Ok(paragraph_bounds(self.section(&self.starts)?, index))
     }
 
     /// Reads the bounds of `h`'s paragraph from the paragraph table `starts`.
     fn set_bounds(&self, h: &mut Hit, starts: &[u8]) {
-        let k = h.index as usize;
-        // Only a damaged caller passes an index past the table; its hit gets an empty span.
-        let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
-        let (from, to) = (start_of(k), start_of(k + 1));
-        h.start = from;
-        h.len = to.saturating_sub(from.saturating_add(1));
+        (h.start, h.len) = paragraph_bounds(starts, h.index);
     }
 
     /// The hits of a phrase whose rarest cover bigram (the first of `cover`) lists its
@@ -1106,12 +1100,12 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         // A paragraph's bounds usually come with it: no look-up in the paragraph table.
         let starts_table = self.section(&self.starts)?;
         let bounds = |h: &Hit| {
-            let mut h = *h;
-            if h.start == UNKNOWN {
-                self.set_bounds(&mut h, starts_table);
-            }
-            let from = u64::from(h.start);
-            (from, from + u64::from(h.len) + 1)
+            let (start, len) = match h.start {
+                UNKNOWN => paragraph_bounds(starts_table, h.index),
+                start => (start, h.len),
+            };
+            let from = u64::from(start);
+            (from, from + u64::from(len) + 1)
         };
         // A phrase of several cover bigrams narrows its rarest list to these paragraphs
         // before the others are searched; the list of a single bigram is taken whole.

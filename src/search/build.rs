@@ -532,21 +532,21 @@ impl Builder<'_> {
         let segments = exact.segment_count();
         // The work of a look-up in a segment: its matches there, but those after the first
         // text of a chain are looked up within the first's paragraphs, so at most as many.
-        let head = match chain.first() {
-            Some(first) => estimates(exact, &mut by_segment, first)?.to_vec(),
-            None => vec![u64::MAX; segments],
-        };
-        let mut work = vec![0; segments];
-        for needle in chain.iter().chain(&rest) {
-            let each = estimates(exact, &mut by_segment, needle)?;
-            for ((w, e), most) in work.iter_mut().zip(each).zip(&head) {
-                *w += e.min(most);
-            }
-        }
-        // Per text, the estimate of its matches per segment: room for its hits.
+        // Per text, the estimate of its matches per segment: room for its hits, and its work
+        // (at most the chain's first text's, within whose paragraphs it is looked up).
         let mut sizes = Vec::with_capacity(chain.len() + rest.len());
         for needle in chain.iter().chain(&rest) {
             sizes.push(estimates(exact, &mut by_segment, needle)?.to_vec());
+        }
+        let head = match chain.is_empty() {
+            false => sizes[0].clone(),
+            true => vec![u64::MAX; segments],
+        };
+        let mut work = vec![0; segments];
+        for each in &sizes {
+            for ((w, e), most) in work.iter_mut().zip(each).zip(&head) {
+                *w += e.min(most);
+            }
         }
         let (found, also) = if let Some(half) = self.s.split(&work) {
             // Segments are independent: each thread runs every look-up over its share.
