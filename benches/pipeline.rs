@@ -132,8 +132,8 @@ fn analysis_benches(c: &mut Criterion) {
         let store_bytes = |copies: usize| {
             let mut b = TextsBuilder::new();
             for _ in 0..copies {
-                for p in &paragraphs {
-                    b.add(p, &section);
+                for (line, p) in (1..).zip(&paragraphs) {
+                    b.add(p, &section, [line, line]);
                 }
             }
             b.finish().expect("text store")

@@ -287,7 +287,7 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             chars.extend(norm.as_str().chars());
             let t = Instant::now();
             bigrams.add_paragraph(&chars);
-            stored.add(&p.text, &p.section);
+            stored.add(&p.text, &p.section, p.lines);
             let full = bigrams.chars() >= SEGMENT_CHARS;
             if full {
                 let full = std::mem::replace(&mut bigrams, BigramBuilder::new());

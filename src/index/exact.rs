@@ -308,7 +308,7 @@ impl ExactBuilder<'_> {
             self.chars.extend(self.norm.as_str().chars());
             if let Some(b) = &mut self.current {
                 b.bigrams.add_paragraph(&self.chars);
-                b.texts.add(text, &p.section);
+                b.texts.add(text, &p.section, p.lines);
                 if b.bigrams.chars() >= self.writer.segment_chars {
                     self.flush()?;
                     begun = false;

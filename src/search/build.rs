@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Term};
@@ -31,7 +31,7 @@ use super::Searcher;
 use crate::analysis::{self, ExactTerms};
 use crate::index::exact::{ExactHit, ExactIndex, Within};
 use crate::index::manifest;
-use crate::index::schema::{REC_DOC, REC_PARAGRAPH, REC_SECTION};
+use crate::index::schema::{REC_DOC, REC_SECTION};
 use crate::{Error, Result};
 
 /// Score added to a paragraph whose document title contains a query word.
@@ -268,17 +268,27 @@ impl Builder<'_> {
         Box::new(BooleanQuery::new(alternatives))
     }
 
-    /// Every record of the kind `target` queries.
+    /// Every record of the kind `target` queries, scored 0: it only selects.
+    ///
+    /// Paragraph records carry no `rec` (a million postings that only said "paragraph"):
+    /// they are the records that are neither documents nor sections.
     fn all(&self, target: Target) -> Box<dyn TQuery> {
-        let rec = match target {
-            Target::Body => REC_PARAGRAPH,
-            Target::Title | Target::Path => REC_DOC,
-            Target::Section => REC_SECTION,
+        let rec = |rec: u64| -> Box<dyn TQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_u64(self.fields().rec, rec),
+                IndexRecordOption::Basic,
+            ))
         };
-        Box::new(TermQuery::new(
-            Term::from_field_u64(self.fields().rec, rec),
-            IndexRecordOption::Basic,
-        ))
+        let records = match target {
+            Target::Body => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>),
+                (Occur::MustNot, rec(REC_DOC)),
+                (Occur::MustNot, rec(REC_SECTION)),
+            ])),
+            Target::Title | Target::Path => rec(REC_DOC),
+            Target::Section => rec(REC_SECTION),
+        };
+        Box::new(ConstScoreQuery::new(records, 0.0))
     }
 
     /// The exact-match query for the normalized `text` over the records of `target`;

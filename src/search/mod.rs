@@ -39,22 +39,17 @@ pub use highlight::{Script, Snippet};
 /// looked up on two threads.
 const PARALLEL_MATCHES: u64 = 20_000;
 
-/// The fast columns a hit is read from, opened once per segment.
+/// What a hit's file and paragraph number are read from, per segment: its anchors (see
+/// [`exact::paragraph_of`]).
 struct HitColumns {
-    file_id: tantivy::columnar::Column<u64>,
-    para: tantivy::columnar::Column<u64>,
-    line_start: tantivy::columnar::Column<u64>,
-    line_end: tantivy::columnar::Column<u64>,
+    anchors: Arc<Vec<(tantivy::DocId, u32, u32)>>,
 }
 
 impl HitColumns {
-    fn open(s: &Searcher, searcher: &tantivy::Searcher, segment: u32) -> Result<HitColumns> {
-        Ok(HitColumns {
-            file_id: s.u64_column(searcher, segment, "file_id")?,
-            para: s.u64_column(searcher, segment, "para")?,
-            line_start: s.u64_column(searcher, segment, "line_start")?,
-            line_end: s.u64_column(searcher, segment, "line_end")?,
-        })
+    fn open(s: &Searcher, segment: u32) -> HitColumns {
+        HitColumns {
+            anchors: s.anchors().of_segment(segment),
+        }
     }
 }
 
@@ -399,7 +394,7 @@ impl Searcher {
             let cols = match columns.entry(addr.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(HitColumns::open(self, &searcher, addr.segment_ord)?)
+                    e.insert(HitColumns::open(self, addr.segment_ord))
                 }
             };
             let mut hit = self.hit(&searcher, addr, score, cols, &mut docs)?;
@@ -432,12 +427,11 @@ impl Searcher {
             .collect();
         let mut out = Vec::new();
         for (segment, doc_ids) in by_segment {
-            let file_ids = self.u64_column(&searcher, segment, "file_id")?;
-            let paras = self.u64_column(&searcher, segment, "para")?;
+            let anchors = self.anchors().of_segment(segment);
             for doc in doc_ids {
-                let file_id = file_ids.first(doc).unwrap_or_default();
-                let path = paths.get(&file_id).cloned().unwrap_or_default();
-                out.push((path, paras.first(doc).unwrap_or_default() as u32));
+                let (file, para) = exact::paragraph_of(&anchors, doc).unwrap_or_default();
+                let path = paths.get(&u64::from(file)).cloned().unwrap_or_default();
+                out.push((path, para));
             }
         }
         Ok(out)
@@ -451,20 +445,20 @@ impl Searcher {
         cols: &HitColumns,
         docs: &mut HashMap<u64, (String, String)>,
     ) -> Result<Hit> {
-        let get = |c: &tantivy::columnar::Column<u64>| c.first(addr.doc_id).unwrap_or_default();
-        let file_id = get(&cols.file_id);
-        let paragraph = get(&cols.para) as u32;
-        let lines = [get(&cols.line_start) as u32, get(&cols.line_end) as u32];
-        let stored = self
-            .exact
-            .stored(file_id as u32, paragraph)?
-            .ok_or_else(|| {
-                Error::Index(format!(
-                    "{}: paragraph {paragraph} of file {file_id} is in no live segment of the \
-                     exact index: the index is damaged; re-index with `zhengce index --full`",
-                    self.zh.dir.display()
-                ))
-            })?;
+        let damaged = |what: String| {
+            Error::Index(format!(
+                "{}: {what}: the index is damaged; re-index with `zhengce index --full`",
+                self.zh.dir.display()
+            ))
+        };
+        let (file_no, paragraph) = exact::paragraph_of(&cols.anchors, addr.doc_id)
+            .ok_or_else(|| damaged(format!("record {addr:?} has no anchor before it")))?;
+        let file_id = u64::from(file_no);
+        let stored = self.exact.stored(file_no, paragraph)?.ok_or_else(|| {
+            damaged(format!(
+                "paragraph {paragraph} of file {file_id} is in no live segment of the exact index"
+            ))
+        })?;
         let (path, title) = match docs.entry(file_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -478,7 +472,7 @@ impl Searcher {
             title,
             section: stored.section,
             paragraph,
-            lines,
+            lines: stored.lines,
             text: stored.text,
             highlights: Vec::new(),
             snippet: Snippet::default(),
