@@ -487,6 +487,23 @@ mod tests {
     }
 
     #[test]
+    fn lines_read_back_across_jumps_both_ways() {
+        let lines = [[7, 9], [10, 10], [1, 3], [4_000_000_000, u32::MAX], [2, 2], [2, 5]];
+        let texts: Vec<Stored> = lines
+            .iter()
+            .map(|&lines| Stored {
+                text: "条".into(),
+                section: Vec::new(),
+                lines,
+            })
+            .collect();
+        let s = store(&texts);
+        for (k, t) in texts.iter().enumerate() {
+            assert_eq!(s.get(k as u32).unwrap().lines, t.lines);
+        }
+    }
+
+    #[test]
     fn damaged_stores_give_errors_never_panics() {
         let texts = sample(400);
         let bytes = build(&texts);
