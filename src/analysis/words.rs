@@ -9,6 +9,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use jieba_rs::Jieba;
 use rustc_hash::FxBuildHasher;
@@ -28,14 +30,72 @@ fn is_word(word: &str) -> bool {
 /// frequency gets jieba's suggested one, which keeps it whole. A file that cannot be read,
 /// is not UTF-8, or has a malformed line is an error naming the file and line.
 pub fn load_jieba(user_dicts: &[PathBuf]) -> Result<Jieba> {
-    let mut jieba = Jieba::new();
-    for path in user_dicts {
-        load_user_dict(&mut jieba, path)?;
-    }
-    Ok(jieba)
+    Ok(read_user_dicts(user_dicts)?.load())
 }
 
-fn load_user_dict(jieba: &mut Jieba, path: &Path) -> Result<()> {
+/// The entries of user dictionaries, read and checked but not yet added to a dictionary:
+/// reading them is quick, building jieba's dictionary is not (~130 ms).
+#[derive(Debug, Default)]
+pub struct UserWords(Vec<(String, Option<usize>, Option<String>)>);
+
+impl UserWords {
+    /// jieba's default dictionary with these words added, in order.
+    pub fn load(self) -> Jieba {
+        let mut jieba = Jieba::new();
+        for (word, freq, tag) in &self.0 {
+            jieba.add_word(word, *freq, tag.as_deref());
+        }
+        jieba
+    }
+}
+
+/// Reads and checks user dictionaries as [`load_jieba`] does, without building anything.
+pub fn read_user_dicts(user_dicts: &[PathBuf]) -> Result<UserWords> {
+    let mut words = UserWords::default();
+    for path in user_dicts {
+        read_user_dict(&mut words, path)?;
+    }
+    Ok(words)
+}
+
+/// jieba's dictionary for an indexing run, built on a thread of its own from the start:
+/// the first text to cut waits for it, and a run that cuts nothing (a re-index of an
+/// unchanged corpus) never does.
+#[derive(Debug)]
+pub struct JiebaOnDemand {
+    building: Mutex<Option<JoinHandle<Jieba>>>,
+    jieba: OnceLock<Jieba>,
+}
+
+impl JiebaOnDemand {
+    /// Starts building the dictionary with `words` on a new thread.
+    pub fn spawn(words: UserWords) -> Self {
+        JiebaOnDemand {
+            building: Mutex::new(Some(std::thread::spawn(move || words.load()))),
+            jieba: OnceLock::new(),
+        }
+    }
+
+    /// The dictionary, once built (other callers wait meanwhile).
+    pub fn get(&self) -> &Jieba {
+        self.jieba.get_or_init(|| {
+            let building = self
+                .building
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            match building.map(JoinHandle::join) {
+                Some(Ok(jieba)) => jieba,
+                // Building panicked: the panic goes on here, where it is reported.
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                // Unreachable: the handle is taken only here, inside the one initialization.
+                None => Jieba::new(),
+            }
+        })
+    }
+}
+
+fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::Decode {
         path: path.to_owned(),
@@ -69,7 +129,9 @@ fn load_user_dict(jieba: &mut Jieba, path: &Path) -> Result<()> {
         if !is_word(&word) {
             return Err(bad(format!("`{}` has no letter or digit", fields[0])));
         }
-        jieba.add_word(&word, freq, fields.get(2).copied());
+        words
+            .0
+            .push((word, freq, fields.get(2).map(|t| t.to_string())));
     }
     Ok(())
 }
@@ -187,6 +249,22 @@ mod tests {
         // dictionary's statistics still decide (人工智能/产业).
         assert_eq!(segment_query(&jieba, "智能產業"), ["智能产业"]);
         assert_eq!(segment_query(&JIEBA, "智能產業"), ["智能", "产业"]);
+    }
+
+    #[test]
+    fn a_dictionary_built_on_its_own_thread_has_the_user_words() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "多邊合作機制 1000 n\n智能產業").unwrap();
+        let words = read_user_dicts(&[f.path().to_owned()]).unwrap();
+        let on_demand = JiebaOnDemand::spawn(words);
+        // Two threads ask at once: both get the one dictionary.
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| segment_query(on_demand.get(), "智能產業"));
+            assert_eq!(segment_query(on_demand.get(), "智能產業"), ["智能产业"]);
+            assert_eq!(other.join().unwrap(), ["智能产业"]);
+        });
+        let words = segment_query(on_demand.get(), "加強多邊合作機制");
+        assert!(words.contains(&"多边合作机制".to_string()), "{words:?}");
     }
 
     #[test]

@@ -34,14 +34,12 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-
-use jieba_rs::Jieba;
+use std::sync::{Mutex, OnceLock};
 
 pub use super::bigrams::UNKNOWN;
 use super::bigrams::{BigramBuilder, BigramSegment, Hit, LISTS_FROM};
 use super::texts::{Stored, TextStore, TextsBuilder};
-use crate::analysis::{self, Normalized, WordCollector};
+use crate::analysis::{self, JiebaOnDemand, Normalized, WordCollector};
 use crate::corpus::Paragraph;
 use crate::{Error, Result};
 
@@ -188,7 +186,7 @@ pub struct ExactWriter {
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
     /// Segments the text for the word lists.
-    jieba: Arc<Jieba>,
+    jieba: JiebaOnDemand,
 }
 
 impl ExactWriter {
@@ -200,7 +198,7 @@ impl ExactWriter {
         index_dir: &Path,
         live: LiveMap,
         segment_chars: usize,
-        jieba: Arc<Jieba>,
+        jieba: JiebaOnDemand,
     ) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -303,7 +301,7 @@ impl ExactBuilder<'_> {
                 begun = true;
             }
             analysis::normalize_exact_into(&mut self.norm, text);
-            self.words.add(&self.writer.jieba, self.norm.as_str());
+            self.words.add(self.writer.jieba.get(), self.norm.as_str());
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
             if let Some(b) = &mut self.current {

@@ -488,7 +488,14 @@ mod tests {
 
     #[test]
     fn lines_read_back_across_jumps_both_ways() {
-        let lines = [[7, 9], [10, 10], [1, 3], [4_000_000_000, u32::MAX], [2, 2], [2, 5]];
+        let lines = [
+            [7, 9],
+            [10, 10],
+            [1, 3],
+            [4_000_000_000, u32::MAX],
+            [2, 2],
+            [2, 5],
+        ];
         let texts: Vec<Stored> = lines
             .iter()
             .map(|&lines| Stored {

@@ -149,7 +149,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &opts.dicts)?;
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
 
-    let jieba = Arc::new(analysis::load_jieba(&opts.dicts)?);
+    let jieba = analysis::JiebaOnDemand::spawn(analysis::read_user_dicts(&opts.dicts)?);
     analysis::register_tokenizers(&index);
     let threads = opts.threads.max(1);
     let heap = if opts.heap_bytes > 0 {
