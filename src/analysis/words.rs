@@ -88,8 +88,8 @@ impl JiebaOnDemand {
                 Some(Ok(jieba)) => jieba,
                 // Building panicked: the panic goes on here, where it is reported.
                 Some(Err(panic)) => std::panic::resume_unwind(panic),
-                // Unreachable: the handle is taken only here, inside the one initialization.
-                None => Jieba::new(),
+                // An earlier call took the handle and panicked with it.
+                None => panic!("jieba's dictionary failed to build"),
             }
         })
     }

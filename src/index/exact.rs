@@ -15,9 +15,9 @@
 //!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
 //!   and `b"ZCW1"`, written before the segment. A bare query term in some live segment's
 //!   list is one word and needs no jieba dictionary to segment.
-//! - `NNNNNNNN.ztx`: the original text and section path of each paragraph of segment
-//!   `NNNNNNNN`, in the same order ([`super::texts`]), written before the segment. Hits show
-//!   their text and section from here.
+//! - `NNNNNNNN.ztx`: the original text, section path and source lines of each paragraph of
+//!   segment `NNNNNNNN`, in the same order ([`super::texts`]), written before the segment.
+//!   Hits show their text, section and lines from here.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
 //!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
 //!   segment has one pair for each segment that holds part of it.
@@ -609,7 +609,7 @@ impl ExactIndex {
         Ok(lists.iter().any(|l| l.contains_key(word)))
     }
 
-    /// The original text and section path of paragraph `para` of file `file_no`, from the
+    /// The original text, section path and lines of paragraph `para` of file `file_no`, from the
     /// segment that holds its current text; `None` if no live segment holds it.
     pub fn stored(&self, file_no: u32, para: u32) -> Result<Option<Stored>> {
         for ((id, seg), store) in self.segments.iter().zip(&self.texts) {

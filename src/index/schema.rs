@@ -32,7 +32,8 @@ pub const REC_DOC: u64 = 0;
 /// `rec` value of a section record.
 pub const REC_SECTION: u64 = 1;
 
-/// The value of `anchor` on the first paragraph record of each file.
+/// The value of `anchor` on the first paragraph record of each batch of a file (see
+/// [`super::writer`]), which also carries its `para`.
 pub const ANCHOR: u64 = 1;
 
 /// The fields of the schema, resolved once.

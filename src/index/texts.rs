@@ -83,6 +83,7 @@ impl TextsBuilder {
     /// Adds the next paragraph: its text, the headings that enclose it (outermost first) and
     /// its first and last source line.
     pub fn add(&mut self, text: &str, section: &[String], lines: [u32; 2]) {
+        debug_assert!(lines[0] <= lines[1], "lines {lines:?}");
         self.path.clear();
         for (i, heading) in section.iter().enumerate() {
             if i > 0 {
@@ -297,7 +298,7 @@ impl<B: AsRef<[u8]>> TextStore<B> {
         Ok((first, offset))
     }
 
-    /// The text and section path of paragraph `k` (0-based in the segment).
+    /// The text, section path and lines of paragraph `k` (0-based in the segment).
     pub fn get(&self, k: u32) -> io::Result<Stored> {
         if k >= self.paragraphs {
             return Err(invalid("paragraph out of range"));

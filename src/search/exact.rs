@@ -55,6 +55,9 @@ impl Anchors {
                 .read_postings(&term, IndexRecordOption::Basic)
                 .map_err(|e| crate::Error::Index(format!("reading the anchors: {e}")))?;
             let Some(mut postings) = postings else {
+                // A segment of document records alone (a file touched but unchanged, or
+                // without paragraphs) has no anchors; its entry keeps the ordinals in step.
+                anchors.by_doc.push(Arc::default());
                 continue;
             };
             let file_ids = seg.fast_fields().u64("file_id")?;

@@ -429,7 +429,12 @@ impl Searcher {
         for (segment, doc_ids) in by_segment {
             let anchors = self.anchors().of_segment(segment);
             for doc in doc_ids {
-                let (file, para) = exact::paragraph_of(&anchors, doc).unwrap_or_default();
+                let (file, para) = exact::paragraph_of(&anchors, doc).ok_or_else(|| {
+                    Error::Index(format!(
+                        "{}: record {doc} of segment {segment} has no anchor before it",
+                        self.zh.dir.display()
+                    ))
+                })?;
                 let path = paths.get(&u64::from(file)).cloned().unwrap_or_default();
                 out.push((path, para));
             }
