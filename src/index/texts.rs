@@ -25,7 +25,7 @@
 //! lines after the first; then the paths and the texts, one after the other. A path is thus
 //! stored once a block, not once a paragraph, and a line number mostly takes a byte
 //! (version 1 had no lines: tantivy kept them, in two columns that took 3.6 MB of the real
-//! corpus's index where they take 0.8 MB here). The table ascends and ends at the start of the table itself.
+//! corpus's index where they take 1.5 MB here). The table ascends and ends at the start of the table itself.
 //! The header's hash covers the table, which is checked when the store is opened; a damaged
 //! frame or dictionary fails the frame's checksum; every read is bounds-checked. Damage is an
 //! [`io::ErrorKind::InvalidData`] error, never a panic or a wrong text.
