@@ -1169,6 +1169,21 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         })
     }
 
+    /// The positions of each cover bigram of `phrase` (offsets 0, 2, 4, … and len − 2, as
+    /// [`Self::estimate`] takes them), 0 for one absent from this segment; for one char,
+    /// [`Self::estimate`] alone.
+    pub fn cover_counts(&self, phrase: &[char]) -> io::Result<Vec<u64>> {
+        if phrase.len() < 2 {
+            return Ok(vec![self.estimate(phrase)?]);
+        }
+        let mut counts = Vec::with_capacity(phrase.len() / 2 + 1);
+        for at in (0..phrase.len() - 1).step_by(2).chain([phrase.len() - 2]) {
+            let key = term_key(phrase[at].into(), phrase[at + 1].into());
+            counts.push(self.lookup(key)?.map_or(0, |entry| u64::from(entry.count)));
+        }
+        Ok(counts)
+    }
+
     /// An upper bound of the occurrences of `phrase`, from the dictionary alone: the count of
     /// its rarest cover bigram, or for one char the counts of all its terms.
     pub fn estimate(&self, phrase: &[char]) -> io::Result<u64> {

@@ -750,9 +750,33 @@ impl ExactIndex {
         }
     }
 
-    /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone.
+    /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone: the
+    /// count of its rarest cover bigram over all segments together.
+    ///
+    /// It does not depend on how the text is split into segments, which depends on the
+    /// threads of the run that wrote them: scores that use it as a document frequency come
+    /// out the same from any build of the same files. (The sum of the segments' own
+    /// estimates, each the rarest bigram there, is tighter, but it changed the last digits
+    /// of the scores, and so the order of near-ties, from one build to the next.)
     pub fn estimate(&self, phrase: &[char]) -> Result<u64> {
-        Ok(self.estimate_by_segment(phrase)?.iter().sum())
+        Ok(self.estimates(phrase)?.0)
+    }
+
+    /// [`Self::estimate`], and [`Self::estimate_by_segment`] beside it, from one reading of
+    /// the dictionaries.
+    pub fn estimates(&self, phrase: &[char]) -> Result<(u64, Vec<u64>)> {
+        let (mut totals, mut by_segment) = (Vec::new(), Vec::with_capacity(self.segments.len()));
+        for (id, seg) in &self.segments {
+            let counts = seg
+                .cover_counts(phrase)
+                .map_err(|e| Self::damaged(*id, e))?;
+            by_segment.push(counts.iter().copied().min().unwrap_or(0));
+            totals.resize(counts.len(), 0);
+            for (total, count) in totals.iter_mut().zip(counts) {
+                *total += count;
+            }
+        }
+        Ok((totals.into_iter().min().unwrap_or(0), by_segment))
     }
 
     /// [`Self::estimate`] segment by segment, in segment order (to share look-ups fairly

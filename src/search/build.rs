@@ -520,11 +520,11 @@ impl Builder<'_> {
     fn resolve<T>(&self, also: impl FnOnce() -> T) -> Result<(T, Option<Plain>)> {
         let exact = self.s.exact_index();
         let pending = self.pending.borrow();
-        let mut by_segment: HashMap<&[char], Vec<u64>> = HashMap::new();
+        let mut estimated = Estimates::new();
         let mut required: Vec<(u64, &[char])> = Vec::new();
         for p in pending.iter().filter(|p| p.required) {
             if !required.iter().any(|(_, n)| *n == p.needle.as_slice()) {
-                required.push((estimate(exact, &mut by_segment, &p.needle)?, &p.needle));
+                required.push((estimate(exact, &mut estimated, &p.needle)?, &p.needle));
             }
         }
         required.sort_by_key(|(estimate, _)| *estimate);
@@ -546,7 +546,7 @@ impl Builder<'_> {
         // (at most the chain's first text's, within whose paragraphs it is looked up).
         let mut sizes = Vec::with_capacity(chain.len() + rest.len());
         for needle in chain.iter().chain(&rest) {
-            sizes.push(estimates(exact, &mut by_segment, needle)?.to_vec());
+            sizes.push(estimates(exact, &mut estimated, needle)?.to_vec());
         }
         let head = match chain.is_empty() {
             false => sizes[0].clone(),
@@ -591,7 +591,7 @@ impl Builder<'_> {
             let mut clauses = Vec::with_capacity(pending.len());
             for p in pending.iter() {
                 let list = texts.iter().position(|t| *t == p.needle.as_slice());
-                let df = estimate(exact, &mut by_segment, &p.needle)? as f32;
+                let df = estimate(exact, &mut estimated, &p.needle)? as f32;
                 clauses.push((list.unwrap_or(0), df, p.boost));
             }
             let all = chain.len() - 1;
@@ -614,7 +614,7 @@ impl Builder<'_> {
             // A limited look-up cannot count: the dictionaries' estimate stands in.
             let df = match chain.is_empty() {
                 true => None,
-                false => Some(estimate(exact, &mut by_segment, needle)? as f32),
+                false => Some(estimate(exact, &mut estimated, needle)? as f32),
             };
             filler.finish(&p.query, df, exact.paragraphs());
         }
@@ -839,26 +839,34 @@ pub fn exact_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
     }
 }
 
-/// [`ExactIndex::estimate_by_segment`] of `needle`, computed once per query.
-fn estimates<'c, 'n>(
+/// The estimates of `needle` ([`ExactIndex::estimates`]), read once per query.
+fn cached<'c, 'n>(
     exact: &ExactIndex,
-    cache: &'c mut HashMap<&'n [char], Vec<u64>>,
+    cache: &'c mut Estimates<'n>,
     needle: &'n [char],
-) -> Result<&'c [u64]> {
-    if !cache.contains_key(needle) {
-        cache.insert(needle, exact.estimate_by_segment(needle)?);
-    }
-    Ok(cache.get(needle).map(Vec::as_slice).unwrap_or_default())
+) -> Result<&'c (u64, Vec<u64>)> {
+    Ok(match cache.entry(needle) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(exact.estimates(needle)?),
+    })
 }
 
-/// [`ExactIndex::estimate`] of `needle`, computed once per query.
-fn estimate<'n>(
+/// [`ExactIndex::estimate_by_segment`] of `needle`.
+fn estimates<'c, 'n>(
     exact: &ExactIndex,
-    cache: &mut HashMap<&'n [char], Vec<u64>>,
+    cache: &'c mut Estimates<'n>,
     needle: &'n [char],
-) -> Result<u64> {
-    Ok(estimates(exact, cache, needle)?.iter().sum())
+) -> Result<&'c [u64]> {
+    Ok(&cached(exact, cache, needle)?.1)
 }
+
+/// [`ExactIndex::estimate`] of `needle`.
+fn estimate<'n>(exact: &ExactIndex, cache: &mut Estimates<'n>, needle: &'n [char]) -> Result<u64> {
+    Ok(cached(exact, cache, needle)?.0)
+}
+
+/// Per text of a query, its estimates over all segments and segment by segment.
+type Estimates<'n> = HashMap<&'n [char], (u64, Vec<u64>)>;
 
 /// Records holding any of `terms`, unscored. A few terms are looked up one by one;
 /// tantivy's `TermSetQuery` streams the whole term dictionary through an automaton, which
