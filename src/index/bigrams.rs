@@ -1169,9 +1169,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         })
     }
 
-    /// The positions of each cover bigram of `phrase` (offsets 0, 2, 4, … and len − 2, as
-    /// [`Self::estimate`] takes them), 0 for one absent from this segment; for one char,
-    /// [`Self::estimate`] alone.
+    /// The number of positions of each cover bigram of `phrase` (offsets 0, 2, 4, … and
+    /// len − 2, as [`Self::estimate`] takes them), 0 for one absent from this segment; for
+    /// one char or none, [`Self::estimate`] alone.
     pub fn cover_counts(&self, phrase: &[char]) -> io::Result<Vec<u64>> {
         if phrase.len() < 2 {
             return Ok(vec![self.estimate(phrase)?]);

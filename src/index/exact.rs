@@ -779,8 +779,9 @@ impl ExactIndex {
         Ok((totals.into_iter().min().unwrap_or(0), by_segment))
     }
 
-    /// [`Self::estimate`] segment by segment, in segment order (to share look-ups fairly
-    /// between threads).
+    /// Each segment's own estimate of `phrase` ([`BigramSegment::estimate`]), in segment
+    /// order, to share look-ups fairly between threads; they sum to at most
+    /// [`Self::estimate`].
     pub fn estimate_by_segment(&self, phrase: &[char]) -> Result<Vec<u64>> {
         let mut counts = Vec::with_capacity(self.segments.len());
         for (id, seg) in &self.segments {

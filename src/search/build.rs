@@ -524,7 +524,9 @@ impl Builder<'_> {
         let mut required: Vec<(u64, &[char])> = Vec::new();
         for p in pending.iter().filter(|p| p.required) {
             if !required.iter().any(|(_, n)| *n == p.needle.as_slice()) {
-                required.push((estimate(exact, &mut estimated, &p.needle)?, &p.needle));
+                // The segments' own estimates, summed, guess the work more closely.
+                let work = estimates(exact, &mut estimated, &p.needle)?.iter().sum();
+                required.push((work, &p.needle));
             }
         }
         required.sort_by_key(|(estimate, _)| *estimate);
