@@ -39,20 +39,6 @@ pub use highlight::{Script, Snippet};
 /// looked up on two threads.
 const PARALLEL_MATCHES: u64 = 20_000;
 
-/// What a hit's file and paragraph number are read from, per segment: its anchors (see
-/// [`exact::paragraph_of`]).
-struct HitColumns {
-    anchors: Arc<Vec<(tantivy::DocId, u32, u32)>>,
-}
-
-impl HitColumns {
-    fn open(s: &Searcher, segment: u32) -> HitColumns {
-        HitColumns {
-            anchors: s.anchors().of_segment(segment),
-        }
-    }
-}
-
 /// One matching paragraph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
@@ -385,19 +371,12 @@ impl Searcher {
             )?,
         };
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
-        let mut columns: HashMap<u32, HitColumns> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             if opts.limit == 0 {
                 break;
             }
-            let cols = match columns.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(HitColumns::open(self, addr.segment_ord))
-                }
-            };
-            let mut hit = self.hit(&searcher, addr, score, cols, &mut docs)?;
+            let mut hit = self.hit(&searcher, addr, score, &mut docs)?;
             hit.rank = opts.offset + i + 1;
             let spans = highlight::find_highlights(&hit.text, &built.needles);
             let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
@@ -447,7 +426,6 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         addr: DocAddress,
         score: f32,
-        cols: &HitColumns,
         docs: &mut HashMap<u64, (String, String)>,
     ) -> Result<Hit> {
         let damaged = |what: String| {
@@ -456,7 +434,9 @@ impl Searcher {
                 self.zh.dir.display()
             ))
         };
-        let (file_no, paragraph) = exact::paragraph_of(&cols.anchors, addr.doc_id)
+        // The file and number of a paragraph record follow from the anchors before it.
+        let anchors = self.anchors.of_segment(addr.segment_ord);
+        let (file_no, paragraph) = exact::paragraph_of(&anchors, addr.doc_id)
             .ok_or_else(|| damaged(format!("record {addr:?} has no anchor before it")))?;
         let file_id = u64::from(file_no);
         let stored = self.exact.stored(file_no, paragraph)?.ok_or_else(|| {
