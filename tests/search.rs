@@ -608,6 +608,65 @@ fn scores_do_not_depend_on_how_the_text_is_split_into_segments() {
 }
 
 #[test]
+fn builds_that_share_the_work_differently_give_the_same_answers_in_the_same_order() {
+    // One build on one thread with the exact index in one segment; another on two threads
+    // with it in many, and tantivy's records in many small segments (doc addresses differ).
+    // Every answer must be the same, ties included: they go to the lower file and paragraph
+    // number, not to the lower address.
+    use zhengce::index::{index_corpus, IndexOptions};
+    use zhengce::search::{SearchOptions, Searcher};
+    let dir = tempdir();
+    let open = |name: &str, threads: usize, segment_chars: usize, batch_bytes: usize| {
+        let index = dir.path().join(name);
+        let mut opts = IndexOptions::new(sample_corpus(), &index);
+        (opts.threads, opts.segment_chars, opts.batch_bytes) =
+            (threads, segment_chars, batch_bytes);
+        index_corpus(&opts, &()).expect("index");
+        Searcher::open(&index).expect("open")
+    };
+    let (one, other) = (open("one", 1, 0, 0), open("other", 2, 700, 600));
+    let queries = [
+        "条",
+        "\"数据\"",
+        "数据",
+        "安全 OR 发展",
+        "title:条例 安全",
+        "-数据 安全",
+        "数据 安全",
+        "个人 信息",
+        "条 规定",
+        "第 条",
+        "保护 条",
+    ];
+    let mut ties = 0;
+    for q in LOOK_UP_QUERIES.into_iter().chain(queries) {
+        for (offset, limit) in [(0, 10), (3, 4), (0, 1000)] {
+            let search = SearchOptions {
+                offset,
+                limit,
+                ..SearchOptions::default()
+            };
+            let (a, b) = (
+                one.search(q, &search).expect("search"),
+                other.search(q, &search).expect("search"),
+            );
+            let key = |r: &zhengce::search::SearchResult| -> Vec<(String, u32, u32)> {
+                (r.hits.iter())
+                    .map(|h| (h.path.clone(), h.paragraph, h.score.to_bits()))
+                    .collect()
+            };
+            assert_eq!((a.total, key(&a)), (b.total, key(&b)), "{q} from {offset}");
+            ties += a
+                .hits
+                .windows(2)
+                .filter(|w| w[0].score == w[1].score)
+                .count();
+        }
+    }
+    assert!(ties > 10, "the queries must have ties to order: {ties}");
+}
+
+#[test]
 fn plain_queries_rank_as_tantivy_ranks_them() {
     // A plain AND of texts is ranked straight from the look-ups; through tantivy's scorers
     // it must come out the same: the same paragraphs in the same order, the same scores

@@ -681,7 +681,7 @@ impl Plain {
     /// [`ExactDocsQuery`] scores it times the clause's boost, added in clause order
     /// (tantivy adds the same terms in the order of its scorers, so a sum may differ in its
     /// last bit), plus the bonuses that hold, as [`BonusQuery`] adds them. Ties go to the
-    /// lower address, as in tantivy's top-k collector.
+    /// lower file and paragraph number, as [`Searcher::search`] orders tantivy's best.
     fn top(
         self,
         s: &Searcher,
@@ -731,33 +731,38 @@ impl Plain {
                 true => score,
                 false => score + bonus_of(bonuses, h.file_no.into(), h.para.into()),
             };
-            Some((score, addr?))
+            Some((score, (h.file_no, h.para), addr?))
         });
         (total, best_of(scored, keep))
     }
 }
 
-/// The best `keep` of `scored`, best first, as tantivy's top-k collector orders them: by
-/// score, ties to the lower address. Scores must not be negative.
-fn best_of(scored: impl Iterator<Item = (f32, DocAddress)>, keep: usize) -> Vec<(f32, DocAddress)> {
+/// The best `keep` of `scored` (score, tie key, address), best first: by score, ties to the
+/// lower key. Scores must not be negative.
+///
+/// The key is a paragraph's file and number, which the same files get in any build: the
+/// address, tantivy's own tie-break, depends on how the build's threads shared the records.
+pub(crate) fn best_of<K: Ord>(
+    scored: impl Iterator<Item = (f32, K, DocAddress)>,
+    keep: usize,
+) -> Vec<(f32, DocAddress)> {
     use std::cmp::Reverse;
-    // A min-heap whose top is the worst kept (the lower score, then the higher address).
+    // A min-heap whose top is the worst kept (the lower score, then the higher key).
     // Scores that are not negative order as their bits do.
     let mut best = std::collections::BinaryHeap::with_capacity(keep + 1);
-    for (score, addr) in scored {
-        let key = Reverse((score.to_bits(), Reverse(addr)));
+    for (score, key, addr) in scored {
+        let entry = Reverse((score.to_bits(), Reverse(key), addr));
         if best.len() < keep {
-            best.push(key);
-        } else if best.peek().is_some_and(|worst| key < *worst) {
+            best.push(entry);
+        } else if best.peek().is_some_and(|worst| entry < *worst) {
             best.pop();
-            best.push(key);
+            best.push(entry);
         }
     }
-    let mut top: Vec<(f32, DocAddress)> = (best.into_iter())
-        .map(|Reverse((bits, Reverse(addr)))| (f32::from_bits(bits), addr))
-        .collect();
-    top.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    top
+    // Ascending, the best first: the higher score, then the lower key.
+    (best.into_sorted_vec().into_iter())
+        .map(|Reverse((bits, _, addr))| (f32::from_bits(bits), addr))
+        .collect()
 }
 
 /// The hits of each of `chain` then of each of `rest` in the exact segments `range`. The texts
@@ -912,26 +917,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_best_go_first_and_ties_to_the_lower_address() {
+    fn the_best_go_first_and_ties_to_the_lower_key() {
         let at = |ord, doc| DocAddress::new(ord, doc);
+        // (score, key, address): the keys do not follow the addresses.
         let scored = [
-            (1.0, at(0, 5)),
-            (3.0, at(1, 2)),
-            (2.0, at(0, 9)),
-            (3.0, at(0, 7)),
-            (2.0, at(0, 3)),
-            (0.5, at(0, 1)),
-            (2.0, at(1, 0)),
+            (1.0, 4, at(0, 5)),
+            (3.0, 1, at(1, 2)),
+            (2.0, 6, at(0, 9)),
+            (3.0, 5, at(0, 7)),
+            (2.0, 3, at(0, 3)),
+            (0.5, 0, at(0, 1)),
+            (2.0, 2, at(1, 0)),
         ];
-        // Ties inside the kept ones and at the cut both go to the lower address.
+        // Ties inside the kept ones and at the cut both go to the lower key.
         let best = best_of(scored.into_iter(), 4);
         assert_eq!(
             best,
             vec![
-                (3.0, at(0, 7)),
                 (3.0, at(1, 2)),
-                (2.0, at(0, 3)),
-                (2.0, at(0, 9))
+                (3.0, at(0, 7)),
+                (2.0, at(1, 0)),
+                (2.0, at(0, 3))
             ]
         );
         assert_eq!(best_of(scored.into_iter(), 0), Vec::new());

@@ -360,15 +360,7 @@ impl Searcher {
         let (total, top) = match (&built.phrase, built.scored) {
             (Some(phrase), _) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
             (None, Some((total, best))) => (total, best.into_iter().skip(opts.offset).collect()),
-            (None, None) => searcher.search(
-                &built.query,
-                &(
-                    Count,
-                    TopDocs::with_limit(limit)
-                        .and_offset(opts.offset)
-                        .order_by_score(),
-                ),
-            )?,
+            (None, None) => self.top_of_query(&searcher, &*built.query, opts.offset, limit)?,
         };
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
@@ -464,6 +456,39 @@ impl Searcher {
         })
     }
 
+    /// The number of paragraphs `query` matches, and its best `offset + limit` from `offset`
+    /// on, ordered as [`build::best_of`] orders them: by score, ties to the lower file and
+    /// paragraph number. tantivy's collector breaks ties by address, which depends on how
+    /// the build's threads shared the records: the paragraphs tied at the cut are all
+    /// collected again (one more pass, only when a tie straddles the cut) and ordered by key.
+    fn top_of_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+        let keep = offset.saturating_add(limit);
+        let more = TopDocs::with_limit(keep.saturating_add(1)).order_by_score();
+        let (total, mut top) = searcher.search(query, &(Count, more))?;
+        if let (Some(&(last, _)), Some(&(next, _))) = (top.get(keep.wrapping_sub(1)), top.get(keep))
+        {
+            if last.to_bits() == next.to_bits() {
+                top.retain(|(score, _)| *score > last);
+                let tied = searcher.search(query, &ScoreEquals(last))?;
+                top.extend(tied.into_iter().map(|addr| (last, addr)));
+            }
+        }
+        let key = |addr: DocAddress| {
+            exact::paragraph_of(&self.anchors.of_segment(addr.segment_ord), addr.doc_id)
+        };
+        let keyed = top
+            .into_iter()
+            .map(|(score, addr)| (score, key(addr), addr));
+        let best = build::best_of(keyed, keep);
+        Ok((total, best.into_iter().skip(offset).collect()))
+    }
+
     /// Path and title of the document record of `file_id`.
     ///
     /// A file's document record is written just before its first paragraph (the anchor of
@@ -555,6 +580,54 @@ fn halfway(work: &[u64]) -> usize {
         }
     }
     best.1
+}
+
+/// Collects the records a query scores exactly `self.0`.
+struct ScoreEquals(f32);
+
+impl tantivy::collector::Collector for ScoreEquals {
+    type Fruit = Vec<DocAddress>;
+    type Child = ScoreEqualsSegment;
+
+    fn for_segment(
+        &self,
+        ord: tantivy::SegmentOrdinal,
+        _segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<ScoreEqualsSegment> {
+        Ok(ScoreEqualsSegment {
+            bits: self.0.to_bits(),
+            ord,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+struct ScoreEqualsSegment {
+    bits: u32,
+    ord: tantivy::SegmentOrdinal,
+    docs: Vec<DocAddress>,
+}
+
+impl tantivy::collector::SegmentCollector for ScoreEqualsSegment {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if score.to_bits() == self.bits {
+            self.docs.push(DocAddress::new(self.ord, doc));
+        }
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.docs
+    }
 }
 
 #[cfg(test)]
