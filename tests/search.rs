@@ -5,6 +5,20 @@ use serde_json::Value;
 
 use crate::harness::*;
 
+/// The sample corpus indexed into `dir/name` through the library, with the options `set`
+/// changes; the index folder.
+fn index_sample_with(
+    dir: &std::path::Path,
+    name: &str,
+    set: impl FnOnce(&mut zhengce::index::IndexOptions),
+) -> std::path::PathBuf {
+    let index = dir.join(name);
+    let mut opts = zhengce::index::IndexOptions::new(sample_corpus(), &index);
+    set(&mut opts);
+    zhengce::index::index_corpus(&opts, &()).expect("index");
+    index
+}
+
 fn hits(v: &Value) -> &Vec<Value> {
     v["hits"].as_array().expect("hits")
 }
@@ -534,14 +548,12 @@ fn paragraph_lists_change_no_answer() {
     // The same corpus indexed without paragraph lists and with one for every bigram: every
     // look-up path (a listed text first, within others, within a set whose bounds are not
     // read yet, phrases driven by a listed bigram) must give the same hits and scores.
-    use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
     let open = |name: &str, lists_from: u32| {
-        let index = dir.path().join(name);
-        let mut opts = IndexOptions::new(sample_corpus(), &index);
-        (opts.threads, opts.segment_chars, opts.lists_from) = (1, 1500, lists_from);
-        index_corpus(&opts, &()).expect("index");
+        let index = index_sample_with(dir.path(), name, |opts| {
+            (opts.threads, opts.segment_chars, opts.lists_from) = (1, 1500, lists_from);
+        });
         Searcher::open(&index).expect("open")
     };
     let (mut plain, mut listed) = (open("plain", u32::MAX), open("listed", 1));
@@ -571,14 +583,12 @@ fn scores_do_not_depend_on_how_the_text_is_split_into_segments() {
     // How a run splits the text into exact segments depends on its threads; the document
     // frequency a limited look-up scores with must not (it did, through the rarest bigram
     // of each segment summed), or two builds of the same files rank near-ties differently.
-    use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
     let open = |name: &str, segment_chars: usize| {
-        let index = dir.path().join(name);
-        let mut opts = IndexOptions::new(sample_corpus(), &index);
-        (opts.threads, opts.segment_chars) = (1, segment_chars);
-        index_corpus(&opts, &()).expect("index");
+        let index = index_sample_with(dir.path(), name, |opts| {
+            (opts.threads, opts.segment_chars) = (1, segment_chars);
+        });
         Searcher::open(&index).expect("open")
     };
     let (whole, split) = (open("whole", 0), open("split", 700));
@@ -613,15 +623,13 @@ fn builds_that_share_the_work_differently_give_the_same_answers_in_the_same_orde
     // with it in many, and tantivy's records in many small segments (doc addresses differ).
     // Every answer must be the same, ties included: they go to the lower file and paragraph
     // number, not to the lower address.
-    use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
     let open = |name: &str, threads: usize, segment_chars: usize, batch_bytes: usize| {
-        let index = dir.path().join(name);
-        let mut opts = IndexOptions::new(sample_corpus(), &index);
-        (opts.threads, opts.segment_chars, opts.batch_bytes) =
-            (threads, segment_chars, batch_bytes);
-        index_corpus(&opts, &()).expect("index");
+        let index = index_sample_with(dir.path(), name, |opts| {
+            (opts.threads, opts.segment_chars, opts.batch_bytes) =
+                (threads, segment_chars, batch_bytes);
+        });
         Searcher::open(&index).expect("open")
     };
     let (one, other) = (open("one", 1, 0, 0), open("other", 2, 700, 600));
@@ -671,13 +679,9 @@ fn plain_queries_rank_as_tantivy_ranks_them() {
     // A plain AND of texts is ranked straight from the look-ups; through tantivy's scorers
     // it must come out the same: the same paragraphs in the same order, the same scores
     // (up to the order in which a float sum adds its terms), the same totals and pages.
-    use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
-    let index = dir.path().join("index");
-    let mut opts = IndexOptions::new(sample_corpus(), &index);
-    opts.segment_chars = 1500;
-    index_corpus(&opts, &()).expect("index");
+    let index = index_sample_with(dir.path(), "index", |opts| opts.segment_chars = 1500);
     let direct = Searcher::open(&index).expect("open");
     let mut tantivy = Searcher::open(&index).expect("open");
     tantivy.set_direct_ranking(false);
@@ -725,13 +729,10 @@ fn plain_queries_rank_as_tantivy_ranks_them() {
 
 #[test]
 fn two_thread_look_ups_answer_as_one_thread() {
-    use zhengce::index::{index_corpus, IndexOptions};
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
-    let index = dir.path().join("index");
-    let mut opts = IndexOptions::new(sample_corpus(), &index);
-    opts.segment_chars = 1500; // many small exact segments
-    index_corpus(&opts, &()).expect("index");
+    // Many small exact segments.
+    let index = index_sample_with(dir.path(), "index", |opts| opts.segment_chars = 1500);
     let mut one = Searcher::open(&index).expect("open");
     one.set_parallel_from(u64::MAX);
     let mut two = Searcher::open(&index).expect("open");

@@ -480,6 +480,16 @@ impl TermWriter {
     }
 }
 
+/// The keys of the bigrams of `phrase` (two chars or more) that estimates read: at offsets
+/// 0, 2, 4, … and len − 2.
+fn estimate_keys(phrase: &[char]) -> impl Iterator<Item = u64> + '_ {
+    let last = phrase.len().saturating_sub(2);
+    (0..phrase.len().saturating_sub(1))
+        .step_by(2)
+        .chain([last])
+        .map(|at| term_key(phrase[at].into(), phrase[at + 1].into()))
+}
+
 /// Appends ascending `values` as deltas, the first from 0: full runs of 128 bit-packed after
 /// a byte of their bit width, the rest as varints.
 fn put_sorted(out: &mut Vec<u8>, values: &[u32], packer: &BitPacker4x, packed: &mut [u8]) {
@@ -1177,8 +1187,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             return Ok(vec![self.estimate(phrase)?]);
         }
         let mut counts = Vec::with_capacity(phrase.len() / 2 + 1);
-        for at in (0..phrase.len() - 1).step_by(2).chain([phrase.len() - 2]) {
-            let key = term_key(phrase[at].into(), phrase[at + 1].into());
+        for key in estimate_keys(phrase) {
             counts.push(self.lookup(key)?.map_or(0, |entry| u64::from(entry.count)));
         }
         Ok(counts)
@@ -1206,8 +1215,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
             _ => {
                 let mut least = u64::MAX;
-                for at in (0..phrase.len() - 1).step_by(2).chain([phrase.len() - 2]) {
-                    let key = term_key(phrase[at].into(), phrase[at + 1].into());
+                for key in estimate_keys(phrase) {
                     match self.lookup(key)? {
                         Some(entry) => least = least.min(u64::from(entry.count)),
                         None => return Ok(0),

@@ -751,19 +751,14 @@ impl ExactIndex {
     }
 
     /// An upper bound of the occurrences of `phrase`, read from the dictionaries alone: the
-    /// count of its rarest cover bigram over all segments together.
+    /// count of its rarest cover bigram over all segments together; and beside it
+    /// [`Self::estimate_by_segment`], from the same reading of the dictionaries.
     ///
-    /// It does not depend on how the text is split into segments, which depends on the
+    /// The first does not depend on how the text is split into segments, which depends on the
     /// threads of the run that wrote them: scores that use it as a document frequency come
     /// out the same from any build of the same files. (The sum of the segments' own
     /// estimates, each the rarest bigram there, is tighter, but it changed the last digits
     /// of the scores, and so the order of near-ties, from one build to the next.)
-    pub fn estimate(&self, phrase: &[char]) -> Result<u64> {
-        Ok(self.estimates(phrase)?.0)
-    }
-
-    /// [`Self::estimate`], and [`Self::estimate_by_segment`] beside it, from one reading of
-    /// the dictionaries.
     pub fn estimates(&self, phrase: &[char]) -> Result<(u64, Vec<u64>)> {
         let (mut totals, mut by_segment) = (Vec::new(), Vec::with_capacity(self.segments.len()));
         for (id, seg) in &self.segments {
@@ -780,8 +775,8 @@ impl ExactIndex {
     }
 
     /// Each segment's own estimate of `phrase` ([`BigramSegment::estimate`]), in segment
-    /// order, to share look-ups fairly between threads; they sum to at most
-    /// [`Self::estimate`].
+    /// order, to share look-ups fairly between threads; they sum to at most the whole
+    /// estimate of [`Self::estimates`].
     pub fn estimate_by_segment(&self, phrase: &[char]) -> Result<Vec<u64>> {
         let mut counts = Vec::with_capacity(self.segments.len());
         for (id, seg) in &self.segments {

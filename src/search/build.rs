@@ -867,7 +867,7 @@ fn estimates<'c, 'n>(
     Ok(&cached(exact, cache, needle)?.1)
 }
 
-/// [`ExactIndex::estimate`] of `needle`.
+/// The estimate of `needle` over all segments ([`ExactIndex::estimates`]).
 fn estimate<'n>(exact: &ExactIndex, cache: &mut Estimates<'n>, needle: &'n [char]) -> Result<u64> {
     Ok(cached(exact, cache, needle)?.0)
 }
