@@ -147,6 +147,11 @@ fn bad_files_are_reported_with_path_and_reason_and_the_rest_is_indexed() {
     };
     assert!(reason("binary.txt").is_some(), "{s}");
     assert!(reason("undecodable.txt").is_some(), "{s}");
+    // A name that is not UTF-8 is named (as best it can be) with the reason.
+    assert!(
+        reason("bad-").is_some_and(|r| r.contains("not valid UTF-8")),
+        "{s}"
+    );
     assert!(
         s["added"].as_u64().unwrap() >= 8 + 2,
         "the sample, the empty file and the long line: {s}"
@@ -227,6 +232,14 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         assert_eq!(r.code(), 2, "cut at {cut}: {}", r.stdout());
         assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
         let name = segment.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
+        // Updating it is refused too, rather than reported as done.
+        let r = run(zhengce()
+            .arg("index")
+            .arg(sample_corpus())
+            .arg("--index")
+            .arg(&exact));
+        assert_eq!(r.code(), 2, "cut at {cut}: {}", r.stdout());
         assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
     }
     /// New bytes for a file, or `None` to delete it.

@@ -18,8 +18,9 @@ const QUERIES: &[&str] = &[
     "path:notices \"数据\"",
 ];
 
-/// The answers as comparable sets: total, and each hit's identity, text and highlights.
-/// (Scores are left out: BM25 statistics count deleted records until segments merge.)
+/// The answers as they are shown: total, and each hit in rank order with its score,
+/// identity, text and highlights. An updated index holds only current text, so its
+/// statistics, scores and order are those of a fresh build.
 fn answers(index: &Path) -> Vec<(String, u64, Vec<String>)> {
     QUERIES
         .iter()
@@ -29,13 +30,14 @@ fn answers(index: &Path) -> Vec<(String, u64, Vec<String>)> {
                 .arg(index));
             assert!(r.code() < 2, "{q}: {}", r.stderr());
             let v = r.json();
-            let mut hits: Vec<String> = v["hits"]
+            let hits: Vec<String> = v["hits"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|h| {
                     format!(
-                        "{}#{} {} {} {} {}",
+                        "{} {}#{} {} {} {} {}",
+                        h["score"],
                         h["path"],
                         h["paragraph"],
                         h["lines"],
@@ -45,7 +47,6 @@ fn answers(index: &Path) -> Vec<(String, u64, Vec<String>)> {
                     )
                 })
                 .collect();
-            hits.sort();
             (q.to_string(), v["total"].as_u64().unwrap(), hits)
         })
         .collect()
@@ -330,4 +331,83 @@ fn files_split_over_many_segments_and_batches_answer_as_whole_ones() {
     index_json(&corpus, &whole, &[]);
     assert_eq!(answers(&split), answers(&whole));
     assert_eq!(total(&split, "\"新增条款甲0\""), 1);
+}
+
+#[test]
+fn a_file_that_cannot_be_read_any_more_keeps_its_indexed_version() {
+    let (_dir, corpus, idx) = indexed_sample_copy();
+    let rel = "notices/关于加强数据安全管理的通知.md";
+    let file = corpus.join(rel);
+    let original = std::fs::read(&file).unwrap();
+    let before = answers(&idx);
+    // Not text any more (a half-written save, say): reported, and the last good version stays.
+    std::fs::write(
+        &file,
+        [0xff, 0xfe, 0xfd, 0x81, 0x30, 0xff, 0xc0, 0x00, 0x41],
+    )
+    .unwrap();
+    let s = index_json(&corpus, &idx, &[]);
+    assert_eq!(
+        (s["removed"].as_u64(), s["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{s}"
+    );
+    let failed = s["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{s}");
+    assert_eq!(failed[0]["path"], rel);
+    assert!(
+        failed[0]["reason"].as_str().unwrap().contains("kept"),
+        "{s}"
+    );
+    assert_eq!(answers(&idx), before);
+    // It is tried again at every run until it reads; then its text is current again.
+    let s = index_json(&corpus, &idx, &[]);
+    assert_eq!(s["failed"].as_array().unwrap().len(), 1, "{s}");
+    std::fs::write(&file, &original).unwrap();
+    let s = index_json(&corpus, &idx, &[]);
+    assert_eq!(s["failed"].as_array().unwrap().len(), 0, "{s}");
+    assert_eq!(answers(&idx), before);
+}
+
+#[test]
+fn an_index_folder_inside_the_corpus_does_not_index_itself() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let dict = dir.path().join("userdict.txt");
+    std::fs::write(&dict, "独特词条甲 100 n\n").unwrap();
+    let idx = corpus.join("idx");
+    let args = ["--dict", dict.to_str().unwrap()];
+    let first = index_json(&corpus, &idx, &args);
+    assert_eq!(first["added"], 8, "{first}");
+    // The index folder now holds a copy of the dictionary (a .txt file) and its own files.
+    let again = index_json(&corpus, &idx, &args);
+    assert_eq!(
+        (again["added"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(8)),
+        "{again}"
+    );
+    assert_eq!(again["skipped"]["the index folder"], 1, "{again}");
+    assert_eq!(total(&idx, "\"独特词条甲\""), 0);
+}
+
+#[test]
+fn updates_that_add_a_file_at_a_time_merge_their_small_segments() {
+    let (dir, corpus, idx) = indexed_sample_copy();
+    let mut most = 0;
+    for i in 0..12 {
+        std::fs::write(
+            corpus.join(format!("reports/补充{i}.txt")),
+            format!("补充{i}\n一、总则\n数据安全补充规定第{i}号。\n"),
+        )
+        .unwrap();
+        index_json(&corpus, &idx, &["--threads", "1"]);
+        most = most.max(exact_files(&idx).0.len());
+    }
+    // Each run adds a small segment; once there are eight, the next run merges them.
+    assert!(most <= 9, "{most} segments");
+    let full = dir.path().join("full");
+    index_json(&corpus, &full, &[]);
+    assert_eq!(answers(&idx), answers(&full));
+    assert_eq!(total(&idx, "\"数据安全补充规定\""), 12);
 }

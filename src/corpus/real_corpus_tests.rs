@@ -32,7 +32,7 @@ fn files_under(root: &Path) -> Vec<CorpusFile> {
         .into_iter()
         .filter_map(|e| match e {
             WalkEvent::File(f) => Some(f),
-            WalkEvent::Skipped { .. } => None,
+            _ => None,
         })
         .collect()
 }

@@ -3,9 +3,10 @@
 //!
 //! Hidden entries (names starting with `.`) are left out silently. Symbolic links to folders
 //! are followed, but a folder already walked (same device and inode) is never entered again,
-//! so link loops end. Problems below the root (an unreadable folder, a name that is not
-//! UTF-8, a broken link) become [`WalkEvent::Skipped`] and the walk goes on; only a root that
-//! cannot be read at all is an error.
+//! so link loops end; nor is a folder excluded by the caller (the index folder, when it lies
+//! inside the corpus). Problems below the root (an unreadable folder, a name that is not
+//! UTF-8, a broken link) become [`WalkEvent::Unreadable`] and the walk goes on; only a root
+//! that cannot be read at all is an error.
 //!
 //! This module does not decode or parse: [`read_document`] hands the bytes to
 //! [`super::document_from_bytes`].
@@ -37,14 +38,26 @@ pub struct CorpusFile {
 pub enum WalkEvent {
     /// A `.txt` or `.md` file to read.
     File(CorpusFile),
-    /// An entry that is not read; `reason` says why. For files of other types it is
+    /// An entry that is not read by design; `reason` says why: for files of other types
     /// `extension .xyz` (lowercased) or `no extension`, so callers can count skips by
-    /// extension; other reasons describe a problem (`cannot read folder: …`,
-    /// `file name is not valid UTF-8`, `folder already walked (symbolic link loop)`, …).
+    /// extension; else `not a regular file`, `folder already walked (…)` or `the index
+    /// folder`.
     Skipped {
         /// The entry (shown with [`Path::display`], which is lossy for non-UTF-8 names).
         path: PathBuf,
         /// Why it was skipped.
+        reason: String,
+    },
+    /// An entry that should have been read but could not be: a folder that cannot be listed,
+    /// a name that is not UTF-8, a broken link, metadata that cannot be read.
+    Unreadable {
+        /// The entry.
+        path: PathBuf,
+        /// Its path relative to the root, `/`-separated (lossy for a name that is not UTF-8).
+        rel: String,
+        /// Whether it is a folder: the files indexed below it could not be checked.
+        folder: bool,
+        /// What went wrong.
         reason: String,
     },
 }
@@ -54,10 +67,20 @@ pub enum WalkEvent {
 ///
 /// Errors only when `root` itself cannot be read.
 pub fn walk(root: &Path) -> Result<Vec<WalkEvent>> {
+    walk_excluding(root, None)
+}
+
+/// [`walk`], leaving out the folder `exclude` (if it exists) wherever it is met: an index
+/// folder inside the corpus must not index itself.
+pub fn walk_excluding(root: &Path, exclude: Option<&Path>) -> Result<Vec<WalkEvent>> {
     let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
     let mut walker = Walker {
         out: Vec::new(),
         visited: HashSet::new(),
+        exclude: exclude.and_then(|p| {
+            let meta = fs::metadata(p).ok().filter(Metadata::is_dir)?;
+            Some(DirId::of(p, &meta))
+        }),
     };
     if meta.is_dir() {
         walker.visited.insert(DirId::of(root, &meta));
@@ -104,12 +127,22 @@ impl DirId {
 struct Walker {
     out: Vec<WalkEvent>,
     visited: HashSet<DirId>,
+    exclude: Option<DirId>,
 }
 
 impl Walker {
     fn skip(&mut self, path: PathBuf, reason: impl Into<String>) {
         self.out.push(WalkEvent::Skipped {
             path,
+            reason: reason.into(),
+        });
+    }
+
+    fn unreadable(&mut self, path: PathBuf, rel: String, folder: bool, reason: impl Into<String>) {
+        self.out.push(WalkEvent::Unreadable {
+            path,
+            rel,
+            folder,
             reason: reason.into(),
         });
     }
@@ -135,7 +168,8 @@ impl Walker {
                     } else {
                         format!("cannot read metadata: {e}")
                     };
-                    self.skip(path, reason);
+                    let rel = format!("{rel_dir}{}", name.to_string_lossy());
+                    self.unreadable(path, rel, false, reason);
                     continue;
                 }
             };
@@ -149,10 +183,16 @@ impl Walker {
 
     fn visit_dir(&mut self, path: PathBuf, name: &OsStr, rel_dir: &str, meta: &Metadata) {
         let Some(name) = name.to_str() else {
-            self.skip(path, "folder name is not valid UTF-8");
+            let rel = format!("{rel_dir}{}/", name.to_string_lossy());
+            self.unreadable(path, rel, false, "folder name is not valid UTF-8");
             return;
         };
-        if !self.visited.insert(DirId::of(&path, meta)) {
+        let id = DirId::of(&path, meta);
+        if self.exclude.as_ref() == Some(&id) {
+            self.skip(path, "the index folder");
+            return;
+        }
+        if !self.visited.insert(id) {
             self.skip(
                 path,
                 "folder already walked (symbolic link loop or duplicate)",
@@ -164,13 +204,17 @@ impl Walker {
                 let rel = format!("{rel_dir}{name}/");
                 self.walk_entries(&path, &rel, entries);
             }
-            Err(e) => self.skip(path, format!("cannot read folder: {e}")),
+            Err(e) => {
+                let rel = format!("{rel_dir}{name}/");
+                self.unreadable(path, rel, true, format!("cannot read folder: {e}"));
+            }
         }
     }
 
     fn visit_file(&mut self, path: PathBuf, name: &OsStr, rel_dir: &str, meta: &Metadata) {
         let Some(name) = name.to_str() else {
-            self.skip(path, "file name is not valid UTF-8");
+            let rel = format!("{rel_dir}{}", name.to_string_lossy());
+            self.unreadable(path, rel, false, "file name is not valid UTF-8");
             return;
         };
         if !meta.is_file() {
@@ -230,7 +274,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 WalkEvent::File(f) => Some(f.rel.as_str()),
-                WalkEvent::Skipped { .. } => None,
+                _ => None,
             })
             .collect()
     }
@@ -239,7 +283,8 @@ mod tests {
         events
             .iter()
             .filter_map(|e| match e {
-                WalkEvent::Skipped { path, reason } => Some(format!(
+                WalkEvent::Skipped { path, reason }
+                | WalkEvent::Unreadable { path, reason, .. } => Some(format!(
                     "{}: {reason}",
                     path.file_name().unwrap_or_default().to_string_lossy()
                 )),
@@ -345,6 +390,46 @@ mod tests {
         if !readable {
             assert!(skips(&events)[0].starts_with("locked: cannot read folder"));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_broken_link_is_unreadable_with_its_relative_path() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("d")).unwrap();
+        symlink(dir.path().join("missing"), dir.path().join("d/gone.txt")).unwrap();
+        let events = walk(dir.path()).unwrap();
+        let [WalkEvent::Unreadable {
+            rel,
+            folder: false,
+            reason,
+            ..
+        }] = events.as_slice()
+        else {
+            panic!("{events:?}");
+        };
+        assert_eq!(rel, "d/gone.txt");
+        assert!(reason.starts_with("broken symbolic link"), "{reason}");
+    }
+
+    #[test]
+    fn the_excluded_folder_is_skipped_wherever_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("idx/dicts")).unwrap();
+        fs::write(root.join("idx/dicts/0.dict.txt"), "词").unwrap();
+        fs::write(root.join("a.txt"), "a").unwrap();
+        let events = walk_excluding(root, Some(&root.join("idx"))).unwrap();
+        assert_eq!(files(&events), ["a.txt"]);
+        assert_eq!(skips(&events), ["idx: the index folder"]);
+        // Without the exclusion the folder is walked; a missing one excludes nothing.
+        assert_eq!(
+            files(&walk(root).unwrap()),
+            ["a.txt", "idx/dicts/0.dict.txt"]
+        );
+        let events = walk_excluding(root, Some(&root.join("nothing"))).unwrap();
+        assert_eq!(files(&events), ["a.txt", "idx/dicts/0.dict.txt"]);
     }
 
     #[test]

@@ -19,17 +19,20 @@
 //!   segment `NNNNNNNN`, in the same order ([`super::texts`]), written before the segment.
 //!   Hits show their text, section and lines from here.
 //! - `live-NNNNNNNN.bin`: a live map, `b"ZCLV"`, version u32, count u32, then `count`
-//!   pairs (file number u32, segment id u32) sorted, little-endian. A file longer than a
-//!   segment has one pair for each segment that holds part of it.
+//!   pairs (file number u32, segment id u32) sorted, then a count u32 and each file's place
+//!   in path order by file number (u32, `u32::MAX` for numbers not in use), little-endian.
+//!   A file longer than a segment has one pair for each segment that holds part of it.
 //!
 //! The live map's generation travels in tantivy's commit payload
 //! ([`super::IndexInfo::exact_gen`]), so tantivy's records and the exact index change
-//! together in one atomic commit; a segment holds stale text of files updated since, and the
-//! live map is what tells current from stale. After a commit, files that neither the new live
-//! map nor its segments need are deleted ([`collect_garbage`]); a crashed run leaves only
-//! such files, which the next commit removes.
+//! together in one atomic commit. Until that commit a segment may hold stale text of files
+//! updated since, and the live map is what tells current from stale; an update rewrites the
+//! other files of every segment it makes stale ([`ExactIndex::files_to_rewrite`]), so the
+//! committed segments hold current text only, as a fresh build's do. After a commit, files
+//! that neither the new live map nor its segments need are deleted ([`collect_garbage`]); a
+//! crashed run leaves only such files, which the next commit removes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,6 +48,9 @@ use crate::{Error, Result};
 
 /// The folder of the exact index inside the index folder.
 pub const EXACT_DIR: &str = "exact";
+/// How many small segments an update merges into new ones ([`ExactIndex::files_to_rewrite`]).
+pub const SMALL_SEGMENTS_MERGED: usize = 8;
+
 /// A reading thread starts a new segment after this many characters, which bounds the memory
 /// a segment takes to build (about 14 bytes a character).
 pub const SEGMENT_CHARS: usize = 8 << 20;
@@ -54,7 +60,7 @@ const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
 const WORDS_MAGIC: &[u8; 4] = b"ZCW1";
 /// `live_by_file` value of a file in several segments.
 const SEVERAL: u32 = u32::MAX - 1;
-const LIVE_VERSION: u32 = 1;
+const LIVE_VERSION: u32 = 2;
 
 fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("{id:08}.zbg"))
@@ -82,6 +88,8 @@ fn live_path(index_dir: &Path, gen: u64) -> PathBuf {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveMap {
     map: BTreeMap<u32, Vec<u32>>,
+    /// Each file's place in path order, by file number ([`ExactIndex::order_of`]).
+    order: Vec<u32>,
 }
 
 impl LiveMap {
@@ -104,7 +112,9 @@ impl LiveMap {
             return Err(bad("unknown live map version"));
         }
         let count = u32_at(8).ok_or_else(|| bad("truncated"))? as usize;
-        if bytes.len() != 12 + count * 8 {
+        let order_at = 12 + count * 8;
+        let files = u32_at(order_at).ok_or_else(|| bad("truncated"))? as usize;
+        if bytes.len() != order_at + 4 + files * 4 {
             return Err(bad("truncated"));
         }
         let mut map: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -115,7 +125,10 @@ impl LiveMap {
             };
             map.entry(file).or_default().push(seg);
         }
-        Ok(LiveMap { map })
+        let order = (0..files)
+            .map(|i| u32_at(order_at + 4 + 4 * i).unwrap_or(u32::MAX))
+            .collect();
+        Ok(LiveMap { map, order })
     }
 
     fn write(&self, index_dir: &Path, gen: u64) -> Result<()> {
@@ -127,6 +140,10 @@ impl LiveMap {
         for (file, seg) in pairs {
             bytes.extend_from_slice(&file.to_le_bytes());
             bytes.extend_from_slice(&seg.to_le_bytes());
+        }
+        bytes.extend_from_slice(&(self.order.len() as u32).to_le_bytes());
+        for rank in &self.order {
+            bytes.extend_from_slice(&rank.to_le_bytes());
         }
         write_durably(&live_path(index_dir, gen), &bytes)
     }
@@ -157,6 +174,22 @@ impl LiveMap {
             .iter()
             .flat_map(|(f, segs)| segs.iter().map(move |s| (*f, *s)))
     }
+}
+
+/// Each file's place when the files are sorted by path as the corpus walk meets them (by
+/// folder and name, compared byte-wise), by file number; `u32::MAX` for numbers not given.
+fn path_order(mut paths: Vec<(u32, &str)>) -> Vec<u32> {
+    paths.sort_unstable_by(|a, b| a.1.split('/').cmp(b.1.split('/')).then(a.0.cmp(&b.0)));
+    let len = paths
+        .iter()
+        .map(|(no, _)| *no as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut order = vec![u32::MAX; len];
+    for (rank, (no, _)) in paths.into_iter().enumerate() {
+        order[no as usize] = rank as u32;
+    }
+    order
 }
 
 /// Writes `bytes` to `path` through a temporary name, synced before and after the rename, so
@@ -253,10 +286,12 @@ impl ExactWriter {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes the live map as generation `gen` (after every builder has finished) and
-    /// returns it.
-    pub fn finish(self, gen: u64) -> Result<LiveMap> {
-        let live = self.live.into_inner().unwrap_or_else(|e| e.into_inner());
+    /// Writes the live map as generation `gen` (after every builder has finished), with the
+    /// files' relative paths `paths` (file number, path; those of files not in the index are
+    /// ignored), and returns it.
+    pub fn finish(self, gen: u64, paths: Vec<(u32, &str)>) -> Result<LiveMap> {
+        let mut live = self.live.into_inner().unwrap_or_else(|e| e.into_inner());
+        live.order = path_order(paths);
         live.write(&self.index_dir, gen)?;
         Ok(live)
     }
@@ -581,6 +616,41 @@ impl ExactIndex {
         })
     }
 
+    /// The files to read again so that no segment holds text that is not current once the
+    /// files of `leaving` (changed or removed) have left: every other file of a segment that
+    /// holds text of `leaving` or already holds stale text (written by an earlier version).
+    /// Rewriting a file empties every segment that held it, so the rule is applied until
+    /// nothing changes. Small segments (under an eighth of `segment_chars` characters) are
+    /// merged too once there are [`SMALL_SEGMENTS_MERGED`] of them, so runs that add a few
+    /// files at a time do not leave ever more segments to search.
+    pub fn files_to_rewrite(&self, leaving: &HashSet<u32>, segment_chars: usize) -> Vec<u32> {
+        let holds = |file: u32, id: u32| self.live.segments_of(file).contains(&id);
+        let small =
+            |seg: &BigramSegment<memmap2::Mmap>| seg.stats().positions < (segment_chars / 8) as u64;
+        let merge_small =
+            self.segments.iter().filter(|(_, seg)| small(seg)).count() >= SMALL_SEGMENTS_MERGED;
+        let mut gone: HashSet<u32> = leaving.clone();
+        let mut rewrite = Vec::new();
+        loop {
+            let before = rewrite.len();
+            for (id, seg) in &self.segments {
+                let stale = seg.files().any(|f| gone.contains(&f) || !holds(f, *id));
+                let merged = merge_small && small(seg);
+                if !(stale || merged) {
+                    continue;
+                }
+                for f in seg.files() {
+                    if holds(f, *id) && gone.insert(f) {
+                        rewrite.push(f);
+                    }
+                }
+            }
+            if rewrite.len() == before {
+                return rewrite;
+            }
+        }
+    }
+
     /// Whether the normalized text `word` is a jieba word of some live segment's text. A
     /// segment whose word list is missing adds nothing (its terms are then segmented by
     /// jieba); a damaged one is an error naming its file.
@@ -626,7 +696,18 @@ impl ExactIndex {
         Ok(None)
     }
 
-    /// Paragraphs in the segments (current and stale).
+    /// The place of file `file_no` among the files of the index sorted by path, which ties
+    /// are broken by: file numbers depend on when a file was added, so two indexes of the
+    /// same files may number them differently, but they order them alike.
+    pub fn order_of(&self, file_no: u32) -> u32 {
+        self.live
+            .order
+            .get(file_no as usize)
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Paragraphs in the segments.
     pub fn paragraphs(&self) -> u64 {
         self.paragraphs
     }

@@ -21,7 +21,7 @@ use tantivy::schema::Schema;
 use tantivy::store::Compressor;
 use tantivy::{doc, Document, Index, IndexSettings, TantivyDocument, Term};
 
-use super::exact::{self, ExactBuilder, ExactWriter, LiveMap};
+use super::exact::{self, ExactBuilder, ExactIndex, ExactWriter, LiveMap};
 use super::manifest::{read_manifest, ManifestEntry};
 use super::schema::{build_schema, Fields, ANCHOR, REC_DOC, REC_SECTION};
 use super::{parse_info, IndexInfo, FORMAT_VERSION};
@@ -111,13 +111,19 @@ pub struct IndexSummary {
     pub added: u64,
     /// Files whose content changed.
     pub updated: u64,
-    /// Files deleted from the folder (or now unreadable) whose records were removed.
+    /// Files deleted from the folder whose records were removed.
     pub removed: u64,
     /// Files unchanged since the last run.
     pub unchanged: u64,
+    /// Unchanged files read again because their exact segment held text no longer current
+    /// (of files changed or removed): rewriting them lets the old segment go, so the index
+    /// holds only current text and answers as a fresh build does. Counted in `unchanged` too.
+    pub rewritten: u64,
     /// Files not read, counted by reason (`extension .pdf`, `hidden`, ...).
     pub skipped: BTreeMap<String, u64>,
-    /// Files that could not be read or decoded.
+    /// Files that could not be read or decoded, and folders, links and names that could not
+    /// be read. A file indexed before keeps its indexed version (and so do the files below a
+    /// folder that could not be listed).
     pub failed: Vec<Failure>,
     /// Paragraphs written in this run.
     pub paragraphs: u64,
@@ -138,13 +144,18 @@ pub struct IndexSummary {
 /// Builds or updates the index of `opts.corpus` in `opts.index_dir`.
 pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<IndexSummary> {
     let started = Instant::now();
-    let _lock = super::lock(&opts.index_dir)?;
-    if !opts.corpus.is_dir() {
-        return Err(Error::Index(format!(
-            "{}: not a folder (give the corpus folder to index)",
-            opts.corpus.display()
-        )));
+    // Checked before the lock, which creates the index folder.
+    match std::fs::metadata(&opts.corpus) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Index(format!(
+                "{}: not a folder (give the corpus folder to index)",
+                opts.corpus.display()
+            )))
+        }
+        Err(e) => return Err(Error::io(&opts.corpus, e)),
     }
+    let _lock = super::lock(&opts.index_dir)?;
     let fingerprint = analysis::fingerprint(&opts.dicts)?;
     let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &opts.dicts)?;
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
@@ -166,16 +177,20 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         rebuilt: rebuilt.clone(),
         ..IndexSummary::default()
     };
-    let (manifest, live, old_gen) = if rebuilt.is_some() {
+    let (manifest, live, old_gen, old_exact) = if rebuilt.is_some() {
         writer.delete_all_documents()?;
-        (HashMap::new(), LiveMap::default(), 0)
+        (HashMap::new(), LiveMap::default(), 0, None)
     } else {
         let reader = index.reader()?;
         let old = parse_info(&opts.index_dir, index.load_metas()?.payload.as_deref())?;
+        // Opening the exact index checks its files: a damaged one is refused here, as
+        // searches refuse it, rather than updated around.
+        let old_exact = ExactIndex::open(&opts.index_dir, old.exact_gen)?;
         (
             read_manifest(&reader.searcher(), &fields)?,
             LiveMap::read(&opts.index_dir, old.exact_gen)?,
             old.exact_gen,
+            Some(old_exact),
         )
     };
     let segment_chars = match opts.segment_chars {
@@ -192,36 +207,91 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     };
 
     let mut files = Vec::new();
-    for event in corpus::walk(&opts.corpus)? {
+    // Folders that could not be listed: the files indexed below them are kept.
+    let mut unlisted: Vec<String> = Vec::new();
+    for event in corpus::walk_excluding(&opts.corpus, Some(&opts.index_dir))? {
         match event {
             WalkEvent::File(f) => files.push(f),
             WalkEvent::Skipped { reason, .. } => *summary.skipped.entry(reason).or_default() += 1,
+            WalkEvent::Unreadable {
+                rel,
+                folder,
+                reason,
+                ..
+            } => {
+                if folder {
+                    unlisted.push(rel.clone());
+                }
+                summary.failed.push(Failure { path: rel, reason });
+            }
         }
     }
     let mut seen = std::collections::HashSet::new();
     let mut todo = Vec::new();
+    // Files whose text leaves the exact segments that hold it: removed and changed ones.
+    let mut leaving = std::collections::HashSet::new();
+    let mut unchanged_by_no = HashMap::new();
     // Files keep their number while they are in the index; new files get the next ones.
     let mut next_no = manifest.values().map(|m| m.file_id + 1).max().unwrap_or(1);
     for f in files {
         seen.insert(f.rel.clone());
         match manifest.get(&f.rel) {
-            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => summary.unchanged += 1,
-            Some(m) => todo.push((f, m.file_id, Some(*m))),
+            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => {
+                summary.unchanged += 1;
+                unchanged_by_no.insert(m.file_id as u32, (f, *m));
+            }
+            Some(m) => match check_changed(&writer, &fields, &f, m) {
+                // Same bytes, newer mtime: only the document record was replaced.
+                Ok(false) => {
+                    summary.unchanged += 1;
+                    unchanged_by_no.insert(m.file_id as u32, (f, *m));
+                }
+                Ok(true) => {
+                    leaving.insert(m.file_id as u32);
+                    todo.push((f, m.file_id, Some(*m), Kind::Changed));
+                }
+                Err(e) => summary.failed.push(kept_failure(&f, &e)),
+            },
             None => {
-                todo.push((f, next_no, None));
+                todo.push((f, next_no, None, Kind::New));
                 next_no += 1;
             }
         }
     }
+    let mut kept_below: BTreeMap<&str, u64> = BTreeMap::new();
     for (path, m) in &manifest {
-        if !seen.contains(path) {
-            writer.delete_term(Term::from_field_u64(fields.file_id, m.file_id));
-            exact.remove(m.file_id as u32);
-            summary.removed += 1;
+        if seen.contains(path) {
+            continue;
+        }
+        if let Some(folder) = unlisted.iter().find(|u| path.starts_with(u.as_str())) {
+            *kept_below.entry(folder).or_default() += 1;
+            continue;
+        }
+        writer.delete_term(Term::from_field_u64(fields.file_id, m.file_id));
+        exact.remove(m.file_id as u32);
+        leaving.insert(m.file_id as u32);
+        summary.removed += 1;
+    }
+    for failure in &mut summary.failed {
+        if let Some(n) = kept_below.get(failure.path.as_str()) {
+            failure.reason += &format!(" (the {n} files indexed below it are kept)");
         }
     }
+    // The exact segments that would hold text no longer current are rewritten with the
+    // current text of their other files, so the index holds only current text: its
+    // statistics, word lists and answers are those of a fresh build.
+    if let Some(old) = &old_exact {
+        if !todo.is_empty() || !leaving.is_empty() {
+            for no in old.files_to_rewrite(&leaving, segment_chars) {
+                if let Some((f, m)) = unchanged_by_no.remove(&no) {
+                    todo.push((f, m.file_id, Some(m), Kind::Rewritten));
+                }
+            }
+        }
+    }
+    drop(old_exact);
 
-    progress.begin(todo.len() as u64, todo.iter().map(|(f, _, _)| f.size).sum());
+    progress.begin(todo.len() as u64, todo.iter().map(|(f, ..)| f.size).sum());
     let outcome = Mutex::new(RunCounts::default());
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
@@ -230,7 +300,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                 let mut xb = exact.builder();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((file, file_no, known)) = todo.get(i) else {
+                    let Some((file, file_no, known, kind)) = todo.get(i) else {
                         break;
                     };
                     let result = index_file(
@@ -247,7 +317,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                     }
                     progress.advance(file.size);
                     let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
-                    counts.record(file, known.is_some(), result);
+                    counts.record(file, *kind, result);
                 }
                 if let Err(e) = xb.flush() {
                     let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
@@ -259,11 +329,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let counts = outcome.into_inner().unwrap_or_else(|e| e.into_inner());
     summary.added = counts.added;
     summary.updated = counts.updated;
-    summary.unchanged += counts.unchanged;
-    summary.removed += counts.removed;
+    summary.rewritten = counts.rewritten;
     summary.paragraphs = counts.paragraphs;
     summary.bytes = counts.bytes;
-    summary.failed = counts.failed;
+    summary.failed.extend(counts.failed);
     if let Some(e) = counts.fatal {
         // A dead indexing worker hides its cause (a full disk, say) behind "writer killed";
         // joining the workers brings the cause out. Nothing is committed either way.
@@ -275,7 +344,11 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     // The exact index first: its live map names only segments already on disk, and nothing
     // refers to it until tantivy commits the payload that names its generation.
     let exact_gen = old_gen + 1;
-    let live = exact.finish(exact_gen)?;
+    let paths = (manifest.iter())
+        .map(|(path, m)| (m.file_id as u32, path.as_str()))
+        .chain(todo.iter().map(|(f, no, ..)| (*no as u32, f.rel.as_str())))
+        .collect();
+    let live = exact.finish(exact_gen, paths)?;
     let info = IndexInfo {
         format: FORMAT_VERSION,
         fingerprint: fingerprint.clone(),
@@ -380,57 +453,94 @@ impl Drop for Ticket {
     }
 }
 
+/// Why a file is read in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// New to the index.
+    New,
+    /// Its bytes changed.
+    Changed,
+    /// Unchanged, but it shares an exact segment with text that is no longer current.
+    Rewritten,
+}
+
 /// Counts gathered by the reading threads.
 #[derive(Default)]
 struct RunCounts {
     added: u64,
     updated: u64,
-    unchanged: u64,
-    removed: u64,
+    rewritten: u64,
     paragraphs: u64,
     bytes: u64,
     failed: Vec<Failure>,
     fatal: Option<Error>,
 }
 
-/// What happened to one file.
-enum FileOutcome {
-    /// Written: its paragraph count.
-    Written(u64),
-    /// Same content as indexed (only its mtime changed).
-    Same,
-}
-
 impl RunCounts {
-    fn record(&mut self, file: &CorpusFile, known: bool, result: Result<FileOutcome>) {
+    fn record(&mut self, file: &CorpusFile, kind: Kind, result: Result<u64>) {
         match result {
-            Ok(FileOutcome::Written(paragraphs)) => {
-                if known {
-                    self.updated += 1;
-                } else {
-                    self.added += 1;
+            Ok(paragraphs) => {
+                match kind {
+                    Kind::New => self.added += 1,
+                    Kind::Changed => self.updated += 1,
+                    Kind::Rewritten => self.rewritten += 1,
                 }
                 self.paragraphs += paragraphs;
                 self.bytes += file.size;
             }
-            Ok(FileOutcome::Same) => self.unchanged += 1,
             Err(Error::Tantivy(e)) => {
                 self.fatal.get_or_insert(Error::Tantivy(e));
             }
-            Err(e) => {
-                if known {
-                    self.removed += 1;
-                }
-                self.failed.push(Failure {
-                    path: file.rel.clone(),
-                    reason: e.to_string(),
-                });
-            }
+            Err(e) if kind == Kind::New => self.failed.push(Failure {
+                path: file.rel.clone(),
+                reason: e.to_string(),
+            }),
+            Err(e) => self.failed.push(kept_failure(file, &e)),
         }
     }
 }
 
-/// Reads one file and writes its records, replacing those of its previous version.
+/// The failure of a file already indexed, whose indexed version stays.
+fn kept_failure(file: &CorpusFile, e: &Error) -> Failure {
+    Failure {
+        path: file.rel.clone(),
+        reason: format!("{e} (the version indexed before is kept)"),
+    }
+}
+
+/// Whether the bytes of `file`, indexed before as `known`, changed. When they did not (only
+/// the mtime did), its document record is replaced, so the next run does not read it again.
+/// New bytes that cannot be decoded are an error: the version indexed stays, and so do the
+/// other files of its segment (they are rewritten only for text that leaves).
+fn check_changed(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file: &CorpusFile,
+    known: &ManifestEntry,
+) -> Result<bool> {
+    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if known.content_hash != hash {
+        corpus::decode(&bytes).map_err(|e| Error::Decode {
+            path: file.path.clone(),
+            reason: e.to_string(),
+        })?;
+        return Ok(true);
+    }
+    let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
+        path: file.path.clone(),
+        reason: e.to_string(),
+    })?;
+    writer.delete_term(Term::from_field_u64(fields.doc_key, known.file_id));
+    let size = bytes.len() as u64;
+    let record = doc_record(fields, known.file_id, file, size, hash, &doc);
+    writer.add_document(Record::new(record))?;
+    Ok(false)
+}
+
+/// Reads one file and writes its records, replacing those of its previous version (`known`);
+/// returns its number of paragraphs. A file that cannot be read or decoded leaves its
+/// previous version in place.
 #[allow(clippy::too_many_arguments)]
 fn index_file(
     writer: &IndexWriter,
@@ -440,41 +550,9 @@ fn index_file(
     file: &CorpusFile,
     file_id: u64,
     known: Option<&ManifestEntry>,
-) -> Result<FileOutcome> {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(b) => b,
-        Err(e) => {
-            if known.is_some() {
-                writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
-                xb.remove(file_id as u32);
-            }
-            return Err(Error::io(&file.path, e));
-        }
-    };
+) -> Result<u64> {
+    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    if let Some(m) = known {
-        if m.content_hash == hash {
-            // Same bytes, newer mtime: replace the document record alone, so the next run
-            // does not read the file again.
-            writer.delete_term(Term::from_field_u64(fields.doc_key, file_id));
-            let doc =
-                corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
-                    path: file.path.clone(),
-                    reason: e.to_string(),
-                })?;
-            writer.add_document(Record::new(doc_record(
-                fields,
-                file_id,
-                file,
-                bytes.len() as u64,
-                hash,
-                &doc,
-            )))?;
-            return Ok(FileOutcome::Same);
-        }
-        writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
-        xb.remove(file_id as u32);
-    }
     // One copy of a big file at a time: the bytes become the text (no copy for UTF-8), the
     // text is dropped once parsed.
     let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| Error::Decode {
@@ -483,9 +561,12 @@ fn index_file(
     })?;
     let doc = corpus::parse_document(&file.rel, &text, encoding.name());
     drop(text);
+    if known.is_some() {
+        writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
+        xb.remove(file_id as u32);
+    }
     xb.add_file(file_id as u32, &doc.paragraphs)?;
-    let n = write_document(writer, backlog, fields, file_id, file, hash, &doc)?;
-    Ok(FileOutcome::Written(n))
+    write_document(writer, backlog, fields, file_id, file, hash, &doc)
 }
 
 fn doc_record(

@@ -681,7 +681,8 @@ impl Plain {
     /// [`ExactDocsQuery`] scores it times the clause's boost, added in clause order
     /// (tantivy adds the same terms in the order of its scorers, so a sum may differ in its
     /// last bit), plus the bonuses that hold, as [`BonusQuery`] adds them. Ties go to the
-    /// lower file and paragraph number, as [`Searcher::search`] orders tantivy's best.
+    /// file earlier in path order, then the lower paragraph number, as [`Searcher::search`]
+    /// orders tantivy's best.
     fn top(
         self,
         s: &Searcher,
@@ -731,7 +732,8 @@ impl Plain {
                 true => score,
                 false => score + bonus_of(bonuses, h.file_no.into(), h.para.into()),
             };
-            Some((score, (h.file_no, h.para), addr?))
+            let order = s.exact_index().order_of(h.file_no);
+            Some((score, (order, h.para), addr?))
         });
         (total, best_of(scored, keep))
     }
@@ -740,8 +742,9 @@ impl Plain {
 /// The best `keep` of `scored` (score, tie key, address), best first: by score, ties to the
 /// lower key. Scores must not be negative.
 ///
-/// The key is a paragraph's file and number, which the same files get in any build: the
-/// address, tantivy's own tie-break, depends on how the build's threads shared the records.
+/// The key is a paragraph's file's place in path order and its number, which the same files
+/// get in any build, fresh or updated: the address, tantivy's own tie-break, depends on how
+/// the build's threads shared the records, and a file's number on when it was added.
 pub(crate) fn best_of<K: Ord>(
     scored: impl Iterator<Item = (f32, K, DocAddress)>,
     keep: usize,

@@ -233,7 +233,7 @@ impl Searcher {
         let top = best
             .into_iter()
             .skip(offset)
-            .filter_map(|(bits, std::cmp::Reverse((file_no, para)))| {
+            .filter_map(|(bits, std::cmp::Reverse((_, para, file_no)))| {
                 let (ord, doc) = self.anchors.locate(file_no, para)?;
                 if readers.get(ord as usize)?.max_doc() <= doc {
                     return None; // only in a damaged index
@@ -457,9 +457,9 @@ impl Searcher {
     }
 
     /// The number of paragraphs `query` matches, and its best `offset + limit` from `offset`
-    /// on, ordered as [`build::best_of`] orders them: by score, ties to the lower file and
-    /// paragraph number. tantivy's collector breaks ties by address, which depends on how
-    /// the build's threads shared the records: the paragraphs tied at the cut are all
+    /// on, ordered as [`build::best_of`] orders them: by score, ties to the file earlier in
+    /// path order, then the lower paragraph number. tantivy's collector breaks ties by
+    /// address, which depends on how the build's threads shared the records: the paragraphs tied at the cut are all
     /// collected again (one more pass, only when a tie straddles the cut) and ordered by key.
     fn top_of_query(
         &self,
@@ -480,7 +480,9 @@ impl Searcher {
             }
         }
         let key = |addr: DocAddress| {
-            exact::paragraph_of(&self.anchors.of_segment(addr.segment_ord), addr.doc_id)
+            let anchors = self.anchors.of_segment(addr.segment_ord);
+            let (file, para) = exact::paragraph_of(&anchors, addr.doc_id)?;
+            Some((self.exact.order_of(file), para))
         };
         let keyed = top
             .into_iter()
@@ -537,25 +539,34 @@ impl Searcher {
 }
 
 /// The number of paragraphs holding `phrase` in the exact segments `range` and the best
-/// `keep` of them as (tf part of the score as ordered bits, reversed (file, paragraph)):
-/// ties go to the earlier paragraph. Only the best are looked up in tantivy, later.
+/// `keep` of them as (tf part of the score as ordered bits, reversed (file's place in path
+/// order, paragraph, file number)): ties go to the earlier file by path
+/// ([`ExactIndex::order_of`]), then the earlier paragraph. Only the best are looked up in
+/// tantivy, later.
 #[allow(clippy::type_complexity)]
 fn best_in(
     exact: &ExactIndex,
     range: std::ops::Range<usize>,
     phrase: &[char],
     keep: usize,
-) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32)>)>)> {
+) -> Result<(usize, Vec<(u32, std::cmp::Reverse<(u32, u32, u32)>)>)> {
     use std::cmp::Reverse;
     let mut total = 0usize;
     // Min-heap of the best so far: the smallest key is the worst kept.
-    let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32)>)>> =
+    let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<(u32, u32, u32)>)>> =
         std::collections::BinaryHeap::with_capacity(keep + 1);
     let scorer = exact::TfScorer::new(exact.mean_len());
     exact.find_each_in(range, phrase, None, &mut |h| {
         total += 1;
         // Non-negative floats order as their bits do.
-        let key = (scorer.tf_part(h).to_bits(), Reverse((h.file_no, h.para)));
+        let bits = scorer.tf_part(h).to_bits();
+        if best.len() >= keep && best.peek().is_some_and(|Reverse(worst)| bits < worst.0) {
+            return;
+        }
+        let key = (
+            bits,
+            Reverse((exact.order_of(h.file_no), h.para, h.file_no)),
+        );
         if best.len() < keep {
             best.push(Reverse(key));
         } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
