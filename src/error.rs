@@ -6,13 +6,14 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An I/O error on a named file or folder.
-    #[error("{path}: {source}")]
+    /// An I/O error on a named file or folder. The message says it all, so the operating
+    /// system's error is not also a source (which `{:#}` would print a second time).
+    #[error("{path}: {error}")]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// What the operating system said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A file whose bytes are not text in any encoding we read.
     #[error("{path}: {reason}")]
@@ -50,7 +51,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

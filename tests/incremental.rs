@@ -411,3 +411,26 @@ fn updates_that_add_a_file_at_a_time_merge_their_small_segments() {
     assert_eq!(answers(&idx), answers(&full));
     assert_eq!(total(&idx, "\"数据安全补充规定\""), 12);
 }
+
+#[test]
+fn an_edit_rewrites_the_files_of_its_own_segment_and_no_more() {
+    // Segments of ~1,200 characters on one thread: the sample's files fill about six. An
+    // edit of one file rewrites the files that share its segment; segments end between
+    // files, so that does not spread to the next segment and the next.
+    let (dir, corpus, _) = indexed_sample_copy();
+    let split = ["--threads", "1", "--test-split", "1200", "1000000"];
+    let idx = dir.path().join("split");
+    index_json(&corpus, &idx, &split);
+    let segments = exact_files(&idx).0.len();
+    assert!(segments >= 5, "{segments} segments");
+    let plan = corpus.join("notices/关于加强数据安全管理的通知.md");
+    let mut text = std::fs::read_to_string(&plan).unwrap();
+    text.push_str("\n新增条款甲9，自公布之日起施行。\n");
+    std::fs::write(&plan, text).unwrap();
+    let s = index_json(&corpus, &idx, &split);
+    assert_eq!(s["updated"], 1, "{s}");
+    assert!(s["rewritten"].as_u64().unwrap() <= 2, "{s}");
+    let full = dir.path().join("full");
+    index_json(&corpus, &full, &split);
+    assert_eq!(answers(&idx), answers(&full));
+}

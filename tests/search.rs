@@ -236,7 +236,7 @@ fn batch_answers_each_line_in_order_and_an_error_does_not_stop_the_others() {
         .stdin
         .take()
         .unwrap()
-        .write_all("\"数据安全\"\n\"未闭合\n营商环境\n".as_bytes())
+        .write_all(b"\"\xe6\x95\xb0\xe6\x8d\xae\xe5\xae\x89\xe5\x85\xa8\"\n\"\xe6\x9c\xaa\n\xff\xfe\n\n \r\n\xe8\x90\xa5\xe5\x95\x86\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -245,12 +245,31 @@ fn batch_answers_each_line_in_order_and_an_error_does_not_stop_the_others() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    // One answer a line, in order: a malformed query, a line that is not UTF-8 and blank
+    // lines are errors for their line, and the lines after them are answered.
+    assert_eq!(lines.len(), 6, "{lines:?}");
     assert_eq!(lines[0]["query"], "\"数据安全\"");
     assert!(lines[0]["total"].as_u64().unwrap() > 0);
     assert!(lines[1]["error"].as_str().unwrap().contains("character 0"));
-    assert_eq!(lines[2]["query"], "营商环境");
-    assert!(lines[2]["hits"].as_array().unwrap().len() <= 2);
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 3 is not valid UTF-8"));
+    assert!(lines[3]["error"].as_str().unwrap().contains("empty query"));
+    assert!(lines[4]["error"].as_str().unwrap().contains("empty query"));
+    assert_eq!(lines[5]["query"], "营商");
+    assert!(lines[5]["hits"].as_array().unwrap().len() <= 2);
+    // An empty batch says so and finds nothing.
+    let empty = tempdir();
+    let file = empty.path().join("none.txt");
+    std::fs::write(&file, "").unwrap();
+    let r = run(zhengce()
+        .args(["search", "--batch"])
+        .arg(&file)
+        .arg("--index")
+        .arg(&idx.index));
+    assert_eq!(r.code(), 1);
+    assert!(r.stderr().contains("no queries"), "{}", r.stderr());
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! query terms ([`segment_query`]) and collecting the words of indexed text
 //! ([`WordCollector`]).
 //!
-//! Text is normalized first because jieba's dictionary is Simplified and lowercase; words
-//! that are only white space, punctuation or symbols are dropped. Matching is exact
+//! Text is normalized first because jieba's dictionary is Simplified and lowercase. A query
+//! term keeps its punctuation and symbols as parts of their own; the word lists keep only
+//! words with a letter or digit. Matching is exact
 //! ([`super::exact`]): words decide how a bare query term splits into texts that must all
 //! occur, never what a text matches.
 
@@ -136,14 +137,15 @@ fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The words of a bare query term, as the index has them: N(text) segmented by jieba, white
-/// space and punctuation dropped.
+/// The parts of a bare query term that must all occur: N(text) segmented by jieba, white
+/// space dropped. Punctuation and symbols stay, each its own part: a query never drops what
+/// was typed (`数据安全★` needs a ★, as `★` alone does).
 pub fn segment_query(jieba: &Jieba, text: &str) -> Vec<String> {
     let norm = normalize(text);
     jieba
         .cut(&norm, true)
         .into_iter()
-        .filter(|t| is_word(t.word))
+        .filter(|t| !t.word.trim().is_empty())
         .map(|t| t.word.to_owned())
         .collect()
 }
@@ -214,11 +216,13 @@ mod tests {
         let trad = segment_query(&JIEBA, "我國人工智能發展面臨的挑戰");
         assert_eq!(simp, trad);
         assert!(simp.contains(&"人工智能".to_string()), "{simp:?}");
+        // Symbols stay (normalized: full-width forms become ASCII), white space goes.
         assert_eq!(
             segment_query(&JIEBA, "（一）發展，\u{3000}ＡＩ。"),
-            ["一", "发展", "ai"]
+            ["(", "一", ")", "发展", ",", "ai", "。"]
         );
-        assert!(segment_query(&JIEBA, " ，。").is_empty());
+        assert_eq!(segment_query(&JIEBA, "数据安全★"), ["数据安全", "★"]);
+        assert!(segment_query(&JIEBA, " \u{3000}").is_empty());
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub struct IndexArgs {
     /// A jieba user dictionary (`word [freq] [tag]` a line); may be repeated.
     #[arg(long = "dict", value_name = "FILE")]
     dicts: Vec<PathBuf>,
-    /// Threads (default: all cores).
-    #[arg(long)]
+    /// Threads, 1 to 256 (default: all cores).
+    #[arg(long, value_parser = threads_arg)]
     threads: Option<usize>,
     /// Rebuild the whole index instead of updating it.
     #[arg(long)]
@@ -34,7 +34,8 @@ pub struct IndexArgs {
     /// Print the summary as one JSON object.
     #[arg(long)]
     json: bool,
-    /// Indexing memory budget in MB for all threads together (default: 256 per thread).
+    /// Indexing memory budget in MB for all threads together, at least 16 per thread
+    /// (default: 256 per thread).
     #[arg(long, value_name = "MB")]
     heap_mb: Option<usize>,
     /// Testing aid: pause this many milliseconds after each file, so a run can be
@@ -45,6 +46,15 @@ pub struct IndexArgs {
     /// that tests exercise files split over several of each.
     #[arg(long, hide = true, num_args = 2, value_names = ["CHARS", "BYTES"])]
     test_split: Option<Vec<usize>>,
+}
+
+/// `--threads`: a whole number from 1 to 256 (each thread holds a segment under construction
+/// and an indexing heap, so more than the machine's cores only costs memory).
+pub fn threads_arg(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a number of threads from 1 to 256")),
+    }
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal.
@@ -110,7 +120,14 @@ pub fn build(
         opts.threads = t.max(1);
     }
     if let Some(mb) = a.heap_mb {
-        opts.heap_bytes = mb.max(16) << 20;
+        // tantivy needs some 15 MB a thread.
+        if mb < 16 * opts.threads {
+            anyhow::bail!(
+                "--heap-mb {mb}: give at least 16 MB for each of the {} indexing threads",
+                opts.threads
+            );
+        }
+        opts.heap_bytes = mb << 20;
     }
     opts.pause_per_file = a.test_pause_ms.map(Duration::from_millis);
     if let Some(split) = &a.test_split {

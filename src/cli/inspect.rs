@@ -22,6 +22,12 @@ pub struct InspectArgs {
 
 /// Runs `zhengce inspect`.
 pub fn run(a: InspectArgs) -> anyhow::Result<ExitCode> {
+    // A FIFO or device would block or never end: only regular files are read, as `index` does.
+    let meta =
+        std::fs::metadata(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{}: not a regular file", a.file.display());
+    }
     let bytes =
         std::fs::read(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
     let name = a.file.to_string_lossy().replace('\\', "/");

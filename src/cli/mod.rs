@@ -69,8 +69,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Whether the error is a write to a closed pipe (`zhengce search … | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
+            || matches!(e.downcast_ref::<zhengce::Error>(), Some(zhengce::Error::Io { error, .. }) if Some(error.kind()) == pipe)
     })
 }

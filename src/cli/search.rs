@@ -42,8 +42,8 @@ pub struct SearchArgs {
     /// Read one query a line from FILE (`-` for stdin); one answer a line, in input order.
     #[arg(long, value_name = "FILE")]
     batch: Option<String>,
-    /// Threads answering `--batch` queries (default: all cores).
-    #[arg(long, requires = "batch")]
+    /// Threads answering `--batch` queries, 1 to 256 (default: all cores).
+    #[arg(long, requires = "batch", value_parser = super::index::threads_arg)]
     threads: Option<usize>,
     /// The index folder.
     #[arg(long, default_value = DEFAULT_INDEX)]
@@ -106,9 +106,17 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                     std::fs::File::open(file).with_context(|| format!("{file}: cannot open"))?;
                 Box::new(std::io::BufReader::new(f))
             };
-            let answer = |q: &str| -> anyhow::Result<(Vec<u8>, Option<bool>)> {
+            let answer = |line: Line| -> anyhow::Result<(Vec<u8>, Option<bool>)> {
                 let mut buf = Vec::new();
-                let found = match searcher.search(q, &opts) {
+                let (q, result) = match line {
+                    Ok(q) => {
+                        let r = searcher.search(&q, &opts).map_err(anyhow::Error::from);
+                        (q, r)
+                    }
+                    Err((q, e)) => (q, Err(anyhow::anyhow!(e))),
+                };
+                let q = q.as_str();
+                let found = match result {
                     Ok(r) => {
                         if a.json {
                             json::write_result(&mut buf, &r)?;
@@ -119,7 +127,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                         Some(r.total > 0)
                     }
                     Err(e) => {
-                        let e = format!("{:#}", anyhow::Error::from(e));
+                        let e = format!("{e:#}");
                         if a.json {
                             json::write_error(&mut buf, q, &e)?;
                         } else {
@@ -134,8 +142,12 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                 .threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
                 .max(1);
-            let (found, answered) = batch(input, file, workers, &answer, &mut out)?;
+            let (lines, found, answered) = batch(input, file, workers, &answer, &mut out)?;
             out.flush()?;
+            if lines == 0 {
+                eprintln!("zhengce: {file}: no queries (an empty batch)");
+                return Ok(ExitCode::from(1));
+            }
             Ok(match (found, answered) {
                 (true, _) => ExitCode::SUCCESS,
                 (false, true) => ExitCode::from(1),
@@ -151,39 +163,51 @@ type Answer = anyhow::Result<(Vec<u8>, Option<bool>)>;
 
 /// Answers the queries of `input`, one a line, on `workers` threads, and writes the answers in
 /// input order as each becomes the next in line (so a script that writes a query and waits
-/// for its answer is served at once). Returns whether any query found something and whether
-/// any was answered without error.
+/// for its answer is served at once). Every line gets one answer: a blank one or one that is
+/// not UTF-8 an error. Returns the number of lines, whether any query found something and
+/// whether any was answered without error.
 fn batch(
     input: Box<dyn BufRead + Send>,
     name: &str,
     workers: usize,
-    answer: &(dyn Fn(&str) -> Answer + Sync),
+    answer: &(dyn Fn(Line) -> Answer + Sync),
     out: &mut dyn Write,
-) -> anyhow::Result<(bool, bool)> {
-    let (line_tx, line_rx) = crossbeam_channel::bounded::<(usize, String)>(workers * 64);
+) -> anyhow::Result<(usize, bool, bool)> {
+    let (line_tx, line_rx) = crossbeam_channel::bounded::<(usize, Line)>(workers * 64);
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<(usize, Answer)>();
-    let (mut found, mut answered) = (false, false);
+    let (mut found, mut answered, mut lines) = (false, false, 0);
     std::thread::scope(|s| -> anyhow::Result<()> {
-        let reader = s.spawn(move || -> anyhow::Result<()> {
+        let reader = s.spawn(move || -> anyhow::Result<usize> {
+            let mut input = input;
             let mut seq = 0;
-            for (n, line) in input.lines().enumerate() {
-                let line = line.with_context(|| format!("{name}: line {}", n + 1))?;
-                let q = line.trim_end_matches('\r');
-                if q.trim().is_empty() {
-                    continue;
+            let mut bytes = Vec::new();
+            loop {
+                bytes.clear();
+                let read = input
+                    .read_until(b'\n', &mut bytes)
+                    .with_context(|| format!("{name}: line {}", seq + 1))?;
+                if read == 0 {
+                    break;
                 }
-                if line_tx.send((seq, q.to_string())).is_err() {
+                let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                // Every line gets its answer, in order: one that is not UTF-8 an error.
+                let q = std::str::from_utf8(line).map(str::to_string).map_err(|e| {
+                    let text = String::from_utf8_lossy(line).into_owned();
+                    (text, format!("line {} is not valid UTF-8 ({e})", seq + 1))
+                });
+                if line_tx.send((seq, q)).is_err() {
                     break;
                 }
                 seq += 1;
             }
-            Ok(())
+            Ok(seq)
         });
         for _ in 0..workers {
             let (line_rx, done_tx) = (line_rx.clone(), done_tx.clone());
             s.spawn(move || {
                 for (seq, q) in line_rx {
-                    if done_tx.send((seq, answer(&q))).is_err() {
+                    if done_tx.send((seq, answer(q))).is_err() {
                         break;
                     }
                 }
@@ -224,11 +248,14 @@ fn batch(
             .unwrap_or_else(|_| Err(anyhow::anyhow!("{name}: the reading thread failed")));
         match failed {
             Some(e) => Err(e),
-            None => read,
+            None => read.map(|n| lines = n),
         }
     })?;
-    Ok((found, answered))
+    Ok((lines, found, answered))
 }
+
+/// One line of a batch: the query, or (its text made valid, the error) when it is not UTF-8.
+type Line = Result<String, (String, String)>;
 
 /// Builds the default index from the default corpus when neither exists yet, so that
 /// `zhengce search 人工智能` works in a fresh checkout.

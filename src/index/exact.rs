@@ -319,7 +319,23 @@ struct Building {
 impl ExactBuilder<'_> {
     /// Adds the paragraphs of file `file_no` (numbered from 0); the file becomes live in this
     /// segment once the segment is written.
+    ///
+    /// Segments end between files: a file that would take the segment past its size starts a
+    /// new one, and a file longer than a segment fills segments of its own. So a segment
+    /// shares no file with another segment except the parts of such a long file, and
+    /// rewriting the files of one segment ([`ExactIndex::files_to_rewrite`]) never drags in
+    /// the next.
     pub fn add_file(&mut self, file_no: u32, paragraphs: &[Paragraph]) -> Result<()> {
+        let chars: usize = paragraphs.iter().map(|p| p.text.chars().count() + 1).sum();
+        let limit = self.writer.segment_chars;
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|b| b.bigrams.chars() > 0 && b.bigrams.chars() + chars > limit)
+        {
+            self.flush()?;
+        }
+        let mut split = false;
         let mut begun = false;
         for (para, p) in paragraphs.iter().enumerate() {
             let text = p.text.as_str();
@@ -342,11 +358,16 @@ impl ExactBuilder<'_> {
             if let Some(b) = &mut self.current {
                 b.bigrams.add_paragraph(&self.chars);
                 b.texts.add(text, &p.section, p.lines);
-                if b.bigrams.chars() >= self.writer.segment_chars {
+                if b.bigrams.chars() >= limit {
                     self.flush()?;
                     begun = false;
+                    split = true;
                 }
             }
+        }
+        if split {
+            // The last part of a long file keeps its segment to itself too.
+            self.flush()?;
         }
         Ok(())
     }

@@ -86,9 +86,13 @@ pub fn write_result<W: Write>(
 pub fn write_summary<W: Write>(out: &mut W, s: &IndexSummary) -> std::io::Result<()> {
     let skipped: u64 = s.skipped.values().sum();
     let mut line = format!(
-        "indexed {}: {} added, {} updated, {} removed, {} unchanged, {} skipped",
-        s.corpus, s.added, s.updated, s.removed, s.unchanged, skipped
+        "indexed {}: {} added, {} updated, {} removed, {} unchanged",
+        s.corpus, s.added, s.updated, s.removed, s.unchanged
     );
+    if s.rewritten > 0 {
+        line.push_str(&format!(" ({} of them rewritten)", s.rewritten));
+    }
+    line.push_str(&format!(", {skipped} skipped"));
     if skipped > 0 {
         let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
         line.push_str(&format!(" ({})", reasons.join(", ")));

@@ -139,7 +139,7 @@ impl Searcher {
             match Searcher::open_once(dir) {
                 Ok(Some(s)) => return Ok(s),
                 Ok(None) if attempt < 5 => continue,
-                Err(Error::Io { source, .. })
+                Err(Error::Io { error: source, .. })
                     if attempt < 5 && source.kind() == std::io::ErrorKind::NotFound =>
                 {
                     continue

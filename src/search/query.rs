@@ -36,8 +36,10 @@
 //!   an ASCII `:` or a full-width `：`, followed directly by a bare term, a phrase or a
 //!   parenthesized group (the field then applies to everything inside; field filters cannot be
 //!   nested). After the colon the rest of the term is literal (`path:a/b:c` is the path prefix
-//!   `a/b:c`; `title:OR` is the word `OR` in titles), except that a leading `-` is an error,
-//!   because `title:-x` is almost always meant as `-title:x`.
+//!   `a/b:c`; `title:OR` is the word `OR` in titles), parentheses balanced inside it included
+//!   (`path:a/条例(2024-09-24).md` is one prefix; in `(title:x)` the `)` still closes the
+//!   group), except that a leading `-` is an error, because `title:-x` is almost always meant
+//!   as `-title:x`.
 //!   A term counts as a field filter only when the part before the colon is one or more ASCII
 //!   letters: `12:30`, `第3条:` and `:x` are plain terms. An ASCII-letter prefix with an ASCII
 //!   `:` that is not a known field (`foo:bar`, `http://…`) is an error; with a full-width `：`
@@ -330,6 +332,37 @@ fn ends_term(c: char) -> bool {
     is_separator(c) || matches!(c, '(' | ')' | '|') || closing_quote(c).is_some()
 }
 
+/// Where the colon of a known field prefix at the start of `run` is, if there is one.
+fn field_colon(run: &[char]) -> Option<usize> {
+    let letters = run.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let colon = *run.get(letters)?;
+    let name: String = run[..letters].iter().collect();
+    (letters > 0 && matches!(colon, ':' | '：') && FieldName::from_name(&name).is_some())
+        .then_some(letters)
+}
+
+/// The end of a field's literal operand starting at `from` (not a group or a phrase): like a
+/// bare term, but parentheses balanced inside it are text, so a path pasted from the output
+/// (`path:laws-cn/…条例(2024-09-24).md`) stays whole while `(title:x)` still closes its group.
+fn literal_end(chars: &[char], from: usize) -> usize {
+    if chars
+        .get(from)
+        .is_some_and(|&c| c == '(' || closing_quote(c).is_some())
+    {
+        return from;
+    }
+    let mut depth = 0usize;
+    for (j, &c) in chars.iter().enumerate().skip(from) {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if ends_term(c) => return j,
+            _ => {}
+        }
+    }
+    chars.len()
+}
+
 #[derive(Debug)]
 enum Token {
     /// A bare term; `literal` when it is the operand right after a field's colon.
@@ -405,9 +438,12 @@ impl Lexer<'_> {
                     if let Some(close) = closing_quote(c) {
                         i = self.phrase(i, close)?;
                     } else {
-                        let end = (i..chars.len())
+                        let mut end = (i..chars.len())
                             .find(|&j| ends_term(chars[j]))
                             .unwrap_or(chars.len());
+                        if let Some(colon) = field_colon(&chars[i..end]) {
+                            end = literal_end(chars, i + colon + 1);
+                        }
                         self.word(i, end)?;
                         i = end;
                     }
@@ -914,6 +950,21 @@ mod tests {
         assert_eq!(canon("title:OR"), "title:OR");
         assert_eq!(canon("title:(a)"), "title:a");
         assert_eq!(canon("SECTION:x"), "section:x");
+        // Balanced parentheses inside an operand are text (paths hold dates so); an
+        // unbalanced `)` closes the enclosing group.
+        assert_eq!(
+            parse("path:a/条例(2024-09-24).md x").unwrap(),
+            Query::And(vec![
+                Query::Field {
+                    field: FieldName::Path,
+                    query: Box::new(term("a/条例(2024-09-24).md", 5)),
+                },
+                term("x", 25)
+            ])
+        );
+        assert_eq!(canon("(title:x) y"), "title:x y");
+        assert_eq!(canon("(a OR path:b(c)) d"), "(a OR path:b(c)) d");
+        assert!(parse("title:x)").is_err());
     }
 
     #[test]
