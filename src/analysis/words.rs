@@ -150,6 +150,44 @@ pub fn segment_query(jieba: &Jieba, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The longest piece of text handed to jieba at once, in bytes (a soft limit: a piece ends
+/// at the first punctuation after it).
+const PIECE_BYTES: usize = 64 << 10;
+
+/// `text` cut into pieces of about `size` bytes, each ending just after a punctuation mark or
+/// white space, so that jieba cuts the pieces into the tokens it cuts the whole into: it
+/// splits its input into runs of Han characters, ASCII letters, digits and `+#&._%-`, and
+/// cuts each run alone. Text without such a mark stays whole.
+fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len();
+        if rest.len() > size {
+            let from = (size..rest.len())
+                .find(|&i| rest.is_char_boundary(i))
+                .unwrap_or(rest.len());
+            if let Some((i, c)) = rest[from..].char_indices().find(|&(_, c)| splits_runs(c)) {
+                end = from + i + c.len_utf8();
+            }
+        }
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
+}
+
+/// Whether jieba never joins `c` to a run of text: common punctuation and white space.
+fn splits_runs(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '。' | '、' | ',' | ';' | ':' | '!' | '?' | '；' | '，' | '：'
+        )
+}
+
 /// The distinct words of three or more characters that jieba cuts texts into, for the word
 /// list of an exact-index segment ([`crate::index::exact`]): a bare query term found there is
 /// one word, and the query needs no jieba dictionary (loading it costs ~130 ms). Terms of one
@@ -169,12 +207,17 @@ impl std::fmt::Debug for WordCollector {
 }
 
 impl WordCollector {
-    /// Adds the words of `norm`, a normalized text.
+    /// Adds the words of `norm`, a normalized text. A long text is cut in pieces first, at
+    /// punctuation, where jieba splits anyway: its tokens take some 30 bytes a character, so
+    /// a paragraph of tens of megabytes (a file without line breaks) would otherwise cost
+    /// gigabytes at once.
     pub fn add(&mut self, jieba: &Jieba, norm: &str) {
-        for t in jieba.cut(norm, true) {
-            let w = t.word;
-            if w.chars().nth(2).is_some() && is_word(w) && !self.words.contains(w) {
-                self.words.insert(w.into());
+        for piece in pieces(norm, PIECE_BYTES) {
+            for t in jieba.cut(piece, true) {
+                let w = t.word;
+                if w.chars().nth(2).is_some() && is_word(w) && !self.words.contains(w) {
+                    self.words.insert(w.into());
+                }
             }
         }
     }
@@ -240,6 +283,24 @@ mod tests {
         // Words of one or two characters (我国, 发展, ai) and punctuation are left out; each
         // word once, sorted.
         assert_eq!(words, ["covid", "个人信息", "人工智能"]);
+    }
+
+    #[test]
+    fn long_texts_are_cut_in_pieces_that_jieba_cuts_alike() {
+        let text = normalize(
+            &"我國人工智能發展面臨的挑戰，數據安全與個人信息保護。COVID-19 疫情".repeat(50),
+        );
+        let parts: Vec<&str> = pieces(&text, 100).collect();
+        assert!(parts.len() > 10, "{}", parts.len());
+        assert_eq!(parts.concat(), text);
+        let whole: Vec<&str> = JIEBA.cut(&text, true).iter().map(|t| t.word).collect();
+        let cut: Vec<&str> = (parts.iter())
+            .flat_map(|p| JIEBA.cut(p, true).into_iter().map(|t| t.word))
+            .collect();
+        assert_eq!(cut, whole);
+        // Short texts and texts without punctuation stay whole.
+        assert_eq!(pieces("人工智能", 2).collect::<Vec<_>>(), ["人工智能"]);
+        assert_eq!(pieces("", 2).count(), 0);
     }
 
     #[test]

@@ -35,13 +35,13 @@ pub fn write_result<W: Write>(
             heading.push_str(s);
         }
         writeln!(out, "{}{}. {heading}{reset}", paint(BOLD), hit.rank)?;
-        writeln!(
-            out,
-            "   {}{}:{}{reset}",
-            paint(PATH),
-            hit.path,
-            hit.lines[0]
-        )?;
+        // A paragraph over several lines (a hard-wrapped preamble) shows them all: the match
+        // may be on any of them.
+        let lines = match hit.lines {
+            [a, b] if b > a => format!("{a}-{b}"),
+            [a, _] => a.to_string(),
+        };
+        writeln!(out, "   {}{}:{lines}{reset}", paint(PATH), hit.path)?;
         write!(out, "   ")?;
         let chars: Vec<char> = hit.snippet.text.chars().collect();
         let mut at = 0;
@@ -151,5 +151,11 @@ mod tests {
         let mut colored = Vec::new();
         write_result(&mut colored, &r, HumanOptions { color: true }).unwrap();
         assert!(String::from_utf8(colored).unwrap().contains(MATCH));
+        // A paragraph over several lines shows them all.
+        let mut wrapped = r;
+        wrapped.hits[0].lines = [4, 6];
+        let mut out = Vec::new();
+        write_result(&mut out, &wrapped, HumanOptions { color: false }).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("a.txt:4-6\n"));
     }
 }
