@@ -468,3 +468,40 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
     assert_eq!(s["added"], 5, "{s}");
     assert_eq!(total(&idx, "\"数据安全\""), before + 5);
 }
+
+#[test]
+fn a_search_during_a_first_build_says_the_build_is_running() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_tree(&sample_corpus(), &corpus);
+    let idx = dir.path().join("index");
+    let child = zhengce()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&idx)
+        .args(["--test-pause-ms", "400", "--threads", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the run holds the lock and tantivy has created the index (before the first file
+    // is read), a search finds an index without a commit.
+    let lock = idx.join("zhengce.lock");
+    for _ in 0..500 {
+        let locked =
+            std::fs::read_to_string(&lock).is_ok_and(|s| s.trim() == child.id().to_string());
+        if locked && idx.join("meta.json").is_file() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let r = run(zhengce()
+        .args(["search", "\"数据安全\"", "--index"])
+        .arg(&idx));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("still running"), "{}", r.stderr());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(total(&idx, "\"数据安全\"") > 0);
+}

@@ -305,6 +305,14 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
             std::fs::remove_dir_all(&p).unwrap();
         }
     }
+    // One file stays (a corpus without any is refused unless --full).
+    std::fs::write(
+        corpus.join("留存.txt"),
+        "留存
+仅此一段。
+",
+    )
+    .unwrap();
     index_json(&corpus, &index, &[]);
     check("after removing folders");
     assert_eq!(total(&index, "\"独一无二的测试文字\""), 0);
@@ -433,4 +441,41 @@ fn an_edit_rewrites_the_files_of_its_own_segment_and_no_more() {
     let full = dir.path().join("full");
     index_json(&corpus, &full, &split);
     assert_eq!(answers(&idx), answers(&full));
+}
+
+#[test]
+fn an_update_without_dict_keeps_the_dictionaries_the_index_was_built_with() {
+    let (dir, corpus, _) = indexed_sample_copy();
+    let dict = dir.path().join("userdict.txt");
+    std::fs::write(&dict, "数据安全管理制度 1000 n\n").unwrap();
+    let idx = dir.path().join("with-dict");
+    let built = index_json(&corpus, &idx, &["--dict", dict.to_str().unwrap()]);
+    assert_eq!(built["dicts"].as_array().unwrap().len(), 1, "{built}");
+    std::fs::remove_file(&dict).unwrap();
+    // A forgotten --dict (the file is even gone): the index's copy is used, nothing rebuilt.
+    let again = index_json(&corpus, &idx, &[]);
+    assert_eq!(
+        (again["rebuilt"].is_null(), again["unchanged"].as_u64()),
+        (true, Some(8)),
+        "{again}"
+    );
+    assert_eq!(again["dicts"].as_array().unwrap().len(), 1, "{again}");
+    assert!(total(&idx, "数据安全管理制度") > 0);
+    // --full takes the dictionaries given: none.
+    let full = index_json(&corpus, &idx, &["--full"]);
+    assert!(full["rebuilt"].is_string(), "{full}");
+    assert_eq!(full["dicts"].as_array().unwrap().len(), 0, "{full}");
+}
+
+#[test]
+fn an_empty_corpus_folder_does_not_empty_the_index_unless_asked() {
+    let (dir, _corpus, idx) = indexed_sample_copy();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let r = run(zhengce().arg("index").arg(&empty).arg("--index").arg(&idx));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("holds 8 documents"), "{}", r.stderr());
+    assert!(total(&idx, "\"数据安全\"") > 0, "nothing was removed");
+    let s = index_json(&empty, &idx, &["--full"]);
+    assert_eq!(s["documents"], 0, "{s}");
 }

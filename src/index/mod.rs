@@ -94,6 +94,13 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
         MmapDirectory::open(dir).map_err(|e| Error::Index(format!("{}: {e}", dir.display())))?;
     let index = Index::open(mmap).map_err(|e| damaged(dir, e))?;
     let metas = index.load_metas().map_err(|e| damaged(dir, e))?;
+    if metas.payload.is_none() && writer_running(dir) {
+        return Err(Error::Index(format!(
+            "{}: the first build of this index is still running; search it once it has \
+             finished",
+            dir.display()
+        )));
+    }
     let info = parse_info(dir, metas.payload.as_deref())?;
     check_info(dir, &info)?;
     let fields = Fields::from_schema(&index.schema())?;
@@ -103,6 +110,18 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
         info,
         dir: dir.to_path_buf(),
     })
+}
+
+/// Whether a `zhengce index` holds the writer lock of `dir` (without taking it, or creating
+/// the lock file).
+fn writer_running(dir: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(dir.join("zhengce.lock")) else {
+        return false;
+    };
+    matches!(
+        file.try_lock_shared(),
+        Err(std::fs::TryLockError::WouldBlock)
+    )
 }
 
 fn damaged(dir: &Path, e: impl std::fmt::Display) -> Error {

@@ -107,6 +107,9 @@ pub struct IndexSummary {
     pub index: String,
     /// Whether the whole index was rebuilt, and why (`--full`, new index, analysis changed).
     pub rebuilt: Option<String>,
+    /// The user dictionaries used: those given with `--dict`, or, for an update without it,
+    /// the index's copies of those it was built with.
+    pub dicts: Vec<String>,
     /// Files new to the index.
     pub added: u64,
     /// Files whose content changed.
@@ -156,11 +159,18 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         Err(e) => return Err(Error::io(&opts.corpus, e)),
     }
     let _lock = super::lock(&opts.index_dir)?;
-    let fingerprint = analysis::fingerprint(&opts.dicts)?;
-    let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &opts.dicts)?;
+    let dicts = match opts.dicts.is_empty() && !opts.full {
+        // An update without `--dict` keeps the dictionaries the index was built with (a
+        // forgotten flag must not rebuild the index without them); `--full` takes the
+        // dictionaries given, none included.
+        true => dicts_of_index(&opts.index_dir),
+        false => opts.dicts.clone(),
+    };
+    let fingerprint = analysis::fingerprint(&dicts)?;
+    let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &dicts)?;
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
 
-    let jieba = analysis::JiebaOnDemand::spawn(analysis::read_user_dicts(&opts.dicts)?);
+    let jieba = analysis::JiebaOnDemand::spawn(analysis::read_user_dicts(&dicts)?);
     analysis::register_tokenizers(&index);
     let threads = opts.threads.max(1);
     let heap = if opts.heap_bytes > 0 {
@@ -175,6 +185,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         corpus: opts.corpus.display().to_string(),
         index: opts.index_dir.display().to_string(),
         rebuilt: rebuilt.clone(),
+        dicts: dicts.iter().map(|d| d.display().to_string()).collect(),
         ..IndexSummary::default()
     };
     let (manifest, live, old_gen, old_exact) = if rebuilt.is_some() {
@@ -225,6 +236,16 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                 summary.failed.push(Failure { path: rel, reason });
             }
         }
+    }
+    if files.is_empty() && !manifest.is_empty() {
+        // A mistyped or unmounted corpus folder must not empty an index silently.
+        return Err(Error::Index(format!(
+            "{}: no .txt or .md files found, and the index {} holds {} documents; to empty it \
+             on purpose, rebuild it with `zhengce index --full`",
+            opts.corpus.display(),
+            opts.index_dir.display(),
+            manifest.len()
+        )));
     }
     let mut seen = std::collections::HashSet::new();
     let mut todo = Vec::new();
@@ -782,8 +803,26 @@ fn clear_tantivy_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The copies of the user dictionaries the index in `index_dir` was built with (none when
+/// there is no readable index).
+fn dicts_of_index(index_dir: &Path) -> Vec<PathBuf> {
+    if !super::exists(index_dir) {
+        return Vec::new();
+    }
+    let payload = MmapDirectory::open(index_dir)
+        .ok()
+        .and_then(|dir| Index::open(dir).ok())
+        .and_then(|index| index.load_metas().ok())
+        .and_then(|metas| metas.payload);
+    match parse_info(index_dir, payload.as_deref()) {
+        Ok(info) => super::stored_dicts(index_dir, &info),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Copies the user dictionaries into `dicts/<fingerprint>/` of the index folder, so searches
-/// use exactly what the index was built with. Returns their names relative to `dicts/`.
+/// use exactly what the index was built with (a dictionary already there, kept from the
+/// last build, stays as it is). Returns their names relative to `dicts/`.
 fn copy_dicts(
     index_dir: &Path,
     fingerprint: &str,
@@ -798,7 +837,10 @@ fn copy_dicts(
     for (i, d) in dicts.iter().enumerate() {
         let name = format!("{i}.dict.txt");
         let to = sub.join(&name);
-        std::fs::copy(d, &to).map_err(|e| Error::io(d, e))?;
+        let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
+        if !same(d, &to) {
+            std::fs::copy(d, &to).map_err(|e| Error::io(d, e))?;
+        }
         names.push(format!("{fingerprint}/{name}"));
     }
     Ok((names, Some(sub)))

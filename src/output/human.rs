@@ -110,6 +110,9 @@ pub fn write_summary<W: Write>(out: &mut W, s: &IndexSummary) -> std::io::Result
     if let Some(why) = &s.rebuilt {
         line.push_str(&format!(" [full build: {why}]"));
     }
+    if !s.dicts.is_empty() {
+        line.push_str(&format!(" [user dictionaries: {}]", s.dicts.join(", ")));
+    }
     writeln!(out, "{line}")
 }
 
