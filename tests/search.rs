@@ -216,6 +216,17 @@ fn no_hits_exits_1_and_malformed_queries_exit_2_with_the_position() {
             "{q}: {}",
             r.stderr()
         );
+        // With --json the error is also an object on stdout, as for a batch line.
+        let r = run(zhengce()
+            .args(["search", q, "--json", "--index"])
+            .arg(&idx.index));
+        assert_eq!(r.code(), 2);
+        let v = r.json();
+        assert_eq!(v["query"], q);
+        assert!(
+            (v["error"].as_str().unwrap()).contains(&format!("character {pos}")),
+            "{v}"
+        );
     }
 }
 

@@ -85,7 +85,19 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match (&a.query, &a.batch) {
         (Some(q), _) => {
-            let r = searcher.search(q, &opts)?;
+            let r = match searcher.search(q, &opts) {
+                Ok(r) => r,
+                Err(e) => {
+                    let e = anyhow::Error::from(e);
+                    if a.json {
+                        // Scripts read the error where they read answers, as in a batch; the
+                        // message also goes to stderr, and the exit code is 2.
+                        json::write_error(&mut out, q, &format!("{e:#}"))?;
+                        out.flush()?;
+                    }
+                    return Err(e);
+                }
+            };
             if a.json {
                 json::write_result(&mut out, &r)?;
             } else {

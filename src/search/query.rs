@@ -39,7 +39,8 @@
 //!   `a/b:c`; `title:OR` is the word `OR` in titles), parentheses balanced inside it included
 //!   (`path:a/条例(2024-09-24).md` is one prefix; in `(title:x)` the `)` still closes the
 //!   group), except that a leading `-` is an error, because `title:-x` is almost always meant
-//!   as `-title:x`.
+//!   as `-title:x`, and so is a field name right after the colon (`title:section:x` nests).
+//!   `"…"` after the colon searches for such text.
 //!   A term counts as a field filter only when the part before the colon is one or more ASCII
 //!   letters: `12:30`, `第3条:` and `:x` are plain terms. An ASCII-letter prefix with an ASCII
 //!   `:` that is not a known field (`foo:bar`, `http://…`) is an error; with a full-width `：`
@@ -509,6 +510,17 @@ impl Lexer<'_> {
                         colon,
                     });
                     if colon + 1 < end {
+                        if let Some(inner) = field_colon(&chars[colon + 1..end]) {
+                            let inner: String =
+                                chars[colon + 1..colon + 1 + inner].iter().collect();
+                            return Err(query_error(
+                                colon + 1,
+                                format!(
+                                    "field filters cannot be nested: `{inner}:` right after \
+                                     `{field}:`; to search for the text `{inner}:`, quote it"
+                                ),
+                            ));
+                        }
                         if chars[colon + 1] == '-' {
                             return Err(query_error(
                                 colon + 1,
@@ -965,6 +977,10 @@ mod tests {
         assert_eq!(canon("(title:x) y"), "title:x y");
         assert_eq!(canon("(a OR path:b(c)) d"), "(a OR path:b(c)) d");
         assert!(parse("title:x)").is_err());
+        // A field right after a field is the nesting `title:(section:x)` forbids too.
+        let e = parse("title:section:法").unwrap_err().to_string();
+        assert!(e.contains("character 6") && e.contains("nested"), "{e}");
+        assert_eq!(canon("title:\"section:法\""), "title:\"section:法\"");
     }
 
     #[test]
