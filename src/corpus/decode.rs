@@ -63,9 +63,17 @@ pub enum DecodeError {
         /// `UTF-16LE` or `UTF-16BE`.
         encoding: &'static str,
     },
-    /// Not text in any supported encoding.
-    #[error("not valid UTF-8, GB18030 or Big5: cannot decode as text")]
-    Undecodable,
+    /// Not text in any supported encoding. `offset` and `line` (1-based) locate the first byte
+    /// that is not UTF-8, which is where a file cut short or damaged usually goes wrong.
+    #[error(
+        "not valid UTF-8 from byte {offset} (line {line}), nor GB18030 or Big5: cannot decode as text"
+    )]
+    Undecodable {
+        /// Byte offset of the first byte that is not UTF-8.
+        offset: usize,
+        /// Its line, from 1.
+        line: usize,
+    },
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -91,12 +99,18 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
         // A UTF-8 BOM is a promise: we do not second-guess it with other encodings.
         return std::str::from_utf8(rest)
             .map(|s| (s.to_string(), Encoding::Utf8Bom))
-            .map_err(|_| DecodeError::Undecodable);
+            .map_err(|e| undecodable(bytes, UTF8_BOM.len() + e.valid_up_to()));
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), Encoding::Utf8));
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
+        Err(e) => decode_chinese(bytes).ok_or_else(|| undecodable(bytes, e.valid_up_to())),
     }
-    decode_chinese(bytes)
+}
+
+/// [`DecodeError::Undecodable`] at byte `offset` of `bytes`.
+fn undecodable(bytes: &[u8], offset: usize) -> DecodeError {
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count();
+    DecodeError::Undecodable { offset, line }
 }
 
 /// Like [`decode`], but takes the bytes: plain UTF-8 (the common case) becomes the text
@@ -140,7 +154,7 @@ fn decode_utf16(rest: &[u8], encoding: Encoding) -> Result<(String, Encoding), D
 }
 
 /// GB18030 or Big5: chardetng's guess first, then the other; the first clean decode wins.
-fn decode_chinese(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+fn decode_chinese(bytes: &[u8]) -> Option<(String, Encoding)> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -158,10 +172,10 @@ fn decode_chinese(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
             GB18030
         };
         if let Some(text) = codec.decode_without_bom_handling_and_without_replacement(bytes) {
-            return Ok((text.into_owned(), encoding));
+            return Some((text.into_owned(), encoding));
         }
     }
-    Err(DecodeError::Undecodable)
+    None
 }
 
 #[cfg(test)]
@@ -247,7 +261,22 @@ mod tests {
     #[test]
     fn undecodable_bytes_are_refused() {
         // 0xFF is not a lead byte in GB18030 nor Big5, and not UTF-8.
-        assert_eq!(decode(b"\xFF\xFF\xFF abc"), Err(DecodeError::Undecodable));
+        assert_eq!(
+            decode(b"\xFF\xFF\xFF abc"),
+            Err(DecodeError::Undecodable { offset: 0, line: 1 })
+        );
+        // A UTF-8 file cut inside its last character: the offset and line say where.
+        let mut cut = "第一条\n第二条\n".as_bytes().to_vec();
+        cut.extend_from_slice(&"第".as_bytes()[..2]);
+        let e = decode(&cut).unwrap_err();
+        assert_eq!(
+            e,
+            DecodeError::Undecodable {
+                offset: 20,
+                line: 3
+            }
+        );
+        assert!(e.to_string().contains("byte 20 (line 3)"), "{e}");
     }
 
     #[test]
