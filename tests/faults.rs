@@ -505,3 +505,46 @@ fn a_search_during_a_first_build_says_the_build_is_running() {
     assert_eq!(out.status.code(), Some(0));
     assert!(total(&idx, "\"数据安全\"") > 0);
 }
+
+#[test]
+fn an_error_writing_an_exact_segment_stops_the_run_and_keeps_the_last_commit() {
+    let (_dir, corpus, idx) = indexed_sample_copy();
+    let before = total(&idx, "\"数据安全\"");
+    // The next segment's word list cannot be written: a folder stands where its temporary
+    // file goes (segment ids follow the highest on disk).
+    let exact = idx.join("exact");
+    let top: u32 = std::fs::read_dir(&exact)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".zbg")?.parse().ok()
+        })
+        .max()
+        .unwrap();
+    for id in top + 1..top + 2 {
+        std::fs::create_dir(exact.join(format!("{id:08}.tmp"))).unwrap();
+    }
+    // Long enough to fill segments of 300 characters: they are written while the file is
+    // being added, not only at the end of the run.
+    let long = "数据安全新增段落。".repeat(20);
+    let text = format!("新增报告\n{long}\n{long}\n");
+    std::fs::write(corpus.join("reports/新增.txt"), text).unwrap();
+    let r = run(zhengce()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&idx)
+        .args(["--threads", "1", "--test-split", "300", "1000000"]));
+    assert_eq!(r.code(), 2, "{}", r.stdout());
+    assert!(r.stderr().contains(".zwd"), "{}", r.stderr());
+    assert_eq!(
+        total(&idx, "\"数据安全\""),
+        before,
+        "the last commit answers"
+    );
+    for id in top + 1..top + 2 {
+        std::fs::remove_dir(exact.join(format!("{id:08}.tmp"))).unwrap();
+    }
+    index_json(&corpus, &idx, &[]);
+    assert_eq!(total(&idx, "\"数据安全\""), before + 2, "its two long paragraphs");
+}

@@ -479,3 +479,104 @@ fn an_empty_corpus_folder_does_not_empty_the_index_unless_asked() {
     let s = index_json(&empty, &idx, &["--full"]);
     assert_eq!(s["documents"], 0, "{s}");
 }
+
+#[test]
+fn a_kept_file_moves_with_its_segment_and_the_rest_answers_as_a_fresh_build_of_those_texts() {
+    // One thread: the notice and the law share a segment. The notice becomes unreadable
+    // (its indexed version stays) while the law changes: the segment's files move to a new
+    // one, the notice's from the text the old segment stores.
+    let (dir, corpus, _) = indexed_sample_copy();
+    let one = ["--threads", "1"];
+    let idx = dir.path().join("one");
+    index_json(&corpus, &idx, &one);
+    let notice = corpus.join("notices/关于加强数据安全管理的通知.md");
+    let original = std::fs::read(&notice).unwrap();
+    append_to_a_law(
+        &corpus,
+        "\n第九十九条 新增条款甲7，本条自公布之日起施行。\n",
+    );
+    // The same texts, for the fresh build to compare with.
+    let same = dir.path().join("same");
+    copy_tree(&corpus, &same);
+    std::fs::write(
+        &notice,
+        [0xff, 0xfe, 0xfd, 0x81, 0x30, 0xff, 0xc0, 0x00, 0x41],
+    )
+    .unwrap();
+    let s = index_json(&corpus, &idx, &one);
+    assert_eq!(s["updated"], 1, "{s}");
+    assert_eq!(s["failed"].as_array().unwrap().len(), 1, "{s}");
+    let fresh = dir.path().join("fresh");
+    index_json(&same, &fresh, &one);
+    assert_eq!(answers(&idx), answers(&fresh));
+    // Readable again, with the bytes it had: nothing to do but record it.
+    std::fs::write(&notice, &original).unwrap();
+    let s = index_json(&corpus, &idx, &one);
+    assert_eq!(s["failed"].as_array().unwrap().len(), 0, "{s}");
+    assert_eq!(answers(&idx), answers(&fresh));
+}
+
+#[test]
+fn many_threads_do_not_merge_small_segments_at_every_update() {
+    let (dir, corpus, _) = indexed_sample_copy();
+    let eight = ["--threads", "8"];
+    let idx = dir.path().join("eight");
+    index_json(&corpus, &idx, &eight);
+    let mut merges = 0;
+    for i in 0..12 {
+        std::fs::write(
+            corpus.join(format!("reports/补充{i}.txt")),
+            format!("补充{i}\n数据安全补充规定第{i}号。\n"),
+        )
+        .unwrap();
+        let s = index_json(&corpus, &idx, &eight);
+        merges += usize::from(s["rewritten"].as_u64().unwrap() > 0);
+    }
+    // Small segments are merged once there are 16 (two a thread): once in these 12 runs.
+    assert!(merges <= 1, "{merges} merges");
+    let full = dir.path().join("full");
+    index_json(&corpus, &full, &[]);
+    assert_eq!(answers(&idx), answers(&full));
+}
+
+#[test]
+fn a_rebuild_does_not_reuse_the_live_map_of_the_commit_it_replaces() {
+    let (_dir, corpus, idx) = indexed_sample_copy();
+    let gen = |idx: &Path| -> u64 {
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(idx.join("meta.json")).unwrap()).unwrap();
+        let payload: serde_json::Value =
+            serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+        payload["exact_gen"].as_u64().unwrap()
+    };
+    let first = gen(&idx);
+    index_json(&corpus, &idx, &["--full"]);
+    assert!(
+        gen(&idx) > first,
+        "a rebuild wrote generation {first} again"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_behind_a_link_whose_folder_is_gone_are_kept() {
+    let (dir, corpus, idx) = indexed_sample_copy();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("外部.txt"), "外部文件\n链接之外的独特段落。\n").unwrap();
+    std::os::unix::fs::symlink(&outside, corpus.join("ext")).unwrap();
+    index_json(&corpus, &idx, &[]);
+    assert_eq!(total(&idx, "\"链接之外的独特段落\""), 1);
+    std::fs::rename(&outside, dir.path().join("moved")).unwrap();
+    let s = index_json(&corpus, &idx, &[]);
+    assert_eq!(s["removed"], 0, "{s}");
+    let failed = s["failed"].as_array().unwrap();
+    assert!(
+        failed[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("1 files indexed there are kept"),
+        "{s}"
+    );
+    assert_eq!(total(&idx, "\"链接之外的独特段落\""), 1);
+}

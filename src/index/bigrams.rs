@@ -861,6 +861,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// The index in the segment of paragraph `para` of file `file_no`, if the segment holds
     /// it.
     pub fn index_of(&self, file_no: u32, para: u32) -> Option<u32> {
+        let (first_index, first_para, count) = self.file_span(file_no)?;
+        let offset = para.checked_sub(first_para)?;
+        (offset < count).then(|| first_index + offset)
+    }
+
+    /// Where the segment holds file `file_no`: the index of its first paragraph here, that
+    /// paragraph's number in the file, and how many paragraphs follow it here.
+    pub fn file_span(&self, file_no: u32) -> Option<(u32, u32, u32)> {
         let by_file = self.files_by_no.get_or_init(|| {
             let mut v: Vec<(u32, u32)> = (self.files.iter().enumerate())
                 .map(|(i, f)| (f.file_no, i as u32))
@@ -879,9 +887,8 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             .files
             .get(at + 1)
             .map_or(self.n_paragraphs as u32, |next| next.first_index);
-        let offset = para.checked_sub(file.first_para)?;
-        let index = file.first_index.checked_add(offset)?;
-        (index < end).then_some(index)
+        let count = end.checked_sub(file.first_index)?;
+        Some((file.first_index, file.first_para, count))
     }
 
     /// Sizes of the segment and of its sections.

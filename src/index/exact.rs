@@ -43,7 +43,7 @@ pub use super::bigrams::UNKNOWN;
 use super::bigrams::{BigramBuilder, BigramSegment, Hit, LISTS_FROM};
 use super::texts::{Stored, TextStore, TextsBuilder};
 use crate::analysis::{self, JiebaOnDemand, Normalized, WordCollector};
-use crate::corpus::Paragraph;
+use crate::corpus::{Paragraph, ParagraphKind};
 use crate::{Error, Result};
 
 /// The folder of the exact index inside the index folder.
@@ -411,6 +411,27 @@ impl ExactBuilder<'_> {
     }
 }
 
+/// The generation for the next commit: above `last` (the last commit's) and above every live
+/// map on disk, so a run never overwrites the live map of the commit searches still see
+/// (a rebuild starts from `last` = 0, but the index it replaces may be at any generation).
+pub fn next_gen(index_dir: &Path, last: u64) -> u64 {
+    let on_disk = std::fs::read_dir(index_dir.join(EXACT_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name();
+            let name = name.to_str()?;
+            name.strip_prefix("live-")?
+                .strip_suffix(".bin")?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    last.max(on_disk) + 1
+}
+
 /// Deletes the files of `exact/` that generation `gen` with the live map `live` does not
 /// need. Errors are ignored: a file left behind is removed by a later run.
 pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
@@ -637,19 +658,25 @@ impl ExactIndex {
         })
     }
 
-    /// The files to read again so that no segment holds text that is not current once the
-    /// files of `leaving` (changed or removed) have left: every other file of a segment that
-    /// holds text of `leaving` or already holds stale text (written by an earlier version).
-    /// Rewriting a file empties every segment that held it, so the rule is applied until
-    /// nothing changes. Small segments (under an eighth of `segment_chars` characters) are
-    /// merged too once there are [`SMALL_SEGMENTS_MERGED`] of them, so runs that add a few
-    /// files at a time do not leave ever more segments to search.
-    pub fn files_to_rewrite(&self, leaving: &HashSet<u32>, segment_chars: usize) -> Vec<u32> {
+    /// The files to move to new segments so that no segment holds text that is not current
+    /// once the files of `leaving` (changed or removed) have left: every other file of a
+    /// segment that holds text of `leaving` or already holds stale text (written by an
+    /// earlier version). Moving a file empties every segment that held it, so the rule is
+    /// applied until nothing changes. Small segments (under an eighth of `segment_chars`
+    /// characters) are merged too once there are [`SMALL_SEGMENTS_MERGED`] of them, or two
+    /// for each of the run's `threads` (each thread's share of a merge makes one segment, so
+    /// a merge never leaves enough small segments to start the next).
+    pub fn files_to_rewrite(
+        &self,
+        leaving: &HashSet<u32>,
+        segment_chars: usize,
+        threads: usize,
+    ) -> Vec<u32> {
         let holds = |file: u32, id: u32| self.live.segments_of(file).contains(&id);
         let small =
             |seg: &BigramSegment<memmap2::Mmap>| seg.stats().positions < (segment_chars / 8) as u64;
-        let merge_small =
-            self.segments.iter().filter(|(_, seg)| small(seg)).count() >= SMALL_SEGMENTS_MERGED;
+        let merge_small = self.segments.iter().filter(|(_, seg)| small(seg)).count()
+            >= SMALL_SEGMENTS_MERGED.max(2 * threads);
         let mut gone: HashSet<u32> = leaving.clone();
         let mut rewrite = Vec::new();
         loop {
@@ -698,6 +725,44 @@ impl ExactIndex {
             .as_ref()
             .map_err(|e| Error::Index(e.clone()))?;
         Ok(lists.iter().any(|l| l.contains_key(word)))
+    }
+
+    /// Every paragraph of file `file_no` as its current segments store it (text, section and
+    /// lines), in order: what a file moved to a new segment is written from, without reading
+    /// it again (it may not even be readable any more).
+    pub fn paragraphs_of(&self, file_no: u32) -> Result<Vec<Paragraph>> {
+        let mut parts = Vec::new();
+        for (n, (id, seg)) in self.segments.iter().enumerate() {
+            if self.is_live(file_no, *id) {
+                if let Some((first_index, first_para, count)) = seg.file_span(file_no) {
+                    parts.push((first_para, n, first_index, count));
+                }
+            }
+        }
+        parts.sort_unstable();
+        let mut out: Vec<Paragraph> = Vec::new();
+        for (first_para, n, first_index, count) in parts {
+            let id = self.segments[n].0;
+            let store_damaged =
+                |e| Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.ztx"), e));
+            if first_para as usize != out.len() {
+                return Err(store_damaged(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("the parts of file {file_no} do not follow each other"),
+                )));
+            }
+            for k in first_index..first_index + count {
+                let stored = self.texts[n].get(k).map_err(store_damaged)?;
+                out.push(Paragraph {
+                    paragraph: out.len() as u32,
+                    kind: ParagraphKind::Body,
+                    section: stored.section,
+                    lines: stored.lines,
+                    text: stored.text,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The original text, section path and lines of paragraph `para` of file `file_no`, from the

@@ -118,9 +118,10 @@ pub struct IndexSummary {
     pub removed: u64,
     /// Files unchanged since the last run.
     pub unchanged: u64,
-    /// Unchanged files read again because their exact segment held text no longer current
-    /// (of files changed or removed): rewriting them lets the old segment go, so the index
-    /// holds only current text and answers as a fresh build does. Counted in `unchanged` too.
+    /// Files moved to new exact segments (from the text the old ones store, without reading
+    /// them) because their segment held text no longer current (of files changed or removed)
+    /// or was small: the old segment goes, so the index holds only current text and answers
+    /// as a fresh build does. Counted in `unchanged` too.
     pub rewritten: u64,
     /// Files not read, counted by reason (`extension .pdf`, `hidden`, ...).
     pub skipped: BTreeMap<String, u64>,
@@ -224,15 +225,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         match event {
             WalkEvent::File(f) => files.push(f),
             WalkEvent::Skipped { reason, .. } => *summary.skipped.entry(reason).or_default() += 1,
-            WalkEvent::Unreadable {
-                rel,
-                folder,
-                reason,
-                ..
-            } => {
-                if folder {
-                    unlisted.push(rel.clone());
-                }
+            WalkEvent::Unreadable { rel, reason, .. } => {
+                // A folder, or an entry that may be one (a link whose target is gone): what
+                // was indexed at or below it stays.
+                unlisted.push(rel.trim_end_matches('/').to_string());
                 summary.failed.push(Failure { path: rel, reason });
             }
         }
@@ -251,22 +247,15 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let mut todo = Vec::new();
     // Files whose text leaves the exact segments that hold it: removed and changed ones.
     let mut leaving = std::collections::HashSet::new();
-    let mut unchanged_by_no = HashMap::new();
     // Files keep their number while they are in the index; new files get the next ones.
     let mut next_no = manifest.values().map(|m| m.file_id + 1).max().unwrap_or(1);
     for f in files {
         seen.insert(f.rel.clone());
         match manifest.get(&f.rel) {
-            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => {
-                summary.unchanged += 1;
-                unchanged_by_no.insert(m.file_id as u32, (f, *m));
-            }
+            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => summary.unchanged += 1,
             Some(m) => match check_changed(&writer, &fields, &f, m) {
                 // Same bytes, newer mtime: only the document record was replaced.
-                Ok(false) => {
-                    summary.unchanged += 1;
-                    unchanged_by_no.insert(m.file_id as u32, (f, *m));
-                }
+                Ok(false) => summary.unchanged += 1,
                 Ok(true) => {
                     leaving.insert(m.file_id as u32);
                     todo.push((f, m.file_id, Some(*m), Kind::Changed));
@@ -284,8 +273,12 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         if seen.contains(path) {
             continue;
         }
-        if let Some(folder) = unlisted.iter().find(|u| path.starts_with(u.as_str())) {
-            *kept_below.entry(folder).or_default() += 1;
+        let below = |u: &&String| {
+            path.strip_prefix(u.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        if let Some(entry) = unlisted.iter().find(below) {
+            *kept_below.entry(entry).or_default() += 1;
             continue;
         }
         writer.delete_term(Term::from_field_u64(fields.file_id, m.file_id));
@@ -294,23 +287,20 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         summary.removed += 1;
     }
     for failure in &mut summary.failed {
-        if let Some(n) = kept_below.get(failure.path.as_str()) {
-            failure.reason += &format!(" (the {n} files indexed below it are kept)");
+        if let Some(n) = kept_below.get(failure.path.trim_end_matches('/')) {
+            failure.reason += &format!(" (the {n} files indexed there are kept)");
         }
     }
-    // The exact segments that would hold text no longer current are rewritten with the
-    // current text of their other files, so the index holds only current text: its
-    // statistics, word lists and answers are those of a fresh build.
-    if let Some(old) = &old_exact {
-        if !todo.is_empty() || !leaving.is_empty() {
-            for no in old.files_to_rewrite(&leaving, segment_chars) {
-                if let Some((f, m)) = unchanged_by_no.remove(&no) {
-                    todo.push((f, m.file_id, Some(m), Kind::Rewritten));
-                }
-            }
+    // The exact segments that would hold text no longer current are emptied: their other
+    // files move to new segments, written from the old segments' text stores (no file is
+    // read again, and one that cannot be read any more moves too). So the index holds only
+    // current text: its statistics, word lists and answers are those of a fresh build.
+    let moving = match &old_exact {
+        Some(old) if !todo.is_empty() || !leaving.is_empty() => {
+            old.files_to_rewrite(&leaving, segment_chars, threads)
         }
-    }
-    drop(old_exact);
+        _ => Vec::new(),
+    };
 
     progress.begin(todo.len() as u64, todo.iter().map(|(f, ..)| f.size).sum());
     let outcome = Mutex::new(RunCounts::default());
@@ -322,9 +312,21 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((file, file_no, known, kind)) = todo.get(i) else {
-                        break;
+                        // Then the files that move out of emptied segments.
+                        let Some(&no) = moving.get(i - todo.len()) else {
+                            break;
+                        };
+                        let moved = old_exact
+                            .as_ref()
+                            .map_or(Ok(()), |old| move_file(old, &mut xb, no));
+                        let mut counts = outcome.lock().unwrap_or_else(|e| e.into_inner());
+                        match moved {
+                            Ok(()) => counts.rewritten += 1,
+                            Err(e) => drop(counts.fatal.get_or_insert(e)),
+                        }
+                        continue;
                     };
-                    let result = index_file(
+                    let mut result = index_file(
                         &writer,
                         (&backlog, batch_bytes),
                         &mut xb,
@@ -333,6 +335,15 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                         *file_no,
                         known.as_ref(),
                     );
+                    if let (Kind::Changed, Err(FileError::Unreadable(_)), Some(old)) =
+                        (kind, &result, &old_exact)
+                    {
+                        // It changed but cannot be read now: its indexed version stays, and
+                        // moves out of its segment with the others.
+                        if let Err(e) = move_file(old, &mut xb, *file_no as u32) {
+                            result = Err(FileError::Fatal(e));
+                        }
+                    }
                     if let Some(pause) = opts.pause_per_file {
                         std::thread::sleep(pause);
                     }
@@ -364,7 +375,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let commit_started = Instant::now();
     // The exact index first: its live map names only segments already on disk, and nothing
     // refers to it until tantivy commits the payload that names its generation.
-    let exact_gen = old_gen + 1;
+    let exact_gen = exact::next_gen(&opts.index_dir, old_gen);
     let paths = (manifest.iter())
         .map(|(path, m)| (m.file_id as u32, path.as_str()))
         .chain(todo.iter().map(|(f, no, ..)| (*no as u32, f.rel.as_str())))
@@ -481,8 +492,23 @@ enum Kind {
     New,
     /// Its bytes changed.
     Changed,
-    /// Unchanged, but it shares an exact segment with text that is no longer current.
-    Rewritten,
+}
+
+/// How indexing one file failed.
+#[derive(Debug)]
+enum FileError {
+    /// The file cannot be read or decoded: it is reported, and its indexed version stays.
+    Unreadable(Error),
+    /// Writing the index failed (a full disk, say): the run stops and commits nothing.
+    Fatal(Error),
+}
+
+/// Moves file `file_no` of the old index `old` to the segment `xb` builds, from the text its
+/// old segments store.
+fn move_file(old: &ExactIndex, xb: &mut ExactBuilder<'_>, file_no: u32) -> Result<()> {
+    let paragraphs = old.paragraphs_of(file_no)?;
+    xb.remove(file_no);
+    xb.add_file(file_no, &paragraphs)
 }
 
 /// Counts gathered by the reading threads.
@@ -498,25 +524,24 @@ struct RunCounts {
 }
 
 impl RunCounts {
-    fn record(&mut self, file: &CorpusFile, kind: Kind, result: Result<u64>) {
+    fn record(&mut self, file: &CorpusFile, kind: Kind, result: Result<u64, FileError>) {
         match result {
             Ok(paragraphs) => {
                 match kind {
                     Kind::New => self.added += 1,
                     Kind::Changed => self.updated += 1,
-                    Kind::Rewritten => self.rewritten += 1,
                 }
                 self.paragraphs += paragraphs;
                 self.bytes += file.size;
             }
-            Err(Error::Tantivy(e)) => {
-                self.fatal.get_or_insert(Error::Tantivy(e));
+            Err(FileError::Fatal(e)) => {
+                self.fatal.get_or_insert(e);
             }
-            Err(e) if kind == Kind::New => self.failed.push(Failure {
+            Err(FileError::Unreadable(e)) if kind == Kind::New => self.failed.push(Failure {
                 path: file.rel.clone(),
                 reason: e.to_string(),
             }),
-            Err(e) => self.failed.push(kept_failure(file, &e)),
+            Err(FileError::Unreadable(e)) => self.failed.push(kept_failure(file, &e)),
         }
     }
 }
@@ -561,7 +586,7 @@ fn check_changed(
 
 /// Reads one file and writes its records, replacing those of its previous version (`known`);
 /// returns its number of paragraphs. A file that cannot be read or decoded leaves its
-/// previous version in place.
+/// previous version in place; an error writing the index is fatal to the run.
 #[allow(clippy::too_many_arguments)]
 fn index_file(
     writer: &IndexWriter,
@@ -571,14 +596,17 @@ fn index_file(
     file: &CorpusFile,
     file_id: u64,
     known: Option<&ManifestEntry>,
-) -> Result<u64> {
-    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+) -> Result<u64, FileError> {
+    let unreadable = FileError::Unreadable;
+    let bytes = std::fs::read(&file.path).map_err(|e| unreadable(Error::io(&file.path, e)))?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     // One copy of a big file at a time: the bytes become the text (no copy for UTF-8), the
     // text is dropped once parsed.
-    let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| Error::Decode {
-        path: file.path.clone(),
-        reason: e.to_string(),
+    let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| {
+        unreadable(Error::Decode {
+            path: file.path.clone(),
+            reason: e.to_string(),
+        })
     })?;
     let doc = corpus::parse_document(&file.rel, &text, encoding.name());
     drop(text);
@@ -586,8 +614,9 @@ fn index_file(
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
         xb.remove(file_id as u32);
     }
-    xb.add_file(file_id as u32, &doc.paragraphs)?;
-    write_document(writer, backlog, fields, file_id, file, hash, &doc)
+    xb.add_file(file_id as u32, &doc.paragraphs)
+        .map_err(FileError::Fatal)?;
+    write_document(writer, backlog, fields, file_id, file, hash, &doc).map_err(FileError::Fatal)
 }
 
 fn doc_record(
@@ -821,8 +850,8 @@ fn dicts_of_index(index_dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Copies the user dictionaries into `dicts/<fingerprint>/` of the index folder, so searches
-/// use exactly what the index was built with (a dictionary already there, kept from the
-/// last build, stays as it is). Returns their names relative to `dicts/`.
+/// use exactly what the index was built with (a copy already there stays as it is; a new
+/// one appears whole, by rename). Returns their names relative to `dicts/`.
 fn copy_dicts(
     index_dir: &Path,
     fingerprint: &str,
@@ -837,9 +866,12 @@ fn copy_dicts(
     for (i, d) in dicts.iter().enumerate() {
         let name = format!("{i}.dict.txt");
         let to = sub.join(&name);
-        let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
-        if !same(d, &to) {
-            std::fs::copy(d, &to).map_err(|e| Error::io(d, e))?;
+        // The folder is named by the fingerprint of the dictionaries' bytes: a copy already
+        // there (from the last build, which searches may be using) holds them.
+        if !to.is_file() {
+            let tmp = sub.join(format!("{name}.tmp"));
+            std::fs::copy(d, &tmp).map_err(|e| Error::io(d, e))?;
+            std::fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
         }
         names.push(format!("{fingerprint}/{name}"));
     }

@@ -442,8 +442,10 @@ impl Lexer<'_> {
                         let mut end = (i..chars.len())
                             .find(|&j| ends_term(chars[j]))
                             .unwrap_or(chars.len());
-                        if let Some(colon) = field_colon(&chars[i..end]) {
-                            end = literal_end(chars, i + colon + 1);
+                        // After any `-`s, as in `-path:…`.
+                        let at = (i..end).find(|&j| chars[j] != '-').unwrap_or(end);
+                        if let Some(colon) = field_colon(&chars[at..end]) {
+                            end = literal_end(chars, at + colon + 1);
                         }
                         self.word(i, end)?;
                         i = end;
@@ -976,6 +978,7 @@ mod tests {
         );
         assert_eq!(canon("(title:x) y"), "title:x y");
         assert_eq!(canon("(a OR path:b(c)) d"), "(a OR path:b(c)) d");
+        assert_eq!(canon("x -path:b(c).md"), "x -path:b(c).md");
         assert!(parse("title:x)").is_err());
         // A field right after a field is the nesting `title:(section:x)` forbids too.
         let e = parse("title:section:法").unwrap_err().to_string();
