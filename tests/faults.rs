@@ -2,10 +2,27 @@
 //! damaged indexes. Each gives a clear message and loses nothing already committed.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use crate::harness::*;
+
+/// An indexing run of `corpus` into `idx` on one thread that pauses `pause_ms` after each
+/// file (so a test can act while it runs), started with its output piped.
+fn slow_index(corpus: &Path, idx: &Path, pause_ms: u64, extra: &[&str]) -> std::process::Child {
+    zhengce()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(idx)
+        .args(["--test-pause-ms", &pause_ms.to_string(), "--threads", "1"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
 
 #[test]
 fn a_second_writer_fails_at_once_naming_the_pid_of_the_first() {
@@ -64,16 +81,7 @@ fn kill_9_at_any_moment_leaves_the_last_commit_and_the_next_run_completes_it() {
         .unwrap();
     }
     for (round, delay_ms) in [20u64, 150, 400, 900].into_iter().enumerate() {
-        let mut child = zhengce()
-            .arg("index")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&idx)
-            .args(["--test-pause-ms", "60", "--threads", "1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = slow_index(&corpus, &idx, 60, &[]);
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -427,16 +435,7 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
         )
         .unwrap();
     }
-    let child = zhengce()
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&idx)
-        .args(["--test-pause-ms", "300", "--threads", "1", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = slow_index(&corpus, &idx, 300, &["--json"]);
     // Once the run holds the lock, it walks the folder within a few hundred ms and then
     // reads one file each 300 ms: z5, the last, comes about 1.5 s after the walk.
     let lock = idx.join("zhengce.lock");
@@ -475,16 +474,7 @@ fn a_search_during_a_first_build_says_the_build_is_running() {
     let corpus = dir.path().join("corpus");
     copy_tree(&sample_corpus(), &corpus);
     let idx = dir.path().join("index");
-    let child = zhengce()
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&idx)
-        .args(["--test-pause-ms", "400", "--threads", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = slow_index(&corpus, &idx, 400, &[]);
     // Once the run holds the lock and tantivy has created the index (before the first file
     // is read), a search finds an index without a commit.
     let lock = idx.join("zhengce.lock");
@@ -546,5 +536,9 @@ fn an_error_writing_an_exact_segment_stops_the_run_and_keeps_the_last_commit() {
         std::fs::remove_dir(exact.join(format!("{id:08}.tmp"))).unwrap();
     }
     index_json(&corpus, &idx, &[]);
-    assert_eq!(total(&idx, "\"数据安全\""), before + 2, "its two long paragraphs");
+    assert_eq!(
+        total(&idx, "\"数据安全\""),
+        before + 2,
+        "its two long paragraphs"
+    );
 }
