@@ -249,21 +249,34 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     let mut leaving = std::collections::HashSet::new();
     // Files keep their number while they are in the index; new files get the next ones.
     let mut next_no = manifest.values().map(|m| m.file_id + 1).max().unwrap_or(1);
-    for f in files {
+    // Known files whose size or mtime changed: their bytes say whether they changed (read on
+    // every thread: a copied corpus has new mtimes everywhere).
+    let suspects: Vec<(&CorpusFile, &ManifestEntry)> = (files.iter())
+        .filter_map(|f| Some((f, manifest.get(&f.rel)?)))
+        .filter(|(f, m)| m.size != f.size || m.mtime_ns != f.mtime_ns)
+        .collect();
+    let checks = parallel_map(&suspects, threads, |(f, m)| {
+        check_changed(&writer, &fields, f, m)
+    });
+    let mut checked: HashMap<&str, Result<bool>> = (suspects.iter())
+        .map(|(f, _)| f.rel.as_str())
+        .zip(checks)
+        .collect();
+    for f in &files {
         seen.insert(f.rel.clone());
-        match manifest.get(&f.rel) {
-            Some(m) if m.size == f.size && m.mtime_ns == f.mtime_ns => summary.unchanged += 1,
-            Some(m) => match check_changed(&writer, &fields, &f, m) {
+        match (manifest.get(&f.rel), checked.remove(f.rel.as_str())) {
+            (Some(m), Some(check)) => match check {
                 // Same bytes, newer mtime: only the document record was replaced.
                 Ok(false) => summary.unchanged += 1,
                 Ok(true) => {
                     leaving.insert(m.file_id as u32);
-                    todo.push((f, m.file_id, Some(*m), Kind::Changed));
+                    todo.push((f.clone(), m.file_id, Some(*m), Kind::Changed));
                 }
-                Err(e) => summary.failed.push(kept_failure(&f, &e)),
+                Err(e) => summary.failed.push(kept_failure(f, &e)),
             },
-            None => {
-                todo.push((f, next_no, None, Kind::New));
+            (Some(_), None) => summary.unchanged += 1,
+            (None, _) => {
+                todo.push((f.clone(), next_no, None, Kind::New));
                 next_no += 1;
             }
         }
@@ -501,6 +514,23 @@ enum FileError {
     Unreadable(Error),
     /// Writing the index failed (a full disk, say): the run stops and commits nothing.
     Fatal(Error),
+}
+
+/// `f` of each item, on `threads` threads, in order.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = (items.chunks(chunk))
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        (parts.into_iter())
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// Moves file `file_no` of the old index `old` to the segment `xb` builds, from the text its
