@@ -580,3 +580,62 @@ fn files_behind_a_link_whose_folder_is_gone_are_kept() {
     );
     assert_eq!(total(&idx, "\"链接之外的独特段落\""), 1);
 }
+
+#[test]
+fn the_tails_of_long_files_are_not_merged_again_and_again() {
+    // Segments of 400 characters: each of ten files fills one with ten lines of 40
+    // characters and leaves a short last line in a small segment of its own. Such tails
+    // cannot be merged (a long file keeps its segments to itself), so adding a file at a
+    // time must not move them again and again.
+    let (dir, corpus, _) = indexed_sample_copy();
+    for i in 0..10 {
+        // Lines of different lengths, each a sentence: not a hard-wrapped block.
+        let body: Vec<String> = (0..10)
+            .map(|k| {
+                let words: String = "数据安全与个人信息保护应当依法进行"
+                    .chars()
+                    .cycle()
+                    .take(30 + k)
+                    .collect();
+                format!("第{k}项，{words}。")
+            })
+            .collect();
+        let body = body.join("\n");
+        let file = corpus.join(format!("long/l{i}.txt")).tap_dir();
+        std::fs::write(file, format!("长文件{i}\n{body}\n末行第{i}号。\n")).unwrap();
+    }
+    let split = ["--threads", "1", "--test-split", "400", "100000"];
+    let idx = dir.path().join("split");
+    index_json(&corpus, &idx, &split);
+    for i in 0..5 {
+        std::fs::write(
+            corpus.join(format!("notices/补充{i}.txt")),
+            format!("补充{i}\n数据安全补充规定第{i}号。\n"),
+        )
+        .unwrap();
+        let s = index_json(&corpus, &idx, &split);
+        assert!(s["rewritten"].as_u64().unwrap() < 10, "run {i}: {s}");
+    }
+    let full = dir.path().join("full");
+    index_json(&corpus, &full, &split);
+    assert_eq!(answers(&idx), answers(&full));
+}
+
+#[test]
+fn other_dictionaries_need_full_to_rebuild() {
+    let (dir, corpus, idx) = indexed_sample_copy();
+    let dict = dir.path().join("userdict.txt");
+    std::fs::write(&dict, "数据治理 5 n\n").unwrap();
+    let r = run(zhengce()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&idx)
+        .arg("--dict")
+        .arg(&dict));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("--full"), "{}", r.stderr());
+    assert!(total(&idx, "\"数据安全\"") > 0, "the index is as it was");
+    let s = index_json(&corpus, &idx, &["--full", "--dict", dict.to_str().unwrap()]);
+    assert_eq!(s["dicts"].as_array().unwrap().len(), 1, "{s}");
+}

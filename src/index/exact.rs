@@ -663,7 +663,8 @@ impl ExactIndex {
     /// segment that holds text of `leaving` or already holds stale text (written by an
     /// earlier version). Moving a file empties every segment that held it, so the rule is
     /// applied until nothing changes. Small segments (under an eighth of `segment_chars`
-    /// characters) are merged too once there are [`SMALL_SEGMENTS_MERGED`] of them, or two
+    /// characters, not holding part of a longer file) are merged too once there are
+    /// [`SMALL_SEGMENTS_MERGED`] of them, or two
     /// for each of the run's `threads` (each thread's share of a merge makes one segment, so
     /// a merge never leaves enough small segments to start the next).
     pub fn files_to_rewrite(
@@ -673,8 +674,11 @@ impl ExactIndex {
         threads: usize,
     ) -> Vec<u32> {
         let holds = |file: u32, id: u32| self.live.segments_of(file).contains(&id);
-        let small =
-            |seg: &BigramSegment<memmap2::Mmap>| seg.stats().positions < (segment_chars / 8) as u64;
+        // Small, and mergeable: a part of a file longer than a segment keeps its segment.
+        let small = |seg: &BigramSegment<memmap2::Mmap>| {
+            seg.stats().positions < (segment_chars / 8) as u64
+                && seg.files().all(|f| self.live.segments_of(f).len() <= 1)
+        };
         let merge_small = self.segments.iter().filter(|(_, seg)| small(seg)).count()
             >= SMALL_SEGMENTS_MERGED.max(2 * threads);
         let mut gone: HashSet<u32> = leaving.clone();

@@ -105,7 +105,7 @@ pub struct IndexSummary {
     pub corpus: String,
     /// The index folder.
     pub index: String,
-    /// Whether the whole index was rebuilt, and why (`--full`, new index, analysis changed).
+    /// Whether the whole index was rebuilt, and why (`--full`, a new index).
     pub rebuilt: Option<String>,
     /// The user dictionaries used: those given with `--dict`, or, for an update without it,
     /// the index's copies of those it was built with.
@@ -793,17 +793,18 @@ fn open_for_writing(
                         Some("new index".to_string())
                     }
                     (Err(e), _) => Some(e.to_string()),
-                    (Ok(info), Ok(_)) if info.fingerprint != fingerprint => {
-                        Some("analysis changed (dictionaries or tables)".to_string())
-                    }
+                    // New dictionaries or tables change how every text is cut: a rebuild,
+                    // which only `--full` asks for (it reads every file again, and a file that
+                    // cannot be read then leaves the index).
+                    (Ok(info), Ok(_)) if info.fingerprint != fingerprint => Some(
+                        "it was built with other user dictionaries or analysis tables".to_string(),
+                    ),
                     _ if opts.full => Some("--full".to_string()),
                     _ => None,
                 };
                 match (fields, why) {
                     (Ok(fields), None) => return Ok((index, fields, None)),
-                    (Ok(fields), Some(why))
-                        if opts.full || why.starts_with("analysis") || why == "new index" =>
-                    {
+                    (Ok(fields), Some(why)) if opts.full || why == "new index" => {
                         return Ok((index, fields, Some(why)));
                     }
                     (_, Some(why)) if !opts.full => {

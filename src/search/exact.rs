@@ -122,6 +122,17 @@ impl Anchors {
         let offset = para.checked_sub(anchor.first_para)?;
         Some((anchor.ord, anchor.doc + offset))
     }
+
+    /// The first paragraph after the batch that holds paragraph `para` of file `file_no`
+    /// (`u32::MAX` for the file's last batch): the paragraphs from `para` up to it are
+    /// consecutive records.
+    pub fn batch_end(&self, file_no: u32, para: u32) -> u32 {
+        let Some(parts) = self.parts.get(&file_no) else {
+            return u32::MAX;
+        };
+        let after = parts.partition_point(|a| a.first_para <= para);
+        parts.get(after).map_or(u32::MAX, |next| next.first_para)
+    }
 }
 
 /// The file and paragraph number of the paragraph record `doc`, from its segment's anchors
@@ -301,5 +312,34 @@ impl DocSet for ExactScorer {
 impl Scorer for ExactScorer {
     fn score(&mut self) -> Score {
         self.docs.get(self.cursor).map_or(0.0, |d| d.1 * self.boost)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_ends_where_the_next_anchor_of_its_file_begins() {
+        let at = |first_para, ord, doc| Anchor {
+            first_para,
+            ord,
+            doc,
+        };
+        let mut anchors = Anchors::default();
+        // File 7 in three batches, the second in another segment; file 3 in one.
+        anchors
+            .parts
+            .insert(7, vec![at(0, 0, 5), at(10, 1, 0), at(25, 0, 40)]);
+        anchors.by_file = vec![None, None, None, Some(at(0, 0, 100))];
+        assert_eq!(anchors.batch_end(7, 0), 10);
+        assert_eq!(anchors.batch_end(7, 9), 10);
+        assert_eq!(anchors.batch_end(7, 10), 25);
+        assert_eq!(anchors.batch_end(7, 30), u32::MAX);
+        assert_eq!(anchors.batch_end(3, 4), u32::MAX);
+        // Paragraph 9 and paragraph 25 lie 35 docs apart in segment 0, although 16
+        // paragraphs apart: a run must stop at its batch's end.
+        assert_eq!(anchors.locate(7, 9), Some((0, 14)));
+        assert_eq!(anchors.locate(7, 25), Some((0, 40)));
     }
 }

@@ -46,14 +46,10 @@ impl DocRangesQuery {
                     para += 1;
                     continue;
                 };
-                // The whole rest of the section is one run when its last paragraph lies as
-                // far after this one in the same segment; otherwise (a file written in
-                // several batches) go paragraph by paragraph.
-                let span = last - para;
-                let end = match anchors.locate(file, last) {
-                    Some((o, d)) if o == ord && d.checked_sub(doc) == Some(span) => last,
-                    _ => para,
-                };
+                // The rest of the section within this paragraph's batch is one run of doc
+                // ids; a file written in several batches goes on from the next batch's
+                // anchor (records of other batches may lie between, even in one segment).
+                let end = last.min(anchors.batch_end(file, para).saturating_sub(1));
                 if let Some(list) = runs.get_mut(ord as usize) {
                     list.push((doc, doc + (end - para) + 1));
                 }
