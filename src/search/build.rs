@@ -732,29 +732,37 @@ impl Plain {
                 true => score,
                 false => score + bonus_of(bonuses, h.file_no.into(), h.para.into()),
             };
-            let order = s.exact_index().order_of(h.file_no);
-            Some((score, (order, h.para), addr?))
+            Some((score, (h.file_no, h.para), addr?))
         });
-        (total, best_of(scored, keep))
+        let exact = s.exact_index();
+        let key = |&(file_no, para): &(u32, u32)| (exact.order_of(file_no), para);
+        (total, best_of(scored, key, keep))
     }
 }
 
-/// The best `keep` of `scored` (score, tie key, address), best first: by score, ties to the
-/// lower key. Scores must not be negative.
+/// The best `keep` of `scored` (score, item, address), best first: by score, ties to the
+/// lower `key(item)`. Scores must not be negative. The key is worked out only for items that
+/// may be kept (most score below the worst kept).
 ///
 /// The key is a paragraph's file's place in path order and its number, which the same files
 /// get in any build, fresh or updated: the address, tantivy's own tie-break, depends on how
 /// the build's threads shared the records, and a file's number on when it was added.
-pub(crate) fn best_of<K: Ord>(
-    scored: impl Iterator<Item = (f32, K, DocAddress)>,
+pub(crate) fn best_of<T, K: Ord>(
+    scored: impl Iterator<Item = (f32, T, DocAddress)>,
+    key: impl Fn(&T) -> K,
     keep: usize,
 ) -> Vec<(f32, DocAddress)> {
     use std::cmp::Reverse;
     // A min-heap whose top is the worst kept (the lower score, then the higher key).
     // Scores that are not negative order as their bits do.
-    let mut best = std::collections::BinaryHeap::with_capacity(keep + 1);
-    for (score, key, addr) in scored {
-        let entry = Reverse((score.to_bits(), Reverse(key), addr));
+    let mut best: std::collections::BinaryHeap<Reverse<(u32, Reverse<K>, DocAddress)>> =
+        std::collections::BinaryHeap::with_capacity(keep + 1);
+    for (score, item, addr) in scored {
+        let bits = score.to_bits();
+        if best.len() >= keep && best.peek().is_none_or(|worst| bits < worst.0 .0) {
+            continue;
+        }
+        let entry = Reverse((bits, Reverse(key(&item)), addr));
         if best.len() < keep {
             best.push(entry);
         } else if best.peek().is_some_and(|worst| entry < *worst) {
@@ -933,7 +941,7 @@ mod tests {
             (2.0, 2, at(1, 0)),
         ];
         // Ties inside the kept ones and at the cut both go to the lower key.
-        let best = best_of(scored.into_iter(), 4);
+        let best = best_of(scored.into_iter(), |&k| k, 4);
         assert_eq!(
             best,
             vec![
@@ -943,7 +951,7 @@ mod tests {
                 (2.0, at(0, 3))
             ]
         );
-        assert_eq!(best_of(scored.into_iter(), 0), Vec::new());
-        assert_eq!(best_of(scored.into_iter(), 99).len(), scored.len());
+        assert_eq!(best_of(scored.into_iter(), |&k| k, 0), Vec::new());
+        assert_eq!(best_of(scored.into_iter(), |&k| k, 99).len(), scored.len());
     }
 }

@@ -479,15 +479,13 @@ impl Searcher {
                 top.extend(tied.into_iter().map(|addr| (last, addr)));
             }
         }
-        let key = |addr: DocAddress| {
+        let key = |addr: &DocAddress| {
             let anchors = self.anchors.of_segment(addr.segment_ord);
             let (file, para) = exact::paragraph_of(&anchors, addr.doc_id)?;
             Some((self.exact.order_of(file), para))
         };
-        let keyed = top
-            .into_iter()
-            .map(|(score, addr)| (score, key(addr), addr));
-        let best = build::best_of(keyed, keep);
+        let keyed = top.into_iter().map(|(score, addr)| (score, addr, addr));
+        let best = build::best_of(keyed, key, keep);
         Ok((total, best.into_iter().skip(offset).collect()))
     }
 
