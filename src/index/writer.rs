@@ -272,6 +272,8 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                     leaving.insert(m.file_id as u32);
                     todo.push((f.clone(), m.file_id, Some(*m), Kind::Changed));
                 }
+                // Replacing its document record failed: the index cannot be written.
+                Err(e @ Error::Tantivy(_)) => return Err(e),
                 Err(e) => summary.failed.push(kept_failure(f, &e)),
             },
             (Some(_), None) => summary.unchanged += 1,
