@@ -26,7 +26,7 @@
 //! The live map's generation travels in tantivy's commit payload
 //! ([`super::IndexInfo::exact_gen`]), so tantivy's records and the exact index change
 //! together in one atomic commit. Until that commit a segment may hold stale text of files
-//! updated since, and the live map is what tells current from stale; an update rewrites the
+//! updated since, and the live map is what tells current from stale; an update moves the
 //! other files of every segment it makes stale ([`ExactIndex::files_to_rewrite`]), so the
 //! committed segments hold current text only, as a fresh build's do. After a commit, files
 //! that neither the new live map nor its segments need are deleted ([`collect_garbage`]); a
@@ -664,9 +664,9 @@ impl ExactIndex {
     /// earlier version). Moving a file empties every segment that held it, so the rule is
     /// applied until nothing changes. Small segments (under an eighth of `segment_chars`
     /// characters, not holding part of a longer file) are merged too once there are
-    /// [`SMALL_SEGMENTS_MERGED`] of them, or two
-    /// for each of the run's `threads` (each thread's share of a merge makes one segment, so
-    /// a merge never leaves enough small segments to start the next).
+    /// [`SMALL_SEGMENTS_MERGED`] of them, or two for each of the run's `threads` (each
+    /// thread's share of a merge makes one segment, so a merge never leaves enough small
+    /// segments to start the next).
     pub fn files_to_rewrite(
         &self,
         leaving: &HashSet<u32>,
