@@ -166,6 +166,11 @@ fn match_di(line: &str) -> Option<Label> {
         i = line.len() - r.len() + n;
         i += prefix_len(&line[i..], is_space);
     }
+    // White space between the number and the unit but not after 第 (`第十五 条`) is a
+    // label typed loosely, never a citation in a sentence (Taiwan's citations, `第 3 條規定`,
+    // space both sides).
+    let number = &line['第'.len_utf8()..i];
+    let spaced = !number.starts_with(is_space) && number.ends_with(is_space);
     let c = line[i..].chars().next()?;
     let kind = match c {
         '编' | '編' => LabelKind::Part,
@@ -196,8 +201,9 @@ fn match_di(line: &str) -> Option<Label> {
         !sentence
             && (separated || (kind <= LabelKind::Section && !clause && rest.chars().count() <= 30))
     } else {
-        // `第三条规定的…` starting a line is a sentence, not an article.
-        separated
+        // `第三条规定的…` starting a line is a sentence, not an article; `第十五 条工商…`,
+        // spaced inside, is an article whose text follows without a space.
+        separated || spaced
     };
     ok.then_some(Label { kind, len: i })
 }
@@ -295,11 +301,18 @@ mod tests {
         assert_eq!(kind("第 二 章之一 聽證"), Some((Chapter, "第 二 章之一")));
         assert_eq!(kind("第 二 章之一　聽證"), Some((Chapter, "第 二 章之一")));
         assert_eq!(kind("第二章总则"), Some((Chapter, "第二章")));
+        // A space before the unit only: the text follows the label without one.
+        assert_eq!(kind("第十五 条工商行政"), Some((Article, "第十五 条")));
+        assert_eq!(
+            kind("第一百二十八 条人民法院"),
+            Some((Article, "第一百二十八 条"))
+        );
     }
 
     #[test]
     fn di_sentences_are_not_labels() {
         assert_eq!(kind("第三条规定的期限"), None);
+        assert_eq!(kind("第 3 條規定之期限"), None);
         assert_eq!(kind("第八章之規定，除法律別有規定外，準用之。"), None);
         assert_eq!(kind("第二章 规定的程序，适用本法。"), None);
         assert_eq!(kind("第二款规定"), None);
