@@ -98,11 +98,18 @@ impl SectionStack {
         sibling
     }
 
-    fn close_md_from_level(&mut self, level: u8) {
+    /// Closes the Markdown headings of `level` or deeper, with what they hold; but not, when
+    /// the new heading has a label of rank `label_rank`, the labeled ones of a shallower rank:
+    /// labels outrank Markdown levels (`### 第三章` then `## 第一节` nests the 节 in the 章).
+    fn close_md_from_level(&mut self, level: u8, label_rank: Option<u32>) {
+        let shallower_label = |o: &Open| {
+            label_rank.is_some_and(|r| o.rank < r)
+                && match_label(&o.name).is_some_and(|l| l.kind.rank() == o.rank)
+        };
         while let Some(pos) = self
             .open
             .iter()
-            .position(|o| o.md_level.is_some_and(|l| l >= level))
+            .position(|o| o.md_level.is_some_and(|l| l >= level) && !shallower_label(o))
         {
             self.open.truncate(pos);
         }
@@ -127,8 +134,9 @@ impl SectionStack {
 
     /// Places a Markdown heading of `level` (1-6) whose text is `text` (trimmed).
     pub fn markdown_heading(&mut self, level: u8, text: &str) -> Placed {
-        self.close_md_from_level(level);
-        if let Some(label) = match_label(text) {
+        let label = match_label(text);
+        self.close_md_from_level(level, label.map(|l| l.kind.rank()));
+        if let Some(label) = label {
             self.after_article_heading = label.kind == LabelKind::Article;
             let rank = label.kind.rank();
             self.close_from_rank(rank);
@@ -330,6 +338,30 @@ mod tests {
             place(&mut s, "第二条 任务。").1,
             v(&["第一章 总则", "第二条"])
         );
+    }
+
+    #[test]
+    fn labels_outrank_markdown_levels() {
+        // `### 第三章` then `## 第一节` (a source's levels out of step with its labels): the
+        // 节 nests in the 章; the next 章 closes both, whatever its level.
+        let mut s = SectionStack::default();
+        s.markdown_heading(3, "第三章 政务服务办理");
+        assert_eq!(
+            s.markdown_heading(2, "第一节 一般规定").section,
+            v(&["第三章 政务服务办理"])
+        );
+        assert_eq!(
+            place(&mut s, "第十条 办理。").1,
+            v(&["第三章 政务服务办理", "第一节 一般规定", "第十条"])
+        );
+        assert_eq!(
+            s.markdown_heading(2, "第二节 其他").section,
+            v(&["第三章 政务服务办理"])
+        );
+        assert_eq!(s.markdown_heading(3, "第四章 附则").section, v(&[]));
+        // An unlabeled heading of the same level still closes a labeled one.
+        s.markdown_heading(2, "说明");
+        assert_eq!(s.markdown_heading(2, "第五章 其他").section, v(&[]));
     }
 
     #[test]
