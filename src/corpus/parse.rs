@@ -81,10 +81,19 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
         take_metadata_lines(&mut lines[t + 1..], &mut metadata);
     }
 
-    let width = wrap::wrap_width(lines.iter().zip(&raw).filter_map(|(l, r)| match l {
-        Line::Text(t) if match_label(t).is_none() && !is_table_row(t) => Some(r.trim_end()),
-        _ => None,
-    }));
+    let text_lines = |labeled: bool| {
+        lines.iter().zip(&raw).filter_map(move |(l, r)| match l {
+            Line::Text(t) if (labeled || match_label(t).is_none()) && !is_table_row(t) => {
+                Some(r.trim_end())
+            }
+            _ => None,
+        })
+    };
+    // Labeled lines (list items, `二、…`) wrap at the same width, but headings share widths
+    // by chance too: they count only when the unlabeled lines alone say nothing, and then
+    // three of a width are needed.
+    let width =
+        wrap::wrap_width(text_lines(false), 2).or_else(|| wrap::wrap_width(text_lines(true), 3));
 
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut stack = SectionStack::default();
@@ -420,6 +429,37 @@ mod tests {
         教，為鞏固國權，保障民權，奠定社會安寧，增進人民福利，制定本憲法\r\n\
         ，頒行全國，永矢咸遵。\r\n第 一 章 總綱\r\n第 1 條\r\n\
         中華民國基於三民主義，為民有民治民享之民主共和國。\r\n第 6-1 條\r\n中華民國國旗定為紅地。\r\n";
+
+    #[test]
+    fn labeled_lines_wrapped_at_the_width_count_when_unlabeled_ones_are_too_few() {
+        // One unlabeled wrapped line is not enough to know the width; with the list items
+        // wrapped at it (three lines of 64 columns), all three continue.
+        let text = "某處辦事細則\n\
+                    第 1 條\n\
+                    行政院文化建設委員會文化資產總管理處籌備處（以下簡稱本處）為處理\n\
+                    內部單位之分工職掌，訂定本細則。\n\
+                    第 2 條\n\
+                    一、國定古蹟、重要聚落、國定遺址、國寶與重要古物之保存及監管保護。\n\
+                    二、直轄市、縣（市）政府、民間團體與個人辦理古蹟、歷史建築、聚落\n\
+                    \u{20}\u{20}\u{20}\u{20}、遺址、古物及文化景觀等文化資產保存維護之輔助。\n\
+                    三、直轄市、縣（市）政府辦理傳統藝術、民俗及有關文物保存維護之輔\n\
+                    \u{20}\u{20}\u{20}\u{20}助。\n";
+        let doc = parse("a.txt", text);
+        let joined: Vec<[u32; 2]> = (doc.paragraphs.iter())
+            .filter(|p| p.lines[0] < p.lines[1])
+            .map(|p| p.lines)
+            .collect();
+        assert_eq!(joined, [[3, 4], [7, 8], [9, 10]], "{doc:#?}");
+        // Headings that happen to share a width (twice) are not taken for wrapped lines.
+        let doc = parse(
+            "b.txt",
+            "綜述\n一、 我國人工智能發展具備較好的基礎優勢\n正文。\n二、 我國人工智能發展面臨的挑戰和風險\n正文。\n",
+        );
+        assert!(
+            doc.paragraphs.iter().all(|p| p.lines[0] == p.lines[1]),
+            "{doc:#?}"
+        );
+    }
 
     #[test]
     fn taiwan_law_title_metadata_preamble_chapters_articles() {

@@ -13,8 +13,11 @@
 //!
 //! `W` is the most common display width among the file's unlabeled text lines (table rows
 //! aside) that are at least [`MIN_WRAP_WIDTH`] wide and do not end a sentence, counting
-//! widths `W - 1` and `W` together, provided at least two lines have it. Files that are not wrapped have almost no such lines (their lines end sentences), so
-//! they get no `W`; checks over the real corpus are in `real_corpus_tests`.
+//! widths `W - 1` and `W` together, provided at least two lines have it; failing that, the
+//! same over all its text lines, labeled ones included (list items wrap too), provided at
+//! least three have it (headings share a width by chance more often than twice). Files that
+//! are not wrapped have almost no such lines (their lines end sentences), so they get no
+//! `W`; checks over the real corpus are in `real_corpus_tests`.
 //!
 //! This module decides joins only; it does not classify headings.
 
@@ -25,9 +28,13 @@ use super::heading::{display_width, ends_sentence, is_continuation_start};
 /// Lines narrower than this never define the wrap width.
 pub const MIN_WRAP_WIDTH: usize = 20;
 
-/// The wrap width of a file, from its unlabeled text lines (untrimmed at the start,
-/// trailing white space removed). `None` when the file does not look hard-wrapped.
-pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+/// The wrap width of a file, from its text lines (untrimmed at the start, trailing white
+/// space removed), when at least `at_least` lines have it (see above). `None` when the
+/// file does not look hard-wrapped.
+pub fn wrap_width<'a>(
+    unlabeled_text_lines: impl IntoIterator<Item = &'a str>,
+    at_least: u32,
+) -> Option<usize> {
     let mut counts: HashMap<usize, u32> = HashMap::new();
     for line in unlabeled_text_lines {
         if ends_sentence(line) {
@@ -43,7 +50,7 @@ pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -
     counts
         .iter()
         .map(|(&w, &n)| (w, n + counts.get(&(w - 1)).copied().unwrap_or(0)))
-        .filter(|&(_, n)| n >= 2)
+        .filter(|&(_, n)| n >= at_least)
         .max_by_key(|&(w, n)| (n, w))
         .map(|(w, _)| w)
 }
@@ -93,7 +100,7 @@ mod tests {
 
     #[test]
     fn constitution_preamble_width() {
-        let w = wrap_width(PREAMBLE);
+        let w = wrap_width(PREAMBLE, 2);
         assert_eq!(w, Some(64));
         assert!(joins(PREAMBLE[0], PREAMBLE[1], w));
         assert!(joins(PREAMBLE[1], PREAMBLE[2], w));
@@ -113,7 +120,7 @@ mod tests {
             "五年来，我们坚持和落实科学发展观，着力加强宏观调控，经济平稳快速发展。",
             "各位代表：",
         ];
-        assert_eq!(wrap_width(lines), None);
+        assert_eq!(wrap_width(lines, 2), None);
         assert!(!joins(lines[0], lines[1], None));
         // Even with a width, a line that ends a sentence never joins.
         let w = Some(display_width(lines[0]));
