@@ -731,6 +731,11 @@ impl ExactIndex {
         Ok(lists.iter().any(|l| l.contains_key(word)))
     }
 
+    /// The live map this index was opened with.
+    pub fn live_map(&self) -> &LiveMap {
+        &self.live
+    }
+
     /// Every paragraph of file `file_no` as its current segments store it (text, section and
     /// lines), in order: what a file moved to a new segment is written from, without reading
     /// it again (it may not even be readable any more).

@@ -200,7 +200,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         let old_exact = ExactIndex::open(&opts.index_dir, old.exact_gen)?;
         (
             read_manifest(&reader.searcher(), &fields)?,
-            LiveMap::read(&opts.index_dir, old.exact_gen)?,
+            old_exact.live_map().clone(),
             old.exact_gen,
             Some(old_exact),
         )
