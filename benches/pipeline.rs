@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
-use zhengce::analysis::{self, ExactTokenizer, WordCollector};
+use zhengce::analysis::{self, ExactTokenizer};
 use zhengce::index::bigrams::{BigramBuilder, BigramSegment, LISTS_FROM};
 use zhengce::index::texts::{TextStore, TextsBuilder};
 use zhengce::index::{index_corpus, IndexOptions};
@@ -67,20 +67,20 @@ fn analysis_benches(c: &mut Criterion) {
         g.bench_function("exact tokenizer", |b| {
             b.iter(|| assert_eq!(count_tokens(&mut exact, black_box(&text)), n_exact))
         });
-        let exact_lines: Vec<String> = text
-            .lines()
-            .map(|l| analysis::normalize_exact(l).as_str().to_owned())
-            .collect();
-        let collect = |lines: &[String]| {
-            let mut words = WordCollector::default();
-            for line in lines {
-                words.add(&jieba, line);
-            }
-            words.len()
+        // Cutting each line as a query term with a new cutter (jieba's words taken from the
+        // compiled dictionary as they are met), as jieba cuts it.
+        let lines_norm: Vec<String> = text.lines().map(analysis::normalize).collect();
+        let cut_lines = |lines: &[String]| {
+            let cutter = analysis::QueryCutter::new(Default::default());
+            lines.iter().map(|l| cutter.segment(l).len()).sum::<usize>()
         };
-        let n_words = collect(&exact_lines);
-        g.bench_function("word list (jieba cut, distinct words)", |b| {
-            b.iter(|| assert_eq!(collect(black_box(&exact_lines)), n_words))
+        let n_words: usize = lines_norm
+            .iter()
+            .map(|l| analysis::segment_query(&jieba, l).len())
+            .sum();
+        assert_eq!(cut_lines(&lines_norm), n_words);
+        g.bench_function("query cutter (new cutter, every line a term)", |b| {
+            b.iter(|| assert_eq!(cut_lines(black_box(&lines_norm)), n_words))
         });
 
         // The exact index: one bigram segment of the text's lines, built and searched.

@@ -3,8 +3,9 @@
 //! It indexes the folder into a temporary index (all cores) and reports wall time, MB/s,
 //! documents and paragraphs per second, peak RSS, index size and its ratio to the corpus;
 //! then the cost of each stage measured on its own over the same files on one thread
-//! (read+decode, parse, normalize, segment, exact index), with the index write (tokenizing into postings
-//! and storing) being the rest of the CPU time; then it runs queries (by default phrases
+//! (read+decode, parse, normalize, exact index), with the index write (tokenizing into postings
+//! and storing) being the rest of the CPU time (indexing segments nothing with jieba: it cuts
+//! only bare query terms, see [`crate::analysis::QueryCutter`]); then it runs queries (by default phrases
 //! sampled from the corpus, half in the other script) and reports latency percentiles and
 //! queries per second, beside the same queries answered by a plain in-process substring scan
 //! of the normalized text. It returns a [`BenchReport`]; printing is the caller's job.
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::analysis::{self, WordCollector};
+use crate::analysis;
 use crate::corpus::{self, WalkEvent};
 use crate::index::bigrams::{BigramBuilder, BigramSegment};
 use crate::index::exact::SEGMENT_CHARS;
@@ -49,8 +50,6 @@ pub struct StageSeconds {
     pub parse: f64,
     /// Normalizing (t2s, width, case) the paragraph text.
     pub normalize: f64,
-    /// Segmenting the normalized text with jieba and collecting the word lists.
-    pub segment: f64,
     /// Building the exact index's bigram segments from the normalized text, and its text
     /// stores (zstd) from the original text.
     pub exact: f64,
@@ -165,7 +164,6 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
             - stages.read_decode
             - stages.parse
             - stages.normalize
-            - stages.segment
             - stages.exact)
             .max(0.0),
         commit: summary.commit_seconds,
@@ -255,10 +253,8 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
         originals: Vec::new(),
         normalized: Vec::new(),
     };
-    let jieba = analysis::load_jieba(&[])?;
     let mut bigrams = BigramBuilder::new();
     let mut stored = TextsBuilder::new();
-    let mut words = WordCollector::default();
     let mut chars: Vec<char> = Vec::new();
     let mut file_no = 0;
     for event in corpus::walk(root)? {
@@ -280,9 +276,6 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             let t = Instant::now();
             let norm = analysis::normalize_exact(&p.text);
             s.normalize += t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            words.add(&jieba, norm.as_str());
-            s.segment += t.elapsed().as_secs_f64();
             chars.clear();
             chars.extend(norm.as_str().chars());
             let t = Instant::now();
@@ -299,11 +292,6 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
                 bigrams.begin_file(file_no, p.paragraph + 1);
             }
             s.exact += t.elapsed().as_secs_f64();
-            if full {
-                let t = Instant::now();
-                std::hint::black_box(std::mem::take(&mut words).finish().len());
-                s.segment += t.elapsed().as_secs_f64();
-            }
             texts.normalized.push(chars.iter().collect());
             texts.originals.push(p.text);
         }
@@ -317,9 +305,6 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             .len(),
     );
     s.exact += t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    std::hint::black_box(words.finish().len());
-    s.segment += t.elapsed().as_secs_f64();
     Ok((s, texts))
 }
 

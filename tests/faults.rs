@@ -286,54 +286,6 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
         assert!(r.stderr().contains(".ztx"), "damage {n}: {}", r.stderr());
     }
-    // Damaged word lists: a word query that consults them is an error naming the file; one
-    // that does not (a phrase) still answers. Without word lists, bare terms are segmented by
-    // jieba and answer as before.
-    let intact = run(zhengce()
-        .args(["search", "人工智能 产业", "--json", "--index"])
-        .arg(&sample_index().index));
-    assert_eq!(intact.code(), 0, "{}", intact.stderr());
-    let words = dir.path().join("words-damaged");
-    copy_tree(&sample_index().index, &words);
-    let lists: Vec<_> = std::fs::read_dir(words.join("exact"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "zwd"))
-        .collect();
-    assert!(!lists.is_empty());
-    let whole = std::fs::read(&lists[0]).unwrap();
-    let mut flipped = whole.clone();
-    flipped[whole.len() / 2] ^= 0x55;
-    for damaged in [
-        whole[..whole.len() / 2].to_vec(),
-        whole[..3].to_vec(),
-        flipped,
-    ] {
-        std::fs::write(&lists[0], &damaged).unwrap();
-        let r = run(zhengce()
-            .args(["search", "人工智能 产业", "--index"])
-            .arg(&words));
-        assert_eq!(r.code(), 2, "{}", r.stdout());
-        let name = lists[0].file_name().unwrap().to_string_lossy().into_owned();
-        assert!(r.stderr().contains(&name), "{}", r.stderr());
-        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
-        let r = run(zhengce()
-            .args(["search", "\"人工智能\"", "--index"])
-            .arg(&words));
-        assert_eq!(r.code(), 0, "{}", r.stderr());
-    }
-    for list in &lists {
-        std::fs::remove_file(list).unwrap();
-    }
-    let without = run(zhengce()
-        .args(["search", "人工智能 产业", "--json", "--index"])
-        .arg(&words));
-    let answer = |r: &Run| {
-        let mut v = r.json();
-        v["took_us"] = 0.into();
-        v
-    };
-    assert_eq!(answer(&without), answer(&intact));
     // An index from another format version.
     let other = dir.path().join("other");
     copy_tree(&sample_index().index, &other);
@@ -500,7 +452,7 @@ fn a_search_during_a_first_build_says_the_build_is_running() {
 fn an_error_writing_an_exact_segment_stops_the_run_and_keeps_the_last_commit() {
     let (_dir, corpus, idx) = indexed_sample_copy();
     let before = total(&idx, "\"数据安全\"");
-    // The next segment's word list cannot be written: a folder stands where its temporary
+    // The next segment's text store cannot be written: a folder stands where its temporary
     // file goes (segment ids follow the highest on disk).
     let exact = idx.join("exact");
     let top: u32 = std::fs::read_dir(&exact)
@@ -526,7 +478,7 @@ fn an_error_writing_an_exact_segment_stops_the_run_and_keeps_the_last_commit() {
         .arg(&idx)
         .args(["--threads", "1", "--test-split", "300", "1000000"]));
     assert_eq!(r.code(), 2, "{}", r.stdout());
-    assert!(r.stderr().contains(".zwd"), "{}", r.stderr());
+    assert!(r.stderr().contains(".ztx"), "{}", r.stderr());
     assert_eq!(
         total(&idx, "\"数据安全\""),
         before,

@@ -474,28 +474,27 @@ fn boolean_queries_match_what_a_scan_of_the_paragraphs_finds() {
 }
 
 #[test]
-fn known_words_need_no_jieba_dictionary_and_others_are_segmented() {
+fn bare_terms_are_cut_as_jieba_cuts_them_and_phrases_need_no_cutting() {
     let searcher = zhengce::search::Searcher::open(&sample_index().index).unwrap();
     let opts = zhengce::search::SearchOptions::default();
-    // Phrases, single characters and words jieba cut the indexed text into are answered
-    // without loading the dictionary, in either script.
-    for q in [
-        "\"个人信息保护\"",
-        "数据 安全",
-        "數據 安全",
-        "鲸",
-        "人工智能",
-    ] {
+    // Phrases and terms of one or two characters are not cut, in either script.
+    for q in ["\"个人信息保护\"", "数据 安全", "數據 安全", "鲸"] {
         let r = searcher.search(q, &opts).unwrap();
         assert!(r.total > 0, "{q}");
-        assert!(!searcher.jieba_loaded(), "{q} loaded jieba");
+        assert!(!searcher.cutter_ready(), "{q} needed the cutter");
     }
-    // A term that is no word of the text is cut by jieba; its words must all occur, so it
-    // finds at least the paragraphs that hold it whole.
+    // A longer term is cut into jieba's words, which must all occur: it finds at least the
+    // paragraphs that hold it whole, and exactly those that hold each of jieba's words.
     let whole = searcher.search("\"数据安全保护\"", &opts).unwrap().total;
     let cut = searcher.search("数据安全保护", &opts).unwrap().total;
-    assert!(searcher.jieba_loaded());
+    assert!(searcher.cutter_ready());
     assert!(cut >= whole && cut > 0, "{cut} < {whole}");
+    let jieba = zhengce::analysis::load_jieba(&[]).unwrap();
+    let words = zhengce::analysis::segment_query(&jieba, "数据安全保护");
+    assert!(words.len() > 1, "{words:?}");
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    let each = searcher.search(&quoted.join(" "), &opts).unwrap().total;
+    assert_eq!(cut, each, "{words:?}");
 }
 
 #[test]

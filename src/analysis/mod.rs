@@ -29,7 +29,7 @@ pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
 };
 pub use script::{s2t, t2s};
-pub use words::{load_jieba, read_user_dicts, segment_query, JiebaOnDemand, WordCollector};
+pub use words::{load_jieba, read_user_dicts, segment_query, QueryCutter, UserWords};
 
 use crate::{Error, Result};
 

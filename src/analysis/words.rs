@@ -8,10 +8,9 @@
 //! ([`super::exact`]): words decide how a bare query term splits into texts that must all
 //! occur, never what a text matches.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::Mutex;
 
 use jieba_rs::Jieba;
 use rustc_hash::FxBuildHasher;
@@ -59,43 +58,6 @@ pub fn read_user_dicts(user_dicts: &[PathBuf]) -> Result<UserWords> {
     Ok(words)
 }
 
-/// jieba's dictionary for an indexing run, built on a thread of its own from the start:
-/// the first text to cut waits for it, and a run that cuts nothing (a re-index of an
-/// unchanged corpus) never does.
-#[derive(Debug)]
-pub struct JiebaOnDemand {
-    building: Mutex<Option<JoinHandle<Jieba>>>,
-    jieba: OnceLock<Jieba>,
-}
-
-impl JiebaOnDemand {
-    /// Starts building the dictionary with `words` on a new thread.
-    pub fn spawn(words: UserWords) -> Self {
-        JiebaOnDemand {
-            building: Mutex::new(Some(std::thread::spawn(move || words.load()))),
-            jieba: OnceLock::new(),
-        }
-    }
-
-    /// The dictionary, once built (other callers wait meanwhile).
-    pub fn get(&self) -> &Jieba {
-        self.jieba.get_or_init(|| {
-            let building = self
-                .building
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            match building.map(JoinHandle::join) {
-                Some(Ok(jieba)) => jieba,
-                // Building panicked: the panic goes on here, where it is reported.
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                // An earlier call took the handle and panicked with it.
-                None => panic!("jieba's dictionary failed to build"),
-            }
-        })
-    }
-}
-
 fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::Decode {
@@ -141,107 +103,196 @@ fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
 /// space dropped. Punctuation and symbols stay, each its own part: a query never drops what
 /// was typed (`数据安全★` needs a ★, as `★` alone does).
 pub fn segment_query(jieba: &Jieba, text: &str) -> Vec<String> {
-    let norm = normalize(text);
+    segment_normalized(jieba, &normalize(text))
+}
+
+fn segment_normalized(jieba: &Jieba, norm: &str) -> Vec<String> {
     jieba
-        .cut(&norm, true)
+        .cut(norm, true)
         .into_iter()
         .filter(|t| !t.word.trim().is_empty())
         .map(|t| t.word.to_owned())
         .collect()
 }
 
-/// The longest piece of text handed to jieba at once, in bytes (a soft limit: a piece ends
-/// at the first punctuation after it).
-const PIECE_BYTES: usize = 64 << 10;
+// jieba's default dictionary as an FST map, compiled by `build.rs` (`None` when the build did
+// not find it).
+include!(concat!(env!("OUT_DIR"), "/jieba_dict.rs"));
 
-/// `text` cut into pieces of about `size` bytes, each ending just after a punctuation mark or
-/// white space, so that jieba cuts the pieces into the tokens it cuts the whole into: it
-/// splits its input into runs of Han characters, ASCII letters, digits and `+#&._%-`, and
-/// cuts each run alone. Text without such a mark stays whole.
-fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut end = rest.len();
-        if rest.len() > size {
-            let from = (size..rest.len())
-                .find(|&i| rest.is_char_boundary(i))
-                .unwrap_or(rest.len());
-            if let Some((i, c)) = rest[from..].char_indices().find(|&(_, c)| splits_runs(c)) {
-                end = from + i + c.len_utf8();
-            }
-        }
-        let (piece, after) = rest.split_at(end);
-        rest = after;
-        Some(piece)
-    })
-}
+/// The one word of the entry that brings a partial dictionary's total frequency up to the whole
+/// dictionary's. jieba looks words up only inside runs of Han characters, ASCII letters and
+/// digits and `+#&._%-`, so it never meets this one.
+const PAD_WORD: &str = "\u{0}";
 
-/// Whether jieba never joins `c` to a run of text: common punctuation and white space.
-fn splits_runs(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '。' | '、' | ',' | ';' | ':' | '!' | '?' | '；' | '，' | '：'
-        )
-}
+/// Cuts bare query terms exactly as jieba with the index's dictionaries cuts them, without
+/// building jieba's whole dictionary (~130 ms at every start): how jieba cuts a text depends
+/// only on the dictionary words inside it, their frequencies and the dictionary's total
+/// frequency. So the cutter keeps a jieba that holds just the words met inside the terms cut
+/// so far, found in the default dictionary compiled into the program (an FST, nothing to
+/// build) and in the user dictionaries, plus one entry no text can contain whose frequency
+/// makes up the rest of the total. Its answers are jieba's (tests compare them over real
+/// text); a build without the compiled dictionary loads jieba's whole dictionary instead.
+pub struct QueryCutter(Mutex<Cutter>);
 
-/// The distinct words of three or more characters that jieba cuts texts into, for the word
-/// list of an exact-index segment ([`crate::index::exact`]): a bare query term found there is
-/// one word, and the query needs no jieba dictionary (loading it costs ~130 ms). Terms of one
-/// or two characters are taken as one word without a list (see `known_word` in
-/// [`crate::search`]), which keeps the list small: most words have two characters.
-#[derive(Default)]
-pub struct WordCollector {
-    words: HashSet<Box<str>, FxBuildHasher>,
-}
-
-impl std::fmt::Debug for WordCollector {
+impl std::fmt::Debug for QueryCutter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WordCollector")
-            .field("words", &self.words.len())
-            .finish()
+        f.debug_struct("QueryCutter").finish_non_exhaustive()
     }
 }
 
-impl WordCollector {
-    /// Adds the words of `norm`, a normalized text. A long text is cut in pieces first, at
-    /// punctuation, where jieba splits anyway: its tokens take some 30 bytes a character, so
-    /// a paragraph of tens of megabytes (a file without line breaks) would otherwise cost
-    /// gigabytes at once.
-    pub fn add(&mut self, jieba: &Jieba, norm: &str) {
-        for piece in pieces(norm, PIECE_BYTES) {
-            for t in jieba.cut(piece, true) {
-                let w = t.word;
-                if w.chars().nth(2).is_some() && is_word(w) && !self.words.contains(w) {
-                    self.words.insert(w.into());
+enum Cutter {
+    Partial(Box<Partial>),
+    Whole(Box<Jieba>),
+}
+
+struct Partial {
+    default: tantivy_fst::raw::Fst<&'static [u8]>,
+    /// The frequencies the user dictionaries give, which replace the default dictionary's.
+    user: HashMap<Box<str>, usize, FxBuildHasher>,
+    /// Characters in the longest user word.
+    user_chars: usize,
+    /// The whole dictionary's total frequency.
+    total: usize,
+    /// The words in `jieba` (but the pad word) and their frequencies.
+    held: HashMap<Box<str>, usize, FxBuildHasher>,
+    held_total: usize,
+    jieba: Jieba,
+}
+
+impl QueryCutter {
+    /// A cutter for jieba's default dictionary with the user dictionary entries `words`
+    /// added in order (as [`UserWords::load`] adds them).
+    pub fn new(words: UserWords) -> Self {
+        let Some((fst, total)) = JIEBA_DICT else {
+            return QueryCutter(Mutex::new(Cutter::Whole(Box::new(words.load()))));
+        };
+        let default = match tantivy_fst::raw::Fst::new(fst) {
+            Ok(f) => f,
+            // The build wrote these bytes: they cannot be malformed unless the build is.
+            Err(e) => panic!("the compiled jieba dictionary is damaged: {e}"),
+        };
+        let mut p = Partial {
+            default,
+            user: HashMap::default(),
+            user_chars: 0,
+            total: total as usize,
+            held: HashMap::default(),
+            held_total: 0,
+            jieba: Jieba::empty(),
+        };
+        p.pad();
+        for (word, freq, _tag) in words.0 {
+            // As `Jieba::add_word`: a word without a frequency gets the one jieba suggests
+            // from the dictionary so far, and the total follows the change.
+            let freq = match freq {
+                Some(f) => f,
+                None => {
+                    p.prepare(&word);
+                    p.jieba.suggest_freq(&word)
+                }
+            };
+            let old = p.freq(&word).unwrap_or(0);
+            p.total = p.total + freq - old;
+            p.user_chars = p.user_chars.max(word.chars().count());
+            p.user.insert(word.as_str().into(), freq);
+            if p.held.contains_key(word.as_str()) {
+                p.hold(&word, freq);
+            }
+            p.pad();
+        }
+        QueryCutter(Mutex::new(Cutter::Partial(Box::new(p))))
+    }
+
+    /// [`segment_query`] of `text` with the dictionary this cutter stands for.
+    pub fn segment(&self, text: &str) -> Vec<String> {
+        let mut cutter = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &mut *cutter {
+            Cutter::Partial(p) => {
+                let norm = normalize(text);
+                p.prepare(&norm);
+                segment_normalized(&p.jieba, &norm)
+            }
+            Cutter::Whole(jieba) => segment_query(jieba, text),
+        }
+    }
+
+    /// Whether this cutter loaded jieba's whole dictionary (a build without the compiled one).
+    pub fn is_whole(&self) -> bool {
+        matches!(
+            *self.0.lock().unwrap_or_else(|e| e.into_inner()),
+            Cutter::Whole(_)
+        )
+    }
+}
+
+impl Partial {
+    /// The frequency of `word` in the whole dictionary so far.
+    fn freq(&self, word: &str) -> Option<usize> {
+        if let Some(&f) = self.user.get(word) {
+            return Some(f);
+        }
+        self.default.get(word).map(|o| o.value() as usize)
+    }
+
+    /// Puts every dictionary word inside `text` into the partial jieba.
+    fn prepare(&mut self, text: &str) {
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (k, &from) in starts.iter().enumerate() {
+            // The default dictionary: walk its FST from this character on.
+            let fst = &self.default;
+            let mut node = fst.root();
+            let bytes = text.as_bytes();
+            let mut at = from;
+            'walk: while at < bytes.len() {
+                match node.find_input(bytes[at]) {
+                    Some(i) => {
+                        node = fst.node(node.transition(i).addr);
+                        at += 1;
+                    }
+                    None => break 'walk,
+                }
+                if text.is_char_boundary(at) && node.is_final() {
+                    found.push((from, at));
+                }
+            }
+            // The user dictionaries' words.
+            for &to in starts[k + 1..]
+                .iter()
+                .chain(std::iter::once(&text.len()))
+                .take(self.user_chars)
+            {
+                if self.user.contains_key(&text[from..to]) {
+                    found.push((from, to));
                 }
             }
         }
-    }
-
-    /// The number of distinct words so far.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// Whether no word was added.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
-    /// The words, sorted, as the bytes of an FST map (each word's value is 0).
-    pub fn finish(self) -> Vec<u8> {
-        let mut words: Vec<Box<str>> = self.words.into_iter().collect();
-        words.sort_unstable();
-        let mut fst = tantivy_fst::MapBuilder::memory();
-        for w in &words {
-            // Sorted and distinct, so an insert cannot fail.
-            let _ = fst.insert(w.as_bytes(), 0);
+        let mut changed = false;
+        for (from, to) in found {
+            let word = &text[from..to];
+            if !self.held.contains_key(word) {
+                if let Some(freq) = self.freq(word) {
+                    self.hold(word, freq);
+                    changed = true;
+                }
+            }
         }
-        fst.into_inner().unwrap_or_default()
+        if changed {
+            self.pad();
+        }
+    }
+
+    /// Puts `word` with `freq` into the partial jieba, or changes its frequency there.
+    fn hold(&mut self, word: &str, freq: usize) {
+        let old = self.held.insert(word.into(), freq).unwrap_or(0);
+        self.held_total = self.held_total + freq - old;
+        self.jieba.add_word(word, Some(freq), None);
+    }
+
+    /// Sets the pad word's frequency to what the held words leave of the total.
+    fn pad(&mut self) {
+        let rest = self.total.saturating_sub(self.held_total);
+        self.jieba.add_word(PAD_WORD, Some(rest), None);
     }
 }
 
@@ -249,6 +300,7 @@ impl WordCollector {
 mod tests {
     use super::*;
     use std::io::Write;
+    use std::path::Path;
     use std::sync::LazyLock;
 
     static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
@@ -268,39 +320,113 @@ mod tests {
         assert!(segment_query(&JIEBA, " \u{3000}").is_empty());
     }
 
-    #[test]
-    fn collector_keeps_distinct_words_of_three_or_more_characters() {
-        let mut c = WordCollector::default();
-        assert!(c.is_empty());
-        c.add(&JIEBA, &normalize("我國人工智能發展，人工智能ＡＩ"));
-        c.add(&JIEBA, &normalize("人工智能发展 COVID 個人信息"));
-        let map = tantivy_fst::Map::from_bytes(c.finish()).unwrap();
-        let mut keys = map.keys();
-        let mut words = Vec::new();
-        while let Some(k) = tantivy_fst::Streamer::next(&mut keys) {
-            words.push(String::from_utf8(k.to_vec()).unwrap());
+    /// The paragraphs of every text file under `root`.
+    fn paragraphs_under(root: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for event in crate::corpus::walk(root).expect("walk") {
+            if let crate::corpus::WalkEvent::File(f) = event {
+                if let Ok(doc) = crate::corpus::read_document(&f) {
+                    out.extend(doc.paragraphs.into_iter().map(|p| p.text));
+                }
+            }
         }
-        // Words of one or two characters (我国, 发展, ai) and punctuation are left out; each
-        // word once, sorted.
-        assert_eq!(words, ["covid", "个人信息", "人工智能"]);
+        out
+    }
+
+    /// Cuts whole paragraphs and `samples` substrings of them (1-40 characters, from a fixed
+    /// seed) with `cutter` and with `jieba`, and returns the texts they cut differently.
+    fn compare(cutter: &QueryCutter, jieba: &Jieba, texts: &[String], samples: usize) -> usize {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let mut differ = 0;
+        let mut check = |text: &str| {
+            let (ours, theirs) = (cutter.segment(text), segment_query(jieba, text));
+            if ours != theirs {
+                if differ < 5 {
+                    eprintln!("{text}: {ours:?} != {theirs:?}");
+                }
+                differ += 1;
+            }
+        };
+        for t in texts.iter().take(2_000) {
+            check(t);
+        }
+        for _ in 0..samples {
+            let chars: Vec<char> = texts[next(texts.len())].chars().collect();
+            let from = next(chars.len());
+            let len = 1 + next(40);
+            let text: String = chars[from..(from + len).min(chars.len())].iter().collect();
+            check(&text);
+        }
+        differ
     }
 
     #[test]
-    fn long_texts_are_cut_in_pieces_that_jieba_cuts_alike() {
-        let text = normalize(
-            &"我國人工智能發展面臨的挑戰，數據安全與個人信息保護。COVID-19 疫情".repeat(50),
+    fn the_cutter_cuts_as_jieba_does() {
+        let cutter = QueryCutter::new(UserWords::default());
+        assert!(
+            !cutter.is_whole(),
+            "jieba's dictionary was not compiled in: see build.rs"
         );
-        let parts: Vec<&str> = pieces(&text, 100).collect();
-        assert!(parts.len() > 10, "{}", parts.len());
-        assert_eq!(parts.concat(), text);
-        let whole: Vec<&str> = JIEBA.cut(&text, true).iter().map(|t| t.word).collect();
-        let cut: Vec<&str> = (parts.iter())
-            .flat_map(|p| JIEBA.cut(p, true).into_iter().map(|t| t.word))
-            .collect();
-        assert_eq!(cut, whole);
-        // Short texts and texts without punctuation stay whole.
-        assert_eq!(pieces("人工智能", 2).collect::<Vec<_>>(), ["人工智能"]);
-        assert_eq!(pieces("", 2).count(), 0);
+        let sample = paragraphs_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
+        assert!(sample.len() > 100, "{}", sample.len());
+        assert_eq!(compare(&cutter, &JIEBA, &sample, 20_000), 0);
+        // Both scripts, symbols, Latin words and digits, and text jieba has never seen.
+        let odd = [
+            "我國人工智能發展面臨的挑戰",
+            "（一）發展，\u{3000}ＡＩ。COVID-19 疫情與 5G 網絡",
+            "数据安全★",
+            "c++和c#的区别在于100%的人",
+            "鬱龘齉爨",
+        ]
+        .map(String::from);
+        assert_eq!(compare(&cutter, &JIEBA, &odd, 0), 0);
+        assert!(cutter.segment("").is_empty());
+    }
+
+    #[test]
+    fn the_cutter_cuts_as_jieba_does_on_the_real_corpus() {
+        let Some(root) = std::env::var_os("ZHENGCE_REAL_CORPUS").filter(|p| !p.is_empty()) else {
+            println!("skipped: ZHENGCE_REAL_CORPUS is not set");
+            return;
+        };
+        let texts = paragraphs_under(Path::new(&root));
+        assert!(texts.len() > 1_000_000, "{}", texts.len());
+        let cutter = QueryCutter::new(UserWords::default());
+        assert_eq!(compare(&cutter, &JIEBA, &texts, 200_000), 0);
+    }
+
+    #[test]
+    fn the_cutter_cuts_as_jieba_does_with_user_dictionaries() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        // New words with and without a frequency, a default word given a new one, a word
+        // given twice, one that joins Latin and Han, and words inside other user words.
+        writeln!(
+            f,
+            "多邊合作機制 1000 n\n智能產業\n发展 5\n人工智能 3\n人工智能\n数据要素市场\n\
+             要素市场化\nai芯片 20\n合作机制\n制度创新 1"
+        )
+        .unwrap();
+        let dicts = [f.path().to_owned()];
+        let jieba = load_jieba(&dicts).unwrap();
+        let cutter = QueryCutter::new(read_user_dicts(&dicts).unwrap());
+        let sample = paragraphs_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
+        let mut texts = sample.clone();
+        texts.extend(
+            [
+                "加強多邊合作機制建設，推進智能產業發展",
+                "人工智能發展與數據要素市場化配置改革",
+                "AI芯片和制度創新",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(compare(&cutter, &jieba, &texts, 20_000), 0);
+        assert_eq!(cutter.segment("智能產業"), ["智能产业"]);
     }
 
     #[test]
@@ -314,22 +440,6 @@ mod tests {
         // dictionary's statistics still decide (人工智能/产业).
         assert_eq!(segment_query(&jieba, "智能產業"), ["智能产业"]);
         assert_eq!(segment_query(&JIEBA, "智能產業"), ["智能", "产业"]);
-    }
-
-    #[test]
-    fn a_dictionary_built_on_its_own_thread_has_the_user_words() {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        writeln!(f, "多邊合作機制 1000 n\n智能產業").unwrap();
-        let words = read_user_dicts(&[f.path().to_owned()]).unwrap();
-        let on_demand = JiebaOnDemand::spawn(words);
-        // Two threads ask at once: both get the one dictionary.
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| segment_query(on_demand.get(), "智能產業"));
-            assert_eq!(segment_query(on_demand.get(), "智能產業"), ["智能产业"]);
-            assert_eq!(other.join().unwrap(), ["智能产业"]);
-        });
-        let words = segment_query(on_demand.get(), "加強多邊合作機制");
-        assert!(words.contains(&"多边合作机制".to_string()), "{words:?}");
     }
 
     #[test]

@@ -94,8 +94,8 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
     let s = &r.stages;
     writeln!(
         out,
-        "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment {:.2}, exact index {:.2}, index write {:.2}; commit+merge {:.2} s wall",
-        s.read_decode, s.parse, s.normalize, s.segment, s.exact, s.index_write, s.commit
+        "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment none (jieba cuts only query terms), exact index {:.2}, index write {:.2}; commit+merge {:.2} s wall",
+        s.read_decode, s.parse, s.normalize, s.exact, s.index_write, s.commit
     )?;
     for (name, l) in [("search", &r.search), ("substring scan", &r.scan)] {
         writeln!(

@@ -11,10 +11,6 @@
 //! - `NNNNNNNN.zbg`: one bigram segment, written once (to a temporary name, synced, renamed)
 //!   and never changed. A run's reading threads each fill one and cut it at
 //!   [`SEGMENT_CHARS`] characters.
-//! - `NNNNNNNN.zwd`: the word list of segment `NNNNNNNN`: the distinct jieba words of three
-//!   or more characters in its text, an FST map followed by the xxh3 hash of its bytes (u64)
-//!   and `b"ZCW1"`, written before the segment. A bare query term in some live segment's
-//!   list is one word and needs no jieba dictionary to segment.
 //! - `NNNNNNNN.ztx`: the original text, section path and source lines of each paragraph of
 //!   segment `NNNNNNNN`, in the same order ([`super::texts`]), written before the segment.
 //!   Hits show their text, section and lines from here.
@@ -37,12 +33,12 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 pub use super::bigrams::UNKNOWN;
 use super::bigrams::{BigramBuilder, BigramSegment, Hit, LISTS_FROM};
 use super::texts::{Stored, TextStore, TextsBuilder};
-use crate::analysis::{self, JiebaOnDemand, Normalized, WordCollector};
+use crate::analysis::{self, Normalized};
 use crate::corpus::{Paragraph, ParagraphKind};
 use crate::{Error, Result};
 
@@ -56,8 +52,6 @@ pub const SMALL_SEGMENTS_MERGED: usize = 8;
 pub const SEGMENT_CHARS: usize = 8 << 20;
 
 const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
-/// The last bytes of a word list (format 1).
-const WORDS_MAGIC: &[u8; 4] = b"ZCW1";
 /// `live_by_file` value of a file in several segments.
 const SEVERAL: u32 = u32::MAX - 1;
 const LIVE_VERSION: u32 = 2;
@@ -73,10 +67,6 @@ fn damaged(file: impl std::fmt::Display, why: impl std::fmt::Display) -> String 
 
 fn texts_path(index_dir: &Path, id: u32) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("{id:08}.ztx"))
-}
-
-fn words_path(index_dir: &Path, id: u32) -> PathBuf {
-    index_dir.join(EXACT_DIR).join(format!("{id:08}.zwd"))
 }
 
 fn live_path(index_dir: &Path, gen: u64) -> PathBuf {
@@ -218,21 +208,13 @@ pub struct ExactWriter {
     lists_from: u32,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
-    /// Segments the text for the word lists.
-    jieba: JiebaOnDemand,
 }
 
 impl ExactWriter {
     /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
     /// (empty for a rebuild). New segments get ids above every segment file on disk; a
-    /// reading thread starts a new one after `segment_chars` characters. `jieba` cuts the text
-    /// for each segment's word list.
-    pub fn new(
-        index_dir: &Path,
-        live: LiveMap,
-        segment_chars: usize,
-        jieba: JiebaOnDemand,
-    ) -> Result<ExactWriter> {
+    /// reading thread starts a new one after `segment_chars` characters.
+    pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut max_id = live.segments().last().copied().unwrap_or(0);
@@ -255,7 +237,6 @@ impl ExactWriter {
             lists_from: LISTS_FROM,
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
-            jieba,
         })
     }
 
@@ -271,7 +252,6 @@ impl ExactWriter {
         ExactBuilder {
             writer: self,
             current: None,
-            words: WordCollector::default(),
             norm: Normalized::default(),
             chars: Vec::new(),
         }
@@ -302,8 +282,6 @@ pub struct ExactBuilder<'a> {
     writer: &'a ExactWriter,
     /// The segment being built.
     current: Option<Building>,
-    /// The words of the segment's text.
-    words: WordCollector,
     norm: Normalized,
     chars: Vec<char>,
 }
@@ -352,7 +330,6 @@ impl ExactBuilder<'_> {
                 begun = true;
             }
             analysis::normalize_exact_into(&mut self.norm, text);
-            self.words.add(self.writer.jieba.get(), self.norm.as_str());
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
             if let Some(b) = &mut self.current {
@@ -388,11 +365,6 @@ impl ExactBuilder<'_> {
         else {
             return Ok(());
         };
-        let mut list = std::mem::take(&mut self.words).finish();
-        let hash = xxhash_rust::xxh3::xxh3_64(&list);
-        list.extend_from_slice(&hash.to_le_bytes());
-        list.extend_from_slice(WORDS_MAGIC);
-        write_durably(&words_path(&self.writer.index_dir, id), &list)?;
         let path = texts_path(&self.writer.index_dir, id);
         let texts = texts.finish().map_err(|e| Error::io(&path, e))?;
         write_durably(&path, &texts)?;
@@ -447,7 +419,6 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
         let needed = name == keep_live
             || name
                 .strip_suffix(".zbg")
-                .or_else(|| name.strip_suffix(".zwd"))
                 .or_else(|| name.strip_suffix(".ztx"))
                 .and_then(|s| s.parse::<u32>().ok())
                 .is_some_and(|id| keep_segments.contains(&id));
@@ -553,43 +524,6 @@ pub struct ExactIndex {
     live_by_file: Vec<u32>,
     paragraphs: u64,
     chars: u64,
-    index_dir: PathBuf,
-    /// The segments' word lists, opened on first use.
-    words: OnceLock<std::result::Result<Vec<WordList>, String>>,
-}
-
-/// A segment's word list, memory-mapped.
-type WordList = tantivy_fst::Map<WordListBytes>;
-
-/// The FST part of a word-list file (without its hash and magic).
-struct WordListBytes {
-    map: memmap2::Mmap,
-    len: usize,
-}
-
-impl std::ops::Deref for WordListBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        &self.map[..self.len]
-    }
-}
-
-/// Opens a word list, checking its hash first: the FST reader trusts its bytes.
-fn open_word_list(map: memmap2::Mmap) -> std::result::Result<WordList, String> {
-    let bytes: &[u8] = &map;
-    let Some(len) = bytes.len().checked_sub(12) else {
-        return Err("truncated".into());
-    };
-    if &bytes[len + 8..] != WORDS_MAGIC {
-        return Err("not a word list".into());
-    }
-    let stored = u64::from_le_bytes(bytes[len..len + 8].try_into().unwrap_or_default());
-    if xxhash_rust::xxh3::xxh3_64(&bytes[..len]) != stored {
-        return Err("checksum mismatch".into());
-    }
-    let fst = tantivy_fst::raw::Fst::new(WordListBytes { map, len }).map_err(|e| e.to_string())?;
-    Ok(WordList::from(fst))
 }
 
 impl std::fmt::Debug for ExactIndex {
@@ -653,8 +587,6 @@ impl ExactIndex {
             live_by_file,
             paragraphs,
             chars,
-            index_dir: index_dir.to_path_buf(),
-            words: OnceLock::new(),
         })
     }
 
@@ -701,34 +633,6 @@ impl ExactIndex {
                 return rewrite;
             }
         }
-    }
-
-    /// Whether the normalized text `word` is a jieba word of some live segment's text. A
-    /// segment whose word list is missing adds nothing (its terms are then segmented by
-    /// jieba); a damaged one is an error naming its file.
-    pub fn has_word(&self, word: &str) -> Result<bool> {
-        let lists = self
-            .words
-            .get_or_init(|| {
-                let mut lists = Vec::new();
-                for (id, _) in &self.segments {
-                    let path = words_path(&self.index_dir, *id);
-                    let file = match File::open(&path) {
-                        Ok(f) => f,
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                        Err(e) => return Err(Error::io(&path, e).to_string()),
-                    };
-                    // SAFETY: as for segments, word lists are written once and never changed.
-                    let map = unsafe { memmap2::Mmap::map(&file) }
-                        .map_err(|e| Error::io(&path, e).to_string())?;
-                    let list = open_word_list(map).map_err(|e| damaged(path.display(), e))?;
-                    lists.push(list);
-                }
-                Ok(lists)
-            })
-            .as_ref()
-            .map_err(|e| Error::Index(e.clone()))?;
-        Ok(lists.iter().any(|l| l.contains_key(word)))
     }
 
     /// The live map this index was opened with.

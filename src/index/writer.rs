@@ -167,11 +167,13 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         true => dicts_of_index(&opts.index_dir),
         false => opts.dicts.clone(),
     };
+    // Checked before anything is written: a malformed entry is an error naming its file and
+    // line. Searches cut bare terms with these dictionaries; the index itself holds no words.
+    analysis::read_user_dicts(&dicts)?;
     let fingerprint = analysis::fingerprint(&dicts)?;
     let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &dicts)?;
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
 
-    let jieba = analysis::JiebaOnDemand::spawn(analysis::read_user_dicts(&dicts)?);
     analysis::register_tokenizers(&index);
     let threads = opts.threads.max(1);
     let heap = if opts.heap_bytes > 0 {
@@ -209,7 +211,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         0 => exact::SEGMENT_CHARS,
         n => n,
     };
-    let mut exact = ExactWriter::new(&opts.index_dir, live, segment_chars, jieba)?;
+    let mut exact = ExactWriter::new(&opts.index_dir, live, segment_chars)?;
     if opts.lists_from > 0 {
         exact = exact.with_lists_from(opts.lists_from);
     }

@@ -328,11 +328,10 @@ impl Builder<'_> {
             // Titles, headings and paths match as written: no segmenting.
             return self.phrase(text, pos, target, negated);
         }
-        let words = match self.known_word(text)? {
-            // A term the index knows as one jieba word needs no segmenting, and no jieba
-            // dictionary (loading it costs a cold query ~130 ms).
+        let words = match known_word(text) {
+            // One or two characters: one word, uncut.
             Some(word) => vec![word],
-            None => analysis::segment_query(&*self.s.jieba()?, text),
+            None => self.s.cutter()?.segment(text),
         };
         if words.len() <= 1 {
             // One word (or only punctuation, which matches as written).
@@ -360,22 +359,6 @@ impl Builder<'_> {
             }
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// N(`text`) when it is taken as one word without consulting jieba's dictionary: one or
-    /// two characters, or a word in the word lists of the exact index (the words of three or
-    /// more characters jieba cut the indexed text into). jieba keeps almost every two-character
-    /// term whole; one it would split into two characters (an unknown pair) then matches as
-    /// that exact pair, not as two characters anywhere in the paragraph.
-    fn known_word(&self, text: &str) -> Result<Option<String>> {
-        let norm = analysis::normalize(text);
-        if norm.is_empty() || !norm.chars().all(char::is_alphanumeric) {
-            return Ok(None);
-        }
-        if norm.chars().nth(2).is_none() {
-            return Ok(Some(norm));
-        }
-        Ok(self.s.exact_index().has_word(&norm)?.then_some(norm))
     }
 
     fn phrase(
@@ -921,6 +904,16 @@ fn first_position(q: &Query) -> usize {
         Query::Field { query, .. } | Query::Not(query) => first_position(query),
         Query::And(v) | Query::Or(v) => v.first().map_or(0, first_position),
     }
+}
+
+/// N(`text`) when it is taken as one word without cutting: one or two letters or digits
+/// (Han characters included). jieba keeps almost every two-character term whole; one it would
+/// split into two characters (an unknown pair) then matches as that exact pair, not as two
+/// characters anywhere in the paragraph.
+fn known_word(text: &str) -> Option<String> {
+    let norm = analysis::normalize(text);
+    let short = !norm.is_empty() && norm.chars().nth(2).is_none();
+    (short && norm.chars().all(char::is_alphanumeric)).then_some(norm)
 }
 
 #[cfg(test)]

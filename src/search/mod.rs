@@ -3,9 +3,8 @@
 //! filled in from the exact index's text stores and the document records, with exact
 //! highlights and a snippet ([`highlight`]).
 //!
-//! The jieba dictionary is loaded only when a query has a bare term of three or more
-//! characters that no word list of the exact index holds: phrase queries never pay for it,
-//! and most word queries do not either. This module returns plain data ([`SearchResult`]);
+//! Bare terms are cut by a [`analysis::QueryCutter`], which takes only the words of jieba's
+//! dictionary that occur inside them: no query pays for building jieba's whole dictionary. This module returns plain data ([`SearchResult`]);
 //! printing is the job of [`crate::output`].
 
 pub mod bonus;
@@ -21,7 +20,6 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
@@ -113,7 +111,7 @@ pub struct Searcher {
     /// A second thread for large look-ups.
     helper: helper::Helper,
     anchors: Anchors,
-    jieba: OnceLock<Result<Arc<Jieba>, String>>,
+    cutter: OnceLock<Result<analysis::QueryCutter, String>>,
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
@@ -185,7 +183,7 @@ impl Searcher {
             helper: helper::Helper::new(Arc::clone(&exact)),
             exact,
             anchors,
-            jieba: OnceLock::new(),
+            cutter: OnceLock::new(),
             columns: Default::default(),
             parallel_from: match std::thread::available_parallelism() {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
@@ -288,24 +286,24 @@ impl Searcher {
         &self.exact
     }
 
-    /// Whether a query so far needed the jieba dictionary (to segment a bare term the word
-    /// lists do not hold).
-    pub fn jieba_loaded(&self) -> bool {
-        self.jieba.get().is_some()
+    /// Whether a query so far needed to cut a bare term with jieba (and so read the index's
+    /// user dictionaries).
+    pub fn cutter_ready(&self) -> bool {
+        self.cutter.get().is_some()
     }
 
-    /// The jieba instance for segmenting bare query words, loaded on first use with the
-    /// user dictionaries the index was built with.
-    pub(crate) fn jieba(&self) -> Result<Arc<Jieba>> {
-        self.jieba
+    /// The cutter of bare query terms, made on first use with the user dictionaries the index
+    /// was built with.
+    pub(crate) fn cutter(&self) -> Result<&analysis::QueryCutter> {
+        self.cutter
             .get_or_init(|| {
                 let dicts = index::stored_dicts(&self.zh.dir, &self.zh.info);
-                analysis::load_jieba(&dicts)
-                    .map(Arc::new)
+                analysis::read_user_dicts(&dicts)
+                    .map(analysis::QueryCutter::new)
                     .map_err(|e| e.to_string())
             })
-            .clone()
-            .map_err(Error::Other)
+            .as_ref()
+            .map_err(|e| Error::Other(e.clone()))
     }
 
     /// The u64 fast column `name` of segment `segment`, opened once.
