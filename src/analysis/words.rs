@@ -58,6 +58,10 @@ pub fn read_user_dicts(user_dicts: &[PathBuf]) -> Result<UserWords> {
     Ok(words)
 }
 
+/// The largest frequency a user word may have: jieba's whole dictionary adds up to 60 million,
+/// and frequencies near `usize::MAX` would wrap its total.
+const MAX_FREQ: usize = 1_000_000_000_000;
+
 fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::Decode {
@@ -82,10 +86,14 @@ fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
             return Err(bad(format!("{} fields", fields.len())));
         }
         let freq = match fields.get(1) {
-            Some(f) => Some(
-                f.parse::<usize>()
-                    .map_err(|_| bad(format!("frequency `{f}` is not a whole number")))?,
-            ),
+            Some(f) => {
+                let n = (f.parse::<usize>())
+                    .map_err(|_| bad(format!("frequency `{f}` is not a whole number")))?;
+                if n > MAX_FREQ {
+                    return Err(bad(format!("frequency {n} is above {MAX_FREQ}")));
+                }
+                Some(n)
+            }
             None => None,
         };
         let word = normalize(fields[0]);
@@ -120,9 +128,11 @@ fn segment_normalized(jieba: &Jieba, norm: &str) -> Vec<String> {
 include!(concat!(env!("OUT_DIR"), "/jieba_dict.rs"));
 
 /// The one word of the entry that brings a partial dictionary's total frequency up to the whole
-/// dictionary's. jieba looks words up only inside runs of Han characters, ASCII letters and
-/// digits and `+#&._%-`, so it never meets this one.
-const PAD_WORD: &str = "\u{0}";
+/// dictionary's: the ligature ﬁ, which N(text) never yields (NFKC makes it `fi`), so no query
+/// text and no user word holds it, and jieba never looks it up (not even for a user word
+/// without a frequency, whose parts it looks up to suggest one: a word may hold any other
+/// character, NUL included).
+const PAD_WORD: &str = "\u{FB01}";
 
 /// Cuts bare query terms exactly as jieba with the index's dictionaries cuts them, without
 /// building jieba's whole dictionary (~130 ms at every start): how jieba cuts a text depends
@@ -149,8 +159,8 @@ struct Partial {
     default: tantivy_fst::raw::Fst<&'static [u8]>,
     /// The frequencies the user dictionaries give, which replace the default dictionary's.
     user: HashMap<Box<str>, usize, FxBuildHasher>,
-    /// Characters in the longest user word.
-    user_chars: usize,
+    /// The user words as a trie, to find those inside a text in one walk per character.
+    user_trie: CharTrie,
     /// The whole dictionary's total frequency.
     total: usize,
     /// The words in `jieba` (but the pad word) and their frequencies.
@@ -174,7 +184,7 @@ impl QueryCutter {
         let mut p = Partial {
             default,
             user: HashMap::default(),
-            user_chars: 0,
+            user_trie: CharTrie::default(),
             total: total as usize,
             held: HashMap::default(),
             held_total: 0,
@@ -193,7 +203,7 @@ impl QueryCutter {
             };
             let old = p.freq(&word).unwrap_or(0);
             p.total = p.total + freq - old;
-            p.user_chars = p.user_chars.max(word.chars().count());
+            p.user_trie.insert(&word);
             p.user.insert(word.as_str().into(), freq);
             if p.held.contains_key(word.as_str()) {
                 p.hold(&word, freq);
@@ -238,7 +248,7 @@ impl Partial {
     fn prepare(&mut self, text: &str) {
         let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for (k, &from) in starts.iter().enumerate() {
+        for &from in &starts {
             // The default dictionary: walk its FST from this character on.
             let fst = &self.default;
             let mut node = fst.root();
@@ -257,15 +267,8 @@ impl Partial {
                 }
             }
             // The user dictionaries' words.
-            for &to in starts[k + 1..]
-                .iter()
-                .chain(std::iter::once(&text.len()))
-                .take(self.user_chars)
-            {
-                if self.user.contains_key(&text[from..to]) {
-                    found.push((from, to));
-                }
-            }
+            self.user_trie
+                .each_word_at(text, from, |to| found.push((from, to)));
         }
         let mut changed = false;
         for (from, to) in found {
@@ -293,6 +296,50 @@ impl Partial {
     fn pad(&mut self) {
         let rest = self.total.saturating_sub(self.held_total);
         self.jieba.add_word(PAD_WORD, Some(rest), None);
+    }
+}
+
+/// A set of words as a trie over their characters.
+#[derive(Default)]
+struct CharTrie {
+    /// Child of (node, char); the root is node 0.
+    children: HashMap<(u32, char), u32, FxBuildHasher>,
+    /// Whether each node (by number) ends a word.
+    ends: Vec<bool>,
+}
+
+impl CharTrie {
+    fn insert(&mut self, word: &str) {
+        if self.ends.is_empty() {
+            self.ends.push(false);
+        }
+        let mut node = 0;
+        for c in word.chars() {
+            let next = self.ends.len() as u32;
+            node = *self.children.entry((node, c)).or_insert(next);
+            if node == next {
+                self.ends.push(false);
+            }
+        }
+        self.ends[node as usize] = true;
+    }
+
+    /// Calls `f` with the end (a byte offset) of every word of the set that starts at byte
+    /// `from` of `text`.
+    fn each_word_at(&self, text: &str, from: usize, mut f: impl FnMut(usize)) {
+        if self.children.is_empty() {
+            return;
+        }
+        let mut node = 0;
+        for (i, c) in text[from..].char_indices() {
+            match self.children.get(&(node, c)) {
+                Some(&next) => node = next,
+                None => return,
+            }
+            if self.ends[node as usize] {
+                f(from + i + c.len_utf8());
+            }
+        }
     }
 }
 
@@ -409,7 +456,9 @@ mod tests {
         writeln!(
             f,
             "多邊合作機制 1000 n\n智能產業\n发展 5\n人工智能 3\n人工智能\n数据要素市场\n\
-             要素市场化\nai芯片 20\n合作机制\n制度创新 1"
+             要素市场化\nai芯片 20\n合作机制\n制度创新 1\n次 205\n到\u{0}\n展c#\n\
+             檢疫證明書。 10\n了\u{0}\n{}",
+            "长词".repeat(1_000)
         )
         .unwrap();
         let dicts = [f.path().to_owned()];
@@ -422,11 +471,21 @@ mod tests {
                 "加強多邊合作機制建設，推進智能產業發展",
                 "人工智能發展與數據要素市場化配置改革",
                 "AI芯片和制度創新",
+                // A user word holding NUL: jieba looks its parts up to suggest its frequency.
+                "次次次展c#。。１了c#展檢疫證明書。",
+                "如弟半倒最弱，约定事项变更之处理方式",
             ]
             .map(String::from),
         );
+        // A text holding a very long user word (found through the trie of user words).
+        texts.push("长词".repeat(1_500));
         assert_eq!(compare(&cutter, &jieba, &texts, 20_000), 0);
         assert_eq!(cutter.segment("智能產業"), ["智能产业"]);
+        assert_eq!(
+            normalize(PAD_WORD),
+            "fi",
+            "N(text) never holds the pad word"
+        );
     }
 
     #[test]
@@ -449,6 +508,13 @@ mod tests {
         let err = load_jieba(&[f.path().to_owned()]).unwrap_err().to_string();
         assert!(err.contains(&f.path().display().to_string()), "{err}");
         assert!(err.contains("line 2"), "{err}");
+        // A frequency that would wrap jieba's total.
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "人工智能 10\n发展 5\nqqq 18446744073699551616").unwrap();
+        let err = read_user_dicts(&[f.path().to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("above"), "{err}");
         let missing = PathBuf::from("no/such/dict.txt");
         let err = load_jieba(&[missing]).unwrap_err().to_string();
         assert!(err.contains("no/such/dict.txt"), "{err}");
