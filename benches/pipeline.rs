@@ -1,5 +1,5 @@
 //! Criterion benches for each stage: normalization, segmentation, the exact tokenizer (title
-//! and heading fields), collecting a segment's word list, building and searching a bigram
+//! and heading fields), the query cutter, building and searching a bigram
 //! segment of the exact index, building and reading a text store, indexing a fixed sample, phrase and word search over a prebuilt index, and snippet
 //! building. Data: `benches/data/` (texts written for the project). Dictionaries are warmed
 //! before timing, and every loop asserts a count known beforehand, so a broken stage cannot

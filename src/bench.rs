@@ -100,8 +100,7 @@ pub struct BenchReport {
     pub index_bytes: u64,
     /// `index_bytes / bytes`.
     pub index_ratio: f64,
-    /// The part of `index_bytes` in the exact index (bigram segments, word lists, text
-    /// stores).
+    /// The part of `index_bytes` in the exact index (bigram segments and text stores).
     pub exact_bytes: u64,
     /// Of `exact_bytes`: the position lists of the bigram segments.
     pub postings_bytes: u64,

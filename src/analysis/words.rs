@@ -1,10 +1,10 @@
-//! jieba words: loading the segmenter with user dictionaries ([`load_jieba`]), cutting bare
-//! query terms ([`segment_query`]) and collecting the words of indexed text
-//! ([`WordCollector`]).
+//! jieba words: reading user dictionaries ([`read_user_dicts`]), cutting bare query terms as
+//! jieba does ([`QueryCutter`], from the dictionary compiled in by `build.rs`, without
+//! building jieba's whole one), and jieba itself with its whole dictionary ([`load_jieba`],
+//! [`segment_query`]: what the cutter is tested against, and its fallback).
 //!
 //! Text is normalized first because jieba's dictionary is Simplified and lowercase. A query
-//! term keeps its punctuation and symbols as parts of their own; the word lists keep only
-//! words with a letter or digit. Matching is exact
+//! term keeps its punctuation and symbols as parts of their own. Matching is exact
 //! ([`super::exact`]): words decide how a bare query term splits into texts that must all
 //! occur, never what a text matches.
 

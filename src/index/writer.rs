@@ -311,7 +311,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     // The exact segments that would hold text no longer current are emptied: their other
     // files move to new segments, written from the old segments' text stores (no file is
     // read again, and one that cannot be read any more moves too). So the index holds only
-    // current text: its statistics, word lists and answers are those of a fresh build.
+    // current text: its statistics and answers are those of a fresh build.
     let moving = match &old_exact {
         Some(old) if !todo.is_empty() || !leaving.is_empty() => {
             old.files_to_rewrite(&leaving, segment_chars, threads)
