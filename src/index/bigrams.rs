@@ -1793,6 +1793,26 @@ mod tests {
         text.chars().collect()
     }
 
+    /// `count` paragraphs of fewer than `max_len` chars drawn from `alphabet`, from `seed`.
+    fn random_paragraphs(seed: u64, count: usize, max_len: u64, alphabet: &str) -> Vec<Vec<char>> {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let alphabet = chars(alphabet);
+        (0..count)
+            .map(|_| {
+                let len = next(max_len) as usize;
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
     fn find(segment: &BigramSegment<Vec<u8>>, phrase: &str) -> Vec<Hit> {
         segment.find(&chars(phrase)).expect("valid segment")
     }
@@ -1987,22 +2007,7 @@ mod tests {
     fn sparse_matches_among_many_paragraphs_find_their_paragraphs() {
         // Thousands of paragraphs, some empty (equal starts), and phrases whose matches lie far
         // apart, near each other, at the first and at the last paragraph.
-        let mut state = 12345u64;
-        let mut next = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
-        let alphabet = chars("政策法规条例办法通知");
-        let mut paragraphs: Vec<Vec<char>> = (0..5000)
-            .map(|_| {
-                let len = next(12) as usize;
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect()
-            })
-            .collect();
+        let mut paragraphs = random_paragraphs(12345, 5000, 12, "政策法规条例办法通知");
         for k in [0, 1, 2, 700, 701, 2500, 4096, 4999] {
             paragraphs[k].extend(chars("鲸鱼"));
         }
@@ -2063,24 +2068,9 @@ mod tests {
 
     #[test]
     fn common_chars_are_found_through_a_bitmap() {
-        let mut state = 99u64;
-        let mut next = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
         // 20,000 paragraphs of 0-9 chars from three: each char has ~30,000 positions, far
         // past the bitmap's threshold; one rare char stays below it.
-        let alphabet = chars("之的或");
-        let mut paragraphs: Vec<Vec<char>> = (0..20_000)
-            .map(|_| {
-                let len = next(10) as usize;
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect()
-            })
-            .collect();
+        let mut paragraphs = random_paragraphs(99, 20_000, 10, "之的或");
         for k in [0, 63, 64, 9_999, 19_999] {
             paragraphs[k].push('鲸');
         }
