@@ -625,20 +625,55 @@ fn the_tails_of_long_files_are_not_merged_again_and_again() {
 }
 
 #[test]
-fn other_dictionaries_need_full_to_rebuild() {
+fn new_dictionaries_change_how_queries_are_cut_without_a_rebuild() {
     let (dir, corpus, idx) = indexed_sample_copy();
+    // Without a user word, 数据安全管理 is cut into words that may stand apart.
+    assert_eq!(total(&idx, "数据安全管理"), 7);
+    assert_eq!(total(&idx, "\"数据安全管理\""), 4);
     let dict = dir.path().join("userdict.txt");
-    std::fs::write(&dict, "数据治理 5 n\n").unwrap();
-    let r = run(zhengce()
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&idx)
-        .arg("--dict")
-        .arg(&dict));
-    assert_eq!(r.code(), 2);
-    assert!(r.stderr().contains("--full"), "{}", r.stderr());
-    assert!(total(&idx, "\"数据安全\"") > 0, "the index is as it was");
-    let s = index_json(&corpus, &idx, &["--full", "--dict", dict.to_str().unwrap()]);
+    std::fs::write(&dict, "数据安全管理 100000 n\n").unwrap();
+    // The index holds no words: new dictionaries need no text read again.
+    let s = index_json(&corpus, &idx, &["--dict", dict.to_str().unwrap()]);
+    assert_eq!(
+        (s["rebuilt"].is_null(), s["unchanged"].as_u64()),
+        (true, Some(8)),
+        "{s}"
+    );
     assert_eq!(s["dicts"].as_array().unwrap().len(), 1, "{s}");
+    assert_eq!(total(&idx, "数据安全管理"), 4, "one word now");
+    let fresh = dir.path().join("fresh");
+    index_json(&corpus, &fresh, &["--dict", dict.to_str().unwrap()]);
+    assert_eq!(answers(&idx), answers(&fresh));
+    // Only the dictionaries of the last commit stay in the index folder; a searcher opened
+    // before the next update keeps cutting with those it opened (read at open).
+    let copies = std::fs::read_dir(idx.join("dicts")).unwrap().count();
+    assert_eq!(copies, 1);
+    let searcher = zhengce::search::Searcher::open(&idx).unwrap();
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "人工智能产业 100000 n\n").unwrap();
+    index_json(&corpus, &idx, &["--dict", other.to_str().unwrap()]);
+    let opts = zhengce::search::SearchOptions::default();
+    assert_eq!(searcher.search("数据安全管理", &opts).unwrap().total, 4);
+    drop(searcher);
+    assert_eq!(total(&idx, "数据安全管理"), 7, "the new dictionaries only");
+    index_json(&corpus, &idx, &["--dict", dict.to_str().unwrap()]);
+    // An index built with other analysis tables (another program: here, a fingerprint that
+    // is not this program's) is not updated around them: --full rebuilds it.
+    let meta = idx.join("meta.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    let mut info: serde_json::Value = serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
+    info["fingerprint"] = "0".repeat(32).into();
+    v["payload"] = serde_json::Value::String(info.to_string());
+    std::fs::write(&meta, v.to_string()).unwrap();
+    let r = run(zhengce().arg("index").arg(&corpus).arg("--index").arg(&idx));
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr().contains("other analysis tables") && r.stderr().contains("--full"),
+        "{}",
+        r.stderr()
+    );
+    let s = index_json(&corpus, &idx, &["--full", "--dict", dict.to_str().unwrap()]);
+    assert!(s["rebuilt"].is_string(), "{s}");
+    assert_eq!(answers(&idx), answers(&fresh));
 }

@@ -22,7 +22,8 @@ pub struct IndexArgs {
     /// The index folder.
     #[arg(long, default_value = "index")]
     index: PathBuf,
-    /// A jieba user dictionary (`word [freq] [tag]` a line); may be repeated.
+    /// A jieba user dictionary (`word [freq] [tag]` a line) for cutting bare query terms; may
+    /// be repeated. Replaces the index's dictionaries without reading any text again.
     #[arg(long = "dict", value_name = "FILE")]
     dicts: Vec<PathBuf>,
     /// Threads, 1 to 256 (default: all cores).

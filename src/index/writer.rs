@@ -797,12 +797,16 @@ fn open_for_writing(
                         Some("new index".to_string())
                     }
                     (Err(e), _) => Some(e.to_string()),
-                    // New dictionaries or tables change how every text is cut: a rebuild,
-                    // which only `--full` asks for (it reads every file again, and a file that
-                    // cannot be read then leaves the index).
-                    (Ok(info), Ok(_)) if info.fingerprint != fingerprint => Some(
-                        "it was built with other user dictionaries or analysis tables".to_string(),
-                    ),
+                    // Other analysis tables (another program) change the index terms: a
+                    // rebuild, which only `--full` asks for (it reads every file again, and a
+                    // file that cannot be read then leaves the index). Other user dictionaries
+                    // alone do not: they decide only how queries are cut, so the run takes
+                    // them and commits their fingerprint.
+                    (Ok(info), Ok(_))
+                        if info.fingerprint != fingerprint && !same_tables(dir, info) =>
+                    {
+                        Some("it was built with other analysis tables".to_string())
+                    }
                     _ if opts.full => Some("--full".to_string()),
                     _ => None,
                 };
@@ -846,6 +850,12 @@ fn create_index(dir: &Path, schema: Schema) -> Result<Index> {
         .schema(schema)
         .settings(settings)
         .create_in_dir(dir)?)
+}
+
+/// Whether the index in `dir` was built with this program's analysis tables: its fingerprint is
+/// the one this program gives its own dictionary copies (false when they cannot be read).
+fn same_tables(dir: &Path, info: &IndexInfo) -> bool {
+    analysis::fingerprint(&super::stored_dicts(dir, info)).is_ok_and(|f| f == info.fingerprint)
 }
 
 /// Removes the tantivy files of `dir`, keeping the lock and the dictionaries.
