@@ -676,4 +676,25 @@ fn new_dictionaries_change_how_queries_are_cut_without_a_rebuild() {
     let s = index_json(&corpus, &idx, &["--full", "--dict", dict.to_str().unwrap()]);
     assert!(s["rebuilt"].is_string(), "{s}");
     assert_eq!(answers(&idx), answers(&fresh));
+    // A copy of a dictionary damaged in the index folder: searches refuse the index, naming
+    // the copies; a run with the dictionary writes the copy again instead of trusting it by
+    // its name.
+    let copy = std::fs::read_dir(idx.join("dicts"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("0.dict.txt");
+    std::fs::write(&copy, "").unwrap();
+    let r = run(zhengce().args(["search", "数据"]).arg("--index").arg(&idx));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("dicts/"), "{}", r.stderr());
+    index_json(&corpus, &idx, &["--full", "--dict", dict.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&dict).unwrap());
+    assert_eq!(answers(&idx), answers(&fresh));
+    // Any readable file is a dictionary, a device or a pipe too.
+    let s = index_json(&corpus, &idx, &["--dict", "/dev/null"]);
+    assert_eq!(s["dicts"].as_array().unwrap().len(), 1, "{s}");
+    assert_eq!(total(&idx, "数据安全管理"), 7);
 }

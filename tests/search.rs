@@ -228,6 +228,19 @@ fn no_hits_exits_1_and_malformed_queries_exit_2_with_the_position() {
             "{v}"
         );
     }
+    // So is an index that cannot be opened.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-index");
+    let r = run(zhengce()
+        .args(["search", "数据", "--json", "--index"])
+        .arg(&missing));
+    assert_eq!(r.code(), 2);
+    let v = r.json();
+    assert_eq!(v["query"], "数据");
+    assert!(
+        v["error"].as_str().unwrap().contains("no index here"),
+        "{v}"
+    );
 }
 
 #[test]

@@ -29,9 +29,12 @@ pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
 };
 pub use script::{s2t, t2s};
-pub use words::{load_jieba, read_user_dicts, segment_query, QueryCutter, UserWords};
+pub use words::{
+    load_jieba, parse_user_dicts, read_dict_files, read_user_dicts, segment_query, DictFile,
+    QueryCutter, UserWords,
+};
 
-use crate::{Error, Result};
+use crate::Result;
 
 /// Name of the exact-phrase analyzer (character bigrams of N(text) without white space).
 pub const EXACT_TOKENIZER: &str = "zh_exact";
@@ -57,6 +60,11 @@ pub fn register_tokenizers(index: &Index) {
 /// the jieba version, and the bytes of each user dictionary in order. Reads the user
 /// dictionaries but does not load jieba.
 pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
+    Ok(fingerprint_of(&read_dict_files(user_dicts)?))
+}
+
+/// [`fingerprint`] of user dictionaries already read.
+pub fn fingerprint_of(user_dicts: &[DictFile]) -> String {
     let mut h = Xxh3::new();
     let mut part = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
@@ -70,11 +78,10 @@ pub fn fingerprint(user_dicts: &[PathBuf]) -> Result<String> {
     let (a, b, c) = char::UNICODE_VERSION;
     part(&[a, b, c]);
     part(&(user_dicts.len() as u64).to_le_bytes());
-    for path in user_dicts {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        part(&bytes);
+    for d in user_dicts {
+        part(&d.bytes);
     }
-    Ok(format!("{:032x}", h.digest128()))
+    format!("{:032x}", h.digest128())
 }
 
 #[cfg(test)]

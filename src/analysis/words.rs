@@ -51,9 +51,37 @@ impl UserWords {
 
 /// Reads and checks user dictionaries as [`load_jieba`] does, without building anything.
 pub fn read_user_dicts(user_dicts: &[PathBuf]) -> Result<UserWords> {
+    parse_user_dicts(&read_dict_files(user_dicts)?)
+}
+
+/// A user dictionary file read whole, so that what is checked, fingerprinted and copied into
+/// an index is one and the same version of it (it may change on disk meanwhile).
+#[derive(Debug, Clone)]
+pub struct DictFile {
+    /// Where it was read.
+    pub path: PathBuf,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads user dictionary files (any readable file: a pipe too). An error names the file.
+pub fn read_dict_files(paths: &[PathBuf]) -> Result<Vec<DictFile>> {
+    (paths.iter())
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            Ok(DictFile {
+                path: path.clone(),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Checks user dictionaries already read, as [`read_user_dicts`] does.
+pub fn parse_user_dicts(files: &[DictFile]) -> Result<UserWords> {
     let mut words = UserWords::default();
-    for path in user_dicts {
-        read_user_dict(&mut words, path)?;
+    for f in files {
+        parse_user_dict(&mut words, &f.path, &f.bytes)?;
     }
     Ok(words)
 }
@@ -62,11 +90,16 @@ pub fn read_user_dicts(user_dicts: &[PathBuf]) -> Result<UserWords> {
 /// and frequencies near `usize::MAX` would wrap its total.
 const MAX_FREQ: usize = 1_000_000_000_000;
 
-fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| Error::Decode {
-        path: path.to_owned(),
-        reason: format!("user dictionary is not UTF-8 ({e})"),
+fn parse_user_dict(words: &mut UserWords, path: &Path, bytes: &[u8]) -> Result<()> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() + 1;
+        Error::Decode {
+            path: path.to_owned(),
+            reason: format!(
+                "line {line}: not UTF-8 (a user dictionary is UTF-8 text; convert GBK, Big5 or \
+                 UTF-16 files first)"
+            ),
+        }
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for (n, line) in text.lines().enumerate() {
@@ -87,8 +120,14 @@ fn read_user_dict(words: &mut UserWords, path: &Path) -> Result<()> {
         }
         let freq = match fields.get(1) {
             Some(f) => {
-                let n = (f.parse::<usize>())
-                    .map_err(|_| bad(format!("frequency `{f}` is not a whole number")))?;
+                let n = f.parse::<usize>().map_err(|_| {
+                    // A whole number too large for the machine is one above the limit too.
+                    let digits = f.strip_prefix('+').unwrap_or(f);
+                    match !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        true => bad(format!("frequency {f} is above {MAX_FREQ}")),
+                        false => bad(format!("frequency `{f}` is not a whole number")),
+                    }
+                })?;
                 if n > MAX_FREQ {
                     return Err(bad(format!("frequency {n} is above {MAX_FREQ}")));
                 }
@@ -515,6 +554,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 3") && err.contains("above"), "{err}");
+        // Past what the machine holds, still "above", not "not a whole number".
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "人工智能 99999999999999999999999").unwrap();
+        let err = read_user_dicts(&[f.path().to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1") && err.contains("above"), "{err}");
+        // Bytes that are not UTF-8 name their line.
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(b"ok 1\n# c\n\xe6\x95\xb0\xff 10\n").unwrap();
+        let err = read_user_dicts(&[f.path().to_owned()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("UTF-8"), "{err}");
         let missing = PathBuf::from("no/such/dict.txt");
         let err = load_jieba(&[missing]).unwrap_err().to_string();
         assert!(err.contains("no/such/dict.txt"), "{err}");

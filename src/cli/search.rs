@@ -67,8 +67,20 @@ pub struct SearchArgs {
 
 /// Runs `zhengce search`.
 pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
-    ensure_default_index(&a.index)?;
-    let searcher = Searcher::open(&a.index)?;
+    let opened = ensure_default_index(&a.index)
+        .and_then(|()| Searcher::open(&a.index).map_err(anyhow::Error::from));
+    let searcher = match opened {
+        Ok(s) => s,
+        Err(e) => {
+            if let (true, Some(q)) = (a.json, &a.query) {
+                // A script reads this error where it reads answers, as for a query's own.
+                let mut out = std::io::stdout().lock();
+                json::write_error(&mut out, q, &format!("{e:#}"))?;
+                out.flush()?;
+            }
+            return Err(e);
+        }
+    };
     let opts = SearchOptions {
         limit: a.limit,
         offset: a.offset,

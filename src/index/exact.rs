@@ -184,7 +184,7 @@ fn path_order(mut paths: Vec<(u32, &str)>) -> Vec<u32> {
 
 /// Writes `bytes` to `path` through a temporary name, synced before and after the rename, so
 /// `path` is either absent or whole.
-fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     let io = |e| Error::io(path, e);
     let mut f = File::create(&tmp).map_err(io)?;

@@ -56,6 +56,9 @@ pub struct ZhIndex {
     pub info: IndexInfo,
     /// The index folder.
     pub dir: PathBuf,
+    /// Its copies of the user dictionaries, read when it was opened (a later commit may
+    /// replace them).
+    pub dicts: Vec<crate::analysis::DictFile>,
 }
 
 impl std::fmt::Debug for ZhIndex {
@@ -102,13 +105,17 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
         )));
     }
     let info = parse_info(dir, metas.payload.as_deref())?;
-    check_info(dir, &info)?;
+    // A copy gone missing means a commit replaced them since `meta.json` was read: an error
+    // `NotFound`, on which a searcher opens again.
+    let dicts = crate::analysis::read_dict_files(&stored_dicts(dir, &info))?;
+    check_info(dir, &info, &dicts)?;
     let fields = Fields::from_schema(&index.schema())?;
     Ok(ZhIndex {
         index,
         fields,
         info,
         dir: dir.to_path_buf(),
+        dicts,
     })
 }
 
@@ -149,8 +156,9 @@ pub fn parse_info(dir: &Path, payload: Option<&str>) -> Result<IndexInfo> {
     })
 }
 
-/// Checks the format version and the analysis fingerprint against this program's.
-pub fn check_info(dir: &Path, info: &IndexInfo) -> Result<()> {
+/// Checks the format version and the analysis fingerprint against this program's, with the
+/// index's copies of the user dictionaries `dicts`.
+pub fn check_info(dir: &Path, info: &IndexInfo, dicts: &[crate::analysis::DictFile]) -> Result<()> {
     if info.format != FORMAT_VERSION {
         return Err(Error::Index(format!(
             "{}: index format {} but this zhengce writes format {FORMAT_VERSION}: re-index with \
@@ -159,11 +167,12 @@ pub fn check_info(dir: &Path, info: &IndexInfo) -> Result<()> {
             info.format
         )));
     }
-    let expected = crate::analysis::fingerprint(&stored_dicts(dir, info))?;
+    let expected = crate::analysis::fingerprint_of(dicts);
     if expected != info.fingerprint {
         return Err(Error::Index(format!(
-            "{}: the index was built with other analysis tables (fingerprint {}, this program \
-             {expected}): re-index with `zhengce index --full`",
+            "{}: the index was built with other analysis tables, or its copies of the user \
+             dictionaries (dicts/) were changed (fingerprint {}, this program and those copies \
+             give {expected}): re-index with `zhengce index --full`",
             dir.display(),
             info.fingerprint
         )));

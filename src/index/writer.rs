@@ -167,11 +167,13 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         true => dicts_of_index(&opts.index_dir),
         false => opts.dicts.clone(),
     };
-    // Checked before anything is written: a malformed entry is an error naming its file and
-    // line. Searches cut bare terms with these dictionaries; the index itself holds no words.
-    analysis::read_user_dicts(&dicts)?;
-    let fingerprint = analysis::fingerprint(&dicts)?;
-    let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &dicts)?;
+    // Read once: what is checked, fingerprinted and copied into the index is one version of
+    // each file. Checked before anything is written: a malformed entry is an error naming its
+    // file and line. Searches cut bare terms with these dictionaries; the index itself holds
+    // no words.
+    let dict_files = analysis::read_dict_files(&dicts)?;
+    analysis::parse_user_dicts(&dict_files)?;
+    let fingerprint = analysis::fingerprint_of(&dict_files);
     let (index, fields, rebuilt) = open_for_writing(opts, &fingerprint)?;
 
     analysis::register_tokenizers(&index);
@@ -398,6 +400,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         .chain(todo.iter().map(|(f, no, ..)| (*no as u32, f.rel.as_str())))
         .collect();
     let live = exact.finish(exact_gen, paths)?;
+    let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, &fingerprint, &dict_files)?;
     let info = IndexInfo {
         format: FORMAT_VERSION,
         fingerprint: fingerprint.clone(),
@@ -894,13 +897,15 @@ fn dicts_of_index(index_dir: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// Copies the user dictionaries into `dicts/<fingerprint>/` of the index folder, so searches
-/// use exactly what the index was built with (a copy already there stays as it is; a new
-/// one appears whole, by rename). Returns their names relative to `dicts/`.
+/// Writes the user dictionaries into `dicts/<fingerprint>/` of the index folder, so searches
+/// use exactly what the index was built with, before the commit that names them: each
+/// appears whole (a temporary file, synced, renamed) and durably. A copy already there (from
+/// an earlier run, which searches may be using) stays when it holds these very bytes, and is
+/// written again when it does not (damaged, say). Returns their names relative to `dicts/`.
 fn copy_dicts(
     index_dir: &Path,
     fingerprint: &str,
-    dicts: &[PathBuf],
+    dicts: &[analysis::DictFile],
 ) -> Result<(Vec<String>, Option<PathBuf>)> {
     if dicts.is_empty() {
         return Ok((Vec::new(), None));
@@ -911,15 +916,15 @@ fn copy_dicts(
     for (i, d) in dicts.iter().enumerate() {
         let name = format!("{i}.dict.txt");
         let to = sub.join(&name);
-        // The folder is named by the fingerprint of the dictionaries' bytes: a copy already
-        // there (from the last build, which searches may be using) holds them.
-        if !to.is_file() {
-            let tmp = sub.join(format!("{name}.tmp"));
-            std::fs::copy(d, &tmp).map_err(|e| Error::io(d, e))?;
-            std::fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
+        if std::fs::read(&to).ok().as_deref() != Some(d.bytes.as_slice()) {
+            exact::write_durably(&to, &d.bytes)?;
         }
         names.push(format!("{fingerprint}/{name}"));
     }
+    let parent = index_dir.join("dicts");
+    std::fs::File::open(&parent)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(&parent, e))?;
     Ok((names, Some(sub)))
 }
 

@@ -112,9 +112,6 @@ pub struct Searcher {
     helper: helper::Helper,
     anchors: Anchors,
     cutter: OnceLock<Result<analysis::QueryCutter, String>>,
-    /// The index's user dictionaries, read at open (an update may replace their copies while
-    /// this searcher lives), until the cutter takes them.
-    user_words: std::sync::Mutex<Option<Result<analysis::UserWords, String>>>,
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
@@ -180,8 +177,6 @@ impl Searcher {
         }
         let exact = Arc::new(ExactIndex::open(dir, zh.info.exact_gen)?);
         let anchors = Anchors::read(&searcher, &zh.fields)?;
-        let user_words = analysis::read_user_dicts(&index::stored_dicts(dir, &zh.info))
-            .map_err(|e| e.to_string());
         Ok(Some(Searcher {
             zh,
             reader,
@@ -189,7 +184,6 @@ impl Searcher {
             exact,
             anchors,
             cutter: OnceLock::new(),
-            user_words: std::sync::Mutex::new(Some(user_words)),
             columns: Default::default(),
             parallel_from: match std::thread::available_parallelism() {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
@@ -299,18 +293,14 @@ impl Searcher {
     }
 
     /// The cutter of bare query terms, made on first use with the user dictionaries the index
-    /// was built with (read when it was opened).
+    /// was built with, as read when it was opened (an update may replace their copies while
+    /// this searcher lives).
     pub(crate) fn cutter(&self) -> Result<&analysis::QueryCutter> {
         self.cutter
             .get_or_init(|| {
-                let words = self
-                    .user_words
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take();
-                words
-                    .unwrap_or_else(|| Err("the user dictionaries were taken".into()))
+                analysis::parse_user_dicts(&self.zh.dicts)
                     .map(analysis::QueryCutter::new)
+                    .map_err(|e| e.to_string())
             })
             .as_ref()
             .map_err(|e| Error::Other(e.clone()))
