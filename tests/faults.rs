@@ -289,13 +289,7 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
     // An index from another format version.
     let other = dir.path().join("other");
     copy_tree(&sample_index().index, &other);
-    let meta = other.join("meta.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    let mut info: serde_json::Value = serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
-    info["format"] = 999.into();
-    v["payload"] = serde_json::Value::String(info.to_string());
-    std::fs::write(&meta, v.to_string()).unwrap();
+    edit_commit_record(&other, |info| info["format"] = 999.into());
     let r = run(zhengce()
         .args(["search", "\"数据安全\"", "--index"])
         .arg(&other));

@@ -144,6 +144,24 @@ pub fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
     r.json()
 }
 
+/// The commit record zhengce keeps in tantivy's `meta.json` of `index` (format, fingerprint,
+/// dictionaries, exact generation).
+pub fn commit_record(index: &Path) -> Value {
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).unwrap()).unwrap();
+    serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap()
+}
+
+/// Changes the commit record of `index` in place with `edit` (to fake another program's).
+pub fn edit_commit_record(index: &Path, edit: impl FnOnce(&mut Value)) {
+    let path = index.join("meta.json");
+    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut record: Value = serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    edit(&mut record);
+    meta["payload"] = Value::String(record.to_string());
+    std::fs::write(&path, meta.to_string()).unwrap();
+}
+
 /// The `total` of a query that must not fail.
 pub fn total(index: &Path, q: &str) -> u64 {
     let r = run(zhengce()

@@ -271,14 +271,8 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
 #[test]
 fn the_exact_index_keeps_only_what_the_last_commit_needs() {
     let (_dir, corpus, index) = indexed_sample_copy();
-    let payload = |index: &Path| -> serde_json::Value {
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).unwrap())
-                .unwrap();
-        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap()
-    };
     let check = |round: &str| {
-        let gen = payload(&index)["exact_gen"].as_u64().unwrap();
+        let gen = commit_record(&index)["exact_gen"].as_u64().unwrap();
         let live = zhengce::index::exact::LiveMap::read(&index, gen).unwrap();
         let (segments, maps, other) = exact_files(&index);
         assert_eq!(maps, [format!("live-{gen:08}.bin")], "{round}");
@@ -545,13 +539,7 @@ fn many_threads_do_not_merge_small_segments_at_every_update() {
 #[test]
 fn a_rebuild_does_not_reuse_the_live_map_of_the_commit_it_replaces() {
     let (_dir, corpus, idx) = indexed_sample_copy();
-    let gen = |idx: &Path| -> u64 {
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(idx.join("meta.json")).unwrap()).unwrap();
-        let payload: serde_json::Value =
-            serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
-        payload["exact_gen"].as_u64().unwrap()
-    };
+    let gen = |idx: &Path| -> u64 { commit_record(idx)["exact_gen"].as_u64().unwrap() };
     let first = gen(&idx);
     index_json(&corpus, &idx, &["--full"]);
     assert!(
@@ -659,13 +647,7 @@ fn new_dictionaries_change_how_queries_are_cut_without_a_rebuild() {
     index_json(&corpus, &idx, &["--dict", dict.to_str().unwrap()]);
     // An index built with other analysis tables (another program: here, a fingerprint that
     // is not this program's) is not updated around them: --full rebuilds it.
-    let meta = idx.join("meta.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    let mut info: serde_json::Value = serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
-    info["fingerprint"] = "0".repeat(32).into();
-    v["payload"] = serde_json::Value::String(info.to_string());
-    std::fs::write(&meta, v.to_string()).unwrap();
+    edit_commit_record(&idx, |info| info["fingerprint"] = "0".repeat(32).into());
     let r = run(zhengce().arg("index").arg(&corpus).arg("--index").arg(&idx));
     assert_eq!(r.code(), 2);
     assert!(

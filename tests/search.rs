@@ -340,14 +340,9 @@ fn a_stale_fingerprint_is_refused_with_a_request_to_reindex() {
     let dir = tempdir();
     let index = dir.path().join("index");
     copy_tree(&sample_index().index, &index);
-    let meta_path = index.join("meta.json");
-    let meta = std::fs::read_to_string(&meta_path).unwrap();
-    let mut v: Value = serde_json::from_str(&meta).unwrap();
-    let payload = v["payload"].as_str().unwrap().to_string();
-    let mut info: Value = serde_json::from_str(&payload).unwrap();
-    info["fingerprint"] = Value::String("0000000000000000".into());
-    v["payload"] = Value::String(info.to_string());
-    std::fs::write(&meta_path, v.to_string()).unwrap();
+    edit_commit_record(&index, |info| {
+        info["fingerprint"] = Value::String("0000000000000000".into())
+    });
     let r = run(zhengce()
         .args(["search", "\"数据\"", "--index"])
         .arg(&index));

@@ -1145,47 +1145,36 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             let from = u64::from(start);
             (from, from + u64::from(len) + 1)
         };
-        if let [c] = phrase {
-            let (entries, total) = self.char_entries(*c)?;
-            if total >= DENSE_CHAR_POSITIONS {
-                // A common char: each paragraph's occurrences are the set bits between its
-                // bounds.
-                return self.with_bitmap(&entries, |bits| {
-                    let mut file = 0;
-                    for allowed in within {
-                        let k = allowed.index;
-                        if k as usize >= self.n_paragraphs {
-                            break; // only from a damaged caller
-                        }
-                        let (from, to) = bounds(allowed);
-                        let count = count_bits(bits, from, to - 1);
-                        if count > 0 {
-                            if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
-                                hit.count = count;
-                                hit.len = to.saturating_sub(from + 1) as u32;
-                                hit.start = from as u32;
-                                f(hit);
-                            }
-                        }
-                    }
-                });
-            }
-        }
+        let mut file = 0;
         // A phrase of several cover bigrams narrows its rarest list to these paragraphs
         // before the others are searched; the list of a single bigram is taken whole.
         let ranges: Option<Vec<(u64, u64)>> =
             (phrase.len() > 2).then(|| within.iter().map(bounds).collect());
-        let starts = self.match_starts(phrase, cover, ranges.as_deref())?;
+        let starts = match phrase {
+            [c] => {
+                let (entries, total) = self.char_entries(*c)?;
+                if total >= DENSE_CHAR_POSITIONS {
+                    // A common char: each paragraph's occurrences are the set bits between
+                    // its bounds.
+                    return self.with_bitmap(&entries, |bits| {
+                        for allowed in within {
+                            let (from, to) = bounds(allowed);
+                            let count = count_bits(bits, from, to - 1);
+                            if !self.emit_counted(allowed, from, to, count, &mut file, f) {
+                                break;
+                            }
+                        }
+                    });
+                }
+                self.sorted_positions(&entries, total)?
+            }
+            _ => self.match_starts(phrase, cover, ranges.as_deref())?,
+        };
         let len = phrase.len() as u64;
-        let mut file = 0;
         // Jump from allowed paragraph to allowed paragraph: they are usually far fewer than
         // the matches.
         let mut cursor = 0;
         for (i, allowed) in within.iter().enumerate() {
-            let k = allowed.index;
-            if k as usize >= self.n_paragraphs {
-                break; // only from a damaged caller
-            }
             let (from, to) = ranges.as_ref().map_or_else(|| bounds(allowed), |r| r[i]);
             cursor = gallop(cursor, starts.len(), from, |i| u64::from(starts[i]));
             let mut count = 0u32;
@@ -1196,19 +1185,42 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 }
                 cursor += 1;
             }
-            if count > 0 {
-                if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
-                    hit.count = count;
-                    hit.len = to.saturating_sub(from + 1) as u32;
-                    hit.start = from as u32;
-                    f(hit);
-                }
+            if !self.emit_counted(allowed, from, to, count, &mut file, f) {
+                break;
             }
             if cursor >= starts.len() {
                 break;
             }
         }
         Ok(())
+    }
+
+    /// Hands `f` the hit of paragraph `allowed` (bounds `[from, to)`, the gap after it
+    /// included) with `count` occurrences, if any, its file record found from `*file` on
+    /// ([`Self::hit_at`]). False for a paragraph past the segment's (only from a damaged
+    /// caller): the look-up stops there.
+    fn emit_counted(
+        &self,
+        allowed: &Hit,
+        from: u64,
+        to: u64,
+        count: u32,
+        file: &mut usize,
+        f: &mut impl FnMut(Hit),
+    ) -> bool {
+        let k = allowed.index as usize;
+        if k >= self.n_paragraphs {
+            return false;
+        }
+        if count > 0 {
+            if let Some(mut hit) = self.hit_at(k, file) {
+                hit.count = count;
+                hit.len = to.saturating_sub(from + 1) as u32;
+                hit.start = from as u32;
+                f(hit);
+            }
+        }
+        true
     }
 
     /// A hit in paragraph `para` (one occurrence, length unset), its file record found by
@@ -1334,15 +1346,20 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// Every position of `c`: the union of the lists of all terms starting with it.
     fn char_positions(&self, c: char) -> io::Result<Vec<u32>> {
         let (entries, total) = self.char_entries(c)?;
+        self.sorted_positions(&entries, total)
+    }
+
+    /// The positions of `entries` (`total` of them), in order.
+    fn sorted_positions(&self, entries: &[TermEntry], total: usize) -> io::Result<Vec<u32>> {
         let mut positions = Vec::with_capacity(total);
         if total < DENSE_CHAR_POSITIONS {
-            for entry in &entries {
+            for entry in entries {
                 self.decode(entry, &mut positions)?;
             }
             positions.sort_unstable();
             return Ok(positions);
         }
-        self.with_bitmap(&entries, |bits| {
+        self.with_bitmap(entries, |bits| {
             for (w, &word) in bits.iter().enumerate() {
                 let mut x = word;
                 while x != 0 {
