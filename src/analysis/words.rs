@@ -547,26 +547,22 @@ mod tests {
         let err = load_jieba(&[f.path().to_owned()]).unwrap_err().to_string();
         assert!(err.contains(&f.path().display().to_string()), "{err}");
         assert!(err.contains("line 2"), "{err}");
+        // The error of a dictionary read from `bytes`.
+        let error_of = |bytes: &[u8]| {
+            let file = DictFile {
+                path: PathBuf::from("d.txt"),
+                bytes: bytes.to_vec(),
+            };
+            parse_user_dicts(&[file]).unwrap_err().to_string()
+        };
         // A frequency that would wrap jieba's total.
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        writeln!(f, "人工智能 10\n发展 5\nqqq 18446744073699551616").unwrap();
-        let err = read_user_dicts(&[f.path().to_owned()])
-            .unwrap_err()
-            .to_string();
+        let err = error_of("人工智能 10\n发展 5\nqqq 18446744073699551616\n".as_bytes());
         assert!(err.contains("line 3") && err.contains("above"), "{err}");
         // Past what the machine holds, still "above", not "not a whole number".
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        writeln!(f, "人工智能 99999999999999999999999").unwrap();
-        let err = read_user_dicts(&[f.path().to_owned()])
-            .unwrap_err()
-            .to_string();
+        let err = error_of("人工智能 99999999999999999999999\n".as_bytes());
         assert!(err.contains("line 1") && err.contains("above"), "{err}");
         // Bytes that are not UTF-8 name their line.
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(b"ok 1\n# c\n\xe6\x95\xb0\xff 10\n").unwrap();
-        let err = read_user_dicts(&[f.path().to_owned()])
-            .unwrap_err()
-            .to_string();
+        let err = error_of(b"ok 1\n# c\n\xe6\x95\xb0\xff 10\n");
         assert!(err.contains("line 3") && err.contains("UTF-8"), "{err}");
         let missing = PathBuf::from("no/such/dict.txt");
         let err = load_jieba(&[missing]).unwrap_err().to_string();
