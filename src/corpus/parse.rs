@@ -91,9 +91,9 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     };
     // Labeled lines (list items, `二、…`) wrap at the same width, but headings share widths
     // by chance too: they count only when the unlabeled lines alone say nothing, and then
-    // three of a width are needed.
-    let width =
-        wrap::wrap_width(text_lines(false), 2).or_else(|| wrap::wrap_width(text_lines(true), 3));
+    // three of a width are needed, with fewer lines wider than it.
+    let width = wrap::wrap_width(text_lines(false))
+        .or_else(|| wrap::list_wrap_width(&text_lines(true).collect::<Vec<_>>()));
 
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut stack = SectionStack::default();
@@ -459,6 +459,23 @@ mod tests {
             doc.paragraphs.iter().all(|p| p.lines[0] == p.lines[1]),
             "{doc:#?}"
         );
+        // Three headings of one width over long unwrapped paragraphs (the sample's
+        // symposium summary): the paragraphs are wider than the headings, so no width.
+        let body = "與會者認為，高質量數據供給不足已成為制約人工智能發展的關鍵因素，應當加快完善數據產權制度";
+        let text = format!(
+            "綜述\n一、 人工智能發展進入制度競爭期\n{body}。\n二、 以制度創新釋放數據要素價值\n{body}\n\
+             （一）完善數據產權和收益分配制度。{body}。\n三、 推動人工智能治理的多邊合作\n{body}。\n"
+        );
+        let doc = parse("c.txt", &text);
+        assert!(
+            doc.paragraphs.iter().all(|p| p.lines[0] == p.lines[1]),
+            "{doc:#?}"
+        );
+        let headings = doc
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind == ParagraphKind::Heading);
+        assert_eq!(headings.count(), 4, "{doc:#?}");
     }
 
     #[test]

@@ -15,9 +15,12 @@
 //! aside) that are at least [`MIN_WRAP_WIDTH`] wide and do not end a sentence, counting
 //! widths `W - 1` and `W` together, provided at least two lines have it; failing that, the
 //! same over all its text lines, labeled ones included (list items wrap too), provided at
-//! least three have it (headings share a width by chance more often than twice). Files that
-//! are not wrapped have almost no such lines (their lines end sentences), so they get no
-//! `W`; checks over the real corpus are in `real_corpus_tests`.
+//! least three have it (headings share a width by chance more often than twice) and fewer
+//! text lines are wider than `W` than have it: where list items wrap, few lines run past the
+//! width, while in a file of long unwrapped paragraphs under short headings (`二、 以制度創新…`)
+//! most do, and a heading that happens to be as wide as two others must not swallow the
+//! paragraph after it. Files that are not wrapped have almost no such lines (their lines end
+//! sentences), so they get no `W`; checks over the real corpus are in `real_corpus_tests`.
 //!
 //! This module decides joins only; it does not classify headings.
 
@@ -28,15 +31,31 @@ use super::heading::{display_width, ends_sentence, is_continuation_start};
 /// Lines narrower than this never define the wrap width.
 pub const MIN_WRAP_WIDTH: usize = 20;
 
-/// The wrap width of a file, from its text lines (untrimmed at the start, trailing white
-/// space removed), when at least `at_least` lines have it (see above). `None` when the
-/// file does not look hard-wrapped.
-pub fn wrap_width<'a>(
-    unlabeled_text_lines: impl IntoIterator<Item = &'a str>,
+/// The wrap width of a file, from its unlabeled text lines (untrimmed at the start, trailing
+/// white space removed), when at least two lines have it (see above). `None` when the file
+/// does not look hard-wrapped.
+pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    most_common_width(unlabeled_text_lines, 2).map(|(w, _)| w)
+}
+
+/// The wrap width of a file from all its text lines, labeled ones included, for when
+/// [`wrap_width`] finds none: at least three lines must have it, and fewer lines be wider
+/// (see above).
+pub fn list_wrap_width(text_lines: &[&str]) -> Option<usize> {
+    let (w, n) = most_common_width(text_lines.iter().copied(), 3)?;
+    let wider = text_lines.iter().filter(|l| display_width(l) > w).count();
+    (wider < n as usize).then_some(w)
+}
+
+/// The most common width `W` of the lines that do not end a sentence and are at least
+/// [`MIN_WRAP_WIDTH`] wide (widths `W - 1` and `W` counted together), with its count, when
+/// at least `at_least` lines have it.
+fn most_common_width<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
     at_least: u32,
-) -> Option<usize> {
+) -> Option<(usize, u32)> {
     let mut counts: HashMap<usize, u32> = HashMap::new();
-    for line in unlabeled_text_lines {
+    for line in lines {
         if ends_sentence(line) {
             continue;
         }
@@ -52,7 +71,6 @@ pub fn wrap_width<'a>(
         .map(|(&w, &n)| (w, n + counts.get(&(w - 1)).copied().unwrap_or(0)))
         .filter(|&(_, n)| n >= at_least)
         .max_by_key(|&(w, n)| (n, w))
-        .map(|(w, _)| w)
 }
 
 /// Whether `line` (untrimmed at the start, trailing white space removed) continues into
@@ -100,7 +118,7 @@ mod tests {
 
     #[test]
     fn constitution_preamble_width() {
-        let w = wrap_width(PREAMBLE, 2);
+        let w = wrap_width(PREAMBLE);
         assert_eq!(w, Some(64));
         assert!(joins(PREAMBLE[0], PREAMBLE[1], w));
         assert!(joins(PREAMBLE[1], PREAMBLE[2], w));
@@ -120,7 +138,7 @@ mod tests {
             "五年来，我们坚持和落实科学发展观，着力加强宏观调控，经济平稳快速发展。",
             "各位代表：",
         ];
-        assert_eq!(wrap_width(lines, 2), None);
+        assert_eq!(wrap_width(lines), None);
         assert!(!joins(lines[0], lines[1], None));
         // Even with a width, a line that ends a sentence never joins.
         let w = Some(display_width(lines[0]));
