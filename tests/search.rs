@@ -307,6 +307,23 @@ fn limit_offset_and_script_conversion() {
 }
 
 #[test]
+fn limits_and_offsets_up_to_u64_max_mean_all_and_nothing() {
+    let max = u64::MAX.to_string();
+    for q in ["人工智能", "title:人工智能", "人工智能 OR 数据", "\"数据\""] {
+        let (_, page) = search_sample(q, &["--limit", "1000"]);
+        let total = page["total"].as_u64().expect("total");
+        assert!(total > 0, "{q}");
+        let (_, all) = search_sample(q, &["--limit", &max]);
+        assert_eq!(all["total"], total, "{q}");
+        assert_eq!(hits(&all).len() as u64, total, "{q}");
+        assert_eq!(hits(&all), hits(&page), "{q}");
+        let (_, none) = search_sample(q, &["--limit", &max, "--offset", &max]);
+        assert_eq!(none["total"], total, "{q}");
+        assert!(hits(&none).is_empty(), "{q}");
+    }
+}
+
+#[test]
 fn human_output_shows_title_section_path_line_and_marks_the_match() {
     let idx = sample_index();
     let r = run(zhengce()

@@ -352,13 +352,17 @@ impl Searcher {
         let started = Instant::now();
         let parsed = query::parse(query_text)?;
         let searcher = self.reader.searcher();
-        let limit = opts.limit.max(1);
-        let keep = opts.offset.saturating_add(limit);
+        // No query matches more paragraphs than the index holds: a limit or offset past that
+        // (`--limit 18446744073709551615` for "all") must not size heaps after it.
+        let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
+        let offset = opts.offset.min(most);
+        let limit = opts.limit.clamp(1, most.max(1));
+        let keep = offset.saturating_add(limit);
         let built = build::build(self, &searcher, &parsed, true, keep)?;
         let (total, top) = match (&built.phrase, built.scored) {
-            (Some(phrase), _) => self.top_of_phrase(&searcher, phrase, opts.offset, limit)?,
-            (None, Some((total, best))) => (total, best.into_iter().skip(opts.offset).collect()),
-            (None, None) => self.top_of_query(&searcher, &*built.query, opts.offset, limit)?,
+            (Some(phrase), _) => self.top_of_phrase(&searcher, phrase, offset, limit)?,
+            (None, Some((total, best))) => (total, best.into_iter().skip(offset).collect()),
+            (None, None) => self.top_of_query(&searcher, &*built.query, offset, limit)?,
         };
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
@@ -367,7 +371,7 @@ impl Searcher {
                 break;
             }
             let mut hit = self.hit(&searcher, addr, score, &mut docs)?;
-            hit.rank = opts.offset + i + 1;
+            hit.rank = offset + i + 1;
             let spans = highlight::find_highlights(&hit.text, &built.needles);
             let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
             hit.snippet = highlight::snippet(&text, &spans, opts.snippet_chars);
