@@ -144,22 +144,28 @@ impl Normalized {
         (point, point)
     }
 
-    /// All non-overlapping occurrences of `needle` (already normalized, e.g. the `as_str()`
-    /// of [`normalize_exact`] applied to a phrase), scanned left to right, as half-open ranges
-    /// of normalized character indices. `aa` in `aaa` is reported once, at 0. An empty needle
-    /// has no occurrences.
+    /// All occurrences of `needle` (already normalized, e.g. the `as_str()` of
+    /// [`normalize_exact`] applied to a phrase), overlapping ones included, as half-open
+    /// ranges of normalized character indices in ascending order: `aa` in `aaa` is at 0 and
+    /// at 1, as the exact index counts it. An empty needle has no occurrences.
     pub fn find_all(&self, needle: &str) -> Vec<(usize, usize)> {
-        if needle.is_empty() {
+        let Some(first) = needle.chars().next() else {
             return Vec::new();
-        }
+        };
         let needle_chars = needle.chars().count();
-        memchr::memmem::find_iter(self.text.as_bytes(), needle.as_bytes())
-            .map(|byte| {
-                // Both are valid UTF-8, so a byte match starts on a char boundary.
-                let start = self.char_at_norm_byte(byte);
-                (start, start + needle_chars)
-            })
-            .collect()
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let hay = self.text.as_bytes();
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = hay.get(from..).and_then(|rest| finder.find(rest)) {
+            let byte = from + at;
+            // Both are valid UTF-8, so a byte match starts on a char boundary; the next
+            // search starts one character later.
+            let start = self.char_at_norm_byte(byte);
+            found.push((start, start + needle_chars));
+            from = byte + first.len_utf8();
+        }
+        found
     }
 
     fn clear(&mut self) {
@@ -329,10 +335,11 @@ mod tests {
     }
 
     #[test]
-    fn find_all_is_non_overlapping() {
-        let norm = normalize_exact("aaa 发展發展");
-        assert_eq!(norm.find_all("aa"), vec![(0, 2)]);
+    fn find_all_reports_overlapping_occurrences() {
+        let norm = normalize_exact("aaa 发展發展 日日日");
+        assert_eq!(norm.find_all("aa"), vec![(0, 2), (1, 3)]);
         assert_eq!(norm.find_all("发展"), vec![(3, 5), (5, 7)]);
+        assert_eq!(norm.find_all("日日"), vec![(7, 9), (8, 10)]);
     }
 
     #[test]

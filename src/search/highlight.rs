@@ -32,8 +32,8 @@ pub struct Snippet {
 }
 
 /// Every occurrence of each needle (normalized, white-space-free) in `text`, as sorted,
-/// non-overlapping `[start, end)` character ranges of `text`; overlapping occurrences of
-/// different needles are merged.
+/// non-overlapping `[start, end)` character ranges of `text`: occurrences that overlap, of
+/// one needle (`aaa` in `aaaa`) or of different ones, are merged into one span.
 pub fn find_highlights(text: &str, needles: &[String]) -> Vec<[usize; 2]> {
     let norm = analysis::normalize_exact(text);
     let mut spans: Vec<[usize; 2]> = Vec::new();
@@ -171,6 +171,12 @@ mod tests {
         let text = "人工智能产业发展";
         let needles = vec!["人工智能".to_string(), "智能产业".to_string()];
         assert_eq!(find_highlights(text, &needles), vec![[0, 6]]);
+        // Overlapping occurrences of one needle cover every character they match.
+        let needles = vec!["aaa".to_string(), "日日".to_string()];
+        assert_eq!(
+            find_highlights("aaaa 测试 日日日", &needles),
+            vec![[0, 4], [8, 11]]
+        );
     }
 
     #[test]
