@@ -122,7 +122,12 @@ pub struct BenchReport {
 }
 
 /// Runs the benchmark.
+///
+/// A query file is read and every query in it parsed before anything is indexed: a bad line
+/// is an error naming the file and line. A corpus without text files, or without Han text to
+/// sample phrases from, is an error too.
 pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchReport> {
+    let from_file = opts.queries.as_deref().map(read_queries).transpose()?;
     let work = tempdir_in(&opts.work_dir)?;
     let index_dir = work.join("index");
     let mut iopts = IndexOptions::new(&opts.corpus, &index_dir);
@@ -132,6 +137,13 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     let summary = index_corpus(&iopts, progress);
     let cpu_index = process_cpu_seconds() - cpu0;
     let summary = summary?;
+    if summary.documents == 0 {
+        let _ = std::fs::remove_dir_all(&work);
+        return Err(Error::Other(format!(
+            "{}: no .txt or .md files to index",
+            opts.corpus.display()
+        )));
+    }
     let mut report = BenchReport {
         corpus: opts.corpus.display().to_string(),
         documents: summary.documents,
@@ -169,16 +181,17 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
         ..stages
     };
 
-    let queries = match &opts.queries {
-        Some(f) => std::fs::read_to_string(f)
-            .map_err(|e| Error::io(f, e))?
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
+    let queries = match from_file {
+        Some(queries) => queries,
         None => sample_phrases(&texts.originals, opts.sample),
     };
+    if queries.is_empty() {
+        let _ = std::fs::remove_dir_all(&work);
+        return Err(Error::Other(format!(
+            "{}: no phrases of two or more Han characters to sample; give --queries FILE",
+            opts.corpus.display()
+        )));
+    }
     let searcher = Searcher::open(&index_dir)?;
     let sopts = SearchOptions::default();
     for q in &queries {
@@ -211,6 +224,32 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     drop(searcher);
     let _ = std::fs::remove_dir_all(&work);
     Ok(report)
+}
+
+/// The queries of a `--queries` file, one a line (blank lines skipped), each parsed so that
+/// a bad one is reported with its file and line before anything is indexed.
+fn read_queries(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut queries = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let at = || format!("{}:{}", path.display(), i + 1);
+        let line = std::str::from_utf8(line)
+            .map_err(|_| Error::Other(format!("{}: the line is not UTF-8", at())))?;
+        let query = line.trim();
+        if query.is_empty() {
+            continue;
+        }
+        crate::search::query::parse(query).map_err(|e| Error::Other(format!("{}: {e}", at())))?;
+        queries.push(query.to_string());
+    }
+    if queries.is_empty() {
+        return Err(Error::Other(format!(
+            "{}: no queries in the file",
+            path.display()
+        )));
+    }
+    Ok(queries)
 }
 
 /// Paragraph texts kept from the stage run.

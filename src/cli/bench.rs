@@ -35,6 +35,8 @@ pub struct BenchArgs {
 
 /// Runs `zhengce bench`.
 pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(a.runs > 0, "--runs must be at least 1");
+    anyhow::ensure!(a.sample > 0, "--sample must be at least 1");
     let threads = a
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -108,9 +110,30 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
             l.qps
         )?;
     }
-    writeln!(
-        out,
-        "index vs scan   {:.0}x faster at the median",
-        r.speedup_p50
-    )
+    writeln!(out, "index vs scan   {}", speedup(r.speedup_p50))
+}
+
+/// `scan / search` at the median, in words: on a tiny corpus the scan can win.
+fn speedup(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}x faster at the median")
+    } else if ratio >= 1.0 {
+        format!("{ratio:.1}x faster at the median")
+    } else if ratio > 0.0 {
+        format!("{:.1}x slower at the median", 1.0 / ratio)
+    } else {
+        "no queries timed".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::speedup;
+
+    #[test]
+    fn speedups_below_one_read_as_slower() {
+        assert_eq!(speedup(454.2), "454x faster at the median");
+        assert_eq!(speedup(2.25), "2.2x faster at the median");
+        assert_eq!(speedup(0.32), "3.1x slower at the median");
+    }
 }
