@@ -67,14 +67,21 @@ pub fn write_result<W: Write>(
     }
     let shown = r.hits.len();
     let first = r.hits.first().map_or(0, |h| h.rank);
-    let range = if shown == 0 {
-        String::new()
-    } else {
+    let range = if shown > 0 {
         format!(", showing {first}-{}", first + shown - 1)
+    } else if r.total > 0 {
+        ", none on this page (past the last)".to_string()
+    } else {
+        String::new()
+    };
+    let matches = if r.total == 1 {
+        "paragraph matches"
+    } else {
+        "paragraphs match"
     };
     writeln!(
         out,
-        "{}{} paragraphs match {}{range} ({:.1} ms){reset}",
+        "{}{} {matches} {}{range} ({:.1} ms){reset}",
         paint(DIM),
         r.total,
         r.query,
@@ -160,5 +167,18 @@ mod tests {
         let mut out = Vec::new();
         write_result(&mut out, &wrapped, HumanOptions { color: false }).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("a.txt:4-6\n"));
+        // One match is singular; a page past the last says so.
+        let mut one = wrapped;
+        one.total = 1;
+        let mut out = Vec::new();
+        write_result(&mut out, &one, HumanOptions { color: false }).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("1 paragraph matches"));
+        one.hits.clear();
+        let mut out = Vec::new();
+        write_result(&mut out, &one, HumanOptions { color: false }).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("none on this page"), "{s}");
     }
 }
