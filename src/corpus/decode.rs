@@ -52,7 +52,9 @@ impl std::fmt::Display for Encoding {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// A NUL byte (or, in UTF-16, a U+0000 character) at this byte offset: a binary file.
-    #[error("contains NUL bytes at byte {offset}: binary file")]
+    #[error(
+        "contains NUL bytes at byte {offset}: binary file (UTF-16 text is read only with a byte-order mark)"
+    )]
     Binary {
         /// Byte offset of the first NUL in the file.
         offset: usize,
