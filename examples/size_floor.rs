@@ -11,7 +11,8 @@
 //! - the floor under any per-term code of the position lists (what the exact index stores):
 //!   a list of `n` positions out of `U` needs `log2 C(U, n) ≥ n · log2(U / n)` bits;
 //! - the same for the positions at even offsets only (a design that indexes every other
-//!   bigram);
+//!   bigram), and how many even lists a two-character word at an odd offset is assembled
+//!   from;
 //! - the floor under paragraph lists of every bigram without positions (`log2 C(P, df)` bits
 //!   for the paragraph numbers, plus the entropy of the counts);
 //! - the original text in 1 KB blocks compressed with zstd (level 3, a 64 KB dictionary
@@ -286,8 +287,53 @@ fn main() -> anyhow::Result<()> {
         percentile(&costs, 0.99),
         costs.iter().filter(|&&c| c > 2.0).count()
     );
+    // Positions at even offsets only: a two-character word XY at an odd offset is the second
+    // character of the even bigram before it (·X) and the first of the one after it (Y·).
+    let mut ending: FxHashMap<char, (u64, u64)> = FxHashMap::default();
+    let mut starting: FxHashMap<char, (u64, u64)> = FxHashMap::default();
+    for (&(a, b), count) in &counts {
+        if count.even > 0 {
+            for (side, c) in [(&mut starting, a), (&mut ending, b)] {
+                let e = side.entry(c).or_default();
+                e.0 += 1;
+                e.1 += count.even;
+            }
+        }
+    }
+    let words = std::fs::read_to_string(words_file)?;
+    let mut two: Vec<&str> = words
+        .split_whitespace()
+        .filter(|w| w.chars().count() == 2)
+        .collect();
+    two.sort_unstable();
+    two.dedup();
+    let mut sides = Vec::new();
+    for w in &two {
+        let c: Vec<char> = w.chars().collect();
+        let own = counts.get(&(c[0], c[1])).map_or(0, |n| n.positions);
+        let (x, y) = (ending.get(&c[0]), starting.get(&c[1]));
+        let (x, y) = (
+            x.copied().unwrap_or_default(),
+            y.copied().unwrap_or_default(),
+        );
+        sides.push((x.0 + y.0, x.1 + y.1, own));
+    }
+    sides.sort_unstable();
+    if let (Some(low), Some(high)) = (sides.first(), sides.last()) {
+        println!(
+            "even offsets    {} two-character words of {words_file}: at an odd offset each is assembled from {}-{} even lists (·X and Y·) holding {}-{} positions, against {}-{} positions of their own",
+            sides.len(),
+            low.0,
+            high.0,
+            sides.iter().map(|s| s.1).min().unwrap_or(0),
+            sides.iter().map(|s| s.1).max().unwrap_or(0),
+            sides.iter().map(|s| s.2).min().unwrap_or(0),
+            sides.iter().map(|s| s.2).max().unwrap_or(0),
+        );
+    }
+
     let jieba = jieba_rs::Jieba::new();
-    for line in std::fs::read_to_string(words_file)?.lines() {
+    for line in words.lines() {
         let mut sets: Vec<(Vec<u32>, bool)> = Vec::new();
         for term in line.split_whitespace() {
             normalize_exact_into(&mut norm, term);
