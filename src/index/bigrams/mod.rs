@@ -1,0 +1,220 @@
+//! An exact-match index of character bigrams with positions, built and read outside tantivy.
+//!
+//! A *segment* indexes a batch of paragraphs from several files. Each paragraph is a sequence
+//! of normalized chars (white space already removed by the caller). Every char starts exactly
+//! one *term*: the bigram of it and the next char, or, for the last char of a paragraph, the
+//! char alone. A term's key is `(first as u64) << 21 | second`, with `0x1F_FFFF` (not a char)
+//! as the second half of a last-char term, so all terms starting with `c` fill the key range
+//! `c << 21 ..= c << 21 | 0x1F_FFFF`. Positions are global in the segment: paragraph `k`
+//! starts at `start[k]`, with `start[0] = 0` and `start[k + 1] = start[k] + n_k + 1`; the one
+//! unused position between paragraphs means no chain of bigrams crosses a paragraph boundary.
+//!
+//! [`BigramBuilder`] collects paragraphs and writes the segment file (`build`); [`BigramSegment`]
+//! opens it from a `Vec<u8>` or a memory map and reads its tables and lists (`segment`), and
+//! finds exact phrases with the number of occurrences per paragraph (`find`); `codec` holds
+//! the list codes. This module knows nothing of ranking, snippets or white space.
+//!
+//! # File format (version 2, integers little-endian)
+//!
+//! | section | bytes | content |
+//! |---|---|---|
+//! | header | 48 | `b"ZCBG"`, version, then the counts `files`, `paragraphs`, `positions`, `terms`, `blocks` and `lists_from` (see below), as u32; then `postings_len` and `dict_len` as u64 |
+//! | files | 12 × files | per file in insertion order: `file_no`, index of its first paragraph in the segment, `first_para` (that paragraph's number in the file), as u32 |
+//! | starts | 4 × (paragraphs + 1) | `start[k]` as u32; the last entry equals `positions` |
+//! | postings | `postings_len` | the lists of every term, in key order |
+//! | block index | 24 × blocks | per dictionary block: its first key, its byte offset in the dictionary and that of its first list in the postings, as u64 |
+//! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of its lists |
+//!
+//! The sections follow each other in this order and end exactly at the end of the file. A
+//! term's lists are its position list, preceded for a bigram with at least `lists_from`
+//! positions by its *paragraph list*. A list of ascending numbers stores deltas, the first
+//! from 0: each full run of 128 is a byte of bit width then a `BitPacker4x::compress_sorted`
+//! block whose initial value is the number before the run; the rest (fewer than 128) are
+//! LEB128 varints. A term with one position thus takes one varint. A paragraph list is the
+//! number of paragraphs and the byte length of the rest as varints, the paragraphs' indexes
+//! in the segment as an ascending list, then the term's occurrences in each minus one: full
+//! runs of 128 as a width byte and a `BitPacker4x::compress` block (width 0 when all are 0),
+//! the rest as varints. Every read is bounds-checked: damaged bytes give an
+//! [`io::ErrorKind::InvalidData`] error, never a panic, and allocations are capped by the
+//! bytes that back them.
+
+use std::io;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use bitpacking::{BitPacker, BitPacker4x};
+
+mod build;
+mod codec;
+mod find;
+mod segment;
+#[cfg(test)]
+mod tests;
+
+pub use build::BigramBuilder;
+pub(super) use codec::{put_varint, read_varint};
+
+/// The first four bytes of every segment file.
+pub const MAGIC: &[u8; 4] = b"ZCBG";
+/// The version of the file format this module writes and reads.
+pub const FORMAT_VERSION: u32 = 2;
+
+const HEADER_LEN: usize = 48;
+const FILE_RECORD_LEN: usize = 12;
+const BLOCK_RECORD_LEN: usize = 24;
+const TERMS_PER_BLOCK: u32 = 64;
+const PACKED_LEN: usize = BitPacker4x::BLOCK_LEN;
+/// The smallest packed run: its width byte and 128 deltas of at least one bit.
+const MIN_PACKED_BYTES: usize = 1 + PACKED_LEN / 8;
+/// The second half of a last-char term's key.
+const END_MARK: u32 = 0x1F_FFFF;
+/// Positions per bucket of the paragraph table ([`BigramSegment::buckets`]) as a power of
+/// two: 512 positions, about 14 paragraphs of the real corpus.
+const BUCKET_SHIFT: u32 = 9;
+/// Look-ups with at least this many matches map them to paragraphs through the bucket table.
+const BUCKETS_FROM: usize = 1024;
+/// Paragraphs of a bucket up to which a match's paragraph is found by counting, not by search.
+const COUNT_MAX: usize = 16;
+/// Marks the gap position after each paragraph in the builder's text.
+const GAP: u32 = u32::MAX;
+/// A bigram with at least this many positions in a segment also lists its paragraphs (see
+/// the file format): a look-up of a common word then needs no search for the paragraph of
+/// each match.
+pub const LISTS_FROM: u32 = 1024;
+
+fn term_key(first: u32, second: u32) -> u64 {
+    u64::from(first) << 21 | u64::from(second)
+}
+
+/// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].
+#[derive(Clone, Copy, Debug)]
+struct FileRecord {
+    file_no: u32,
+    /// Index in the segment of the file's first paragraph.
+    first_index: u32,
+    /// Number of that paragraph in the file.
+    first_para: u32,
+}
+
+/// The bucket table of a segment of `paragraphs` and `positions` whose paragraph `k`
+/// starts at `start_of(k)` (the position count for `k == paragraphs`): entry `b` is the paragraph holding position `b << BUCKET_SHIFT`
+/// (the last one starting at or before it), with one entry past the last position.
+fn buckets(paragraphs: usize, positions: u32, start_of: impl Fn(usize) -> Option<u32>) -> Vec<u32> {
+    let n = (positions >> BUCKET_SHIFT) as usize + 2;
+    let mut table = Vec::with_capacity(n);
+    let mut k = 0;
+    for b in 0..n {
+        let position = (b as u64) << BUCKET_SHIFT;
+        while k < paragraphs && start_of(k + 1).is_some_and(|s| u64::from(s) <= position) {
+            k += 1;
+        }
+        table.push(k as u32);
+    }
+    table
+}
+
+/// The start and length of paragraph `index` in the paragraph table `starts`. Only a damaged
+/// caller passes an index past the table; it gets an empty span.
+fn paragraph_bounds(starts: &[u8], index: u32) -> (u32, u32) {
+    let start_of = |k: usize| read_u32(starts, 4 * k).unwrap_or(0);
+    let (from, to) = (start_of(index as usize), start_of(index as usize + 1));
+    (from, to.saturating_sub(from.saturating_add(1)))
+}
+
+/// Whether `key` is a last-char term (no second char).
+fn is_last_char(key: u64) -> bool {
+    key & u64::from(END_MARK) == u64::from(END_MARK)
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("bigram segment: {what}"),
+    )
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
+}
+
+/// Reads the LEB128 varint at `*at` and moves past it (also used by [`super::texts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The file, as passed to [`BigramBuilder::begin_file`].
+    pub file_no: u32,
+    /// The paragraph's number in its file (counted from the file's `first_para`).
+    pub para: u32,
+    /// Occurrences of the phrase in the paragraph, overlapping ones included.
+    pub count: u32,
+    /// The paragraph's length in chars (for ranking).
+    pub len: u32,
+    /// The paragraph's index in the segment (for the `within` of [`BigramSegment::find_each`]).
+    pub index: u32,
+    /// The position of the paragraph's first char in the segment: with `len`, its bounds, so
+    /// that a look-up `within` it needs no search for them.
+    pub start: u32,
+}
+
+/// `start` and `len` of a [`Hit`] whose bounds were not read (see
+/// [`BigramSegment::find_each_unbounded`]).
+pub const UNKNOWN: u32 = u32::MAX;
+
+/// Sizes of an open segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Files recorded, those without paragraphs included.
+    pub files: usize,
+    /// Paragraphs, empty ones included.
+    pub paragraphs: usize,
+    /// Distinct terms (bigrams and last chars).
+    pub terms: u64,
+    /// Indexed positions: one per char, which is also the number of list entries.
+    pub positions: u64,
+    /// Bytes of the block index and the dictionary.
+    pub dictionary_bytes: u64,
+    /// Bytes of the position lists.
+    pub postings_bytes: u64,
+    /// Bytes of the header, the files table and the paragraph starts.
+    pub table_bytes: u64,
+}
+
+/// The bytes of a term's lists in the postings.
+struct TermBytes<'a> {
+    /// The paragraph list, if the term has one: its number of paragraphs and its bytes.
+    list: Option<(usize, &'a [u8])>,
+    /// The position list.
+    positions: &'a [u8],
+}
+
+/// From this many positions, [`BigramSegment::char_positions`] orders the positions of a
+/// char through a bitmap rather than a sort.
+#[derive(Clone, Debug)]
+struct TermEntry {
+    key: u64,
+    count: u32,
+    postings: Range<usize>,
+}
+
+/// A read-only segment file, over any bytes (a `Vec<u8>` or a memory map).
+pub struct BigramSegment<B: AsRef<[u8]>> {
+    bytes: B,
+    starts: Range<usize>,
+    postings: Range<usize>,
+    index: Range<usize>,
+    dict: Range<usize>,
+    files: Vec<FileRecord>,
+    n_paragraphs: usize,
+    n_positions: u32,
+    n_terms: u32,
+    /// Bigrams with at least this many positions list their paragraphs.
+    lists_from: u32,
+    /// Per bucket of [`BUCKET_SHIFT`] positions, the paragraph holding its first position;
+    /// built on the first look-up with many matches.
+    buckets: OnceLock<Vec<u32>>,
+    /// `(file_no, index in files)` sorted, built on the first [`Self::index_of`].
+    files_by_no: OnceLock<Vec<(u32, u32)>>,
+}
