@@ -307,6 +307,20 @@ fn limit_offset_and_script_conversion() {
 }
 
 #[test]
+fn threads_without_batch_is_an_error_not_ignored() {
+    let (code, _) = search_sample("数据", &["--threads", "4"]);
+    assert_eq!(code, 2);
+    let r = run(zhengce()
+        .args(["search", "数据", "--threads", "4", "--index"])
+        .arg(&sample_index().index));
+    assert!(
+        r.stderr().contains("--threads applies to --batch"),
+        "{}",
+        r.stderr()
+    );
+}
+
+#[test]
 fn limits_and_offsets_up_to_u64_max_mean_all_and_nothing() {
     let max = u64::MAX.to_string();
     for q in ["人工智能", "title:人工智能", "人工智能 OR 数据", "\"数据\""] {

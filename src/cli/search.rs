@@ -67,6 +67,12 @@ pub struct SearchArgs {
 
 /// Runs `zhengce search`.
 pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
+    // clap's `requires` is not checked when the query, which conflicts with `--batch`, is
+    // given: say so rather than ignore the flag.
+    anyhow::ensure!(
+        a.threads.is_none() || a.batch.is_some(),
+        "--threads applies to --batch only (one query runs its look-ups on up to two threads)"
+    );
     let opened = ensure_default_index(&a.index)
         .and_then(|()| Searcher::open(&a.index).map_err(anyhow::Error::from));
     let searcher = match opened {
