@@ -1,6 +1,6 @@
 //! Steps 1 and 2 of N(text): NFKC width/compatibility folding and lowercase, run by run, and
 //! the removal of white space for the exact form, each output character tagged with the
-//! original span it came from. [`super::normalize`] drives it; [`super::simplify`] follows.
+//! original span it came from. [`super::normalize()`] drives it; [`super::simplify`] follows.
 //!
 //! A run is a character NFKC can never join to what precedes it, with the characters after it
 //! that it can (a base letter and its combining marks, ｶ and a half-width voiced mark). Runs

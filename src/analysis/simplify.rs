@@ -1,6 +1,6 @@
 //! Step 3 of N(text): Traditional → Simplified, character by character, with OpenCC's `t2s`
 //! character table (`TSCharacters`, first candidate), keeping each output character's
-//! original span. [`super::normalize`] drives it after [`super::fold`].
+//! original span. [`super::normalize()`] drives it after [`super::fold`].
 //!
 //! Why characters only, not OpenCC's phrases first: the phrase table makes the conversion of
 //! a character depend on its neighbours (乾坤 stays 乾坤 but 乾 alone becomes 干; 一目瞭然

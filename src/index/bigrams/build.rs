@@ -7,6 +7,7 @@ use bitpacking::{BitPacker, BitPacker4x};
 use super::codec::{put_small, put_sorted, put_varint};
 use super::*;
 
+/// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].
 #[derive(Debug)]
 pub struct BigramBuilder {
     /// One entry per position: the char as `u32`, or [`GAP`] after each paragraph.

@@ -73,8 +73,6 @@ pub(in crate::index) fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<
     Err(invalid("varint too long"))
 }
 
-/// The first index in `from..len` whose value is at least `target` (`len` if none), by
-/// exponential then binary search; `value` must ascend over `from..len`.
 /// Decodes `count` values written by [`put_sorted`] at `*at` onto `out` and moves past them;
 /// an error unless they ascend strictly and stay below `bound`.
 pub(super) fn decode_sorted(

@@ -16,6 +16,8 @@ pub(super) fn estimate_keys(phrase: &[char]) -> impl Iterator<Item = u64> + '_ {
         .map(|at| term_key(phrase[at].into(), phrase[at + 1].into()))
 }
 
+/// The first index in `from..len` whose value is at least `target` (`len` if none), by
+/// exponential then binary search; `value` must ascend over `from..len`.
 #[inline]
 pub(super) fn gallop<T: Ord>(
     mut from: usize,
@@ -97,7 +99,8 @@ pub(super) fn count_at_most(table: &[u8], value: u32) -> usize {
         .sum::<u32>() as usize
 }
 
-/// A paragraph that contains a phrase, with the number of occurrences in it.
+/// From this many positions, [`BigramSegment::char_positions`] orders the positions of a
+/// char through a bitmap rather than a sort.
 pub(super) const DENSE_CHAR_POSITIONS: usize = 1 << 13;
 
 /// The set bits of `bits` in `[from, to)` (bits past its end count as clear).
@@ -117,7 +120,6 @@ pub(super) fn count_bits(bits: &[u64], from: u64, to: u64) -> u32 {
     count
 }
 
-/// One term's dictionary entry: its key, number of positions and list bytes in the file.
 impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
     /// each once with its number of occurrences, overlapping ones included. An empty phrase

@@ -86,7 +86,6 @@ fn term_key(first: u32, second: u32) -> u64 {
     u64::from(first) << 21 | u64::from(second)
 }
 
-/// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].
 #[derive(Clone, Copy, Debug)]
 struct FileRecord {
     file_no: u32,
@@ -141,7 +140,7 @@ fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk()?))
 }
 
-/// Reads the LEB128 varint at `*at` and moves past it (also used by [`super::texts`]).
+/// A paragraph that contains a phrase, with the number of occurrences in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     /// The file, as passed to [`BigramBuilder::begin_file`].
@@ -190,8 +189,7 @@ struct TermBytes<'a> {
     positions: &'a [u8],
 }
 
-/// From this many positions, [`BigramSegment::char_positions`] orders the positions of a
-/// char through a bitmap rather than a sort.
+/// One term's dictionary entry: its key, number of positions and list bytes in the file.
 #[derive(Clone, Debug)]
 struct TermEntry {
     key: u64,
