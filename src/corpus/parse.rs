@@ -91,9 +91,9 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     };
     // Labeled lines (list items, `二、…`) wrap at the same width, but headings share widths
     // by chance too: they count only when the unlabeled lines alone say nothing, and then
-    // three of a width are needed, with fewer lines wider than it.
-    let width = wrap::wrap_width(text_lines(false))
-        .or_else(|| wrap::list_wrap_width(&text_lines(true).collect::<Vec<_>>()));
+    // three of a width are needed.
+    let width =
+        wrap::wrap_width(text_lines(false)).or_else(|| wrap::list_wrap_width(text_lines(true)));
 
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut stack = SectionStack::default();
@@ -460,7 +460,7 @@ mod tests {
             "{doc:#?}"
         );
         // Three headings of one width over long unwrapped paragraphs (the sample's
-        // symposium summary): the paragraphs are wider than the headings, so no width.
+        // symposium summary): the paragraphs are wider than that width, so not wrapped at it.
         let body = "與會者認為，高質量數據供給不足已成為制約人工智能發展的關鍵因素，應當加快完善數據產權制度";
         let text = format!(
             "綜述\n一、 人工智能發展進入制度競爭期\n{body}。\n二、 以制度創新釋放數據要素價值\n{body}\n\
@@ -476,6 +476,20 @@ mod tests {
             .iter()
             .filter(|p| p.kind == ParagraphKind::Heading);
         assert_eq!(headings.count(), 4, "{doc:#?}");
+        // List items wrapped at one width below long unwrapped paragraphs still join.
+        let intro = "各地区各部门要从全局和战略高度，充分认识加强这项工作的重要性和紧迫性，采取有力措施，切实抓好贯彻落实。";
+        let text = format!(
+            "通知\n{intro}\n{intro}\n{intro}\n\
+             一、加强组织领导。各地区各部门要充分认识做好这项工作的重要意\n义，切实把这项工作摆上重要议事日程。\n\
+             二、健全工作机制。建立由发展改革部门牵头、有关部门参加的协调\n机制，定期研究解决重大问题。\n\
+             三、强化督促检查。各地区要将落实情况纳入年度考核内容，对工作\n不力的地区和单位进行通报批评。\n"
+        );
+        let doc = parse("d.txt", &text);
+        let joined: Vec<[u32; 2]> = (doc.paragraphs.iter())
+            .filter(|p| p.lines[0] < p.lines[1])
+            .map(|p| p.lines)
+            .collect();
+        assert_eq!(joined, [[5, 6], [7, 8], [9, 10]], "{doc:#?}");
     }
 
     #[test]

@@ -7,20 +7,19 @@
 //! not start with a numbered label or a list bullet (`- `, `* `, `• `), and either
 //!
 //! 1. line `i + 1` starts with punctuation that cannot start running text (`，頒行全國`), or
-//! 2. line `i` does not end a sentence (。！？；：!?;: before closing quotes) and its display
+//! 2. line `i` does not end a sentence (。！？；：!?;: before closing quotes), its display
 //!    width (wide characters count 2, leading indentation included) is the file's wrap width
-//!    `W` or one less (a wide character that did not fit).
+//!    `W` or one less (a wide character that did not fit), and line `i + 1` is no wider than
+//!    `W`: text wrapped at `W` never runs past it, so a heading that happens to be `W` wide
+//!    does not swallow the long paragraph after it (`二、 以制度創新…` in the sample).
 //!
 //! `W` is the most common display width among the file's unlabeled text lines (table rows
 //! aside) that are at least [`MIN_WRAP_WIDTH`] wide and do not end a sentence, counting
 //! widths `W - 1` and `W` together, provided at least two lines have it; failing that, the
 //! same over all its text lines, labeled ones included (list items wrap too), provided at
-//! least three have it (headings share a width by chance more often than twice) and fewer
-//! text lines are wider than `W` than have it: where list items wrap, few lines run past the
-//! width, while in a file of long unwrapped paragraphs under short headings (`二、 以制度創新…`)
-//! most do, and a heading that happens to be as wide as two others must not swallow the
-//! paragraph after it. Files that are not wrapped have almost no such lines (their lines end
-//! sentences), so they get no `W`; checks over the real corpus are in `real_corpus_tests`.
+//! least three have it (headings share a width by chance more often than twice). Files that
+//! are not wrapped have almost no such lines (their lines end sentences), so they get no
+//! `W`; checks over the real corpus are in `real_corpus_tests`.
 //!
 //! This module decides joins only; it does not classify headings.
 
@@ -39,12 +38,9 @@ pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -
 }
 
 /// The wrap width of a file from all its text lines, labeled ones included, for when
-/// [`wrap_width`] finds none: at least three lines must have it, and fewer lines be wider
-/// (see above).
-pub fn list_wrap_width(text_lines: &[&str]) -> Option<usize> {
-    let (w, n) = most_common_width(text_lines.iter().copied(), 3)?;
-    let wider = text_lines.iter().filter(|l| display_width(l) > w).count();
-    (wider < n as usize).then_some(w)
+/// [`wrap_width`] finds none: at least three lines must have it (see above).
+pub fn list_wrap_width<'a>(text_lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    most_common_width(text_lines, 3).map(|(w, _)| w)
 }
 
 /// The most common width `W` of the lines that do not end a sentence and are at least
@@ -93,7 +89,7 @@ pub fn joins(line: &str, next: &str, width: Option<usize>) -> bool {
         return false;
     }
     let lw = display_width(line);
-    lw + 1 >= w && lw <= w
+    lw + 1 >= w && lw <= w && display_width(next) <= w
 }
 
 /// Whether joining `line` and `next` needs a space: Latin words wrapped at a space
@@ -162,5 +158,8 @@ mod tests {
         assert_eq!(display_width(wide), 64);
         assert!(joins(wide, "下一行", w));
         assert!(joins(&wide[3..], "下一行", Some(63)));
+        // A next line wider than the width was not wrapped at it.
+        assert!(!joins(wide, &format!("{wide}一"), w));
+        assert!(joins(wide, wide, w));
     }
 }
