@@ -128,7 +128,8 @@ pub struct BenchReport {
 /// sample phrases from, is an error too.
 pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchReport> {
     let from_file = opts.queries.as_deref().map(read_queries).transpose()?;
-    let work = tempdir_in(&opts.work_dir)?;
+    let guard = TempDir(tempdir_in(&opts.work_dir)?);
+    let work = guard.0.as_path();
     let index_dir = work.join("index");
     let mut iopts = IndexOptions::new(&opts.corpus, &index_dir);
     iopts.threads = opts.threads.max(1);
@@ -138,9 +139,8 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     let cpu_index = process_cpu_seconds() - cpu0;
     let summary = summary?;
     if summary.documents == 0 {
-        let _ = std::fs::remove_dir_all(&work);
         return Err(Error::Other(format!(
-            "{}: no .txt or .md files to index",
+            "{}: no .txt or .md file could be indexed",
             opts.corpus.display()
         )));
     }
@@ -186,7 +186,6 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
         None => sample_phrases(&texts.originals, opts.sample),
     };
     if queries.is_empty() {
-        let _ = std::fs::remove_dir_all(&work);
         return Err(Error::Other(format!(
             "{}: no phrases of two or more Han characters to sample; give --queries FILE",
             opts.corpus.display()
@@ -222,7 +221,6 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     report.scan = latency(times);
     report.speedup_p50 = report.scan.p50_us / report.search.p50_us.max(1e-9);
     drop(searcher);
-    let _ = std::fs::remove_dir_all(&work);
     Ok(report)
 }
 
@@ -236,8 +234,9 @@ fn read_queries(path: &Path) -> Result<Vec<String>> {
         let at = || format!("{}:{}", path.display(), i + 1);
         let line = std::str::from_utf8(line)
             .map_err(|_| Error::Other(format!("{}: the line is not UTF-8", at())))?;
-        let query = line.trim();
-        if query.is_empty() {
+        // Positions in errors count from the start of the line as written.
+        let query = line.strip_suffix('\r').unwrap_or(line);
+        if query.trim().is_empty() {
             continue;
         }
         crate::search::query::parse(query).map_err(|e| Error::Other(format!("{}: {e}", at())))?;
@@ -411,6 +410,15 @@ fn latency(mut times: Vec<Duration>) -> Latency {
         p95_us: at(0.95),
         p99_us: at(0.99),
         qps: times.len() as f64 / total.max(1e-12),
+    }
+}
+
+/// A folder removed when dropped, however [`run`] returns.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

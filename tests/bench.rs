@@ -69,6 +69,21 @@ fn bad_query_files_name_the_file_and_line_before_indexing() {
     let r = bench(tmp.path(), &[missing, "--queries", "no-such-file.txt"]);
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("no-such-file.txt"), "{}", r.stderr());
+    // A position counts from the start of the line as written.
+    std::fs::write(&queries, "  (x\r\n").expect("write");
+    let r = bench(tmp.path(), &[missing, "--queries", q]);
+    assert!(
+        r.stderr().contains("q.txt:1: query error at character 2"),
+        "{}",
+        r.stderr()
+    );
+    // Whatever fails, no temporary index is left behind.
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("zhengce-bench"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -87,8 +102,17 @@ fn nonsense_counts_and_empty_corpora_are_refused() {
     let r = bench(tmp.path(), &[empty.to_str().expect("UTF-8 path")]);
     assert_eq!(r.code(), 2, "{}", r.stdout());
     assert!(
-        r.stderr().contains("no .txt or .md files"),
+        r.stderr().contains("no .txt or .md file could be indexed"),
         "{}",
         r.stderr()
     );
+    // A corpus that cannot be read fails after the temporary folder is made: it is removed.
+    let r = bench(tmp.path(), &["no-such-corpus"]);
+    assert_eq!(r.code(), 2);
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("zhengce-bench"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

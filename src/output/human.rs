@@ -70,7 +70,7 @@ pub fn write_result<W: Write>(
     let range = if shown > 0 {
         format!(", showing {first}-{}", first + shown - 1)
     } else if r.total > 0 {
-        ", none on this page (past the last)".to_string()
+        ", none shown".to_string()
     } else {
         String::new()
     };
@@ -167,7 +167,7 @@ mod tests {
         let mut out = Vec::new();
         write_result(&mut out, &wrapped, HumanOptions { color: false }).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("a.txt:4-6\n"));
-        // One match is singular; a page past the last says so.
+        // One match is singular; a page without hits (past the last, or `--limit 0`) says so.
         let mut one = wrapped;
         one.total = 1;
         let mut out = Vec::new();
@@ -179,6 +179,9 @@ mod tests {
         let mut out = Vec::new();
         write_result(&mut out, &one, HumanOptions { color: false }).unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert!(s.contains("none on this page"), "{s}");
+        assert!(
+            s.contains("1 paragraph matches \"人工智能\", none shown"),
+            "{s}"
+        );
     }
 }

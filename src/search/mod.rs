@@ -356,7 +356,7 @@ impl Searcher {
         // (`--limit 18446744073709551615` for "all") must not size heaps after it.
         let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
         let offset = opts.offset.min(most);
-        let limit = opts.limit.clamp(1, most.max(1));
+        let limit = opts.limit.clamp(1, (most - offset).max(1));
         let keep = offset.saturating_add(limit);
         let built = build::build(self, &searcher, &parsed, true, keep)?;
         let (total, top) = match (&built.phrase, built.scored) {
