@@ -8,6 +8,16 @@ fn bench(tmp: &std::path::Path, args: &[&str]) -> Run {
     run(zhengce().env("TMPDIR", tmp).arg("bench").args(args))
 }
 
+/// Fails if a bench run left its temporary folder in `tmp`.
+fn assert_no_bench_folder_left(tmp: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(tmp)
+        .expect("tmp")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("zhengce-bench"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[test]
 fn bench_reports_index_and_query_figures() {
     let tmp = tempdir();
@@ -78,12 +88,7 @@ fn bad_query_files_name_the_file_and_line_before_indexing() {
         r.stderr()
     );
     // Whatever fails, no temporary index is left behind.
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
-        .expect("tmp")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("zhengce-bench"))
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_no_bench_folder_left(tmp.path());
 }
 
 #[test]
@@ -109,10 +114,5 @@ fn nonsense_counts_and_empty_corpora_are_refused() {
     // A corpus that cannot be read fails after the temporary folder is made: it is removed.
     let r = bench(tmp.path(), &["no-such-corpus"]);
     assert_eq!(r.code(), 2);
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
-        .expect("tmp")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("zhengce-bench"))
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_no_bench_folder_left(tmp.path());
 }
