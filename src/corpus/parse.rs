@@ -93,7 +93,7 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     // by chance too: they count only when the unlabeled lines alone say nothing, and then
     // three of a width are needed.
     let width =
-        wrap::wrap_width(text_lines(false)).or_else(|| wrap::list_wrap_width(text_lines(true)));
+        wrap::wrap_width(text_lines(false), 2).or_else(|| wrap::wrap_width(text_lines(true), 3));
 
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut stack = SectionStack::default();

@@ -30,28 +30,15 @@ use super::heading::{display_width, ends_sentence, is_continuation_start};
 /// Lines narrower than this never define the wrap width.
 pub const MIN_WRAP_WIDTH: usize = 20;
 
-/// The wrap width of a file, from its unlabeled text lines (untrimmed at the start, trailing
-/// white space removed), when at least two lines have it (see above). `None` when the file
-/// does not look hard-wrapped.
-pub fn wrap_width<'a>(unlabeled_text_lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
-    most_common_width(unlabeled_text_lines, 2).map(|(w, _)| w)
-}
-
-/// The wrap width of a file from all its text lines, labeled ones included, for when
-/// [`wrap_width`] finds none: at least three lines must have it (see above).
-pub fn list_wrap_width<'a>(text_lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
-    most_common_width(text_lines, 3).map(|(w, _)| w)
-}
-
-/// The most common width `W` of the lines that do not end a sentence and are at least
-/// [`MIN_WRAP_WIDTH`] wide (widths `W - 1` and `W` counted together), with its count, when
-/// at least `at_least` lines have it.
-fn most_common_width<'a>(
-    lines: impl IntoIterator<Item = &'a str>,
+/// The wrap width of a file, from its text lines (untrimmed at the start, trailing white
+/// space removed), when at least `at_least` lines have it (see above). `None` when the
+/// file does not look hard-wrapped.
+pub fn wrap_width<'a>(
+    unlabeled_text_lines: impl IntoIterator<Item = &'a str>,
     at_least: u32,
-) -> Option<(usize, u32)> {
+) -> Option<usize> {
     let mut counts: HashMap<usize, u32> = HashMap::new();
-    for line in lines {
+    for line in unlabeled_text_lines {
         if ends_sentence(line) {
             continue;
         }
@@ -67,6 +54,7 @@ fn most_common_width<'a>(
         .map(|(&w, &n)| (w, n + counts.get(&(w - 1)).copied().unwrap_or(0)))
         .filter(|&(_, n)| n >= at_least)
         .max_by_key(|&(w, n)| (n, w))
+        .map(|(w, _)| w)
 }
 
 /// Whether `line` (untrimmed at the start, trailing white space removed) continues into
@@ -114,7 +102,7 @@ mod tests {
 
     #[test]
     fn constitution_preamble_width() {
-        let w = wrap_width(PREAMBLE);
+        let w = wrap_width(PREAMBLE, 2);
         assert_eq!(w, Some(64));
         assert!(joins(PREAMBLE[0], PREAMBLE[1], w));
         assert!(joins(PREAMBLE[1], PREAMBLE[2], w));
@@ -134,7 +122,7 @@ mod tests {
             "五年来，我们坚持和落实科学发展观，着力加强宏观调控，经济平稳快速发展。",
             "各位代表：",
         ];
-        assert_eq!(wrap_width(lines), None);
+        assert_eq!(wrap_width(lines, 2), None);
         assert!(!joins(lines[0], lines[1], None));
         // Even with a width, a line that ends a sentence never joins.
         let w = Some(display_width(lines[0]));
