@@ -49,11 +49,11 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = std::panic::catch_unwind(|| cli::run(args));
     match outcome {
-        Ok(Ok(code)) => code,
+        Ok(Ok(exit)) => exit.into(),
         Ok(Err(err)) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Ok(Err(err)) => {
             eprintln!("zhengce: {err:#}");
-            ExitCode::from(2)
+            cli::Exit::Error.into()
         }
         Err(panic) => {
             let what = panic
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
                 "zhengce: internal error ({what}); if the index folder was damaged, rebuild it \
                  with `zhengce index --full`"
             );
-            ExitCode::from(2)
+            cli::Exit::Error.into()
         }
     }
 }

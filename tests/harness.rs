@@ -131,7 +131,8 @@ pub fn chars(text: &str, s: usize, e: usize) -> String {
     text.chars().skip(s).take(e - s).collect()
 }
 
-/// `zhengce index CORPUS --index INDEX --json EXTRA...`, which must succeed; its summary.
+/// `zhengce index CORPUS --index INDEX --json EXTRA...`, which must commit; its summary. The
+/// exit code must say whether files failed: 0 when none did, 3 when some did.
 pub fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
     let r = run(zhengce()
         .arg("index")
@@ -140,8 +141,11 @@ pub fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
         .arg(index)
         .arg("--json")
         .args(extra));
-    assert_eq!(r.code(), 0, "index: {}", r.stderr());
-    r.json()
+    assert!(matches!(r.code(), 0 | 3), "index: {}", r.stderr());
+    let summary = r.json();
+    let failed = summary["failed"].as_array().map_or(0, Vec::len);
+    assert_eq!(r.code(), if failed == 0 { 0 } else { 3 }, "{summary}");
+    summary
 }
 
 /// The commit record zhengce keeps in tantivy's `meta.json` of `index` (format, fingerprint,

@@ -466,15 +466,48 @@ fn an_update_without_dict_keeps_the_dictionaries_the_index_was_built_with() {
 
 #[test]
 fn an_empty_corpus_folder_does_not_empty_the_index_unless_asked() {
-    let (dir, _corpus, idx) = indexed_sample_copy();
-    let empty = dir.path().join("empty");
-    std::fs::create_dir(&empty).unwrap();
-    let r = run(zhengce().arg("index").arg(&empty).arg("--index").arg(&idx));
+    // The corpus folder is there but empty (an unmounted disk, say).
+    let (dir, corpus, idx) = indexed_sample_copy();
+    std::fs::rename(&corpus, dir.path().join("moved")).unwrap();
+    std::fs::create_dir(&corpus).unwrap();
+    let r = run(zhengce().arg("index").arg(&corpus).arg("--index").arg(&idx));
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("holds 8 documents"), "{}", r.stderr());
     assert!(total(&idx, "\"数据安全\"") > 0, "nothing was removed");
-    let s = index_json(&empty, &idx, &["--full"]);
+    let s = index_json(&corpus, &idx, &["--full"]);
     assert_eq!(s["documents"], 0, "{s}");
+}
+
+#[test]
+fn another_folder_does_not_replace_the_index_unless_asked() {
+    let (dir, corpus, idx) = indexed_sample_copy();
+    let other = dir.path().join("c2");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("一.txt"), "另一份文件\n完全不同的正文。\n").unwrap();
+    let r = run(zhengce()
+        .arg("index")
+        .arg(&other)
+        .arg("--index")
+        .arg(&idx)
+        .arg("--json"));
+    assert_eq!(r.code(), 2, "{}", r.stderr());
+    // Both folders are named, on stderr and in the JSON error object on stdout.
+    let err = r.json()["error"].as_str().unwrap().to_string();
+    for name in ["c2", "corpus"] {
+        assert!(err.contains(name), "{err}");
+        assert!(r.stderr().contains(name), "{}", r.stderr());
+    }
+    assert!(err.contains("--full"), "{err}");
+    assert!(total(&idx, "\"数据安全\"") > 0, "nothing was removed");
+    // The same folder reached by another path is the same folder.
+    let again = index_json(&dir.path().join("c2/../corpus"), &idx, &[]);
+    assert_eq!(again["unchanged"], 8, "{again}");
+    let _ = corpus;
+    // Asked to, it replaces the index.
+    let s = index_json(&other, &idx, &["--full"]);
+    assert_eq!(s["documents"], 1, "{s}");
+    assert_eq!(total(&idx, "\"数据安全\""), 0);
+    assert_eq!(total(&idx, "\"完全不同\""), 1);
 }
 
 #[test]

@@ -560,6 +560,7 @@ fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
         );
         std::fs::write(corpus.join(name), text).unwrap();
     }
+    // The front-matter line `title: …` is paragraph 0 of each file (a metadata paragraph).
     // Whole files, and every paragraph in a batch of its own (sections then stay open across
     // batches).
     for extra in [&[][..], &["--test-split", "1000000", "1"][..]] {
@@ -577,21 +578,21 @@ fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
                 .as_f64()
                 .unwrap()
         };
-        let base = score_of("b.md", 1);
+        let base = score_of("b.md", 2);
         let bonus = |path, paragraph| score_of(path, paragraph) - base;
         assert!(
-            (bonus("a.md", 1) - 2.0).abs() < 1e-3,
+            (bonus("a.md", 2) - 2.0).abs() < 1e-3,
             "title bonus {extra:?}"
         );
         assert!(
-            (bonus("c.md", 1) - 1.5).abs() < 1e-3,
+            (bonus("c.md", 2) - 1.5).abs() < 1e-3,
             "heading bonus {extra:?}"
         );
         assert!(
-            (bonus("c.md", 3) - 1.5).abs() < 1e-3,
+            (bonus("c.md", 4) - 1.5).abs() < 1e-3,
             "under a sub-heading {extra:?}"
         );
-        assert!(bonus("c.md", 5).abs() < 1e-3, "after the section {extra:?}");
+        assert!(bonus("c.md", 6).abs() < 1e-3, "after the section {extra:?}");
     }
 }
 

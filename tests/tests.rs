@@ -8,5 +8,6 @@ mod bench;
 mod faults;
 mod incremental;
 mod inspect;
+mod promises;
 mod real_corpus;
 mod search;

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 use zhengce::bench::{self, BenchOptions, BenchReport};
@@ -30,11 +29,11 @@ pub struct BenchArgs {
     threads: Option<usize>,
     /// Print one JSON object.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// Runs `zhengce bench`.
-pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(a: BenchArgs) -> anyhow::Result<super::Exit> {
     anyhow::ensure!(a.runs > 0, "--runs must be at least 1");
     anyhow::ensure!(a.sample > 0, "--sample must be at least 1");
     let threads = a
@@ -57,7 +56,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         write_table(&mut out, &report)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success)
 }
 
 fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {

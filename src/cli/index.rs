@@ -4,7 +4,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -34,7 +33,7 @@ pub struct IndexArgs {
     full: bool,
     /// Print the summary as one JSON object.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Indexing memory budget in MB for all threads together, at least 16 per thread
     /// (default: 256 per thread).
     #[arg(long, value_name = "MB")]
@@ -93,7 +92,7 @@ impl ProgressSink for Bar {
 }
 
 /// Runs `zhengce index`.
-pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
+pub fn run(a: IndexArgs) -> anyhow::Result<super::Exit> {
     let summary = build(&a.corpus, &a.index, &a)?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -105,7 +104,12 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    // The rest is committed; a script still learns that something was left out.
+    Ok(if summary.failed.is_empty() {
+        super::Exit::Success
+    } else {
+        super::Exit::SomeFilesFailed
+    })
 }
 
 /// Indexes `corpus` into `index` with a progress bar, with the other options of `a`.

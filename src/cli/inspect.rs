@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
@@ -17,11 +16,11 @@ pub struct InspectArgs {
     file: PathBuf,
     /// Print the parsed document as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// Runs `zhengce inspect`.
-pub fn run(a: InspectArgs) -> anyhow::Result<ExitCode> {
+pub fn run(a: InspectArgs) -> anyhow::Result<super::Exit> {
     // A FIFO or device would block or never end: only regular files are read, as `index` does.
     let meta =
         std::fs::metadata(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
@@ -45,9 +44,6 @@ pub fn run(a: InspectArgs) -> anyhow::Result<ExitCode> {
             doc.encoding,
             doc.paragraphs.len()
         )?;
-        for (k, v) in &doc.metadata {
-            writeln!(out, "{k}: {v}")?;
-        }
         for p in &doc.paragraphs {
             let lines = if p.lines[0] == p.lines[1] {
                 format!("{}", p.lines[0])
@@ -55,14 +51,14 @@ pub fn run(a: InspectArgs) -> anyhow::Result<ExitCode> {
                 format!("{}-{}", p.lines[0], p.lines[1])
             };
             let indent = "  ".repeat(p.section.len());
-            let mark = if p.kind == ParagraphKind::Heading {
-                "§ "
-            } else {
-                ""
+            let mark = match p.kind {
+                ParagraphKind::Heading => "§ ",
+                ParagraphKind::Metadata => "= ",
+                ParagraphKind::Body => "",
             };
             writeln!(out, "{lines:>9}  {indent}{mark}{}", p.text)?;
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success)
 }

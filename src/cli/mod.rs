@@ -7,8 +7,7 @@ mod index;
 mod inspect;
 mod search;
 
-use std::io::IsTerminal;
-use std::process::ExitCode;
+use std::io::{IsTerminal, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -57,14 +56,51 @@ impl ColorChoice {
     }
 }
 
-/// Runs the command.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
+/// How a command ended: the process exit code scripts read (documented in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: found something, or done.
+    Success = 0,
+    /// 1: the query (every query of a batch) found nothing, or the batch was empty.
+    NoHits = 1,
+    /// 2: an error (a bad query or flag, a missing or damaged index, I/O); nothing was
+    /// written.
+    Error = 2,
+    /// 3: `index` committed, but some files could not be read (listed under `failed`).
+    SomeFilesFailed = 3,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
+
+/// Runs the command. A command given `--json` also prints its error as a JSON object on
+/// stdout (`search` prints `{"query","error"}`, the others `{"error"}`), besides the message
+/// on stderr that `main` prints.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let json_errors = match &cli.command {
+        Command::Index(a) => a.json,
+        Command::Inspect(a) => a.json,
+        Command::Bench(a) => a.json,
+        // A search writes its own error object, with the query in it.
+        Command::Search(_) => false,
+    };
+    let result = match cli.command {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Bench(a) => bench::run(a),
+    };
+    if let Err(e) = &result {
+        if json_errors && !is_broken_pipe(e) {
+            let mut out = std::io::stdout().lock();
+            zhengce::output::json::write_command_error(&mut out, &format!("{e:#}"))?;
+            out.flush()?;
+        }
     }
+    result
 }
 
 /// Whether the error is a write to a closed pipe (`zhengce search … | head`).

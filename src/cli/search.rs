@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -66,7 +65,7 @@ pub struct SearchArgs {
 }
 
 /// Runs `zhengce search`.
-pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
     // clap's `requires` is not checked when the query, which conflicts with `--batch`, is
     // given: say so rather than ignore the flag.
     anyhow::ensure!(
@@ -123,9 +122,9 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
             }
             out.flush()?;
             Ok(if r.total > 0 {
-                ExitCode::SUCCESS
+                super::Exit::Success
             } else {
-                ExitCode::from(1)
+                super::Exit::NoHits
             })
         }
         (None, Some(file)) => {
@@ -176,12 +175,12 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
             if lines == 0 {
                 eprintln!("zhengce: {file}: no queries (an empty batch)");
-                return Ok(ExitCode::from(1));
+                return Ok(super::Exit::NoHits);
             }
             Ok(match (found, answered) {
-                (true, _) => ExitCode::SUCCESS,
-                (false, true) => ExitCode::from(1),
-                (false, false) => ExitCode::from(2),
+                (true, _) => super::Exit::Success,
+                (false, true) => super::Exit::NoHits,
+                (false, false) => super::Exit::Error,
             })
         }
         (None, None) => bail!("give a query or --batch FILE"),

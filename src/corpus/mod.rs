@@ -37,14 +37,15 @@ pub struct Document {
     /// The encoding the file was decoded from, e.g. `UTF-8`, `UTF-8 BOM`, `UTF-16LE BOM`,
     /// `GB18030`, `Big5`.
     pub encoding: String,
-    /// Leading metadata lines such as `修正日期：…` and front-matter fields other than title,
-    /// as (key, value) in source order.
+    /// Leading header fields such as `修正日期：…` and front-matter fields other than title,
+    /// as (key, value) in source order. Their lines are also paragraphs of kind
+    /// [`ParagraphKind::Metadata`].
     pub metadata: Vec<(String, String)>,
     /// The paragraphs in source order; `paragraphs[i].paragraph == i`.
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// Whether a paragraph is a section heading or body text.
+/// Whether a paragraph is a section heading, body text or a header metadata line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParagraphKind {
@@ -53,6 +54,9 @@ pub enum ParagraphKind {
     /// Body text (an article that starts with its label, `第一条 为了…`, is body text whose
     /// section path ends with that label).
     Body,
+    /// A header field (`修正日期：民國 98 年 06 月 10 日`) or a front-matter line: also kept
+    /// in [`Document::metadata`], and searchable as a paragraph like any other line.
+    Metadata,
 }
 
 /// One paragraph of a document.

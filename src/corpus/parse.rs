@@ -4,11 +4,14 @@
 //! The steps, in order:
 //! 1. **Lines.** The text is split at `\r\n`, `\n` or a lone `\r`; line numbers are 1-based
 //!    and count every physical line, front matter included.
-//! 2. **Markup that is not text.** A `---` front-matter block at the very start (closed by
-//!    `---` or `...`; simple `key: value` lines, quotes stripped; `title` is the title, other
-//!    keys go to `metadata`), HTML comments on lines of their own (also spanning lines;
-//!    an unclosed `<!--` is kept as text so nothing is lost) and blank lines are not
-//!    paragraphs. In `.md` files also setext underlines and thematic breaks (`---`, `***`).
+//! 2. **Markup that is not text.** HTML comments on lines of their own (also spanning lines;
+//!    an unclosed `<!--` is kept as text so nothing is lost), blank lines and the `---`
+//!    delimiters of a front-matter block are not paragraphs; in `.md` files neither are
+//!    setext underlines, thematic breaks (`---`, `***`) and table delimiter rows. Every other
+//!    line holds text and ends up in a paragraph, so any phrase a user sees in a line is found.
+//!    A front-matter block at the very start (closed by `---` or `...`): its simple
+//!    `key: value` lines (quotes stripped) are metadata (`title` is the title), and every line
+//!    of it with text is a `metadata` paragraph.
 //! 3. **Markdown headings.** ATX headings (`#`…`######`, in any file) and, in `.md` files,
 //!    setext headings. A paragraph's text is the heading text without the `#` markup.
 //! 4. **Title.** The front-matter `title`; else the first level-1 `#` heading; else the first
@@ -17,10 +20,18 @@
 //!    level-1 heading or the first content line) is paragraph of kind `heading` with an
 //!    empty section path, and it does **not** enclose the rest: section paths start below
 //!    the title (`第 一 章 總綱`, not `中華民國憲法 › 第 一 章 總綱`).
-//! 5. **Metadata lines.** Right after a title taken from the first content line, a block of
-//!    `KEY：VALUE` lines (blank lines allowed in between) whose key is 1-8 CJK ideographs
-//!    (white space inside ignored: `編      註` is `編註`) and whose value is not empty
-//!    (`修正日期：…`, `法規類別：…`, `廢止註記：…`, `公布日期：…`) goes to `metadata`.
+//! 5. **Header metadata lines.** Right after a title taken from the first content line, the
+//!    leading block of lines (blank lines allowed in between) that are each a header field;
+//!    the first line that is not ends the block. A header field is a `KEY：VALUE` (or `:`)
+//!    line whose key is 1-8 CJK ideographs (white space inside ignored: `編      註` is
+//!    `編註`) and whose value is not empty, that does not start with a numbered label
+//!    (`第一条：…` is an article), and whose key is a known header key ([`HEADER_KEYS`]:
+//!    `修正日期`, `法規類別`, `廢止註記`, `发文字号`, `成文日期`, …) or, for any other key, is
+//!    short (at most [`SHORT_KEY_CHARS`] characters) with a short value (at most
+//!    [`SHORT_VALUE_CHARS`]) that does not read as a sentence (no `。！？；，、`): `目标：到2025年，
+//!    基本建成…。` and `内容：为了规范管理，…` are body text. A header field goes to `metadata`
+//!    **and** stays a paragraph of kind `metadata` (empty section path), so a phrase in it
+//!    is found like any other text.
 //! 6. **Hard wraps** are joined without a space (rule in the `wrap` module); text is trimmed of
 //!    white space (ASCII, U+3000) at both ends.
 //! 7. **Sections** follow the rules in the `sections` module.
@@ -39,10 +50,64 @@ enum Line<'a> {
     Text(&'a str),
     /// A Markdown heading and its text, trimmed.
     Heading(u8, &'a str),
+    /// A header metadata line or a front-matter line, trimmed: a paragraph of its own.
+    Meta(&'a str),
 }
 
 const TITLE_MAX_CHARS: usize = 80;
 const META_KEY_MAX_CHARS: usize = 8;
+/// A header field with a key not in [`HEADER_KEYS`] has a key of at most this many characters.
+pub const SHORT_KEY_CHARS: usize = 4;
+/// A header field with a key not in [`HEADER_KEYS`] has a value of at most this many
+/// characters.
+pub const SHORT_VALUE_CHARS: usize = 30;
+
+/// Keys of header fields whose value may be anything, in both scripts: the fields of Taiwan's
+/// laws database, of mainland document headers and of government web pages' metadata tables.
+pub const HEADER_KEYS: &[&str] = &[
+    "修正日期",
+    "公布日期",
+    "發布日期",
+    "发布日期",
+    "施行日期",
+    "实施日期",
+    "實施日期",
+    "生效日期",
+    "廢止日期",
+    "废止日期",
+    "法規類別",
+    "法规类别",
+    "廢止註記",
+    "废止注记",
+    "編註",
+    "编注",
+    "發文機關",
+    "发文机关",
+    "發布機關",
+    "发布机关",
+    "制定機關",
+    "制定机关",
+    "發文字號",
+    "发文字号",
+    "文號",
+    "文号",
+    "成文日期",
+    "索引號",
+    "索引号",
+    "主題分類",
+    "主题分类",
+    "時效性",
+    "时效性",
+    "效力級別",
+    "效力级别",
+    "來源",
+    "来源",
+    "作者",
+    "主送",
+    "抄送",
+    "簽發人",
+    "签发人",
+];
 
 fn is_trimmed(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}'
@@ -64,8 +129,16 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     let mut fm_title = None;
     let start = front_matter(&raw, &mut fm_title, &mut metadata);
     let mut lines = classify(&raw, start, is_md);
+    for i in 1..start.saturating_sub(1) {
+        let t = trim(raw[i]);
+        if !t.is_empty() {
+            lines[i] = Line::Meta(t);
+        }
+    }
 
-    let first_content = lines.iter().position(|l| *l != Line::Skip);
+    let first_content = lines
+        .iter()
+        .position(|l| !matches!(l, Line::Skip | Line::Meta(_)));
     let h1 = lines.iter().position(|l| matches!(l, Line::Heading(1, _)));
     let title_line = if fm_title.is_some() {
         first_content.filter(|&i| Some(i) == h1)
@@ -105,6 +178,7 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
                 i += 1;
                 continue;
             }
+            Line::Meta(t) => (ParagraphKind::Metadata, Vec::new(), t.to_string()),
             line if Some(i) == title_line => {
                 stack.clear();
                 (
@@ -164,7 +238,7 @@ fn line_no(n: usize) -> u32 {
 fn line_text(line: Line<'_>) -> &str {
     match line {
         Line::Skip => "",
-        Line::Text(t) | Line::Heading(_, t) => t,
+        Line::Text(t) | Line::Heading(_, t) | Line::Meta(t) => t,
     }
 }
 
@@ -369,39 +443,50 @@ fn may_continue(t: &str) -> bool {
     }
 }
 
-/// Moves the leading `KEY：VALUE` lines of `after_title` into `metadata`.
+/// Records the leading header fields of `after_title` in `metadata` and marks their lines
+/// as metadata paragraphs.
 fn take_metadata_lines(after_title: &mut [Line<'_>], metadata: &mut Vec<(String, String)>) {
     for line in after_title {
         match *line {
             Line::Skip => continue,
-            Line::Text(t) => match metadata_field(t) {
+            Line::Text(t) => match header_field(t) {
                 Some(field) => {
                     metadata.push(field);
-                    *line = Line::Skip;
+                    *line = Line::Meta(t);
                 }
                 None => return,
             },
-            Line::Heading(..) => return,
+            Line::Heading(..) | Line::Meta(_) => return,
         }
     }
 }
 
-fn metadata_field(t: &str) -> Option<(String, String)> {
+/// The (key, value) of a header field line (see the module doc, step 5), or `None`.
+pub fn header_field(t: &str) -> Option<(String, String)> {
+    if match_label(t).is_some() {
+        return None;
+    }
     let (key, value) = t.split_once(['：', ':'])?;
     let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
     let n = key.chars().count();
     let value = trim(value);
     let cjk =
         |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
-    ((1..=META_KEY_MAX_CHARS).contains(&n) && key.chars().all(cjk) && !value.is_empty())
-        .then(|| (key, value.to_string()))
+    if !(1..=META_KEY_MAX_CHARS).contains(&n) || !key.chars().all(cjk) || value.is_empty() {
+        return None;
+    }
+    let known = HEADER_KEYS.contains(&key.as_str());
+    let short = n <= SHORT_KEY_CHARS
+        && value.chars().count() <= SHORT_VALUE_CHARS
+        && !value.contains(['。', '！', '？', '；', '，', '、', '!', '?', ';']);
+    (known || short).then(|| (key, value.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use ParagraphKind::{Body, Heading};
+    use ParagraphKind::{Body, Heading, Metadata};
 
     fn parse(rel: &str, text: &str) -> Document {
         parse_document(rel, text, "UTF-8")
@@ -509,6 +594,8 @@ mod tests {
             rows(&doc),
             [
                 row(Heading, "", [1, 1], "中華民國憲法"),
+                row(Metadata, "", [2, 2], "修正日期：民國 36 年 01 月 01 日"),
+                row(Metadata, "", [3, 3], "法規類別：憲法"),
                 row(Body, "", [4, 6], preamble),
                 row(Heading, "", [7, 7], "第 一 章 總綱"),
                 row(Heading, "第 一 章 總綱", [8, 8], "第 1 條"),
@@ -545,6 +632,8 @@ mod tests {
         assert_eq!(
             rows(&doc),
             [
+                row(Metadata, "", [2, 2], "title: \"民法典\""),
+                row(Metadata, "", [3, 3], "weight: 3"),
                 row(Heading, "", [5, 5], "中华人民共和国民法典"),
                 row(Body, "", [7, 7], "2020年5月28日 通过"),
                 row(Heading, "", [11, 11], "第一编 总则"),
@@ -623,7 +712,10 @@ mod tests {
             doc.metadata,
             [("bookCollapseSection".to_string(), "true".to_string())]
         );
-        assert!(doc.paragraphs.is_empty());
+        assert_eq!(
+            rows(&doc),
+            [row(Metadata, "", [2, 2], "bookCollapseSection: true")]
+        );
         // Unclosed: not front matter; in Markdown the `---` is a thematic break.
         let doc = parse("a.md", "---\ntitle: x\n正文\n");
         assert_eq!(doc.title, "title: x");
@@ -668,17 +760,58 @@ mod tests {
     }
 
     #[test]
-    fn metadata_needs_short_cjk_key_and_a_value() {
+    fn header_fields_are_metadata_and_stay_paragraphs() {
         let doc = parse(
             "a.txt",
             "某法\n公布日期：2020年\n編      註：內容\n廢止註記：已廢止\n各位代表：\n备注：后文\n",
         );
         let keys: Vec<_> = doc.metadata.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["公布日期", "編註", "廢止註記"]);
-        assert_eq!(doc.paragraphs.len(), 3); // title, 各位代表：, 备注：后文
+        let kinds: Vec<_> = doc.paragraphs.iter().map(|p| p.kind).collect();
+        // The block ends at `各位代表：` (no value): `备注：后文` after it is body text.
+        assert_eq!(kinds, [Heading, Metadata, Metadata, Metadata, Body, Body]);
         let doc = parse(
             "a.txt",
             "某法\n这是一句很长的正文，不是元数据：因为有逗号\n",
+        );
+        assert!(doc.metadata.is_empty());
+    }
+
+    #[test]
+    fn body_lines_that_look_like_fields_stay_body_text() {
+        // Unknown keys with values that read as sentences, and articles with a colon.
+        for line in [
+            "目标：到2025年，基本建成数字政府，实现政务服务“一网通办”。",
+            "原则：统筹规划，分步实施。",
+            "第一条：为了规范管理，制定本办法。",
+            "内容：为了规范管理，明确职责，制定本细则。",
+            "第 1 條：本法依憲法制定之。",
+            "一、目标：基本建成数字政府",
+        ] {
+            let doc = parse("a.txt", &format!("数字政府建设方案\n{line}\n"));
+            assert!(doc.metadata.is_empty(), "{line}: {:?}", doc.metadata);
+            assert_ne!(doc.paragraphs[1].kind, Metadata, "{line}");
+            assert_eq!(doc.paragraphs[1].text, line);
+        }
+        // A known key takes any value; a short unknown key a short, plain value.
+        for (line, key) in [
+            ("发文字号：国办发〔2024〕5号", "发文字号"),
+            ("編註：本法修正條文，自公布日施行。", "編註"),
+            ("密级：公开", "密级"),
+        ] {
+            let doc = parse("a.txt", &format!("某通知\n{line}\n正文。\n"));
+            assert_eq!(doc.metadata.len(), 1, "{line}");
+            assert_eq!(doc.metadata[0].0, key);
+            assert_eq!(doc.paragraphs[1].kind, Metadata);
+            assert_eq!(doc.paragraphs[1].text, line);
+        }
+        // Only the leading block: the same field after body text is body text.
+        let doc = parse("a.txt", "某通知\n正文。\n密级：公开\n");
+        assert!(doc.metadata.is_empty());
+        // A long value with an unknown key is not a field.
+        let doc = parse(
+            "a.txt",
+            "某通知\n说明：这一行的值比三十个字符还要长得多所以它不可能是一个简短的头部字段\n",
         );
         assert!(doc.metadata.is_empty());
     }
@@ -720,11 +853,11 @@ mod tests {
         let doc = parse("a.txt", text);
         let r = rows(&doc);
         assert_eq!(
-            r[2].3,
+            r[3].3,
             "本辦法依產業升級條例（以下簡稱本條例）第六條第四項規定訂定之。"
         );
         assert_eq!(
-            r[5],
+            r[6],
             row(
                 Body,
                 "第 2 條 › 一、",
@@ -732,9 +865,9 @@ mod tests {
                 "一、醫院管理、病患之掛號、疾病分類統計與研究資料之提供等病歷業務相關事項。"
             )
         );
-        assert_eq!(r[6].1, "第 2 條 › 二、");
+        assert_eq!(r[7].1, "第 2 條 › 二、");
         assert_eq!(
-            r[7],
+            r[8],
             row(
                 Body,
                 "第 2 條",

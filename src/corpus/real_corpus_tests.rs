@@ -137,7 +137,12 @@ fn constitution_chapters_articles_and_preamble() {
     };
     assert_eq!(headings(LabelKind::Chapter), 14);
     assert_eq!(headings(LabelKind::Article), 175);
-    let preamble = &doc.paragraphs[1];
+    // The two header fields stay paragraphs, between the title and the preamble.
+    assert!(doc.paragraphs[1..3]
+        .iter()
+        .all(|p| p.kind == ParagraphKind::Metadata));
+    assert_eq!(doc.paragraphs[1].text, "修正日期：民國 36 年 01 月 01 日");
+    let preamble = &doc.paragraphs[3];
     assert_eq!(preamble.lines, [4, 6]);
     assert!(preamble.text.starts_with("中華民國國民大會") && preamble.text.ends_with("永矢咸遵。"));
     assert!(preamble.section.is_empty());

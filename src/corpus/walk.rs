@@ -4,14 +4,17 @@
 //! Hidden entries (names starting with `.`) are left out silently. Symbolic links to folders
 //! are followed, but a folder already walked (same device and inode) is never entered again,
 //! so link loops end; nor is a folder excluded by the caller (the index folder, when it lies
-//! inside the corpus). Problems below the root (an unreadable folder, a name that is not
+//! inside the corpus). A file is one document however many names it has: of the names that
+//! reach one file (symbolic or hard links, same device and inode), the first in walk order
+//! that is not itself a symbolic link is read, the others are skipped as
+//! [`LINK_SKIPPED`]. Problems below the root (an unreadable folder, a name that is not
 //! UTF-8, a broken link) become [`WalkEvent::Unreadable`] and the walk goes on; only a root
 //! that cannot be read at all is an error.
 //!
 //! This module does not decode or parse: [`read_document`] hands the bytes to
 //! [`super::document_from_bytes`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs::{self, Metadata};
 use std::path::{Path, PathBuf};
@@ -62,6 +65,9 @@ pub enum WalkEvent {
     },
 }
 
+/// The skip reason of a name that reaches a file already found under another name.
+pub const LINK_SKIPPED: &str = "another name of a file already indexed (link)";
+
 /// Walks `root` recursively and returns what it found, files in sorted path order (names
 /// compared byte-wise within each folder). A `root` that is a file yields that one file.
 ///
@@ -81,6 +87,7 @@ pub fn walk_excluding(root: &Path, exclude: Option<&Path>) -> Result<Vec<WalkEve
             let meta = fs::metadata(p).ok().filter(Metadata::is_dir)?;
             Some(DirId::of(p, &meta))
         }),
+        files: HashMap::new(),
     };
     if meta.is_dir() {
         walker.visited.insert(DirId::of(root, &meta));
@@ -88,7 +95,7 @@ pub fn walk_excluding(root: &Path, exclude: Option<&Path>) -> Result<Vec<WalkEve
         walker.walk_entries(root, "", entries);
     } else {
         let name = root.file_name().unwrap_or(root.as_os_str());
-        walker.visit_file(root.to_path_buf(), name, "", &meta);
+        walker.visit_file(root.to_path_buf(), name, "", &meta, false);
     }
     Ok(walker.out)
 }
@@ -128,6 +135,9 @@ struct Walker {
     out: Vec<WalkEvent>,
     visited: HashSet<DirId>,
     exclude: Option<DirId>,
+    /// Each file found so far, by identity: its place in `out` and whether that name is a
+    /// symbolic link.
+    files: HashMap<DirId, (usize, bool)>,
 }
 
 impl Walker {
@@ -176,7 +186,8 @@ impl Walker {
             if meta.is_dir() {
                 self.visit_dir(path, &name, rel_dir, &meta);
             } else {
-                self.visit_file(path, &name, rel_dir, &meta);
+                let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+                self.visit_file(path, &name, rel_dir, &meta, is_link);
             }
         }
     }
@@ -211,7 +222,14 @@ impl Walker {
         }
     }
 
-    fn visit_file(&mut self, path: PathBuf, name: &OsStr, rel_dir: &str, meta: &Metadata) {
+    fn visit_file(
+        &mut self,
+        path: PathBuf,
+        name: &OsStr,
+        rel_dir: &str,
+        meta: &Metadata,
+        is_link: bool,
+    ) {
         let Some(name) = name.to_str() else {
             let rel = format!("{rel_dir}{}", name.to_string_lossy());
             self.unreadable(path, rel, false, "file name is not valid UTF-8");
@@ -221,14 +239,34 @@ impl Walker {
             self.skip(path, "not a regular file");
             return;
         }
-        match text_extension(name) {
-            Ok(()) => self.out.push(WalkEvent::File(CorpusFile {
-                rel: format!("{rel_dir}{name}"),
-                size: meta.len(),
-                mtime_ns: mtime_ns(meta),
-                path,
-            })),
-            Err(reason) => self.skip(path, reason),
+        if let Err(reason) = text_extension(name) {
+            self.skip(path, reason);
+            return;
+        }
+        let file = WalkEvent::File(CorpusFile {
+            rel: format!("{rel_dir}{name}"),
+            size: meta.len(),
+            mtime_ns: mtime_ns(meta),
+            path: path.clone(),
+        });
+        let id = DirId::of(&path, meta);
+        match self.files.get(&id).copied() {
+            None => {
+                self.files.insert(id, (self.out.len(), is_link));
+                self.out.push(file);
+            }
+            // The name found first was a link, this one is not: this one is read instead.
+            Some((at, true)) if !is_link => {
+                if let WalkEvent::File(first) = &self.out[at] {
+                    self.out[at] = WalkEvent::Skipped {
+                        path: first.path.clone(),
+                        reason: LINK_SKIPPED.to_string(),
+                    };
+                }
+                self.files.insert(id, (self.out.len(), false));
+                self.out.push(file);
+            }
+            Some(_) => self.skip(path, LINK_SKIPPED),
         }
     }
 }
@@ -356,6 +394,37 @@ mod tests {
             "{s:?}"
         );
         assert!(s[1].starts_with("loop: folder already walked"), "{s:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_several_names_is_read_once_by_its_real_name() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("z")).unwrap();
+        fs::write(root.join("z/real.txt"), "正文").unwrap();
+        // A symbolic link that sorts before the file, one after it, and a hard link.
+        symlink(root.join("z/real.txt"), root.join("a-link.txt")).unwrap();
+        symlink(root.join("z/real.txt"), root.join("z/zz-link.txt")).unwrap();
+        fs::hard_link(root.join("z/real.txt"), root.join("z/b-hard.txt")).unwrap();
+        let events = walk(root).unwrap();
+        // The hard link is a real name too and comes first in walk order; the symbolic
+        // links are skipped, the one met before any real name included.
+        assert_eq!(files(&events), ["z/b-hard.txt"]);
+        let s = skips(&events);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s.iter().all(|s| s.ends_with(LINK_SKIPPED)), "{s:?}");
+        // Without the hard link, the file's own name is read, not the link's before it.
+        fs::remove_file(root.join("z/b-hard.txt")).unwrap();
+        let events = walk(root).unwrap();
+        assert_eq!(files(&events), ["z/real.txt"]);
+        // A link to a file outside the corpus is that file's only name here: it is read.
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("o.txt"), "外").unwrap();
+        symlink(outside.path().join("o.txt"), root.join("o-link.txt")).unwrap();
+        let events = walk(root).unwrap();
+        assert_eq!(files(&events), ["o-link.txt", "z/real.txt"]);
     }
 
     #[cfg(unix)]

@@ -28,7 +28,7 @@ pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 
 /// Version of the on-disk layout and record structure. Bump it whenever the schema or the
 /// meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 11;
+pub const FORMAT_VERSION: u32 = 12;
 
 /// What a commit records about the analysis behind the index (tantivy's commit payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +39,9 @@ pub struct IndexInfo {
     pub fingerprint: String,
     /// The corpus folder as given at index time.
     pub corpus: String,
+    /// The corpus folder's canonical absolute path: an update from another folder is refused
+    /// unless it asks to replace the index.
+    pub corpus_root: String,
     /// File names of the user dictionaries, as copied into `dicts/` of the index folder.
     pub dicts: Vec<String>,
     /// Generation of the exact index's live map ([`exact::LiveMap`]); 0 for none.

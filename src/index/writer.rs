@@ -159,6 +159,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         }
         Err(e) => return Err(Error::io(&opts.corpus, e)),
     }
+    let corpus_root = std::fs::canonicalize(&opts.corpus)
+        .map_err(|e| Error::io(&opts.corpus, e))?
+        .display()
+        .to_string();
     let _lock = super::lock(&opts.index_dir)?;
     let dicts = match opts.dicts.is_empty() && !opts.full {
         // An update without `--dict` keeps the dictionaries the index was built with (a
@@ -199,6 +203,15 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     } else {
         let reader = index.reader()?;
         let old = parse_info(&opts.index_dir, index.load_metas()?.payload.as_deref())?;
+        if old.corpus_root != corpus_root {
+            return Err(Error::Index(format!(
+                "{}: this index was built from {}, not from {}; indexing another folder into it \
+                 would replace its documents: give --full to replace them, or another --index",
+                opts.index_dir.display(),
+                old.corpus_root,
+                corpus_root
+            )));
+        }
         // Opening the exact index checks its files: a damaged one is refused here, as
         // searches refuse it, rather than updated around.
         let old_exact = ExactIndex::open(&opts.index_dir, old.exact_gen)?;
@@ -405,6 +418,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         format: FORMAT_VERSION,
         fingerprint: fingerprint.clone(),
         corpus: opts.corpus.display().to_string(),
+        corpus_root,
         dicts: dict_names,
         exact_gen,
     };

@@ -104,6 +104,12 @@ pub fn write_error<W: Write>(out: &mut W, query: &str, error: &str) -> std::io::
     )
 }
 
+/// Writes the error of a command other than a search (`index`, `inspect`, `bench` with
+/// `--json`) as one JSON line: `{"error": "…"}`.
+pub fn write_command_error<W: Write>(out: &mut W, error: &str) -> std::io::Result<()> {
+    write_line(out, &serde_json::json!({ "error": error }))
+}
+
 /// Writes any serializable value as one JSON line.
 pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;

@@ -25,7 +25,7 @@ use tantivy::{DocAddress, Term};
 
 use super::bonus::{bonus_of, Bonus, BonusQuery, BonusWithin};
 use super::exact::{self, ExactDocsQuery, TfScorer};
-use super::query::{FieldName, Query};
+use super::query::{FieldName, Query, MAX_TERMS};
 use super::ranges::DocRangesQuery;
 use super::Searcher;
 use crate::analysis::{self, ExactTerms};
@@ -86,6 +86,9 @@ struct Builder<'a> {
     /// Whether the query is a plain AND of texts over paragraphs, with their nearness and
     /// together boosts: no field filter, OR or NOT (see [`Built::scored`]).
     plain: Cell<bool>,
+    /// The distinct words and phrases searched in paragraphs so far, bounded by
+    /// [`MAX_TERMS`].
+    distinct: std::collections::HashSet<String>,
 }
 
 /// An exact-match clause waiting for its paragraphs.
@@ -126,6 +129,7 @@ pub fn build(
         required: Cell::new(true),
         pending: RefCell::new(Vec::new()),
         plain: Cell::new(whole_phrase_apart && s.direct_ranking()),
+        distinct: Default::default(),
     };
     let root = b.node(q, Target::Body, false)?;
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, root)];
@@ -328,11 +332,26 @@ impl Builder<'_> {
             // Titles, headings and paths match as written: no segmenting.
             return self.phrase(text, pos, target, negated);
         }
-        let words = match known_word(text) {
+        let mut words = match known_word(text) {
             // One or two characters: one word, uncut.
             Some(word) => vec![word],
             None => self.s.cutter()?.segment(text),
         };
+        // A word repeated in the term counts once (`数据数据` is 数据).
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(w.clone()));
+        for w in &words {
+            if self.distinct.insert(w.clone()) && self.distinct.len() > MAX_TERMS {
+                return Err(Error::Query {
+                    position: pos,
+                    message: format!(
+                        "the query holds more than {MAX_TERMS} distinct words and phrases once \
+                         its terms are cut into words; put a long text in quotes to search it \
+                         as one phrase"
+                    ),
+                });
+            }
+        }
         if words.len() <= 1 {
             // One word (or only punctuation, which matches as written).
             let word = words.into_iter().next();

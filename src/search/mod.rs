@@ -112,6 +112,8 @@ pub struct Searcher {
     helper: helper::Helper,
     anchors: Anchors,
     cutter: OnceLock<Result<analysis::QueryCutter, String>>,
+    /// Each file's path by file number, read on first use by [`Searcher::match_keys`].
+    paths: OnceLock<HashMap<u64, String>>,
     /// Fast columns opened so far, by segment and name. Opening one reads its block index
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
@@ -184,6 +186,7 @@ impl Searcher {
             exact,
             anchors,
             cutter: OnceLock::new(),
+            paths: OnceLock::new(),
             columns: Default::default(),
             parallel_from: match std::thread::available_parallelism() {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
@@ -394,10 +397,14 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let built = build::build(self, &searcher, &parsed, false, 0)?;
         let by_segment = manifest::matching_by_segment(&searcher, &*built.query)?;
-        let paths: HashMap<u64, String> = manifest::read_manifest(&searcher, &self.zh.fields)?
-            .into_iter()
-            .map(|(path, m)| (m.file_id, path))
-            .collect();
+        let paths = match self.paths.get() {
+            Some(paths) => paths,
+            None => {
+                let read = manifest::read_manifest(&searcher, &self.zh.fields)?;
+                let paths = read.into_iter().map(|(path, m)| (m.file_id, path));
+                self.paths.get_or_init(|| paths.collect())
+            }
+        };
         let mut out = Vec::new();
         for (segment, doc_ids) in by_segment {
             let anchors = self.anchors().of_segment(segment);

@@ -50,9 +50,13 @@
 //!   alternative of `OR` needs one (`-a OR b` is an error: it would match nearly everything).
 //!   Negated parts inside a positive query may be arbitrary (`a (-b OR c)`).
 //! - Parentheses nest at most [`MAX_DEPTH`] levels deep.
+//! - **Size**: a query has at most [`MAX_QUERY_CHARS`] characters and at most [`MAX_TERMS`]
+//!   distinct terms and phrases; repeats are merged first (`数据 数据 安全` is `数据 安全`).
+//!   Past either bound the query is refused, naming the position, so no query can take
+//!   minutes or gigabytes.
 //!
-//! The tree is canonical: nested `And`s and `Or`s are flattened and one-element groups are
-//! unwrapped, so `(a (b c)) OR ((d))` is `Or[And[a, b, c], d]`. [`Query`]'s `Display` prints a
+//! The tree is canonical: nested `And`s and `Or`s are flattened, repeated parts merged and
+//! one-element groups unwrapped, so `(a (b c)) OR ((d))` is `Or[And[a, b, c], d]`. [`Query`]'s `Display` prints a
 //! canonical query text that parses back to the same tree (apart from spans).
 
 use std::fmt;
@@ -61,6 +65,13 @@ use crate::{Error, Result};
 
 /// How deeply parentheses may nest before the query is refused.
 pub const MAX_DEPTH: usize = 64;
+
+/// The longest query, in characters: a long pasted text is fine, an unbounded one is not.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+
+/// The most distinct terms and phrases a query may hold (repeats are merged first); the
+/// search layer applies the same bound to the words bare terms are cut into.
+pub const MAX_TERMS: usize = 100;
 
 /// A field a query part can be restricted to. Without one, a part searches the paragraph body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -290,6 +301,15 @@ impl fmt::Display for Query {
 /// 0-based character position of the problem; no input makes it panic.
 pub fn parse(query: &str) -> Result<Query> {
     let chars: Vec<char> = query.chars().collect();
+    if chars.len() > MAX_QUERY_CHARS {
+        return Err(query_error(
+            MAX_QUERY_CHARS,
+            format!(
+                "the query is {} characters long; the limit is {MAX_QUERY_CHARS}",
+                chars.len()
+            ),
+        ));
+    }
     let tokens = Lexer {
         chars: &chars,
         tokens: Vec::new(),
@@ -303,7 +323,30 @@ pub fn parse(query: &str) -> Result<Query> {
         next: 0,
         depth: 0,
     };
-    parser.parse_top()
+    let query = parser.parse_top()?;
+    check_term_count(&query)?;
+    Ok(query)
+}
+
+/// Refuses a query with more than [`MAX_TERMS`] distinct terms and phrases (after repeats
+/// were merged), at the position of the first one past the limit.
+fn check_term_count(query: &Query) -> Result<()> {
+    fn walk<'a>(q: &'a Query, seen: &mut std::collections::HashSet<(bool, &'a str)>) -> Result<()> {
+        match q {
+            Query::Term { text, span } | Query::Phrase { text, span } => {
+                if seen.insert((matches!(q, Query::Term { .. }), text)) && seen.len() > MAX_TERMS {
+                    return Err(query_error(
+                        span.0,
+                        format!("more than {MAX_TERMS} distinct terms and phrases"),
+                    ));
+                }
+                Ok(())
+            }
+            Query::Field { query, .. } | Query::Not(query) => walk(query, seen),
+            Query::And(items) | Query::Or(items) => items.iter().try_for_each(|i| walk(i, seen)),
+        }
+    }
+    walk(query, &mut Default::default())
 }
 
 fn query_error(position: usize, message: impl Into<String>) -> Error {
@@ -787,8 +830,8 @@ impl Parser {
     }
 }
 
-/// Combines `items` (not empty) into an `And` (or an `Or`), flattening nested ones and
-/// unwrapping a single item.
+/// Combines `items` (not empty) into an `And` (or an `Or`), flattening nested ones,
+/// merging repeats (`a b a` is `a b`: the first stays) and unwrapping a single item.
 fn flatten(items: Vec<Query>, and: bool) -> Query {
     let mut flat = Vec::with_capacity(items.len());
     for item in items {
@@ -797,6 +840,11 @@ fn flatten(items: Vec<Query>, and: bool) -> Query {
             Query::Or(inner) if !and => flat.extend(inner),
             q => flat.push(q),
         }
+    }
+    if flat.len() > 1 {
+        // The canonical text is equal exactly when two parts are equal but for spans.
+        let mut seen = std::collections::HashSet::new();
+        flat.retain(|q| seen.insert(q.to_string()));
     }
     if flat.len() == 1 {
         flat.pop().expect("one item")
@@ -1121,11 +1169,35 @@ mod tests {
     }
 
     #[test]
+    fn repeats_merge_and_size_is_bounded() {
+        assert_eq!(canon("数据 数据 安全 数据"), "数据 安全");
+        assert_eq!(canon("a OR b OR a"), "a OR b");
+        assert_eq!(canon("\"a\" a \"a\""), "\"a\" a");
+        // 数据 repeated to 100 KB and 300 KB: refused at once, at the limit.
+        for bytes in [100_000, 300_000] {
+            let long = "数据".repeat(bytes / 6);
+            let (pos, message) = error(&long);
+            assert_eq!(pos, MAX_QUERY_CHARS);
+            assert!(message.contains("limit is 10000"), "{message}");
+            let spaced = vec!["数据"; bytes / 7].join(" ");
+            assert_eq!(error(&spaced).0, MAX_QUERY_CHARS);
+        }
+        // Just under the length limit, repeats merge into one term.
+        let repeated = vec!["数据"; 3_000].join(" ");
+        assert_eq!(canon(&repeated), "数据");
+        // Distinct terms past the limit: the position of the first one too many.
+        let many: String = (0..=MAX_TERMS).map(|i| format!("t{i:03} ")).collect();
+        let (pos, message) = error(&many);
+        assert_eq!(pos, MAX_TERMS * 5);
+        assert!(message.contains("distinct"), "{message}");
+    }
+
+    #[test]
     fn long_and_unusual_inputs_do_not_panic() {
-        assert_eq!(canon(&format!("{}a", "-".repeat(10_000))), "a");
-        assert_eq!(error(&format!("{}a", "-".repeat(10_001))).0, 0);
-        let many = "政策 ".repeat(5_000);
-        assert!(matches!(parse(&many).unwrap(), Query::And(v) if v.len() == 5_000));
+        assert_eq!(canon(&format!("{}a", "-".repeat(9_998))), "a");
+        assert_eq!(error(&format!("{}a", "-".repeat(9_999))).0, 0);
+        let many: String = (0..MAX_TERMS).map(|i| format!("政策{i} ")).collect();
+        assert!(matches!(parse(&many).unwrap(), Query::And(v) if v.len() == MAX_TERMS));
         assert!(parse(&"OR ".repeat(5_000)).is_err());
         assert!(parse(&"NOT ".repeat(5_000)).is_err());
         assert!(parse(&")".repeat(10_000)).is_err());
