@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
-use zhengce::analysis::{self, ExactTokenizer};
-use zhengce::index::bigrams::{BigramBuilder, BigramSegment, LISTS_FROM};
-use zhengce::index::texts::{TextStore, TextsBuilder};
+use zhengce::analysis::{self, BigramTokenizer};
+use zhengce::index::exact::bigrams::{BigramBuilder, BigramSegment, LISTS_FROM};
+use zhengce::index::exact::texts::{TextStore, TextsBuilder};
 use zhengce::index::{index_corpus, IndexOptions};
 use zhengce::search::{highlight, SearchOptions, Searcher};
 
@@ -62,7 +62,7 @@ fn analysis_benches(c: &mut Criterion) {
             b.iter(|| assert_eq!(jieba.cut(black_box(&normalized), true).len(), words))
         });
 
-        let mut exact = ExactTokenizer::default();
+        let mut exact = BigramTokenizer::default();
         let n_exact = count_tokens(&mut exact, &text);
         g.bench_function("exact tokenizer", |b| {
             b.iter(|| assert_eq!(count_tokens(&mut exact, black_box(&text)), n_exact))

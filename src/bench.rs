@@ -17,9 +17,9 @@ use serde::Serialize;
 
 use crate::analysis;
 use crate::corpus::{self, WalkEvent};
-use crate::index::bigrams::{BigramBuilder, BigramSegment};
+use crate::index::exact::bigrams::{BigramBuilder, BigramSegment};
+use crate::index::exact::texts::TextsBuilder;
 use crate::index::exact::SEGMENT_CHARS;
-use crate::index::texts::TextsBuilder;
 use crate::index::{index_corpus, IndexOptions, ProgressSink};
 use crate::search::{SearchOptions, Searcher};
 use crate::{Error, Result};

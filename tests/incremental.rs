@@ -323,7 +323,7 @@ fn files_split_over_many_segments_and_batches_answer_as_whole_ones() {
     // file of many megabytes does with the real limits.
     let (dir, corpus, whole) = indexed_sample_copy();
     let split = dir.path().join("split");
-    index_json(&corpus, &split, &["--test-split", "300", "500"]);
+    index_json(&corpus, &split, &["--test-split", "300"]);
     let (segments, _, _) = exact_files(&split);
     assert!(segments.len() > 20, "{} segments", segments.len());
     assert_eq!(answers(&split), answers(&whole));
@@ -332,7 +332,7 @@ fn files_split_over_many_segments_and_batches_answer_as_whole_ones() {
         &corpus,
         "\n第九十九条 新增条款甲0，本条自公布之日起施行。\n",
     );
-    index_json(&corpus, &split, &["--test-split", "300", "500"]);
+    index_json(&corpus, &split, &["--test-split", "300"]);
     index_json(&corpus, &whole, &[]);
     assert_eq!(answers(&split), answers(&whole));
     assert_eq!(total(&split, "\"新增条款甲0\""), 1);
@@ -423,7 +423,7 @@ fn an_edit_rewrites_the_files_of_its_own_segment_and_no_more() {
     // edit of one file rewrites the files that share its segment; segments end between
     // files, so that does not spread to the next segment and the next.
     let (dir, corpus, _) = indexed_sample_copy();
-    let split = ["--threads", "1", "--test-split", "1200", "1000000"];
+    let split = ["--threads", "1", "--test-split", "1200"];
     let idx = dir.path().join("split");
     index_json(&corpus, &idx, &split);
     let segments = exact_files(&idx).0.len();
@@ -628,7 +628,7 @@ fn the_tails_of_long_files_are_not_merged_again_and_again() {
         let file = corpus.join(format!("long/l{i}.txt")).tap_dir();
         std::fs::write(file, format!("长文件{i}\n{body}\n末行第{i}号。\n")).unwrap();
     }
-    let split = ["--threads", "1", "--test-split", "400", "100000"];
+    let split = ["--threads", "1", "--test-split", "400"];
     let idx = dir.path().join("split");
     index_json(&corpus, &idx, &split);
     for i in 0..5 {

@@ -561,9 +561,8 @@ fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
         std::fs::write(corpus.join(name), text).unwrap();
     }
     // The front-matter line `title: …` is paragraph 0 of each file (a metadata paragraph).
-    // Whole files, and every paragraph in a batch of its own (sections then stay open across
-    // batches).
-    for extra in [&[][..], &["--test-split", "1000000", "1"][..]] {
+    // One exact segment, and many small ones.
+    for extra in [&[][..], &["--test-split", "40"][..]] {
         let index = dir.path().join(format!("index{}", extra.len()));
         index_json(&corpus, &index, extra);
         let r = run(zhengce()
@@ -689,19 +688,18 @@ fn scores_do_not_depend_on_how_the_text_is_split_into_segments() {
 #[test]
 fn builds_that_share_the_work_differently_give_the_same_answers_in_the_same_order() {
     // One build on one thread with the exact index in one segment; another on two threads
-    // with it in many, and tantivy's records in many small segments (doc addresses differ).
+    // with it in many (files are numbered and placed differently).
     // Every answer must be the same, ties included: they go to the lower file and paragraph
     // number, not to the lower address.
     use zhengce::search::{SearchOptions, Searcher};
     let dir = tempdir();
-    let open = |name: &str, threads: usize, segment_chars: usize, batch_bytes: usize| {
+    let open = |name: &str, threads: usize, segment_chars: usize| {
         let index = index_sample_with(dir.path(), name, |opts| {
-            (opts.threads, opts.segment_chars, opts.batch_bytes) =
-                (threads, segment_chars, batch_bytes);
+            (opts.threads, opts.segment_chars) = (threads, segment_chars);
         });
         Searcher::open(&index).expect("open")
     };
-    let (one, other) = (open("one", 1, 0, 0), open("other", 2, 700, 600));
+    let (one, other) = (open("one", 1, 0), open("other", 2, 700));
     let queries = [
         "条",
         "\"数据\"",
@@ -741,59 +739,6 @@ fn builds_that_share_the_work_differently_give_the_same_answers_in_the_same_orde
         }
     }
     assert!(ties > 10, "the queries must have ties to order: {ties}");
-}
-
-#[test]
-fn plain_queries_rank_as_tantivy_ranks_them() {
-    // A plain AND of texts is ranked straight from the look-ups; through tantivy's scorers
-    // it must come out the same: the same paragraphs in the same order, the same scores
-    // (up to the order in which a float sum adds its terms), the same totals and pages.
-    use zhengce::search::{SearchOptions, Searcher};
-    let dir = tempdir();
-    let index = index_sample_with(dir.path(), "index", |opts| opts.segment_chars = 1500);
-    let direct = Searcher::open(&index).expect("open");
-    let mut tantivy = Searcher::open(&index).expect("open");
-    tantivy.set_direct_ranking(false);
-    let mut compared = 0;
-    let more = [
-        "个人信息 处理",
-        "数据 安全",
-        "人民政府 规定 管理",
-        "个人信息保护",
-        "数据安全管理",
-        "条",
-        "安全 安全",
-    ];
-    for q in LOOK_UP_QUERIES.into_iter().chain(more) {
-        for (offset, limit) in [(0, 1000), (0, 3), (2, 4)] {
-            let search = SearchOptions {
-                offset,
-                limit,
-                ..SearchOptions::default()
-            };
-            let (a, b) = (
-                direct.search(q, &search).expect("search"),
-                tantivy.search(q, &search).expect("search"),
-            );
-            assert_eq!(a.total, b.total, "{q}");
-            let key = |h: &zhengce::search::Hit| (h.path.clone(), h.paragraph, h.rank);
-            let (ka, kb): (Vec<_>, Vec<_>) = (
-                a.hits.iter().map(key).collect(),
-                b.hits.iter().map(key).collect(),
-            );
-            assert_eq!(ka, kb, "{q} {offset} {limit}");
-            for (x, y) in a.hits.iter().zip(&b.hits) {
-                assert!(
-                    (x.score - y.score).abs() <= 1e-5 * y.score.abs(),
-                    "{q}: {} {}",
-                    x.score,
-                    y.score
-                );
-            }
-            compared += a.hits.len();
-        }
-    }
-    assert!(compared > 100, "{compared}");
 }
 
 #[test]

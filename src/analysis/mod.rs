@@ -9,7 +9,7 @@
 //! [`fingerprint`] identifies the analysis tables, so an index built with other tables is
 //! detected. Building queries, snippets and the schema belongs to `search` and `index`.
 
-pub mod exact;
+pub mod bigram;
 mod fold;
 pub mod normalize;
 pub mod script;
@@ -22,8 +22,8 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 use xxhash_rust::xxh3::Xxh3;
 
-pub use exact::{
-    char_prefix_bounds, exact_query_terms, ExactTerms, ExactTokenStream, ExactTokenizer,
+pub use bigram::{
+    bigram_query_terms, char_prefix_bounds, BigramTerms, BigramTokenStream, BigramTokenizer,
 };
 pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
@@ -37,7 +37,7 @@ pub use words::{
 use crate::Result;
 
 /// Name of the exact-phrase analyzer (character bigrams of N(text) without white space).
-pub const EXACT_TOKENIZER: &str = "zh_exact";
+pub const BIGRAM_TOKENIZER: &str = "zh_bigram";
 
 /// Bumped whenever normalization or tokenization changes what terms a text produces.
 pub const ANALYSIS_VERSION: u32 = 3;
@@ -46,12 +46,12 @@ pub const ANALYSIS_VERSION: u32 = 3;
 /// dictionary is private to the crate. Update with `Cargo.lock`.
 const TABLE_VERSIONS: &str = "hanconv 0.5.1; jieba-rs 0.11";
 
-/// Registers [`EXACT_TOKENIZER`] on `index`. Call it after creating or opening an index,
+/// Registers [`BIGRAM_TOKENIZER`] on `index`. Call it after creating or opening an index,
 /// before indexing or searching.
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
-        EXACT_TOKENIZER,
-        TextAnalyzer::from(ExactTokenizer::default()),
+        BIGRAM_TOKENIZER,
+        TextAnalyzer::from(BigramTokenizer::default()),
     );
 }
 
@@ -108,7 +108,7 @@ mod tests {
     fn analyzers_are_registered() {
         let mut schema = Schema::builder();
         let indexing = TextFieldIndexing::default()
-            .set_tokenizer(EXACT_TOKENIZER)
+            .set_tokenizer(BIGRAM_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         schema.add_text_field(
             "exact",
@@ -116,7 +116,7 @@ mod tests {
         );
         let index = Index::create_in_ram(schema.build());
         register_tokenizers(&index);
-        let mut analyzer = index.tokenizers().get(EXACT_TOKENIZER).unwrap();
+        let mut analyzer = index.tokenizers().get(BIGRAM_TOKENIZER).unwrap();
         let mut stream = analyzer.token_stream("發展");
         assert_eq!(stream.next().unwrap().text, "发展");
     }

@@ -42,10 +42,10 @@ pub struct IndexArgs {
     /// interrupted at a chosen moment.
     #[arg(long, hide = true, value_name = "MS")]
     test_pause_ms: Option<u64>,
-    /// Testing only: characters of an exact-index segment and bytes of a tantivy batch, so
-    /// that tests exercise files split over several of each.
-    #[arg(long, hide = true, num_args = 2, value_names = ["CHARS", "BYTES"])]
-    test_split: Option<Vec<usize>>,
+    /// Testing only: characters of an exact-index segment, so that tests exercise files split
+    /// over several.
+    #[arg(long, hide = true, value_name = "CHARS")]
+    test_split: Option<usize>,
 }
 
 /// `--threads`: a whole number from 1 to 256 (each thread holds a segment under construction
@@ -135,9 +135,8 @@ pub fn build(
         opts.heap_bytes = mb << 20;
     }
     opts.pause_per_file = a.test_pause_ms.map(Duration::from_millis);
-    if let Some(split) = &a.test_split {
-        opts.segment_chars = split.first().copied().unwrap_or(0);
-        opts.batch_bytes = split.get(1).copied().unwrap_or(0);
+    if let Some(chars) = a.test_split {
+        opts.segment_chars = chars;
     }
     let bar = Bar::new();
     let result = index_corpus(&opts, &bar);

@@ -7,11 +7,9 @@
 //! travel in tantivy's commit payload, so they change atomically with the data they describe.
 //! Writing documents is in [`writer`]; the schema in [`schema`].
 
-pub mod bigrams;
 pub mod exact;
 pub mod manifest;
 pub mod schema;
-pub mod texts;
 pub mod writer;
 
 use std::fs::{File, OpenOptions};
@@ -28,7 +26,7 @@ pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 
 /// Version of the on-disk layout and record structure. Bump it whenever the schema or the
 /// meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 13;
 
 /// What a commit records about the analysis behind the index (tantivy's commit payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,15 +1,8 @@
 //! The tantivy schema: which records the index holds and which fields each has.
 //!
-//! One tantivy index holds three kinds of records, told apart by the `rec` field (or its
-//! absence):
-//! - a **paragraph** (no `rec`): the searchable unit. Its text is matched and ranked by the
-//!   exact index beside tantivy ([`super::exact`]), which finds paragraphs through
-//!   `anchor`; its original text, section path and lines are kept there too
-//!   ([`super::texts`]). The record carries only `file_id` (and, on the first of a batch,
-//!   `anchor` and `para`): its number follows from its place after the anchor. Paragraphs
-//!   are most records, so every field on them counts: `rec`, `para` and the lines on each
-//!   took 5.9 MB of tantivy's 31.4 MB on the real corpus (the lines now take 1.5 MB in the
-//!   text stores).
+//! Paragraphs are not tantivy records: the exact index beside tantivy ([`super::exact`])
+//! holds their text, matches and ranks it, and names them by (file number, paragraph
+//! ordinal). tantivy holds two kinds of records, told apart by the `rec` field:
 //! - a **document** (`rec` = 0): one per file, with the title (searchable through `title`),
 //!   the normalized path (`path_key`, for `path:` prefixes), what is shown with every hit
 //!   (path, title) and the manifest used for incremental re-indexing (size, mtime, hash).
@@ -25,34 +18,26 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
 };
 
-use crate::analysis::EXACT_TOKENIZER;
+use crate::analysis::BIGRAM_TOKENIZER;
 
 /// `rec` value of a document record.
 pub const REC_DOC: u64 = 0;
 /// `rec` value of a section record.
 pub const REC_SECTION: u64 = 1;
 
-/// The value of `anchor` on the first paragraph record of each batch of a file (see
-/// [`super::writer`]), which also carries its `para`.
-pub const ANCHOR: u64 = 1;
-
 /// The fields of the schema, resolved once.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// Record kind: [`REC_DOC`] or [`REC_SECTION`]; none on paragraph records.
+    /// Record kind: [`REC_DOC`] or [`REC_SECTION`].
     pub rec: Field,
     /// The file's number in this index (kept while the file is in it); on every record.
     pub file_id: Field,
     /// The file id again, on document records only, to replace a document record alone.
     pub doc_key: Field,
-    /// Paragraph ordinal in its document (anchor paragraphs only); the first paragraph
-    /// under a section (section records).
+    /// The first paragraph under a section (section records).
     pub para: Field,
     /// The last paragraph under a section, inclusive (section records).
     pub para_end: Field,
-    /// [`ANCHOR`] on the first paragraph record of a file, whose doc id plus `p` is the doc
-    /// id of paragraph `p` (see [`super::writer`]).
-    pub anchor: Field,
     /// Character bigrams of a section label (section records).
     pub section: Field,
     /// Character bigrams of the title (document records).
@@ -93,7 +78,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let bigrams = |norms: bool| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(EXACT_TOKENIZER)
+                .set_tokenizer(BIGRAM_TOKENIZER)
                 .set_fieldnorms(norms)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
@@ -104,7 +89,6 @@ pub fn build_schema() -> (Schema, Fields) {
         doc_key: b.add_u64_field("doc_key", indexed.clone()),
         para: b.add_u64_field("para", FAST),
         para_end: b.add_u64_field("para_end", FAST),
-        anchor: b.add_u64_field("anchor", indexed.clone()),
         section: b.add_text_field("section", bigrams(false)),
         title: b.add_text_field("title", bigrams(false)),
         title_text: b.add_text_field("title_text", STORED),
@@ -136,7 +120,6 @@ impl Fields {
             doc_key: f("doc_key")?,
             para: f("para")?,
             para_end: f("para_end")?,
-            anchor: f("anchor")?,
             section: f("section")?,
             title: f("title")?,
             title_text: f("title_text")?,

@@ -23,7 +23,7 @@ use tantivy::{doc, Document, Index, IndexSettings, TantivyDocument, Term};
 
 use super::exact::{self, ExactBuilder, ExactIndex, ExactWriter, LiveMap};
 use super::manifest::{read_manifest, ManifestEntry};
-use super::schema::{build_schema, Fields, ANCHOR, REC_DOC, REC_SECTION};
+use super::schema::{build_schema, Fields, REC_DOC, REC_SECTION};
 use super::{parse_info, IndexInfo, FORMAT_VERSION};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, WalkEvent};
@@ -50,8 +50,6 @@ pub struct IndexOptions {
     /// Characters after which a reading thread starts a new exact-index segment (0:
     /// [`exact::SEGMENT_CHARS`]).
     pub segment_chars: usize,
-    /// Paragraph text after which a file's records go on in a new tantivy batch (0: 8 MB).
-    pub batch_bytes: usize,
     /// Positions from which a bigram lists its paragraphs in an exact segment (0:
     /// [`super::bigrams::LISTS_FROM`]); lower, tests reach paragraph lists with little text.
     pub lists_from: u32,
@@ -71,7 +69,6 @@ impl IndexOptions {
             pause_per_file: None,
             segment_chars: 0,
             lists_from: 0,
-            batch_bytes: 0,
         }
     }
 }
@@ -230,10 +227,6 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     if opts.lists_from > 0 {
         exact = exact.with_lists_from(opts.lists_from);
     }
-    let batch_bytes = match opts.batch_bytes {
-        0 => BATCH_BYTES,
-        n => n,
-    };
 
     let mut files = Vec::new();
     // Folders that could not be listed: the files indexed below them are kept.
@@ -360,7 +353,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                     };
                     let mut result = index_file(
                         &writer,
-                        (&backlog, batch_bytes),
+                        &backlog,
                         &mut xb,
                         &fields,
                         file,
@@ -442,9 +435,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
 /// The writer, over records that can carry a [`Ticket`].
 type IndexWriter = tantivy::IndexWriter<Record>;
 
-/// File bytes whose records may wait in tantivy's queue at once. Its queue holds up to
+/// Heading bytes whose records may wait in tantivy's queue at once. Its queue holds up to
 /// 10,000 batches and a file is one batch, so without this bound the reading threads would
-/// queue the whole corpus in memory ahead of the indexing threads.
+/// queue the records of the whole corpus in memory ahead of the indexing threads.
 const BACKLOG_BYTES: u64 = 4 << 20;
 
 /// A tantivy document, with the backlog ticket of its file on the file's last record.
@@ -638,10 +631,9 @@ fn check_changed(
 /// Reads one file and writes its records, replacing those of its previous version (`known`);
 /// returns its number of paragraphs. A file that cannot be read or decoded leaves its
 /// previous version in place; an error writing the index is fatal to the run.
-#[allow(clippy::too_many_arguments)]
 fn index_file(
     writer: &IndexWriter,
-    backlog: (&Arc<Backlog>, usize),
+    backlog: &Arc<Backlog>,
     xb: &mut ExactBuilder<'_>,
     fields: &Fields,
     file: &CorpusFile,
@@ -693,73 +685,40 @@ fn doc_record(
     )
 }
 
-/// Paragraph text of one tantivy batch, at most (a longer file is written in several).
-const BATCH_BYTES: usize = 8 << 20;
-
-/// Writes the document, section and paragraph records of one parsed file; returns the number
-/// of paragraphs.
-///
-/// A batch lands in one tantivy segment with consecutive doc ids, in this order: (in the first
-/// batch of a file) the document record, the batch's paragraphs in order, the first carrying
-/// `anchor`, then the section records opened in it. Merges keep that order, so paragraph `p`
-/// is always the doc id of its batch's anchor plus `p` minus the anchor's paragraph number:
-/// that is how hits of the exact index find their records. A file is one batch unless its
-/// text passes [`BATCH_BYTES`], which bounds the memory a huge file takes in tantivy's queue.
-#[allow(clippy::too_many_arguments)]
+/// Writes the document record and the section records of one parsed file; returns the
+/// number of paragraphs. The records of a file are one tantivy batch: its share of the
+/// [`Backlog`] is released once tantivy has indexed the last of them.
 fn write_document(
     writer: &IndexWriter,
-    (backlog, batch_limit): (&Arc<Backlog>, usize),
+    backlog: &Arc<Backlog>,
     fields: &Fields,
     file_id: u64,
     file: &CorpusFile,
     hash: u64,
     doc: &corpus::Document,
 ) -> Result<u64> {
-    let mut ops = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
-    let mut sections = Vec::new();
-    let mut batch_bytes = 0;
-    // Open sections: label and record, sent once the section closes and its last paragraph
-    // is known.
+    let mut records = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
+    // Open sections: label and record, written once the section closes and its last
+    // paragraph is known.
     let mut open: Vec<(&str, TantivyDocument)> = Vec::new();
     let close = |open: &mut Vec<(&str, TantivyDocument)>,
                  from: usize,
                  last_para: u64,
-                 sections: &mut Vec<TantivyDocument>| {
+                 records: &mut Vec<TantivyDocument>| {
         for (_, mut record) in open.drain(from..) {
             record.add_u64(fields.para_end, last_para);
-            sections.push(record);
+            records.push(record);
         }
     };
     let mut last_para = 0u64;
-    let send = |ops: &mut Vec<TantivyDocument>,
-                sections: &mut Vec<TantivyDocument>,
-                bytes: usize|
-     -> Result<()> {
-        ops.append(sections);
-        // tantivy drops each record once it is indexed, the last one last: its ticket then
-        // releases the batch's share of the backlog.
-        let ticket = backlog.admit(bytes as u64);
-        let last = ops.len().saturating_sub(1);
-        let mut ticket = Some(ticket);
-        writer.run(ops.drain(..).enumerate().map(|(i, doc)| {
-            UserOperation::Add(Record {
-                doc,
-                _ticket: if i == last { ticket.take() } else { None },
-            })
-        }))?;
-        Ok(())
-    };
-    for (i, p) in doc.paragraphs.iter().enumerate() {
-        if batch_bytes >= batch_limit {
-            send(&mut ops, &mut sections, batch_bytes)?;
-            batch_bytes = 0;
-        }
+    let mut bytes = 0;
+    for p in &doc.paragraphs {
         let keep = open
             .iter()
             .zip(&p.section)
             .take_while(|((label, _), s)| *label == s.as_str())
             .count();
-        close(&mut open, keep, last_para, &mut sections);
+        close(&mut open, keep, last_para, &mut records);
         for label in &p.section[keep..] {
             let record = doc!(
                 fields.rec => REC_SECTION,
@@ -768,21 +727,21 @@ fn write_document(
                 fields.para => u64::from(p.paragraph),
             );
             open.push((label.as_str(), record));
+            bytes += label.len();
         }
-        // A paragraph record carries only its file, for deletes and filters: its number
-        // follows from its batch's anchor, its lines are in the exact index's text store.
-        // Those fields on a million paragraph records took 5.9 MB of tantivy's 31.4 MB.
-        let mut record = doc!(fields.file_id => file_id);
-        if i == 0 || batch_bytes == 0 {
-            record.add_u64(fields.anchor, ANCHOR);
-            record.add_u64(fields.para, u64::from(p.paragraph));
-        }
-        ops.push(record);
-        batch_bytes += p.text.len().max(1);
         last_para = u64::from(p.paragraph);
     }
-    close(&mut open, 0, last_para, &mut sections);
-    send(&mut ops, &mut sections, batch_bytes)?;
+    close(&mut open, 0, last_para, &mut records);
+    // tantivy drops each record once it is indexed, the last one last: its ticket then
+    // releases the file's share of the backlog.
+    let mut ticket = Some(backlog.admit(bytes as u64 + 256));
+    let last = records.len() - 1;
+    writer.run(records.into_iter().enumerate().map(|(i, doc)| {
+        UserOperation::Add(Record {
+            doc,
+            _ticket: if i == last { ticket.take() } else { None },
+        })
+    }))?;
     Ok(doc.paragraphs.len() as u64)
 }
 

@@ -1,10 +1,11 @@
 //! The codes of the lists: ascending numbers as deltas in bit-packed runs of 128 with a
-//! varint tail, small numbers (counts) likewise, and LEB128 varints.
+//! varint tail, and small numbers (counts) likewise.
 
 use std::io;
 
 use bitpacking::{BitPacker, BitPacker4x};
 
+use super::super::varint::{put_varint, read_varint};
 use super::{invalid, MIN_PACKED_BYTES, PACKED_LEN};
 
 /// Appends ascending `values` as deltas, the first from 0: full runs of 128 bit-packed after
@@ -48,29 +49,6 @@ pub(super) fn put_small(
     for &value in runs.remainder() {
         put_varint(out, u64::from(value));
     }
-}
-
-/// Appends `value` as a LEB128 varint (also used by [`super::super::texts`]).
-pub(in crate::index) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-/// Reads the LEB128 varint at `*at` and moves past it (also used by [`super::super::texts`]).
-pub(in crate::index) fn read_varint(bytes: &[u8], at: &mut usize) -> io::Result<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*at).ok_or_else(|| invalid("truncated varint"))?;
-        *at += 1;
-        value |= u64::from(byte & 0x7F) << shift;
-        if byte < 0x80 {
-            return Ok(value);
-        }
-    }
-    Err(invalid("varint too long"))
 }
 
 /// Decodes `count` values written by [`put_sorted`] at `*at` onto `out` and moves past them;

@@ -545,10 +545,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         if phrase.len() > self.n_positions as usize {
             return Ok(None);
         }
-        let mut offsets: Vec<usize> = (0..phrase.len() - 1).step_by(2).collect();
-        if phrase.len() % 2 == 1 {
-            offsets.push(phrase.len() - 2);
-        }
+        let offsets = crate::analysis::bigram::cover_offsets(phrase.len());
         let mut entries = Vec::with_capacity(offsets.len());
         for offset in offsets {
             let key = term_key(phrase[offset].into(), phrase[offset + 1].into());

@@ -52,7 +52,6 @@ mod segment;
 mod tests;
 
 pub use build::BigramBuilder;
-pub(super) use codec::{put_varint, read_varint};
 
 /// The first four bytes of every segment file.
 pub const MAGIC: &[u8; 4] = b"ZCBG";

@@ -34,8 +34,8 @@ use std::io;
 use std::ops::Range;
 use std::sync::Mutex;
 
-use super::bigrams::{put_varint, read_varint};
-use super::schema::SECTION_SEP;
+use super::varint::{put_varint, read_varint};
+use crate::index::schema::SECTION_SEP;
 
 /// The first four bytes of every text store.
 pub const MAGIC: &[u8; 4] = b"ZCTX";

@@ -4,7 +4,8 @@
 
 use bitpacking::{BitPacker, BitPacker4x};
 
-use super::codec::{put_small, put_sorted, put_varint};
+use super::super::varint::put_varint;
+use super::codec::{put_small, put_sorted};
 use super::*;
 
 /// Collects the paragraphs of one segment and encodes them with [`BigramBuilder::finish`].

@@ -3,7 +3,8 @@
 
 use std::io;
 
-use super::codec::{decode_small, decode_sorted, read_varint};
+use super::super::varint::read_varint;
+use super::codec::{decode_small, decode_sorted};
 use super::find::gallop;
 use super::*;
 

@@ -28,19 +28,25 @@
 //! that neither the new live map nor its segments need are deleted ([`collect_garbage`]); a
 //! crashed run leaves only such files, which the next commit removes.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+pub mod bigrams;
+mod live;
+pub mod texts;
+mod varint;
+mod writer;
 
-pub use super::bigrams::UNKNOWN;
-use super::bigrams::{BigramBuilder, BigramSegment, Hit, LISTS_FROM};
-use super::texts::{Stored, TextStore, TextsBuilder};
-use crate::analysis::{self, Normalized};
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::Path;
+
 use crate::corpus::{Paragraph, ParagraphKind};
 use crate::{Error, Result};
+pub use bigrams::UNKNOWN;
+use bigrams::{BigramSegment, Hit};
+pub(crate) use live::write_durably;
+pub use live::{collect_garbage, next_gen, LiveMap};
+use live::{segment_path, texts_path};
+use texts::{Stored, TextStore};
+pub use writer::{ExactBuilder, ExactWriter};
 
 /// The folder of the exact index inside the index folder.
 pub const EXACT_DIR: &str = "exact";
@@ -51,381 +57,12 @@ pub const SMALL_SEGMENTS_MERGED: usize = 8;
 /// a segment takes to build (about 14 bytes a character).
 pub const SEGMENT_CHARS: usize = 8 << 20;
 
-const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
 /// `live_by_file` value of a file in several segments.
 const SEVERAL: u32 = u32::MAX - 1;
-const LIVE_VERSION: u32 = 2;
-
-fn segment_path(index_dir: &Path, id: u32) -> PathBuf {
-    index_dir.join(EXACT_DIR).join(format!("{id:08}.zbg"))
-}
 
 /// The message for a damaged file of the exact index.
 fn damaged(file: impl std::fmt::Display, why: impl std::fmt::Display) -> String {
     format!("{file}: {why}: the index is damaged; re-index with `zhengce index --full`")
-}
-
-fn texts_path(index_dir: &Path, id: u32) -> PathBuf {
-    index_dir.join(EXACT_DIR).join(format!("{id:08}.ztx"))
-}
-
-fn live_path(index_dir: &Path, gen: u64) -> PathBuf {
-    index_dir.join(EXACT_DIR).join(format!("live-{gen:08}.bin"))
-}
-
-/// Which bigram segments hold the current text of each file, by file number (one segment,
-/// except for a file longer than [`SEGMENT_CHARS`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LiveMap {
-    map: BTreeMap<u32, Vec<u32>>,
-    /// Each file's place in path order, by file number ([`ExactIndex::order_of`]).
-    order: Vec<u32>,
-}
-
-impl LiveMap {
-    /// Reads generation `gen` of the index in `index_dir` (0: the empty map).
-    pub fn read(index_dir: &Path, gen: u64) -> Result<LiveMap> {
-        if gen == 0 {
-            return Ok(LiveMap::default());
-        }
-        let path = live_path(index_dir, gen);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let bad = |why: &str| Error::Index(damaged(path.display(), why));
-        let u32_at = |i: usize| -> Option<u32> {
-            let b = bytes.get(i..i + 4)?;
-            Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        };
-        if bytes.get(..4) != Some(LIVE_MAGIC.as_slice()) {
-            return Err(bad("not a live map"));
-        }
-        if u32_at(4) != Some(LIVE_VERSION) {
-            return Err(bad("unknown live map version"));
-        }
-        let count = u32_at(8).ok_or_else(|| bad("truncated"))? as usize;
-        let order_at = 12 + count * 8;
-        let files = u32_at(order_at).ok_or_else(|| bad("truncated"))? as usize;
-        if bytes.len() != order_at + 4 + files * 4 {
-            return Err(bad("truncated"));
-        }
-        let mut map: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for i in 0..count {
-            let at = 12 + i * 8;
-            let (Some(file), Some(seg)) = (u32_at(at), u32_at(at + 4)) else {
-                return Err(bad("truncated"));
-            };
-            map.entry(file).or_default().push(seg);
-        }
-        let order = (0..files)
-            .map(|i| u32_at(order_at + 4 + 4 * i).unwrap_or(u32::MAX))
-            .collect();
-        Ok(LiveMap { map, order })
-    }
-
-    fn write(&self, index_dir: &Path, gen: u64) -> Result<()> {
-        let pairs: Vec<(u32, u32)> = self.iter().collect();
-        let mut bytes = Vec::with_capacity(12 + pairs.len() * 8);
-        bytes.extend_from_slice(LIVE_MAGIC);
-        bytes.extend_from_slice(&LIVE_VERSION.to_le_bytes());
-        bytes.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
-        for (file, seg) in pairs {
-            bytes.extend_from_slice(&file.to_le_bytes());
-            bytes.extend_from_slice(&seg.to_le_bytes());
-        }
-        bytes.extend_from_slice(&(self.order.len() as u32).to_le_bytes());
-        for rank in &self.order {
-            bytes.extend_from_slice(&rank.to_le_bytes());
-        }
-        write_durably(&live_path(index_dir, gen), &bytes)
-    }
-
-    /// The segments holding the current text of file `file_no`.
-    pub fn segments_of(&self, file_no: u32) -> &[u32] {
-        self.map.get(&file_no).map_or(&[], Vec::as_slice)
-    }
-
-    /// The segments the map refers to.
-    pub fn segments(&self) -> BTreeSet<u32> {
-        self.map.values().flatten().copied().collect()
-    }
-
-    /// The number of files in the map.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    /// Whether the map is empty.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    /// (file number, segment) pairs in file order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.map
-            .iter()
-            .flat_map(|(f, segs)| segs.iter().map(move |s| (*f, *s)))
-    }
-}
-
-/// Each file's place when the files are sorted by path as the corpus walk meets them (by
-/// folder and name, compared byte-wise), by file number; `u32::MAX` for numbers not given.
-fn path_order(mut paths: Vec<(u32, &str)>) -> Vec<u32> {
-    paths.sort_unstable_by(|a, b| a.1.split('/').cmp(b.1.split('/')).then(a.0.cmp(&b.0)));
-    let len = paths
-        .iter()
-        .map(|(no, _)| *no as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut order = vec![u32::MAX; len];
-    for (rank, (no, _)) in paths.into_iter().enumerate() {
-        order[no as usize] = rank as u32;
-    }
-    order
-}
-
-/// Writes `bytes` to `path` through a temporary name, synced before and after the rename, so
-/// `path` is either absent or whole.
-pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let io = |e| Error::io(path, e);
-    let mut f = File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io)?;
-    if let Some(dir) = path.parent() {
-        File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
-    }
-    Ok(())
-}
-
-/// The exact-index side of an indexing run: hands out segment builders to the reading
-/// threads and keeps the live map they update.
-#[derive(Debug)]
-pub struct ExactWriter {
-    index_dir: PathBuf,
-    segment_chars: usize,
-    /// Bigrams with at least this many positions in a segment list their paragraphs.
-    lists_from: u32,
-    next_id: AtomicU32,
-    live: Mutex<LiveMap>,
-}
-
-impl ExactWriter {
-    /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
-    /// (empty for a rebuild). New segments get ids above every segment file on disk; a
-    /// reading thread starts a new one after `segment_chars` characters.
-    pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
-        let dir = index_dir.join(EXACT_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let mut max_id = live.segments().last().copied().unwrap_or(0);
-        for e in std::fs::read_dir(&dir)
-            .map_err(|e| Error::io(&dir, e))?
-            .flatten()
-        {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if let Some(id) = name
-                .strip_suffix(".zbg")
-                .and_then(|s| s.parse::<u32>().ok())
-            {
-                max_id = max_id.max(id);
-            }
-        }
-        Ok(ExactWriter {
-            index_dir: index_dir.to_path_buf(),
-            segment_chars: segment_chars.max(1),
-            lists_from: LISTS_FROM,
-            next_id: AtomicU32::new(max_id + 1),
-            live: Mutex::new(live),
-        })
-    }
-
-    /// Paragraph lists for the bigrams with at least `n` positions in a segment instead of
-    /// [`LISTS_FROM`] (to test them on a small corpus).
-    pub fn with_lists_from(mut self, n: u32) -> Self {
-        self.lists_from = n;
-        self
-    }
-
-    /// A builder for one reading thread.
-    pub fn builder(&self) -> ExactBuilder<'_> {
-        ExactBuilder {
-            writer: self,
-            current: None,
-            norm: Normalized::default(),
-            chars: Vec::new(),
-        }
-    }
-
-    /// Forgets file `file_no`: its records are gone from the index.
-    pub fn remove(&self, file_no: u32) {
-        self.lock().map.remove(&file_no);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, LiveMap> {
-        self.live.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Writes the live map as generation `gen` (after every builder has finished), with the
-    /// files' relative paths `paths` (file number, path; those of files not in the index are
-    /// ignored), and returns it.
-    pub fn finish(self, gen: u64, paths: Vec<(u32, &str)>) -> Result<LiveMap> {
-        let mut live = self.live.into_inner().unwrap_or_else(|e| e.into_inner());
-        live.order = path_order(paths);
-        live.write(&self.index_dir, gen)?;
-        Ok(live)
-    }
-}
-
-/// One reading thread's segment under construction.
-pub struct ExactBuilder<'a> {
-    writer: &'a ExactWriter,
-    /// The segment being built.
-    current: Option<Building>,
-    norm: Normalized,
-    chars: Vec<char>,
-}
-
-/// A segment under construction: its id, bigrams, texts and files.
-struct Building {
-    id: u32,
-    bigrams: BigramBuilder,
-    texts: TextsBuilder,
-    files: Vec<u32>,
-}
-
-impl ExactBuilder<'_> {
-    /// Adds the paragraphs of file `file_no` (numbered from 0); the file becomes live in this
-    /// segment once the segment is written.
-    ///
-    /// Segments end between files: a file that would take the segment past its size starts a
-    /// new one, and a file longer than a segment fills segments of its own. So a segment
-    /// shares no file with another segment except the parts of such a long file, and
-    /// rewriting the files of one segment ([`ExactIndex::files_to_rewrite`]) never drags in
-    /// the next.
-    pub fn add_file(&mut self, file_no: u32, paragraphs: &[Paragraph]) -> Result<()> {
-        let chars: usize = paragraphs.iter().map(|p| p.text.chars().count() + 1).sum();
-        let limit = self.writer.segment_chars;
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|b| b.bigrams.chars() > 0 && b.bigrams.chars() + chars > limit)
-        {
-            self.flush()?;
-        }
-        let mut split = false;
-        let mut begun = false;
-        for (para, p) in paragraphs.iter().enumerate() {
-            let text = p.text.as_str();
-            if !begun {
-                // A new segment, or the next part of a file longer than one.
-                let b = self.current.get_or_insert_with(|| Building {
-                    id: self.writer.next_id.fetch_add(1, Ordering::Relaxed),
-                    bigrams: BigramBuilder::new().with_lists_from(self.writer.lists_from),
-                    texts: TextsBuilder::new(),
-                    files: Vec::new(),
-                });
-                b.bigrams.begin_file(file_no, para as u32);
-                b.files.push(file_no);
-                begun = true;
-            }
-            analysis::normalize_exact_into(&mut self.norm, text);
-            self.chars.clear();
-            self.chars.extend(self.norm.as_str().chars());
-            if let Some(b) = &mut self.current {
-                b.bigrams.add_paragraph(&self.chars);
-                b.texts.add(text, &p.section, p.lines);
-                if b.bigrams.chars() >= limit {
-                    self.flush()?;
-                    begun = false;
-                    split = true;
-                }
-            }
-        }
-        if split {
-            // The last part of a long file keeps its segment to itself too.
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Forgets file `file_no`: its records are gone from the index.
-    pub fn remove(&self, file_no: u32) {
-        self.writer.remove(file_no);
-    }
-
-    /// Writes the segment being built, if any, and makes its files live.
-    pub fn flush(&mut self) -> Result<()> {
-        let Some(Building {
-            id,
-            bigrams,
-            texts,
-            files,
-        }) = self.current.take()
-        else {
-            return Ok(());
-        };
-        let path = texts_path(&self.writer.index_dir, id);
-        let texts = texts.finish().map_err(|e| Error::io(&path, e))?;
-        write_durably(&path, &texts)?;
-        let bytes = bigrams.finish();
-        write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
-        let mut live = self.writer.lock();
-        for f in files {
-            // A file's earlier text was forgotten before it was read again ([`Self::remove`]),
-            // so its entries so far are this run's parts of it.
-            let segs = live.map.entry(f).or_default();
-            if !segs.contains(&id) {
-                segs.push(id);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The generation for the next commit: above `last` (the last commit's) and above every live
-/// map on disk, so a run never overwrites the live map of the commit searches still see
-/// (a rebuild starts from `last` = 0, but the index it replaces may be at any generation).
-pub fn next_gen(index_dir: &Path, last: u64) -> u64 {
-    let on_disk = std::fs::read_dir(index_dir.join(EXACT_DIR))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name();
-            let name = name.to_str()?;
-            name.strip_prefix("live-")?
-                .strip_suffix(".bin")?
-                .parse::<u64>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    last.max(on_disk) + 1
-}
-
-/// Deletes the files of `exact/` that generation `gen` with the live map `live` does not
-/// need. Errors are ignored: a file left behind is removed by a later run.
-pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
-    let dir = index_dir.join(EXACT_DIR);
-    let keep_segments = live.segments();
-    let keep_live = format!("live-{gen:08}.bin");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let needed = name == keep_live
-            || name
-                .strip_suffix(".zbg")
-                .or_else(|| name.strip_suffix(".ztx"))
-                .and_then(|s| s.parse::<u32>().ok())
-                .is_some_and(|id| keep_segments.contains(&id));
-        if !needed {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// A match of the exact index: a paragraph, how often the phrase occurs in it and its length
@@ -757,6 +394,37 @@ impl ExactIndex {
         f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
         self.look_up(range, phrase, within, false, f)
+    }
+
+    /// Every current paragraph of the files `wanted` accepts, handed to `f` in look-up
+    /// order (by segment, in order within each), as a hit without occurrences whose bounds
+    /// are [`UNKNOWN`] ([`Self::fill_bounds`] reads them).
+    pub fn each_paragraph(
+        &self,
+        mut wanted: impl FnMut(u32) -> bool,
+        mut f: impl FnMut(ExactHit),
+    ) -> Result<()> {
+        for (n, (id, seg)) in self.segments.iter().enumerate() {
+            for file_no in seg.files() {
+                if !self.is_live(file_no, *id) || !wanted(file_no) {
+                    continue;
+                }
+                let Some((first_index, first_para, count)) = seg.file_span(file_no) else {
+                    continue;
+                };
+                for k in 0..count {
+                    f(ExactHit {
+                        file_no,
+                        para: first_para + k,
+                        count: 0,
+                        len: UNKNOWN,
+                        at: (n as u32, first_index + k),
+                        start: UNKNOWN,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Sets `start` and `len` of the hits where they are [`UNKNOWN`].

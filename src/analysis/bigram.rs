@@ -1,12 +1,12 @@
 //! The bigram tokenizer of the title and heading fields, and the matching query terms:
 //! overlapping character bigrams of N(text) with white space removed, so a quoted phrase of any
 //! length is found iff N(phrase) is a substring of N(text). (Paragraph text uses the same
-//! terms, built outside tantivy by [`crate::index::bigrams`].)
+//! terms, built outside tantivy by [`crate::index::exact::bigrams`].)
 //!
-//! Index side, [`ExactTokenizer`]: for the stripped normalized sequence `c0 c1 … cn-1` it emits
+//! Index side, [`BigramTokenizer`]: for the stripped normalized sequence `c0 c1 … cn-1` it emits
 //! `c0c1` at position 0, `c1c2` at 1, …, `cn-2cn-1` at n-2, and then `cn-1` alone at n-1, so
 //! every character starts some term. Offsets are bytes of the *original* text.
-//! Query side, [`exact_query_terms`]: a phrase of one character is a prefix range over the
+//! Query side, [`bigram_query_terms`]: a phrase of one character is a prefix range over the
 //! term dictionary ([`char_prefix_bounds`]); longer phrases are a minimal cover by bigrams at
 //! relative positions 0, 2, 4, … (plus len-2 when the length is odd), for
 //! `PhraseQuery::new_with_offset` (or a plain term query when there is one bigram).
@@ -19,32 +19,32 @@ use super::normalize::{normalize_exact, normalize_exact_into, Normalized};
 /// Character-bigram tokenizer over N(text) without white space. Cloning gives a fresh
 /// tokenizer with empty buffers (no text is shared between clones).
 #[derive(Debug, Default)]
-pub struct ExactTokenizer {
+pub struct BigramTokenizer {
     norm: Normalized,
     token: Token,
 }
 
-impl Clone for ExactTokenizer {
+impl Clone for BigramTokenizer {
     fn clone(&self) -> Self {
         Self::default()
     }
 }
 
-/// The tokens of one text, from [`ExactTokenizer`].
+/// The tokens of one text, from [`BigramTokenizer`].
 #[derive(Debug)]
-pub struct ExactTokenStream<'a> {
+pub struct BigramTokenStream<'a> {
     norm: &'a Normalized,
     next: usize,
     token: &'a mut Token,
 }
 
-impl Tokenizer for ExactTokenizer {
-    type TokenStream<'a> = ExactTokenStream<'a>;
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExactTokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream<'a> {
         normalize_exact_into(&mut self.norm, text);
         self.token.reset();
-        ExactTokenStream {
+        BigramTokenStream {
             norm: &self.norm,
             next: 0,
             token: &mut self.token,
@@ -52,7 +52,7 @@ impl Tokenizer for ExactTokenizer {
     }
 }
 
-impl TokenStream for ExactTokenStream<'_> {
+impl TokenStream for BigramTokenStream<'_> {
     fn advance(&mut self) -> bool {
         let i = self.next;
         let n = self.norm.len();
@@ -84,7 +84,7 @@ impl TokenStream for ExactTokenStream<'_> {
 
 /// What an exact phrase asks of the exact field.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ExactTerms {
+pub enum BigramTerms {
     /// The phrase normalizes to nothing (empty or only white space): it matches nothing.
     Empty,
     /// One character: every term that starts with it ([`char_prefix_bounds`]).
@@ -95,26 +95,32 @@ pub enum ExactTerms {
     Bigrams(Vec<(usize, String)>),
 }
 
+/// The offsets of the bigrams that cover a phrase of `len` (2 or more) characters: 0, 2, 4, …
+/// and, when `len` is odd, `len - 2`. Every character of the phrase is in one of them, so a
+/// position where they all occur at these offsets is an occurrence of the phrase. Title and
+/// heading queries and the paragraphs' bigram segments both use this one cover.
+pub fn cover_offsets(len: usize) -> Vec<usize> {
+    let mut offsets: Vec<usize> = (0..len.saturating_sub(1)).step_by(2).collect();
+    if len % 2 == 1 && len >= 3 {
+        offsets.push(len - 2);
+    }
+    offsets
+}
+
 /// The terms that find `phrase` in the exact field: N(phrase) without white space, covered
 /// by bigrams at offsets 0, 2, 4, … and, if its length is odd, one more at `len - 2`.
-pub fn exact_query_terms(phrase: &str) -> ExactTerms {
+pub fn bigram_query_terms(phrase: &str) -> BigramTerms {
     let norm = normalize_exact(phrase);
     let chars: Vec<char> = norm.as_str().chars().collect();
     match chars.len() {
-        0 => ExactTerms::Empty,
-        1 => ExactTerms::Prefix(chars[0]),
-        n => {
-            let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
-            if n % 2 == 1 {
-                offsets.push(n - 2);
-            }
-            ExactTerms::Bigrams(
-                offsets
-                    .into_iter()
-                    .map(|o| (o, chars[o..o + 2].iter().collect()))
-                    .collect(),
-            )
-        }
+        0 => BigramTerms::Empty,
+        1 => BigramTerms::Prefix(chars[0]),
+        n => BigramTerms::Bigrams(
+            cover_offsets(n)
+                .into_iter()
+                .map(|o| (o, chars[o..o + 2].iter().collect()))
+                .collect(),
+        ),
     }
 }
 
@@ -136,7 +142,7 @@ mod tests {
     use std::collections::HashSet;
 
     fn tokens(text: &str) -> Vec<(usize, String, usize, usize)> {
-        let mut tokenizer = ExactTokenizer::default();
+        let mut tokenizer = BigramTokenizer::default();
         let mut stream = tokenizer.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = stream.next() {
@@ -151,14 +157,14 @@ mod tests {
             .into_iter()
             .map(|(p, t, _, _)| (p, t))
             .collect();
-        match exact_query_terms(phrase) {
-            ExactTerms::Empty => false,
-            ExactTerms::Prefix(c) => {
+        match bigram_query_terms(phrase) {
+            BigramTerms::Empty => false,
+            BigramTerms::Prefix(c) => {
                 let (lo, hi) = char_prefix_bounds(c);
                 toks.iter()
                     .any(|(_, t)| *t >= lo && hi.as_ref().is_none_or(|h| t < h))
             }
-            ExactTerms::Bigrams(terms) => toks.iter().any(|(p, _)| {
+            BigramTerms::Bigrams(terms) => toks.iter().any(|(p, _)| {
                 terms
                     .iter()
                     .all(|(o, b)| toks.contains(&(p + o, b.clone())))
@@ -189,18 +195,18 @@ mod tests {
 
     #[test]
     fn query_terms() {
-        assert_eq!(exact_query_terms(" \u{3000}"), ExactTerms::Empty);
-        assert_eq!(exact_query_terms(" 國 "), ExactTerms::Prefix('国'));
+        assert_eq!(bigram_query_terms(" \u{3000}"), BigramTerms::Empty);
+        assert_eq!(bigram_query_terms(" 國 "), BigramTerms::Prefix('国'));
         let b = |v: &[(usize, &str)]| {
-            ExactTerms::Bigrams(v.iter().map(|&(o, s)| (o, s.to_string())).collect())
+            BigramTerms::Bigrams(v.iter().map(|&(o, s)| (o, s.to_string())).collect())
         };
-        assert_eq!(exact_query_terms("發展"), b(&[(0, "发展")]));
+        assert_eq!(bigram_query_terms("發展"), b(&[(0, "发展")]));
         assert_eq!(
-            exact_query_terms("人工智能"),
+            bigram_query_terms("人工智能"),
             b(&[(0, "人工"), (2, "智能")])
         );
         assert_eq!(
-            exact_query_terms("人工 智慧發"),
+            bigram_query_terms("人工 智慧發"),
             b(&[(0, "人工"), (2, "智慧"), (3, "慧发")])
         );
     }

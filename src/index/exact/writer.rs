@@ -1,0 +1,202 @@
+//! Writing the exact index during an indexing run: [`ExactWriter`] hands each reading thread
+//! an [`ExactBuilder`], which normalizes the paragraphs of the files it is given, fills a
+//! bigram segment and its text store, and writes both (to a temporary name, synced,
+//! renamed) once the segment is full; the live map, updated as segments are written, is
+//! written by [`ExactWriter::finish`] before the commit that names its generation.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+
+use super::bigrams::{BigramBuilder, LISTS_FROM};
+use super::live::{path_order, segment_path, texts_path, write_durably, LiveMap};
+use super::texts::TextsBuilder;
+use super::EXACT_DIR;
+use crate::analysis::{self, Normalized};
+use crate::corpus::Paragraph;
+use crate::{Error, Result};
+
+/// The exact-index side of an indexing run: hands out segment builders to the reading
+/// threads and keeps the live map they update.
+#[derive(Debug)]
+pub struct ExactWriter {
+    index_dir: PathBuf,
+    segment_chars: usize,
+    /// Bigrams with at least this many positions in a segment list their paragraphs.
+    lists_from: u32,
+    next_id: AtomicU32,
+    live: Mutex<LiveMap>,
+}
+
+impl ExactWriter {
+    /// Starts a run over the index in `index_dir` whose last commit had the live map `live`
+    /// (empty for a rebuild). New segments get ids above every segment file on disk; a
+    /// reading thread starts a new one after `segment_chars` characters.
+    pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
+        let dir = index_dir.join(EXACT_DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let mut max_id = live.segments().last().copied().unwrap_or(0);
+        for e in std::fs::read_dir(&dir)
+            .map_err(|e| Error::io(&dir, e))?
+            .flatten()
+        {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if let Some(id) = name
+                .strip_suffix(".zbg")
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                max_id = max_id.max(id);
+            }
+        }
+        Ok(ExactWriter {
+            index_dir: index_dir.to_path_buf(),
+            segment_chars: segment_chars.max(1),
+            lists_from: LISTS_FROM,
+            next_id: AtomicU32::new(max_id + 1),
+            live: Mutex::new(live),
+        })
+    }
+
+    /// Paragraph lists for the bigrams with at least `n` positions in a segment instead of
+    /// [`LISTS_FROM`] (to test them on a small corpus).
+    pub fn with_lists_from(mut self, n: u32) -> Self {
+        self.lists_from = n;
+        self
+    }
+
+    /// A builder for one reading thread.
+    pub fn builder(&self) -> ExactBuilder<'_> {
+        ExactBuilder {
+            writer: self,
+            current: None,
+            norm: Normalized::default(),
+            chars: Vec::new(),
+        }
+    }
+
+    /// Forgets file `file_no`: its records are gone from the index.
+    pub fn remove(&self, file_no: u32) {
+        self.lock().map.remove(&file_no);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LiveMap> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the live map as generation `gen` (after every builder has finished), with the
+    /// files' relative paths `paths` (file number, path; those of files not in the index are
+    /// ignored), and returns it.
+    pub fn finish(self, gen: u64, paths: Vec<(u32, &str)>) -> Result<LiveMap> {
+        let mut live = self.live.into_inner().unwrap_or_else(|e| e.into_inner());
+        live.order = path_order(paths);
+        live.write(&self.index_dir, gen)?;
+        Ok(live)
+    }
+}
+
+/// One reading thread's segment under construction.
+pub struct ExactBuilder<'a> {
+    writer: &'a ExactWriter,
+    /// The segment being built.
+    current: Option<Building>,
+    norm: Normalized,
+    chars: Vec<char>,
+}
+
+/// A segment under construction: its id, bigrams, texts and files.
+struct Building {
+    id: u32,
+    bigrams: BigramBuilder,
+    texts: TextsBuilder,
+    files: Vec<u32>,
+}
+
+impl ExactBuilder<'_> {
+    /// Adds the paragraphs of file `file_no` (numbered from 0); the file becomes live in this
+    /// segment once the segment is written.
+    ///
+    /// Segments end between files: a file that would take the segment past its size starts a
+    /// new one, and a file longer than a segment fills segments of its own. So a segment
+    /// shares no file with another segment except the parts of such a long file, and
+    /// rewriting the files of one segment ([`super::ExactIndex::files_to_rewrite`]) never drags in
+    /// the next.
+    pub fn add_file(&mut self, file_no: u32, paragraphs: &[Paragraph]) -> Result<()> {
+        let chars: usize = paragraphs.iter().map(|p| p.text.chars().count() + 1).sum();
+        let limit = self.writer.segment_chars;
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|b| b.bigrams.chars() > 0 && b.bigrams.chars() + chars > limit)
+        {
+            self.flush()?;
+        }
+        let mut split = false;
+        let mut begun = false;
+        for (para, p) in paragraphs.iter().enumerate() {
+            let text = p.text.as_str();
+            if !begun {
+                // A new segment, or the next part of a file longer than one.
+                let b = self.current.get_or_insert_with(|| Building {
+                    id: self.writer.next_id.fetch_add(1, Ordering::Relaxed),
+                    bigrams: BigramBuilder::new().with_lists_from(self.writer.lists_from),
+                    texts: TextsBuilder::new(),
+                    files: Vec::new(),
+                });
+                b.bigrams.begin_file(file_no, para as u32);
+                b.files.push(file_no);
+                begun = true;
+            }
+            analysis::normalize_exact_into(&mut self.norm, text);
+            self.chars.clear();
+            self.chars.extend(self.norm.as_str().chars());
+            if let Some(b) = &mut self.current {
+                b.bigrams.add_paragraph(&self.chars);
+                b.texts.add(text, &p.section, p.lines);
+                if b.bigrams.chars() >= limit {
+                    self.flush()?;
+                    begun = false;
+                    split = true;
+                }
+            }
+        }
+        if split {
+            // The last part of a long file keeps its segment to itself too.
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Forgets file `file_no`: its records are gone from the index.
+    pub fn remove(&self, file_no: u32) {
+        self.writer.remove(file_no);
+    }
+
+    /// Writes the segment being built, if any, and makes its files live.
+    pub fn flush(&mut self) -> Result<()> {
+        let Some(Building {
+            id,
+            bigrams,
+            texts,
+            files,
+        }) = self.current.take()
+        else {
+            return Ok(());
+        };
+        let path = texts_path(&self.writer.index_dir, id);
+        let texts = texts.finish().map_err(|e| Error::io(&path, e))?;
+        write_durably(&path, &texts)?;
+        let bytes = bigrams.finish();
+        write_durably(&segment_path(&self.writer.index_dir, id), &bytes)?;
+        let mut live = self.writer.lock();
+        for f in files {
+            // A file's earlier text was forgotten before it was read again ([`Self::remove`]),
+            // so its entries so far are this run's parts of it.
+            let segs = live.map.entry(f).or_default();
+            if !segs.contains(&id) {
+                segs.push(id);
+            }
+        }
+        Ok(())
+    }
+}

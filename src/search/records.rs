@@ -1,0 +1,302 @@
+//! Look-ups in the document and section records that tantivy holds: `title:`, `section:`
+//! and `path:` filters resolved to the files or paragraph ranges they select, and the title
+//! and heading bonuses of the query's words.
+//!
+//! Titles and headings are indexed as character bigrams of their normalized text (the
+//! [`crate::analysis::BIGRAM_TOKENIZER`]), so a filter's words and phrases match them as exact
+//! substrings, as paragraph texts are matched. `path:` is a prefix of the normalized path. A
+//! filter's own query may combine words with AND, OR and NOT; it cannot hold another filter.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::plan::FilterSpec;
+use super::query::{FieldName, Query};
+use super::rank::{Bonus, FilterSet};
+use super::Searcher;
+use crate::analysis::{self, BigramTerms};
+use crate::index::manifest;
+use crate::index::schema::{REC_DOC, REC_SECTION};
+use crate::{Error, Result};
+
+/// Score added to a paragraph whose document title contains a query word.
+pub const TITLE_BONUS: f32 = 2.0;
+/// Score added to a paragraph under a heading that contains a query word.
+pub const SECTION_BONUS: f32 = 1.5;
+/// A title or section bonus is skipped for a word that matches more records than this: it
+/// says nothing about relevance and would cost time.
+pub const BONUS_MAX_RECORDS: usize = 256;
+
+/// The records a filter's query runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Title,
+    Section,
+    Path,
+}
+
+/// Record look-ups of one search.
+pub struct Records<'a> {
+    s: &'a Searcher,
+    searcher: &'a tantivy::Searcher,
+}
+
+impl<'a> Records<'a> {
+    /// Look-ups over the records of `searcher`, an open snapshot of `s`'s index.
+    pub fn new(s: &'a Searcher, searcher: &'a tantivy::Searcher) -> Self {
+        Records { s, searcher }
+    }
+
+    fn fields(&self) -> &crate::index::Fields {
+        &self.s.index().fields
+    }
+
+    /// The files (title, path) or paragraph ranges (section) that `spec` selects.
+    pub fn resolve(&self, spec: &FilterSpec) -> Result<FilterSet> {
+        let target = match spec.field {
+            FieldName::Title => Target::Title,
+            FieldName::Section => Target::Section,
+            FieldName::Path => Target::Path,
+        };
+        let records = self.node(&spec.query, target)?;
+        let restricted: Box<dyn TQuery> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.all(target)),
+            (Occur::Must, records),
+        ]));
+        Ok(match target {
+            Target::Section => FilterSet::Sections(
+                self.section_ranges(&*restricted, usize::MAX)?
+                    .unwrap_or_default(),
+            ),
+            Target::Title | Target::Path => FilterSet::Files(
+                self.key_values(&*restricted, "file_id", None)?
+                    .unwrap_or_default(),
+            ),
+        })
+    }
+
+    /// Bonuses of words in titles and headings (of the first eight words). A word in more
+    /// than [`BONUS_MAX_RECORDS`] titles or headings is too common to say anything and gets
+    /// none.
+    pub fn bonuses(&self, words: &[String]) -> Result<Vec<Bonus>> {
+        let mut out = Vec::new();
+        for text in words.iter().take(8) {
+            if let Some(q) = self.exact(Target::Title, text) {
+                if let Some(files) = self.key_values(&*q, "file_id", Some(BONUS_MAX_RECORDS))? {
+                    if !files.is_empty() {
+                        out.push(Bonus {
+                            within: FilterSet::Files(files),
+                            score: TITLE_BONUS,
+                        });
+                    }
+                }
+            }
+            if let Some(q) = self.exact(Target::Section, text) {
+                if let Some(ranges) = self.section_ranges(&*q, BONUS_MAX_RECORDS)? {
+                    if !ranges.is_empty() {
+                        out.push(Bonus {
+                            within: FilterSet::Sections(ranges),
+                            score: SECTION_BONUS,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The tantivy query of `q` over the records of `target`.
+    fn node(&self, q: &Query, target: Target) -> Result<Box<dyn TQuery>> {
+        match q {
+            Query::Term { text, span } | Query::Phrase { text, span } => {
+                if target == Target::Path {
+                    return Ok(self.path_prefix(text));
+                }
+                // Titles, headings and paths match as written: no segmenting.
+                let norm = analysis::normalize_exact(text);
+                self.exact(target, norm.as_str())
+                    .ok_or_else(|| Error::Query {
+                        position: span.0,
+                        message: format!("`{text}` has no characters to search for"),
+                    })
+            }
+            Query::Field { query, .. } => Err(Error::Query {
+                position: first_position(query),
+                message: "field filters cannot be nested inside another field filter".into(),
+            }),
+            Query::And(parts) | Query::Or(parts) => {
+                let is_and = matches!(q, Query::And(_));
+                let mut clauses = Vec::with_capacity(parts.len());
+                let (mut positive, mut negated) = (false, false);
+                for part in parts {
+                    if let Query::Not(inner) = part {
+                        negated = true;
+                        clauses.push((Occur::MustNot, self.node(inner, target)?));
+                    } else {
+                        positive = true;
+                        let occur = if is_and { Occur::Must } else { Occur::Should };
+                        clauses.push((occur, self.node(part, target)?));
+                    }
+                }
+                if is_and && !positive {
+                    // Only negations: every record that passes them.
+                    clauses.push((Occur::Must, self.all(target)));
+                } else if !is_and && negated {
+                    // `x OR -y`: each negation means "every record but these".
+                    return Ok(self.or_not(clauses, target));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            Query::Not(inner) => Ok(Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.all(target)),
+                (Occur::MustNot, self.node(inner, target)?),
+            ]))),
+        }
+    }
+
+    /// An OR whose negated members mean "every record of the target but these".
+    fn or_not(&self, clauses: Vec<(Occur, Box<dyn TQuery>)>, target: Target) -> Box<dyn TQuery> {
+        let alternatives = (clauses.into_iter())
+            .map(|(occur, q)| {
+                let alt: Box<dyn TQuery> = match occur {
+                    Occur::MustNot => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, self.all(target)),
+                        (Occur::MustNot, q),
+                    ])),
+                    _ => q,
+                };
+                (Occur::Should, alt)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    /// Every record of the kind `target` queries.
+    fn all(&self, target: Target) -> Box<dyn TQuery> {
+        let rec = match target {
+            Target::Title | Target::Path => REC_DOC,
+            Target::Section => REC_SECTION,
+        };
+        let records = Box::new(TermQuery::new(
+            Term::from_field_u64(self.fields().rec, rec),
+            IndexRecordOption::Basic,
+        ));
+        Box::new(ConstScoreQuery::new(records, 0.0))
+    }
+
+    /// The exact-match query of the normalized `text` over titles or headings; `None` for a
+    /// text without characters.
+    fn exact(&self, target: Target, text: &str) -> Option<Box<dyn TQuery>> {
+        let field = match target {
+            Target::Title => self.fields().title,
+            Target::Section => self.fields().section,
+            Target::Path => self.fields().path_key,
+        };
+        bigram_query(field, text)
+    }
+
+    fn path_prefix(&self, text: &str) -> Box<dyn TQuery> {
+        let prefix = analysis::normalize(text.trim_start_matches('/'));
+        let field = self.fields().path_key;
+        let mut upper = prefix.clone();
+        upper.push(char::MAX);
+        upper.push(char::MAX);
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_text(field, &prefix)),
+            Bound::Included(Term::from_field_text(field, &upper)),
+        ))
+    }
+
+    /// The paragraph ranges `(file id, first, last)` of the section records `q` matches,
+    /// sorted; `None` when there are more than `max`.
+    fn section_ranges(&self, q: &dyn TQuery, max: usize) -> Result<Option<Vec<(u64, u64, u64)>>> {
+        if max < usize::MAX && self.searcher.search(q, &tantivy::collector::Count)? > max {
+            return Ok(None);
+        }
+        let mut ranges = Vec::new();
+        for (segment, doc_ids) in manifest::matching_by_segment(self.searcher, q)? {
+            let file = self.s.u64_column(self.searcher, segment, "file_id")?;
+            let first = self.s.u64_column(self.searcher, segment, "para")?;
+            let last = self.s.u64_column(self.searcher, segment, "para_end")?;
+            ranges.extend(
+                doc_ids
+                    .into_iter()
+                    .filter_map(|d| Some((file.first(d)?, first.first(d)?, last.first(d)?))),
+            );
+        }
+        ranges.sort_unstable();
+        Ok(Some(ranges))
+    }
+
+    /// The `column` values of the records `q` matches, sorted and distinct; `None` when `q`
+    /// matches more than `max` records.
+    fn key_values(
+        &self,
+        q: &dyn TQuery,
+        column: &'static str,
+        max: Option<usize>,
+    ) -> Result<Option<Vec<u64>>> {
+        if let Some(m) = max {
+            // Counting is much cheaper than collecting: check the size first.
+            if self.searcher.search(q, &tantivy::collector::Count)? > m {
+                return Ok(None);
+            }
+        }
+        let by_segment = manifest::matching_by_segment(self.searcher, q)?;
+        let mut values = Vec::new();
+        for (segment, doc_ids) in by_segment {
+            let col = self.s.u64_column(self.searcher, segment, column)?;
+            values.extend(doc_ids.into_iter().filter_map(|d| col.first(d)));
+        }
+        values.sort_unstable();
+        values.dedup();
+        Ok(Some(values))
+    }
+}
+
+/// The exact-match query for a normalized, white-space-free text on a bigram field; `None`
+/// for an empty text.
+pub fn bigram_query(field: Field, normalized: &str) -> Option<Box<dyn TQuery>> {
+    match analysis::bigram_query_terms(normalized) {
+        BigramTerms::Empty => None,
+        BigramTerms::Prefix(c) => {
+            let lower = Term::from_field_text(field, c.encode_utf8(&mut [0; 4]));
+            let upper = next_char(c)
+                .map(|n| Bound::Excluded(Term::from_field_text(field, n.encode_utf8(&mut [0; 4]))))
+                .unwrap_or(Bound::Unbounded);
+            Some(Box::new(RangeQuery::new(Bound::Included(lower), upper)))
+        }
+        BigramTerms::Bigrams(terms) if terms.len() == 1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &terms[0].1),
+            IndexRecordOption::WithFreqs,
+        ))),
+        BigramTerms::Bigrams(terms) => Some(Box::new(PhraseQuery::new_with_offset(
+            terms
+                .into_iter()
+                .map(|(offset, bigram)| (offset, Term::from_field_text(field, &bigram)))
+                .collect(),
+        ))),
+    }
+}
+
+fn next_char(c: char) -> Option<char> {
+    let mut n = c as u32 + 1;
+    if (0xD800..0xE000).contains(&n) {
+        n = 0xE000;
+    }
+    char::from_u32(n)
+}
+
+/// The query position of the first term or phrase in `q`, for error messages.
+fn first_position(q: &Query) -> usize {
+    match q {
+        Query::Term { span, .. } | Query::Phrase { span, .. } => span.0,
+        Query::Field { query, .. } | Query::Not(query) => first_position(query),
+        Query::And(v) | Query::Or(v) => v.first().map_or(0, first_position),
+    }
+}

@@ -1,0 +1,528 @@
+//! [`Searcher`]: an open index answering queries, from the query text to [`SearchResult`].
+//!
+//! One path answers every query: parse ([`super::query`]), plan ([`super::plan`]), resolve
+//! the filters and bonuses against the records ([`super::records`]), look up the texts in the
+//! exact index ([`super::lookup`]), rank ([`super::rank`]), then fill the best hits from the
+//! text stores and document records and highlight them ([`super::highlight`]). A query whose
+//! whole plan is one text is ranked while its matches are found, without gathering them.
+//!
+//! A `Searcher` is `Send + Sync`: one open index serves any number of threads.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use super::highlight::{self, Snippet};
+use super::lookup;
+use super::plan::{self, Plan};
+use super::rank::{self, FilterSet, Matcher, Ranker, TfScorer};
+use super::records::Records;
+use super::{helper, query, Hit, SearchOptions, SearchResult};
+use crate::analysis;
+use crate::index::exact::{ExactHit, ExactIndex};
+use crate::index::{self, manifest, ZhIndex};
+use crate::{Error, Result};
+
+/// Above this many estimated occurrences a phrase, or the texts of a query together, are
+/// looked up on two threads.
+const PARALLEL_MATCHES: u64 = 20_000;
+
+/// Fast columns by (segment ordinal, name); `None`: the segment has no such column.
+type ColumnCache = HashMap<(u32, &'static str), Option<tantivy::columnar::Column<u64>>>;
+
+/// An open index ready to answer queries.
+pub struct Searcher {
+    zh: ZhIndex,
+    reader: IndexReader,
+    exact: Arc<ExactIndex>,
+    /// A second thread for large look-ups.
+    helper: helper::Helper,
+    cutter: OnceLock<Result<analysis::QueryCutter, String>>,
+    /// Each file's path by file number, read on first use by [`Searcher::match_keys`].
+    paths: OnceLock<HashMap<u64, String>>,
+    /// Fast columns opened so far, by segment and name. Opening one reads its block index
+    /// (most of a query's time when done per query); the reader never reloads, so segment
+    /// ordinals stay valid for the life of this value.
+    columns: Mutex<ColumnCache>,
+    /// Look-ups with more estimated matches than this run on two threads, when there are two
+    /// cores (`u64::MAX`: never).
+    parallel_from: u64,
+}
+
+impl Searcher {
+    /// Opens the index in `dir` (see [`index::open`] for the checks made).
+    ///
+    /// The tantivy records and the exact index must come from the same commit: when a run
+    /// commits while this opens (the commit record read differs from the reader's, or the
+    /// exact files it names were just replaced), it opens again.
+    pub fn open(dir: &Path) -> Result<Searcher> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Searcher::open_once(dir) {
+                Ok(Some(s)) => return Ok(s),
+                Ok(None) if attempt < 5 => continue,
+                Err(Error::Io { error: source, .. })
+                    if attempt < 5 && source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    continue
+                }
+                Ok(None) => {
+                    return Err(Error::Index(format!(
+                        "{}: the index kept changing while it was opened; try again",
+                        dir.display()
+                    )))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Option<Searcher>> {
+        let zh = index::open(dir)?;
+        let reader: IndexReader = zh
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let metas = zh.index.load_metas()?;
+        let mut now: Vec<_> = metas.segments.iter().map(|m| m.id()).collect();
+        let mut seen: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        now.sort();
+        seen.sort();
+        let same_payload =
+            index::parse_info(dir, metas.payload.as_deref()).ok() == Some(zh.info.clone());
+        if now != seen || !same_payload {
+            return Ok(None);
+        }
+        let exact = Arc::new(ExactIndex::open(dir, zh.info.exact_gen)?);
+        Ok(Some(Searcher {
+            zh,
+            reader,
+            helper: helper::Helper::new(Arc::clone(&exact)),
+            exact,
+            cutter: OnceLock::new(),
+            paths: OnceLock::new(),
+            columns: Default::default(),
+            parallel_from: match std::thread::available_parallelism() {
+                Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
+                _ => u64::MAX,
+            },
+        }))
+    }
+
+    /// Where look-ups whose estimated matches per exact segment are `work` split the segments
+    /// between two threads (`0..k` here, `k..` on the helper), where the estimated work is
+    /// halved ([`halfway`]); `None`: they run on this thread alone (handing work over costs
+    /// some 30 µs: not worth it for a few thousand matches).
+    pub(crate) fn split(&self, work: &[u64]) -> Option<usize> {
+        (work.len() > 1 && work.iter().sum::<u64>() > self.parallel_from).then(|| halfway(work))
+    }
+
+    /// Runs look-ups with more than `matches` estimated matches on two threads, even on one
+    /// core: for tests and benchmarks of that path.
+    pub fn set_parallel_from(&mut self, matches: u64) {
+        self.parallel_from = matches;
+    }
+
+    /// Runs `theirs` on the search helper thread and `mine` on this one (see [`helper`]).
+    pub(crate) fn join<A: Send + 'static, B>(
+        &self,
+        theirs: impl FnOnce(&ExactIndex) -> A + Send + 'static,
+        mine: impl FnOnce() -> B,
+    ) -> Result<(B, A)> {
+        self.helper.join(theirs, mine)
+    }
+
+    /// The exact index this searcher reads.
+    pub fn exact_index(&self) -> &ExactIndex {
+        &self.exact
+    }
+
+    /// Whether a query so far needed to cut a bare term with jieba (and so read the index's
+    /// user dictionaries).
+    pub fn cutter_ready(&self) -> bool {
+        self.cutter.get().is_some()
+    }
+
+    /// The cutter of bare query terms, made on first use with the user dictionaries the index
+    /// was built with, as read when it was opened (an update may replace their copies while
+    /// this searcher lives).
+    fn cutter(&self) -> Result<&analysis::QueryCutter> {
+        self.cutter
+            .get_or_init(|| {
+                analysis::parse_user_dicts(&self.zh.dicts)
+                    .map(analysis::QueryCutter::new)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| Error::Other(e.clone()))
+    }
+
+    /// The u64 fast column `name` of segment `segment`, opened once.
+    pub(crate) fn u64_column(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: u32,
+        name: &'static str,
+    ) -> Result<tantivy::columnar::Column<u64>> {
+        let mut cache = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(Some(c)) = cache.get(&(segment, name)) {
+            return Ok(c.clone());
+        }
+        let col = searcher
+            .segment_reader(segment)
+            .fast_fields()
+            .column_opt(name)?;
+        cache.insert((segment, name), col.clone());
+        col.ok_or_else(|| {
+            Error::Index(format!(
+                "segment {segment} has no column `{name}`: the index is damaged; re-index with \
+                 `zhengce index --full`"
+            ))
+        })
+    }
+
+    /// The open index.
+    pub fn index(&self) -> &ZhIndex {
+        &self.zh
+    }
+
+    /// The plan of `query_text`, with its filters resolved and its texts looked up.
+    fn prepare(&self, query_text: &str, searcher: &tantivy::Searcher) -> Result<Prepared> {
+        let parsed = query::parse(query_text)?;
+        let plan = plan::plan(&parsed, || self.cutter())?;
+        let records = Records::new(self, searcher);
+        let filters = (plan.filters.iter())
+            .map(|f| records.resolve(f))
+            .collect::<Result<Vec<_>>>()?;
+        let bonuses = records.bonuses(&plan.words)?;
+        Ok(Prepared {
+            plan,
+            filters,
+            bonuses,
+        })
+    }
+
+    /// Answers `query_text`.
+    pub fn search(&self, query_text: &str, opts: &SearchOptions) -> Result<SearchResult> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let prepared = self.prepare(query_text, &searcher)?;
+        // No query matches more paragraphs than the index holds: a limit or offset past that
+        // (`--limit 18446744073709551615` for "all") must not size heaps after it.
+        let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
+        let offset = opts.offset.min(most);
+        let limit = opts.limit.clamp(1, (most - offset).max(1));
+        let keep = offset.saturating_add(limit);
+        let (total, top) = self.rank(&prepared, keep)?;
+        let mut docs: HashMap<u64, (String, String)> = HashMap::new();
+        let mut hits = Vec::with_capacity(top.len());
+        for (i, (score, (file_no, para))) in top.into_iter().skip(offset).enumerate() {
+            if opts.limit == 0 {
+                break;
+            }
+            let mut hit = self.hit(&searcher, file_no, para, score, &mut docs)?;
+            hit.rank = offset + i + 1;
+            let spans = highlight::find_highlights(&hit.text, &prepared.plan.needles);
+            let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
+            hit.snippet = highlight::snippet(&text, &spans, opts.snippet_chars);
+            hit.text = text;
+            hit.highlights = spans;
+            hits.push(hit);
+        }
+        Ok(SearchResult {
+            query: query_text.to_string(),
+            total,
+            took_us: started.elapsed().as_micros() as u64,
+            hits,
+        })
+    }
+
+    /// The number of paragraphs matching and the best `keep` of them as (score, (file
+    /// number, paragraph)), best first.
+    fn rank(&self, prepared: &Prepared, keep: usize) -> Result<Ranked> {
+        let plan = &prepared.plan;
+        if let (Some((text, boost)), true) = (rank::lone_text(plan), prepared.bonuses.is_empty()) {
+            return self.rank_lone_text(&plan.texts[text].chars, boost, keep);
+        }
+        let mut ranker = Ranker::new(keep);
+        let total = self.each_match(prepared, |score, h| {
+            if ranker.admits(score) {
+                ranker.push(score, self.key(h), (h.file_no, h.para));
+            }
+        })?;
+        Ok((total, ranker.into_sorted()))
+    }
+
+    /// Evaluates every candidate of `prepared`, handing each match and its score to `f`;
+    /// returns the number of matches.
+    fn each_match(&self, prepared: &Prepared, mut f: impl FnMut(f32, &ExactHit)) -> Result<usize> {
+        let plan = &prepared.plan;
+        let lists = lookup::look_up_texts(self, plan)?;
+        let idf: Vec<f32> = (lists.df.iter())
+            .map(|&df| rank::idf(df, self.exact.paragraphs()))
+            .collect();
+        let candidates = lookup::candidates(self, &plan.root, &lists, &prepared.filters)?;
+        let mut matcher = Matcher::new(&lists.hits, &prepared.filters, &idf, self.exact.mean_len());
+        let mut total = 0;
+        for c in &candidates {
+            let Some(mut score) = matcher.eval(&plan.root, c) else {
+                continue;
+            };
+            total += 1;
+            if !prepared.bonuses.is_empty() {
+                score += rank::bonus_of(&prepared.bonuses, c.file_no.into(), c.para.into());
+            }
+            f(score, c);
+        }
+        Ok(total)
+    }
+
+    /// The ranking of a plan that is one text: its matches are scored as they are found (by
+    /// their term-frequency part: the idf, the same for all, is known only once they are all
+    /// counted), on two threads when they are many.
+    fn rank_lone_text(
+        &self,
+        chars: &[char],
+        boost: f32,
+        keep: usize,
+    ) -> Result<Ranked> {
+        let segments = self.exact.segment_count();
+        let work = self.exact.estimate_by_segment(chars)?;
+        let (total, ranker) = if let Some(half) = self.split(&work) {
+            let owned = chars.to_vec();
+            let (a, b) = self.helper.join(
+                move |exact| best_in(exact, half..segments, &owned, keep),
+                || best_in(&self.exact, 0..half, chars, keep),
+            )?;
+            let ((n, mut ranker), (m, more)) = (a?, b?);
+            ranker.merge(more);
+            (n + m, ranker)
+        } else {
+            best_in(&self.exact, 0..segments, chars, keep)?
+        };
+        let factor = boost * rank::idf(total as f32, self.exact.paragraphs());
+        let top = (ranker.into_sorted().into_iter())
+            .map(|(tf, item)| (tf * factor, item))
+            .collect();
+        Ok((total, top))
+    }
+
+    /// The ranking key of a paragraph: its file's place in path order, then its number.
+    fn key(&self, h: &ExactHit) -> u64 {
+        (u64::from(self.exact.order_of(h.file_no)) << 32) | u64::from(h.para)
+    }
+
+    /// The (path, paragraph ordinal) of every paragraph matching `query_text`, in no
+    /// particular order: the whole match set, for checks against a plain scan.
+    pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
+        let searcher = self.reader.searcher();
+        let prepared = self.prepare(query_text, &searcher)?;
+        let mut matched = Vec::new();
+        match rank::lone_text(&prepared.plan) {
+            // Every match of one text, without reading paragraph bounds or scoring.
+            Some((text, _)) => {
+                let chars = &prepared.plan.texts[text].chars;
+                let all = 0..self.exact.segment_count();
+                (self.exact).find_each_unbounded_in(all, chars, None, &mut |h| {
+                    matched.push((h.file_no, h.para))
+                })?;
+            }
+            None => {
+                self.each_match(&prepared, |_, h| matched.push((h.file_no, h.para)))?;
+            }
+        }
+        let paths = match self.paths.get() {
+            Some(paths) => paths,
+            None => {
+                let read = manifest::read_manifest(&searcher, &self.zh.fields)?;
+                let paths = read.into_iter().map(|(path, m)| (m.file_id, path));
+                self.paths.get_or_init(|| paths.collect())
+            }
+        };
+        Ok((matched.into_iter())
+            .map(|(file, para)| {
+                let path = paths.get(&u64::from(file)).cloned().unwrap_or_default();
+                (path, para)
+            })
+            .collect())
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        file_no: u32,
+        paragraph: u32,
+        score: f32,
+        docs: &mut HashMap<u64, (String, String)>,
+    ) -> Result<Hit> {
+        let file_id = u64::from(file_no);
+        let stored = self.exact.stored(file_no, paragraph)?.ok_or_else(|| {
+            Error::Index(format!(
+                "{}: paragraph {paragraph} of file {file_id} is in no live segment of the exact \
+                 index: the index is damaged; re-index with `zhengce index --full`",
+                self.zh.dir.display()
+            ))
+        })?;
+        let (path, title) = match docs.entry(file_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(self.doc_record(searcher, file_id)?).clone()
+            }
+        };
+        Ok(Hit {
+            rank: 0,
+            score,
+            path,
+            title,
+            section: stored.section,
+            paragraph,
+            lines: stored.lines,
+            text: stored.text,
+            highlights: Vec::new(),
+            snippet: Snippet::default(),
+        })
+    }
+
+    /// Path and title of the document record of `file_id`.
+    fn doc_record(&self, searcher: &tantivy::Searcher, file_id: u64) -> Result<(String, String)> {
+        let f = &self.zh.fields;
+        let q = TermQuery::new(
+            Term::from_field_u64(f.doc_key, file_id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let read = |addr: DocAddress| -> Result<Option<(String, String)>> {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let s = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            Ok(s(f.path).map(|path| (path, s(f.title_text).unwrap_or_default())))
+        };
+        let record = match found.first() {
+            Some((_, addr)) => read(*addr)?,
+            None => None,
+        };
+        record.ok_or_else(|| {
+            Error::Index(format!(
+                "{}: a paragraph has no document record: the index is damaged; re-index with \
+                 `zhengce index --full`",
+                self.zh.dir.display()
+            ))
+        })
+    }
+}
+
+/// The number of paragraphs matching, and the best as (score, (file number, paragraph)),
+/// best first.
+type Ranked = (usize, Vec<(f32, (u32, u32))>);
+
+/// A plan with its filters and bonuses resolved.
+struct Prepared {
+    plan: Plan,
+    filters: Vec<FilterSet>,
+    bonuses: Vec<rank::Bonus>,
+}
+
+/// The number of paragraphs holding `phrase` in the exact segments `range` and the best
+/// `keep` of them by the term-frequency part of their score.
+fn best_in(
+    exact: &ExactIndex,
+    range: std::ops::Range<usize>,
+    phrase: &[char],
+    keep: usize,
+) -> Result<(usize, Ranker<(u32, u32)>)> {
+    let mut total = 0usize;
+    let mut ranker = Ranker::new(keep);
+    let scorer = TfScorer::new(exact.mean_len());
+    exact.find_each_in(range, phrase, None, &mut |h| {
+        total += 1;
+        let tf = scorer.tf_part(&h);
+        if ranker.admits(tf) {
+            let key = (u64::from(exact.order_of(h.file_no)) << 32) | u64::from(h.para);
+            ranker.push(tf, key, (h.file_no, h.para));
+        }
+    })?;
+    Ok((total, ranker))
+}
+
+/// Where to split segments whose estimated work is `work` between two threads: the `k` in
+/// `1..len` that makes `work[..k]` closest to half the total.
+fn halfway(work: &[u64]) -> usize {
+    let total: u64 = work.iter().sum();
+    let mut best = (u64::MAX, 1);
+    let mut before = 0;
+    for (k, w) in work.iter().enumerate().take(work.len().saturating_sub(1)) {
+        before += w;
+        let off = (2 * before).abs_diff(total);
+        if off < best.0 {
+            best = (off, k + 1);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_split_where_the_work_is_halved() {
+        assert_eq!(halfway(&[1, 1, 1, 1]), 2);
+        assert_eq!(halfway(&[10, 1, 1, 1, 1]), 1);
+        assert_eq!(halfway(&[1, 1, 1, 1, 10]), 4);
+        assert_eq!(halfway(&[3, 3, 2, 4]), 2);
+        assert_eq!(halfway(&[0, 0]), 1);
+        assert_eq!(halfway(&[5]), 1);
+    }
+
+    #[test]
+    fn a_searcher_serves_many_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Searcher>();
+    }
+
+    /// A lone text is ranked on the fly; scored like any plan it must come out the same.
+    #[test]
+    fn a_lone_text_ranks_as_the_general_path_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c");
+        std::fs::create_dir(&corpus).unwrap();
+        for i in 0..30 {
+            let text = format!("题{i}\n数据{}管理。\n其他。\n", "数据".repeat(i % 4));
+            std::fs::write(corpus.join(format!("{i:02}.txt")), text).unwrap();
+        }
+        let index = dir.path().join("i");
+        crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
+        let s = Searcher::open(&index).unwrap();
+        let searcher = s.reader.searcher();
+        let prepared = s.prepare("\"数据\"", &searcher).unwrap();
+        assert!(rank::lone_text(&prepared.plan).is_some());
+        let (text, boost) = rank::lone_text(&prepared.plan).unwrap();
+        let fast = s
+            .rank_lone_text(&prepared.plan.texts[text].chars, boost, 7)
+            .unwrap();
+        let mut ranker = Ranker::new(7);
+        let total = s
+            .each_match(&prepared, |score, h| {
+                ranker.push(score, s.key(h), (h.file_no, h.para))
+            })
+            .unwrap();
+        assert_eq!(fast, (total, ranker.into_sorted()));
+        assert_eq!(total, 30);
+    }
+}
