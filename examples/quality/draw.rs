@@ -18,6 +18,9 @@ use crate::corpus::{article_key, is_traditional, paragraph_counts, to_other_scri
 /// Body paragraphs shorter than this many characters (white space aside) are not drawn for
 /// the word kinds.
 const MIN_BODY_CHARS: usize = 30;
+/// Court cases in `laws-cn`: their `第X条` paragraphs quote other laws' articles, so they
+/// are not laws for kind (a).
+const CASES: &str = "laws-cn/案例/";
 /// Rare words typed per query.
 const WORDS: usize = 3;
 
@@ -41,6 +44,14 @@ impl Rng {
     /// A number in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
         ((self.next() as u128 * n as u128) >> 64) as usize
+    }
+}
+
+/// Hits to look at for queries of `kind`: the top 3 for names, the top 10 for words.
+pub fn cutoff(kind: char) -> usize {
+    match kind {
+        'a' | 'b' => 3,
+        _ => 10,
     }
 }
 
@@ -101,12 +112,9 @@ pub struct Query {
 }
 
 impl Query {
-    /// Hits to look at: the top 3 for names, the top 10 for words.
+    /// Hits to look at ([`cutoff`]).
     pub fn cutoff(&self) -> usize {
-        match self.kind {
-            'a' | 'b' => 3,
-            _ => 10,
-        }
+        cutoff(self.kind)
     }
 
     /// Whether `hit` is what the query looks for.
@@ -142,16 +150,17 @@ fn normalize_key(text: &str) -> String {
     normalize_exact(text).as_str().to_owned()
 }
 
-/// Counts of what a draw passed over, by reason.
-pub type Skips = std::collections::BTreeMap<String, usize>;
+/// Sizes of the pools drawn from and counts of draws passed over, by what they count.
+pub type DrawStats = std::collections::BTreeMap<String, usize>;
 
-/// Kind (a): a law of `laws-cn` or `laws-tw` with at least one article label, drawn
-/// uniformly, then one of its distinct labels; typed `NAME LABEL` with the label's spaces
-/// removed (`第 10 條` → `第10條`); every odd-numbered query converted whole to the other
-/// script.
-pub fn law_articles(corpus: &Corpus, rng: &mut Rng, n: usize) -> Vec<Query> {
+/// Kind (a): a law of `laws-cn` (court cases aside) or `laws-tw` with at least one article
+/// label in a section path, drawn uniformly, then one of its distinct labels; typed
+/// `NAME LABEL` with the label's spaces removed (`第 10 條` → `第10條`); every odd-numbered
+/// query converted whole to the other script.
+pub fn law_articles(corpus: &Corpus, rng: &mut Rng, n: usize, stats: &mut DrawStats) -> Vec<Query> {
     let pool: Vec<(usize, Vec<&str>)> = (corpus.docs.iter().enumerate())
-        .filter(|(_, d)| d.folder == "laws-cn" || d.folder == "laws-tw")
+        .filter(|(_, d)| d.folder == "laws-tw" || d.folder == "laws-cn")
+        .filter(|(_, d)| !d.path.starts_with(CASES))
         .filter_map(|(i, d)| {
             let mut seen = HashSet::new();
             let labels: Vec<&str> = (d.doc.paragraphs.iter())
@@ -165,6 +174,8 @@ pub fn law_articles(corpus: &Corpus, rng: &mut Rng, n: usize) -> Vec<Query> {
     let mut drawn = HashSet::new();
     let mut out = Vec::new();
     let pairs: usize = pool.iter().map(|(_, l)| l.len()).sum();
+    stats.insert("(a) pool: laws with article labels".into(), pool.len());
+    stats.insert("(a) pool: (law, article label) pairs".into(), pairs);
     while out.len() < n.min(pairs) {
         let (i, labels) = &pool[rng.below(pool.len())];
         let label = labels[rng.below(labels.len())];
@@ -199,7 +210,8 @@ pub fn law_articles(corpus: &Corpus, rng: &mut Rng, n: usize) -> Vec<Query> {
 }
 
 /// Kind (b): a document drawn uniformly from every folder; typed as its name.
-pub fn doc_names(corpus: &Corpus, rng: &mut Rng, n: usize) -> Vec<Query> {
+pub fn doc_names(corpus: &Corpus, rng: &mut Rng, n: usize, stats: &mut DrawStats) -> Vec<Query> {
+    stats.insert("(b) pool: documents".into(), corpus.docs.len());
     let mut drawn = HashSet::new();
     let mut out = Vec::new();
     while out.len() < n.min(corpus.docs.len()) {
@@ -238,13 +250,13 @@ struct Drawn {
 /// digits only, CJK included); the three found in the fewest paragraphs of the corpus (ties:
 /// the longer, then the earlier) typed as written in the paragraph, `w1 w2 w3` in the order
 /// of rarity (`OR` and `NOT` are left out: typed, they are operators). (d) types the same words converted to the other script. A paragraph with fewer
-/// than three distinct words is passed over (counted in `skips`).
+/// than three distinct words is passed over (counted in `stats`).
 pub fn rare_words(
     corpus: &Corpus,
     jieba: &Jieba,
     rng: &mut Rng,
     n: usize,
-    skips: &mut Skips,
+    stats: &mut DrawStats,
 ) -> (Vec<Query>, Vec<Query>) {
     let pool: Vec<(usize, usize)> = (corpus.docs.iter().enumerate())
         .flat_map(|(i, d)| {
@@ -256,6 +268,10 @@ pub fn rare_words(
                 .map(move |(j, _)| (i, j))
         })
         .collect();
+    stats.insert(
+        "(c) pool: body paragraphs of 30+ characters".into(),
+        pool.len(),
+    );
     let mut seen = HashSet::new();
     let mut drawn = Vec::new();
     let mut norm = Normalized::new();
@@ -267,8 +283,8 @@ pub fn rare_words(
         let text = &corpus.docs[doc].doc.paragraphs[paragraph].text;
         let words = words_of(jieba, &mut norm, text);
         if words.len() < WORDS {
-            *skips
-                .entry("paragraph with fewer than 3 distinct words".into())
+            *stats
+                .entry("(c) passed over: paragraphs with fewer than 3 distinct words".into())
                 .or_default() += 1;
             continue;
         }

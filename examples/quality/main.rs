@@ -17,22 +17,25 @@
 //!
 //! Prints a table (or one JSON object with `--json`); `--failures FILE` writes one JSON line
 //! per failed query with its target, the total, the rank of the target within the top 50
-//! when it is there, and the top 10 hits.
+//! when it is there, and the top 10 hits (each with its length and the query parts it holds
+//! only across jieba's word boundaries).
 
 mod corpus;
 mod draw;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
+use jieba_rs::Jieba;
 use serde::Serialize;
-use zhengce::search::{SearchOptions, Searcher};
+use zhengce::analysis::{normalize, segment_query};
+use zhengce::search::{SearchOptions, SearchResult, Searcher};
 
-use draw::{Query, Rng, Skips};
+use draw::{DrawStats, Query, Rng};
 
 /// How deep a failed query is searched again to find where its target ranks.
 const DEEP: usize = 50;
@@ -104,11 +107,13 @@ struct Report {
     per_kind: usize,
     documents: usize,
     excluded: BTreeMap<String, usize>,
-    skipped_draws: Skips,
+    /// Pool sizes and draws passed over.
+    draws: DrawStats,
     kinds: Vec<KindReport>,
     seconds: BTreeMap<&'static str, f64>,
 }
 
+/// A hit of a failed query, as the failures file shows it.
 #[derive(Serialize)]
 struct FailedHit {
     rank: usize,
@@ -117,17 +122,83 @@ struct FailedHit {
     title: String,
     section: Vec<String>,
     paragraph: u32,
+    /// The first [`HIT_TEXT_CHARS`] characters of the text.
     text: String,
+    /// Characters of the whole text.
+    chars: usize,
+    /// The query's parts found in the text only across jieba's word boundaries.
+    straddling: Vec<String>,
 }
 
+/// One line of the failures file.
 #[derive(Serialize)]
 struct Failure<'a> {
     #[serde(flatten)]
     query: &'a Query,
+    /// The parts the query's terms are cut into (jieba, N form), as the engine cuts them.
+    parts: Vec<String>,
     error: Option<String>,
     total: usize,
     rank_in_top_50: Option<usize>,
     hits: Vec<FailedHit>,
+}
+
+fn failure<'a>(
+    jieba: &Jieba,
+    query: &'a Query,
+    answer: zhengce::Result<SearchResult>,
+    rank_in_top_50: Option<usize>,
+) -> Failure<'a> {
+    let parts: Vec<String> = (query.text.split_whitespace())
+        .flat_map(|term| segment_query(jieba, term))
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect();
+    let (error, total, hits) = match answer {
+        Ok(r) => (None, r.total, r.hits),
+        Err(e) => (Some(e.to_string()), 0, Vec::new()),
+    };
+    let hits = (hits.into_iter())
+        .map(|h| FailedHit {
+            straddling: straddling(jieba, &parts, &h.text),
+            chars: h.text.chars().count(),
+            text: h.text.chars().take(HIT_TEXT_CHARS).collect(),
+            rank: h.rank,
+            score: h.score,
+            path: h.path,
+            title: h.title,
+            section: h.section,
+            paragraph: h.paragraph,
+        })
+        .collect();
+    Failure {
+        query,
+        parts,
+        error,
+        total,
+        rank_in_top_50,
+        hits,
+    }
+}
+
+/// The `parts` that occur in N(`text`) but never as a run of whole jieba words: every
+/// occurrence starts or ends inside a word (税收 in 非税收入, 法 in 法律).
+fn straddling(jieba: &Jieba, parts: &[String], text: &str) -> Vec<String> {
+    let norm = normalize(text);
+    let chars: Vec<char> = norm.chars().collect();
+    let bounds: HashSet<usize> = (jieba.cut(&norm, true).iter())
+        .flat_map(|t| [t.start, t.end])
+        .collect();
+    let on_bounds = |i: usize, n: usize| bounds.contains(&i) && bounds.contains(&(i + n));
+    (parts.iter())
+        .filter(|part| {
+            let p: Vec<char> = part.chars().collect();
+            let mut at = (0..(chars.len() + 1).saturating_sub(p.len()))
+                .filter(|&i| chars[i..i + p.len()] == p[..])
+                .peekable();
+            at.peek().is_some() && at.all(|i| !on_bounds(i, p.len()))
+        })
+        .cloned()
+        .collect()
 }
 
 const WHAT: [(char, &str); 4] = [
@@ -144,15 +215,12 @@ fn run(args: Args) -> anyhow::Result<()> {
     seconds.insert("load", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let jieba = zhengce::analysis::load_jieba(&[])?;
-    let mut skips = Skips::new();
-    let mut queries = draw::law_articles(&corpus, &mut Rng::new(args.seed, 1), args.per_kind);
-    queries.extend(draw::doc_names(
-        &corpus,
-        &mut Rng::new(args.seed, 2),
-        args.per_kind,
-    ));
-    let rng = &mut Rng::new(args.seed, 3);
-    let (same, other) = draw::rare_words(&corpus, &jieba, rng, args.per_kind, &mut skips);
+    let mut stats = DrawStats::new();
+    let n = args.per_kind;
+    let rng = |stream| Rng::new(args.seed, stream);
+    let mut queries = draw::law_articles(&corpus, &mut rng(1), n, &mut stats);
+    queries.extend(draw::doc_names(&corpus, &mut rng(2), n, &mut stats));
+    let (same, other) = draw::rare_words(&corpus, &jieba, &mut rng(3), n, &mut stats);
     queries.extend(same.into_iter().chain(other));
     seconds.insert("draw", t.elapsed().as_secs_f64());
 
@@ -170,7 +238,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         .map(|&(kind, what)| KindReport {
             kind,
             what,
-            cutoff: if kind <= 'b' { 3 } else { 10 },
+            cutoff: draw::cutoff(kind),
             all: Tally::default(),
             rate: 0.0,
             by_folder: BTreeMap::new(),
@@ -198,27 +266,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         };
         let rank = (searcher.search(&q.text, &deep).ok())
             .and_then(|r| r.hits.iter().position(|h| q.accepts(h)).map(|i| i + 1));
-        let (error, total, hits) = match answer {
-            Ok(r) => (None, r.total, r.hits),
-            Err(e) => (Some(e.to_string()), 0, Vec::new()),
-        };
-        let failure = Failure {
-            query: q,
-            error,
-            total,
-            rank_in_top_50: rank,
-            hits: (hits.into_iter())
-                .map(|h| FailedHit {
-                    rank: h.rank,
-                    score: h.score,
-                    path: h.path,
-                    title: h.title,
-                    section: h.section,
-                    paragraph: h.paragraph,
-                    text: h.text.chars().take(HIT_TEXT_CHARS).collect(),
-                })
-                .collect(),
-        };
+        let failure = failure(&jieba, q, answer, rank);
         serde_json::to_writer(&mut *out, &failure)?;
         writeln!(out)?;
     }
@@ -234,7 +282,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         per_kind: args.per_kind,
         documents: corpus.docs.len(),
         excluded: corpus.excluded,
-        skipped_draws: skips,
+        draws: stats,
         kinds,
         seconds,
     };
@@ -256,8 +304,8 @@ fn print_table(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
     for (reason, n) in &r.excluded {
         writeln!(out, "  left out: {n:>6}  {reason}")?;
     }
-    for (reason, n) in &r.skipped_draws {
-        writeln!(out, "  draws passed over: {n}  {reason}")?;
+    for (what, n) in &r.draws {
+        writeln!(out, "  {what}: {n}")?;
     }
     writeln!(out)?;
     writeln!(
