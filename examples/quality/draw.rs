@@ -245,12 +245,14 @@ struct Drawn {
     words: Vec<(String, String)>,
 }
 
-/// Kinds (c) and (d): a body paragraph of 30+ characters drawn uniformly from every folder;
-/// its jieba words (N(text) cut with HMM, as queries are cut; words made of letters and
-/// digits only, CJK included); the three found in the fewest paragraphs of the corpus (ties:
-/// the longer, then the earlier) typed as written in the paragraph, `w1 w2 w3` in the order
-/// of rarity (`OR` and `NOT` are left out: typed, they are operators). (d) types the same words converted to the other script. A paragraph with fewer
-/// than three distinct words is passed over (counted in `stats`).
+/// Kinds (c) and (d): a body paragraph of 30+ characters (white space aside) drawn uniformly
+/// from every folder; its jieba words (N(text) cut with HMM, as queries are cut; words made
+/// of letters and digits only, CJK included; `OR` and `NOT` left out, since typed they are
+/// operators); the three found in the fewest paragraphs of the corpus (ties: the longer, then
+/// the earlier), typed as written in the paragraph, `w1 w2 w3` in the order of rarity. (d)
+/// types the same words converted whole to the other script (`t2s` for a Traditional
+/// paragraph, else `s2t`). A paragraph with fewer than three distinct words is passed over
+/// (counted in `stats`).
 pub fn rare_words(
     corpus: &Corpus,
     jieba: &Jieba,
