@@ -30,7 +30,8 @@ pub struct BenchOptions {
     /// The corpus folder.
     pub corpus: PathBuf,
     /// Queries to time, one a line; `None` samples phrases from the corpus.
-    pub queries: Option<PathBuf>,
+    /// Queries to time (read with [`read_queries`]); `None`: phrases sampled from the corpus.
+    pub queries: Option<Vec<String>>,
     /// How many times each query runs (the first run of all is a warm-up and not counted).
     pub runs: usize,
     /// Phrases to sample when no query file is given.
@@ -123,11 +124,10 @@ pub struct BenchReport {
 
 /// Runs the benchmark.
 ///
-/// A query file is read and every query in it parsed before anything is indexed: a bad line
-/// is an error naming the file and line. A corpus without text files, or without Han text to
-/// sample phrases from, is an error too.
+/// A corpus without text files, or without Han text to sample phrases from, is an error.
+/// (A query file is read and checked by [`read_queries`] before this runs.)
 pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchReport> {
-    let from_file = opts.queries.as_deref().map(read_queries).transpose()?;
+    let from_file = opts.queries.clone();
     let guard = TempDir(tempdir_in(&opts.work_dir)?);
     let work = guard.0.as_path();
     let index_dir = work.join("index");
@@ -226,20 +226,23 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
 
 /// The queries of a `--queries` file, one a line (blank lines skipped), each parsed so that
 /// a bad one is reported with its file and line before anything is indexed.
-fn read_queries(path: &Path) -> Result<Vec<String>> {
+pub fn read_queries(path: &Path) -> Result<Vec<String>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut queries = Vec::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let at = || format!("{}:{}", path.display(), i + 1);
-        let line = std::str::from_utf8(line)
-            .map_err(|_| Error::Other(format!("{}: the line is not UTF-8", at())))?;
+        let bad = |message: String| Error::BadLine {
+            path: path.to_owned(),
+            line: i + 1,
+            message,
+        };
+        let line = std::str::from_utf8(line).map_err(|_| bad("not UTF-8".to_string()))?;
         // Positions in errors count from the start of the line as written.
         let query = line.strip_suffix('\r').unwrap_or(line);
         if query.trim().is_empty() {
             continue;
         }
-        crate::search::query::parse(query).map_err(|e| Error::Other(format!("{}: {e}", at())))?;
+        crate::search::query::parse(query).map_err(|e| bad(e.to_string()))?;
         queries.push(query.to_string());
     }
     if queries.is_empty() {

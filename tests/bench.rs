@@ -63,11 +63,11 @@ fn bad_query_files_name_the_file_and_line_before_indexing() {
     for (content, expect) in [
         (
             "\"数据\"\n(x\n".as_bytes(),
-            "q.txt:2: query error at character 0",
+            "q.txt: line 2: query error at character 0",
         ),
         (
             &b"\"\xe6\x95\xb0\xe6\x8d\xae\"\n\xff\xfe\n"[..],
-            "q.txt:2: the line is not UTF-8",
+            "q.txt: line 2: not UTF-8",
         ),
         (&b"\n  \n"[..], "q.txt: no queries in the file"),
     ] {
@@ -83,7 +83,8 @@ fn bad_query_files_name_the_file_and_line_before_indexing() {
     std::fs::write(&queries, "  (x\r\n").expect("write");
     let r = bench(tmp.path(), &[missing, "--queries", q]);
     assert!(
-        r.stderr().contains("q.txt:1: query error at character 2"),
+        r.stderr()
+            .contains("q.txt: line 1: query error at character 2"),
         "{}",
         r.stderr()
     );

@@ -93,22 +93,20 @@ const MAX_FREQ: usize = 1_000_000_000_000;
 fn parse_user_dict(words: &mut UserWords, path: &Path, bytes: &[u8]) -> Result<()> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() + 1;
-        Error::Decode {
+        Error::BadLine {
             path: path.to_owned(),
-            reason: format!(
-                "line {line}: not UTF-8 (a user dictionary is UTF-8 text; convert GBK, Big5 or \
-                 UTF-16 files first)"
-            ),
+            line,
+            message: "not UTF-8 (a user dictionary is UTF-8 text; convert GBK, Big5 or UTF-16 \
+                      files first)"
+                .to_string(),
         }
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for (n, line) in text.lines().enumerate() {
-        let bad = |what: String| {
-            Error::Other(format!(
-                "{}: line {}: {what} (expected `word [freq] [tag]`)",
-                path.display(),
-                n + 1
-            ))
+        let bad = |what: String| Error::BadLine {
+            path: path.to_owned(),
+            line: n + 1,
+            message: format!("{what} (expected `word [freq] [tag]`)"),
         };
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {

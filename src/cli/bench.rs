@@ -41,7 +41,9 @@ pub fn run(a: BenchArgs) -> anyhow::Result<super::Exit> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let opts = BenchOptions {
         corpus: a.corpus,
-        queries: a.queries,
+        // Read and parsed before anything is indexed: a bad line is an error naming the file
+        // and line at once.
+        queries: a.queries.as_deref().map(bench::read_queries).transpose()?,
         runs: a.runs,
         sample: a.sample,
         threads,

@@ -62,6 +62,7 @@ pub struct ManifestEntry {
 /// context each), which took ~0.3 s of a re-index of the real corpus, mostly spent after
 /// the commit to count the documents.
 pub fn read_manifest(
+    dir: &std::path::Path,
     searcher: &Searcher,
     fields: &Fields,
 ) -> Result<HashMap<String, ManifestEntry>> {
@@ -80,7 +81,7 @@ pub fn read_manifest(
         let hash = ff.u64("content_hash")?;
         let paths = ff
             .str("path")?
-            .ok_or_else(|| Error::Index("the index has no path column".into()))?;
+            .ok_or_else(|| Error::damaged(dir, "the index has no path column"))?;
         let mut by_ord: Vec<(u64, u32)> = doc_ids
             .into_iter()
             .filter_map(|doc| Some((paths.ords().first(doc)?, doc)))
@@ -105,11 +106,12 @@ pub fn read_manifest(
                     },
                 );
             })
-            .map_err(|e| Error::Index(format!("reading the manifest: {e}")))?;
+            .map_err(|e| Error::damaged(dir, format_args!("reading the manifest: {e}")))?;
         if !found || bad_path {
-            return Err(Error::Index(format!(
-                "reading the manifest: the path column of segment {segment_ord} is damaged"
-            )));
+            return Err(Error::damaged(
+                dir,
+                format_args!("the path column of segment {segment_ord} is damaged"),
+            ));
         }
     }
     Ok(out)

@@ -88,29 +88,27 @@ pub fn stored_dicts(dir: &Path, info: &IndexInfo) -> Vec<PathBuf> {
 /// and analysis fingerprint are this program's, and that its schema has every field.
 pub fn open(dir: &Path) -> Result<ZhIndex> {
     if !exists(dir) {
-        return Err(Error::Index(format!(
-            "{}: no index here; build one with `zhengce index CORPUS --index {}`",
-            dir.display(),
-            dir.display()
-        )));
+        return Err(Error::NoIndex {
+            dir: dir.to_path_buf(),
+        });
     }
-    let mmap =
-        MmapDirectory::open(dir).map_err(|e| Error::Index(format!("{}: {e}", dir.display())))?;
-    let index = Index::open(mmap).map_err(|e| damaged(dir, e))?;
-    let metas = index.load_metas().map_err(|e| damaged(dir, e))?;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Error::damaged(dir, format_args!("the index cannot be read ({e})"))
+    };
+    let mmap = MmapDirectory::open(dir).map_err(|e| unreadable(&e))?;
+    let index = Index::open(mmap).map_err(|e| unreadable(&e))?;
+    let metas = index.load_metas().map_err(|e| unreadable(&e))?;
     if metas.payload.is_none() && writer_running(dir) {
-        return Err(Error::Index(format!(
-            "{}: the first build of this index is still running; search it once it has \
-             finished",
-            dir.display()
-        )));
+        return Err(Error::FirstBuildRunning {
+            dir: dir.to_path_buf(),
+        });
     }
     let info = parse_info(dir, metas.payload.as_deref())?;
     // A copy gone missing means a commit replaced them since `meta.json` was read: an error
     // `NotFound`, on which a searcher opens again.
     let dicts = crate::analysis::read_dict_files(&stored_dicts(dir, &info))?;
     check_info(dir, &info, &dicts)?;
-    let fields = Fields::from_schema(&index.schema())?;
+    let fields = Fields::from_schema(dir, &index.schema())?;
     Ok(ZhIndex {
         index,
         fields,
@@ -132,51 +130,36 @@ fn writer_running(dir: &Path) -> bool {
     )
 }
 
-fn damaged(dir: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Index(format!(
-        "{}: the index cannot be read ({e}); it is damaged or from another program: \
-         re-index with `zhengce index --full`",
-        dir.display()
-    ))
-}
-
 /// Reads the commit payload of an index.
 pub fn parse_info(dir: &Path, payload: Option<&str>) -> Result<IndexInfo> {
     let payload = payload.ok_or_else(|| {
-        Error::Index(format!(
-            "{}: the index has no zhengce commit record (an interrupted first build, or not \
-             written by zhengce): re-index with `zhengce index --full`",
-            dir.display()
-        ))
+        Error::damaged(
+            dir,
+            "the index has no zhengce commit record (an interrupted first build, or not \
+             written by zhengce)",
+        )
     })?;
-    serde_json::from_str(payload).map_err(|e| {
-        Error::Index(format!(
-            "{}: unreadable commit record ({e}): re-index with `zhengce index --full`",
-            dir.display()
-        ))
-    })
+    serde_json::from_str(payload)
+        .map_err(|e| Error::damaged(dir, format_args!("unreadable commit record ({e})")))
 }
 
 /// Checks the format version and the analysis fingerprint against this program's, with the
 /// index's copies of the user dictionaries `dicts`.
 pub fn check_info(dir: &Path, info: &IndexInfo, dicts: &[crate::analysis::DictFile]) -> Result<()> {
     if info.format != FORMAT_VERSION {
-        return Err(Error::Index(format!(
-            "{}: index format {} but this zhengce writes format {FORMAT_VERSION}: re-index with \
-             `zhengce index --full`",
-            dir.display(),
-            info.format
-        )));
+        return Err(Error::FormatVersion {
+            dir: dir.to_path_buf(),
+            found: info.format,
+            expected: FORMAT_VERSION,
+        });
     }
     let expected = crate::analysis::fingerprint_of(dicts);
     if expected != info.fingerprint {
-        return Err(Error::Index(format!(
-            "{}: the index was built with other analysis tables, or its copies of the user \
-             dictionaries (dicts/) were changed (fingerprint {}, this program and those copies \
-             give {expected}): re-index with `zhengce index --full`",
-            dir.display(),
-            info.fingerprint
-        )));
+        return Err(Error::Fingerprint {
+            dir: dir.to_path_buf(),
+            found: info.fingerprint.clone(),
+            expected,
+        });
     }
     Ok(())
 }
@@ -212,10 +195,10 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
             } else {
                 pid.to_string()
             };
-            return Err(Error::Index(format!(
-                "index {} is locked by another zhengce index (pid {who})",
-                dir.display()
-            )));
+            return Err(Error::Locked {
+                dir: dir.to_path_buf(),
+                pid: who,
+            });
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
     }

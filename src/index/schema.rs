@@ -105,13 +105,10 @@ pub fn build_schema() -> (Schema, Fields) {
 impl Fields {
     /// Resolves the fields of an existing index's schema; an error names a missing field,
     /// which means the index was written by another version.
-    pub fn from_schema(schema: &Schema) -> crate::Result<Fields> {
+    pub fn from_schema(dir: &std::path::Path, schema: &Schema) -> crate::Result<Fields> {
         let f = |name: &str| {
             schema.get_field(name).map_err(|_| {
-                crate::Error::Index(format!(
-                    "the index has no field `{name}`: it was written by another version of \
-                     zhengce; re-index with `zhengce index --full`"
-                ))
+                crate::Error::damaged(dir, format_args!("the index has no field `{name}`"))
             })
         };
         Ok(Fields {

@@ -74,10 +74,9 @@ impl Searcher {
                     continue
                 }
                 Ok(None) => {
-                    return Err(Error::Index(format!(
-                        "{}: the index kept changing while it was opened; try again",
-                        dir.display()
-                    )))
+                    return Err(Error::Changing {
+                        dir: dir.to_path_buf(),
+                    })
                 }
                 Err(e) => return Err(e),
             }
@@ -187,10 +186,10 @@ impl Searcher {
             .column_opt(name)?;
         cache.insert((segment, name), col.clone());
         col.ok_or_else(|| {
-            Error::Index(format!(
-                "segment {segment} has no column `{name}`: the index is damaged; re-index with \
-                 `zhengce index --full`"
-            ))
+            Error::damaged(
+                &self.zh.dir,
+                format_args!("segment {segment} has no column `{name}`"),
+            )
         })
     }
 
@@ -293,12 +292,7 @@ impl Searcher {
     /// The ranking of a plan that is one text: its matches are scored as they are found (by
     /// their term-frequency part: the idf, the same for all, is known only once they are all
     /// counted), on two threads when they are many.
-    fn rank_lone_text(
-        &self,
-        chars: &[char],
-        boost: f32,
-        keep: usize,
-    ) -> Result<Ranked> {
+    fn rank_lone_text(&self, chars: &[char], boost: f32, keep: usize) -> Result<Ranked> {
         let segments = self.exact.segment_count();
         let work = self.exact.estimate_by_segment(chars)?;
         let (total, ranker) = if let Some(half) = self.split(&work) {
@@ -347,7 +341,7 @@ impl Searcher {
         let paths = match self.paths.get() {
             Some(paths) => paths,
             None => {
-                let read = manifest::read_manifest(&searcher, &self.zh.fields)?;
+                let read = manifest::read_manifest(&self.zh.dir, &searcher, &self.zh.fields)?;
                 let paths = read.into_iter().map(|(path, m)| (m.file_id, path));
                 self.paths.get_or_init(|| paths.collect())
             }
@@ -370,11 +364,13 @@ impl Searcher {
     ) -> Result<Hit> {
         let file_id = u64::from(file_no);
         let stored = self.exact.stored(file_no, paragraph)?.ok_or_else(|| {
-            Error::Index(format!(
-                "{}: paragraph {paragraph} of file {file_id} is in no live segment of the exact \
-                 index: the index is damaged; re-index with `zhengce index --full`",
-                self.zh.dir.display()
-            ))
+            Error::damaged(
+                &self.zh.dir,
+                format_args!(
+                    "paragraph {paragraph} of file {file_id} is in no live segment of the \
+                     exact index"
+                ),
+            )
         })?;
         let (path, title) = match docs.entry(file_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
@@ -417,13 +413,7 @@ impl Searcher {
             Some((_, addr)) => read(*addr)?,
             None => None,
         };
-        record.ok_or_else(|| {
-            Error::Index(format!(
-                "{}: a paragraph has no document record: the index is damaged; re-index with \
-                 `zhengce index --full`",
-                self.zh.dir.display()
-            ))
-        })
+        record.ok_or_else(|| Error::damaged(&self.zh.dir, "a paragraph has no document record"))
     }
 }
 

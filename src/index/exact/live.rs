@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{damaged, EXACT_DIR};
+use super::EXACT_DIR;
 use crate::{Error, Result};
 
 const LIVE_MAGIC: &[u8; 4] = b"ZCLV";
@@ -49,7 +49,7 @@ impl LiveMap {
         }
         let path = live_path(index_dir, gen);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let bad = |why: &str| Error::Index(damaged(path.display(), why));
+        let bad = |why: &str| Error::damaged(&path, why);
         let u32_at = |i: usize| -> Option<u32> {
             let b = bytes.get(i..i + 4)?;
             Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))

@@ -60,9 +60,10 @@ pub const SEGMENT_CHARS: usize = 8 << 20;
 /// `live_by_file` value of a file in several segments.
 const SEVERAL: u32 = u32::MAX - 1;
 
-/// The message for a damaged file of the exact index.
-fn damaged(file: impl std::fmt::Display, why: impl std::fmt::Display) -> String {
-    format!("{file}: {why}: the index is damaged; re-index with `zhengce index --full`")
+/// The name of segment `id`'s file `ext` (`zbg`, `ztx`) inside the index folder, for
+/// messages.
+fn segment_file(id: u32, ext: &str) -> std::path::PathBuf {
+    Path::new(EXACT_DIR).join(format!("{id:08}.{ext}"))
 }
 
 /// A match of the exact index: a paragraph, how often the phrase occurs in it and its length
@@ -188,16 +189,15 @@ impl ExactIndex {
         };
         for id in live.segments() {
             let path = segment_path(index_dir, id);
-            let seg = BigramSegment::open(map(&path)?)
-                .map_err(|e| Error::Index(damaged(path.display(), e)))?;
+            let seg = BigramSegment::open(map(&path)?).map_err(|e| Error::damaged(&path, e))?;
             let text_path = texts_path(index_dir, id);
-            let store = TextStore::open(map(&text_path)?)
-                .map_err(|e| Error::Index(damaged(text_path.display(), e)))?;
+            let store =
+                TextStore::open(map(&text_path)?).map_err(|e| Error::damaged(&text_path, e))?;
             if store.paragraphs() as usize != seg.paragraphs() {
-                return Err(Error::Index(damaged(
-                    text_path.display(),
+                return Err(Error::damaged(
+                    &text_path,
                     "its paragraphs are not those of its segment",
-                )));
+                ));
             }
             texts.push(store);
             let stats = seg.stats();
@@ -293,8 +293,7 @@ impl ExactIndex {
         let mut out: Vec<Paragraph> = Vec::new();
         for (first_para, n, first_index, count) in parts {
             let id = self.segments[n].0;
-            let store_damaged =
-                |e| Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.ztx"), e));
+            let store_damaged = |e| Error::damaged(segment_file(id, "ztx"), e);
             if first_para as usize != out.len() {
                 return Err(store_damaged(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -323,9 +322,9 @@ impl ExactIndex {
                 continue;
             }
             if let Some(k) = seg.index_of(file_no, para) {
-                let text = store.get(k).map_err(|e| {
-                    Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.ztx"), e))
-                })?;
+                let text = store
+                    .get(k)
+                    .map_err(|e| Error::damaged(segment_file(*id, "ztx"), e))?;
                 return Ok(Some(text));
             }
         }
@@ -354,7 +353,7 @@ impl ExactIndex {
     }
 
     fn damaged(id: u32, e: std::io::Error) -> Error {
-        Error::Index(damaged(format_args!("{EXACT_DIR}/{id:08}.zbg"), e))
+        Error::damaged(segment_file(id, "zbg"), e)
     }
 
     /// The number of segments, for [`Self::find_each_in`].
