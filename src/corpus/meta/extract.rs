@@ -4,12 +4,15 @@
 //! It works from a path, a title, metadata pairs and the text, so documents of any format
 //! (web pages with `<meta>` pairs, Word files with document properties) go through the same
 //! rules once they are read into those parts. Metadata keys are compared without white space
-//! (`文      号` is `文号`) in both scripts.
+//! (`文      号` is `文号`) in both scripts. This file holds the pipeline, the dates and the
+//! number; `attribute` holds who and what (issuer, kind, region, person, status, version).
 
+use super::attribute::{
+    fallback_issuer, issuer_of, kind_of, person_of, region_of, stated_status_of, version_of,
+};
 use super::dates::{is_bare_date, parse_value, roc_dotted};
 use super::events::organ_above_bare_date;
 use super::header::{Header, Line};
-use super::region::NATIONAL;
 use super::*;
 
 const DATE_KEYS: [(&str, DateRole); 27] = [
@@ -41,22 +44,6 @@ const DATE_KEYS: [(&str, DateRole); 27] = [
     ("promulgated", DateRole::Promulgated),
     ("adopted", DateRole::Adopted),
 ];
-const ISSUER_KEYS: [&str; 14] = [
-    "发文机关",
-    "發文機關",
-    "发布机关",
-    "發布機關",
-    "制定机关",
-    "制定機關",
-    "颁布机关",
-    "公布机关",
-    "发文单位",
-    "發文單位",
-    "发布单位",
-    "發布單位",
-    "issuer",
-    "发文机构",
-];
 const NUMBER_KEYS: [&str; 9] = [
     "文号",
     "文號",
@@ -68,46 +55,11 @@ const NUMBER_KEYS: [&str; 9] = [
     "number",
     "doc_number",
 ];
-const KIND_KEYS: [&str; 10] = [
-    "效力级别",
-    "效力級別",
-    "效力位阶",
-    "法规类型",
-    "文种",
-    "文種",
-    "文件类型",
-    "kind",
-    "type",
-    "category",
-];
-const STATUS_KEYS: [&str; 8] = [
-    "时效性",
-    "時效性",
-    "效力状态",
-    "时效",
-    "時效",
-    "状态",
-    "狀態",
-    "status",
-];
-const REGION_KEYS: [&str; 6] = ["地区", "地區", "区域", "區域", "省份", "region"];
-const PERSON_KEYS: [&str; 9] = [
-    "作者",
-    "发言人",
-    "發言人",
-    "报告人",
-    "報告人",
-    "签发人",
-    "簽發人",
-    "author",
-    "speaker",
-];
 const TW_KEYS: [&str; 2] = ["法規類別", "廢止註記"];
-const REPEALED_FOLDERS: [&str; 5] = ["廢止法規", "废止法规", "已废止", "失效法规", "已廢止"];
 
-struct PathInfo<'a> {
-    folders: Vec<&'a str>,
-    stem: &'a str,
+pub(super) struct PathInfo<'a> {
+    pub(super) folders: Vec<&'a str>,
+    pub(super) stem: &'a str,
 }
 
 fn path_info(rel: &str) -> PathInfo<'_> {
@@ -121,10 +73,10 @@ fn path_info(rel: &str) -> PathInfo<'_> {
 }
 
 /// A metadata pair with its key cleaned and its source.
-struct Meta<'a> {
-    key: String,
-    value: &'a str,
-    source: Source,
+pub(super) struct Meta<'a> {
+    pub(super) key: String,
+    pub(super) value: &'a str,
+    pub(super) source: Source,
 }
 
 fn front_matter_keys(text: &str) -> Vec<String> {
@@ -158,7 +110,7 @@ fn metas<'a>(metadata: &'a [(String, String)], text: &str) -> Vec<Meta<'a>> {
         .collect()
 }
 
-fn meta_value<'m, 'a>(metas: &'m [Meta<'a>], keys: &[&str]) -> Option<&'m Meta<'a>> {
+pub(super) fn meta_value<'m, 'a>(metas: &'m [Meta<'a>], keys: &[&str]) -> Option<&'m Meta<'a>> {
     metas
         .iter()
         .find(|m| !m.value.is_empty() && keys.iter().any(|k| m.key.eq_ignore_ascii_case(k)))
@@ -177,15 +129,16 @@ fn taiwan_source(metas: &[Meta]) -> Option<Source> {
 }
 
 /// Everything the extraction steps share.
-struct Ctx<'a> {
-    path: PathInfo<'a>,
-    title: &'a str,
-    metas: Vec<Meta<'a>>,
-    header: Header<'a>,
-    events: Vec<(Event, Source)>,
-    tw: Option<Source>,
+pub(super) struct Ctx<'a> {
+    pub(super) path: PathInfo<'a>,
+    pub(super) title: &'a str,
+    pub(super) metas: Vec<Meta<'a>>,
+    pub(super) header: Header<'a>,
+    pub(super) events: Vec<(Event, Source)>,
+    /// Where the text shows it is a Taiwan text.
+    pub(super) tw: Option<Source>,
     /// The title's leading place with its 省/市, to complete `市十二届人大常委会`.
-    place: Option<&'a str>,
+    pub(super) place: Option<&'a str>,
 }
 
 /// Extracts the metadata from a path (relative to the corpus root), a title, metadata pairs
@@ -369,7 +322,7 @@ fn file_name_date(stem: &str) -> Option<PartialDate> {
 }
 
 /// A body's name on one of the last lines, the next line a date alone: (body, date, line).
-fn signature<'a>(tail: &[Line<'a>]) -> Option<(&'a str, PartialDate, u32)> {
+pub(super) fn signature<'a>(tail: &[Line<'a>]) -> Option<(&'a str, PartialDate, u32)> {
     tail.windows(2).find_map(|w| {
         let date = is_bare_date(w[1].text)?;
         issuer::normalize(w[0].text, None)?;
@@ -463,609 +416,4 @@ fn number_of(cx: &Ctx) -> Option<Sourced<String>> {
         .into_iter()
         .next()
         .map(|n| Sourced::new(n.text, Source::FileName))
-}
-
-// ---- issuer ----
-
-/// The bodies of an event: its text, or the line above a bare date.
-fn event_organs(cx: &Ctx, e: &Event, src: &Source) -> Option<Vec<String>> {
-    if e.rest.is_empty() {
-        let lines = match src {
-            Source::InfoBlock { .. } => &cx.header.info,
-            _ => &cx.header.first,
-        };
-        let above = organ_above_bare_date(lines, e.line)?;
-        return issuer::normalize(above, cx.place);
-    }
-    issuer::normalize(&e.rest, cx.place).or_else(|| {
-        // `…已由…会议于2007年6月29日通过`: the body before the date.
-        let b = e.before.rsplit(['由', '经']).next()?;
-        issuer::normalize(b, cx.place)
-    })
-}
-
-fn issuer_of(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
-    if let Some(meta) = meta_value(&cx.metas, &ISSUER_KEYS) {
-        let v =
-            issuer::normalize(meta.value, cx.place).unwrap_or_else(|| vec![meta.value.to_string()]);
-        return Some(Sourced::new(v, meta.source.clone()));
-    }
-    if cx.tw.is_some() {
-        if let Some(meta) = meta_value(&cx.metas, &["法規類別"]) {
-            return issuer::from_tw_category(meta.value)
-                .map(|o| Sourced::new(vec![o], meta.source.clone()));
-        }
-    }
-    use DateRole::*;
-    for roles in [
-        &[Adopted, Promulgated, Signed][..],
-        &[Revised, Amended, Effective][..],
-    ] {
-        let first = cx
-            .events
-            .iter()
-            .filter(|(e, _)| roles.contains(&e.role))
-            .find_map(|(e, s)| event_organs(cx, e, s).map(|o| (e.line, o, s)));
-        if let Some((line, mut organs, src)) = first {
-            // Joint enactments list each body's meeting on one line.
-            for (e, s) in cx
-                .events
-                .iter()
-                .filter(|(e, _)| e.line == line && roles.contains(&e.role))
-            {
-                for o in event_organs(cx, e, s).unwrap_or_default() {
-                    if !organs.contains(&o) {
-                        organs.push(o);
-                    }
-                }
-            }
-            return Some(Sourced::new(organs, src.clone()));
-        }
-    }
-    if let Some(o) = issuer::from_title(cx.title) {
-        return Some(Sourced::new(o, Source::Title));
-    }
-    for l in &cx.header.first {
-        if let Some((Some(org), _)) = person::speaker(l.text) {
-            return Some(Sourced::new(vec![org], Source::FirstLines { line: l.no }));
-        }
-    }
-    None
-}
-
-/// Issuers found only once the kind is known, and the weakest sources: a report's title
-/// (`1982年国务院政府工作报告`) or the NPC it was delivered to; an organ folder; a compiler's
-/// line or signature at the end.
-fn fallback_issuer(cx: &Ctx, kind: Option<&Sourced<Kind>>) -> Option<Sourced<Vec<String>>> {
-    if kind.is_some_and(|k| k.value == Kind::WorkReport) {
-        let t = cx
-            .title
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '年');
-        if let Some(p) = t.find("政府工作报告") {
-            if let Some(o) = issuer::normalize(&t[..p], None) {
-                return Some(Sourced::new(o, Source::Title));
-            }
-        }
-        // A government reports to the people's congress of its level.
-        for (e, s) in &cx.events {
-            if e.role != DateRole::Delivered {
-                continue;
-            }
-            let Some(p) = e.rest.find("人民代表大会") else {
-                continue;
-            };
-            let before = e.rest[..p].rsplit(['在', '於']).next().unwrap_or_default();
-            let before = issuer::drop_sessions(before);
-            let government = match before.strip_prefix("中华人民共和国").unwrap_or(&before) {
-                "全国" => "国务院".to_string(),
-                place if region::place_prefix(place).is_some() => format!("{place}人民政府"),
-                _ => continue,
-            };
-            return Some(Sourced::new(vec![government], s.clone()));
-        }
-    }
-    if cx.tw.is_none() {
-        for f in cx.path.folders.iter().rev() {
-            if kind::from_folder(f).is_none() && region::province_of_folder(f).is_none() {
-                if let Some(o) = issuer::normalize(f, None).filter(|o| o.len() == 1) {
-                    return Some(Sourced::new(
-                        o,
-                        Source::Path {
-                            folder: f.to_string(),
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    for l in &cx.header.tail {
-        if let Some(o) = issuer::from_compiler_line(l.text) {
-            return Some(Sourced::new(vec![o], Source::LastLines { line: l.no }));
-        }
-    }
-    let (org, _, line) = signature(&cx.header.tail)?;
-    let o = issuer::normalize(org, cx.place)?;
-    Some(Sourced::new(o, Source::LastLines { line: line - 1 }))
-}
-
-// ---- kind ----
-
-fn kind_of(
-    cx: &Ctx,
-    issuer: Option<&Sourced<Vec<String>>>,
-    number: Option<&Sourced<String>>,
-) -> Option<Sourced<Kind>> {
-    if let Some(meta) = meta_value(&cx.metas, &KIND_KEYS) {
-        if let Some(k) = Kind::from_name(meta.value) {
-            return Some(Sourced::new(k, meta.source.clone()));
-        }
-    }
-    if cx.tw.is_some() {
-        return kind::from_tw_name(cx.title).map(|k| Sourced::new(k, Source::Title));
-    }
-    for f in &cx.path.folders {
-        if let Some(k) = kind::from_folder(f) {
-            let k = refine_local(cx, k, issuer);
-            return Some(Sourced::new(
-                k,
-                Source::Path {
-                    folder: f.to_string(),
-                },
-            ));
-        }
-    }
-    if let Some(k) = kind_from_events(cx) {
-        return Some(k);
-    }
-    if let Some(n) = number {
-        if let Some(k) = kind::from_number(&n.value) {
-            return Some(Sourced::new(k, n.source.clone()));
-        }
-    }
-    if let Some(k) = kind::from_title_words(cx.title, cx.path.stem) {
-        return Some(Sourced::new(k, Source::Title));
-    }
-    None
-}
-
-/// A 地方性法规 adopted by an autonomous area's people's congress is a 自治条例 or 单行条例.
-fn refine_local(cx: &Ctx, k: Kind, issuer: Option<&Sourced<Vec<String>>>) -> Kind {
-    if k != Kind::LocalRegulation {
-        return k;
-    }
-    let autonomous = issuer.is_some_and(|i| {
-        i.value.iter().any(|o| {
-            ["自治州", "自治县", "自治旗"].iter().any(|a| o.contains(a))
-                && o.ends_with("人民代表大会")
-        })
-    });
-    match (autonomous, cx.title.ends_with("自治条例")) {
-        (true, true) => Kind::AutonomyRegulation,
-        (true, false) => Kind::SeparateRegulation,
-        _ => k,
-    }
-}
-
-/// The kind the adopting or promulgating body implies.
-fn kind_from_events(cx: &Ctx) -> Option<Sourced<Kind>> {
-    use DateRole::*;
-    for (e, s) in &cx.events {
-        if !matches!(e.role, Adopted | Promulgated | Amended | Revised) {
-            continue;
-        }
-        let Some(organs) = event_organs(cx, e, s) else {
-            continue;
-        };
-        let k = if organs.iter().any(|o| o.starts_with("全国人民代表大会")) {
-            if cx.title.contains("宪法") && !cx.title.contains("宪法相关") {
-                Kind::Constitution
-            } else {
-                Kind::Law
-            }
-        } else if organs
-            .iter()
-            .any(|o| o == "最高人民法院" || o == "最高人民检察院")
-        {
-            Kind::JudicialInterpretation
-        } else if organs.iter().any(|o| o == "国家监察委员会") {
-            Kind::SupervisionRegulation
-        } else if organs.iter().any(|o| o == "国务院") && !e.rest.contains('〔') {
-            Kind::AdministrativeRegulation
-        } else if organs
-            .iter()
-            .any(|o| o.contains("人民代表大会") && region::place_prefix(o).is_some())
-        {
-            let issuer = Sourced::new(organs.clone(), s.clone());
-            refine_local(cx, Kind::LocalRegulation, Some(&issuer))
-        } else {
-            continue;
-        };
-        return Some(Sourced::new(k, s.clone()));
-    }
-    None
-}
-
-// ---- region ----
-
-fn region_of(cx: &Ctx, m: &DocMeta) -> (Option<Sourced<String>>, Option<Sourced<String>>) {
-    let city =
-        |c: Option<&'static str>, s: &Source| c.map(|c| Sourced::new(c.to_string(), s.clone()));
-    if let Some(meta) = meta_value(&cx.metas, &REGION_KEYS) {
-        let v = meta.value;
-        let value = if ["全国", "全國", "中央", "国家"].contains(&v) {
-            NATIONAL.to_string()
-        } else if let Some(p) = region::province_of_folder(v) {
-            p.to_string()
-        } else if let Some((p, _)) = region::place_prefix(v) {
-            p.to_string()
-        } else {
-            v.to_string()
-        };
-        return (Some(Sourced::new(value, meta.source.clone())), None);
-    }
-    if let Some(s) = &cx.tw {
-        return (Some(Sourced::new("台湾".to_string(), s.clone())), None);
-    }
-    let title_city = region::place_prefix(cx.title).and_then(|(_, c)| c);
-    for f in cx.path.folders.iter().rev() {
-        if let Some(p) = region::province_of_folder(f) {
-            let src = Source::Path {
-                folder: f.to_string(),
-            };
-            return (
-                Some(Sourced::new(p.to_string(), src)),
-                city(title_city, &Source::Title),
-            );
-        }
-    }
-    if let Some(i) = &m.issuer {
-        if let Some(o) = i.value.first() {
-            if let Some((p, c)) = region::place_prefix(o) {
-                return (
-                    Some(Sourced::new(p.to_string(), i.source.clone())),
-                    city(c, &i.source),
-                );
-            }
-            if region::is_national_organ(o) {
-                return (
-                    Some(Sourced::new(NATIONAL.to_string(), i.source.clone())),
-                    None,
-                );
-            }
-        }
-    }
-    for (e, s) in &cx.events {
-        if let Some(organs) = event_organs(cx, e, s) {
-            if let Some((p, _)) = organs.iter().find_map(|o| region::place_prefix(o)) {
-                return (
-                    Some(Sourced::new(p.to_string(), s.clone())),
-                    city(title_city, &Source::Title),
-                );
-            }
-        }
-    }
-    // A case's title names its parties, not the place of a document.
-    let case = m.kind.as_ref().is_some_and(|k| k.value == Kind::Case);
-    if let Some((p, c)) = region::place_prefix(cx.title).filter(|_| !case) {
-        return (
-            Some(Sourced::new(p.to_string(), Source::Title)),
-            city(c, &Source::Title),
-        );
-    }
-    if cx.title.starts_with("中华人民共和国") {
-        return (
-            Some(Sourced::new(NATIONAL.to_string(), Source::Title)),
-            None,
-        );
-    }
-    if m.kind.as_ref().is_some_and(|k| k.value.is_national()) {
-        let s = Source::derived("national kind");
-        return (Some(Sourced::new(NATIONAL.to_string(), s)), None);
-    }
-    (None, None)
-}
-
-// ---- person, status, version ----
-
-fn person_of(cx: &Ctx) -> Option<Sourced<String>> {
-    if let Some(meta) = meta_value(&cx.metas, &PERSON_KEYS) {
-        return Some(Sourced::new(meta.value.to_string(), meta.source.clone()));
-    }
-    for l in cx.header.first.iter().take(5) {
-        if let Some((_, name)) = person::speaker(l.text) {
-            return Some(Sourced::new(name, Source::FirstLines { line: l.no }));
-        }
-    }
-    person::from_file_stem(cx.path.stem).map(|n| Sourced::new(n, Source::FileName))
-}
-
-fn stated_status_of(cx: &Ctx) -> Option<Sourced<Status>> {
-    if let Some(meta) = meta_value(&cx.metas, &["廢止註記", "废止注记"]) {
-        return Some(Sourced::new(Status::Repealed, meta.source.clone()));
-    }
-    if let Some(meta) = meta_value(&cx.metas, &STATUS_KEYS) {
-        let v = meta.value;
-        let s = if v.contains("尚未") || v.contains("未生效") {
-            Status::NotYetInForce
-        } else if v.contains("废止") || v.contains("廢止") || v.contains("失效") {
-            Status::Repealed
-        } else if v.contains("修改") || v.contains("修正") || v.contains("修订") {
-            Status::AmendedByNewer
-        } else if v.contains("有效") {
-            Status::InForce
-        } else {
-            return None;
-        };
-        return Some(Sourced::new(s, meta.source.clone()));
-    }
-    if let Some(f) = cx
-        .path
-        .folders
-        .iter()
-        .find(|f| REPEALED_FOLDERS.contains(f))
-    {
-        return Some(Sourced::new(
-            Status::Repealed,
-            Source::Path {
-                folder: f.to_string(),
-            },
-        ));
-    }
-    // A repeal note in a bracket of the title: `…条例（已废止）`, `【失效】…`.
-    let noted = cx.title.split(['（', '(', '【', '[']).skip(1).any(|part| {
-        let note = part
-            .split(['）', ')', '】', ']'])
-            .next()
-            .unwrap_or_default();
-        note.chars().count() <= 6 && ["废止", "廢止", "失效"].iter().any(|w| note.contains(w))
-    });
-    noted.then(|| Sourced::new(Status::Repealed, Source::Title))
-}
-
-fn version_of(cx: &Ctx, m: &DocMeta) -> Option<Version> {
-    // An order's heading names no document: versions cannot be told apart by it.
-    let heading_only = cx.title.ends_with('令') || cx.title.ends_with("公告");
-    if heading_only || !m.kind.as_ref().is_some_and(|k| k.value.is_normative()) {
-        return None;
-    }
-    let title = if cx.header.headings.len() > 1 {
-        cx.header
-            .headings
-            .iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        cx.title.to_string()
-    };
-    let jurisdiction = if cx.tw.is_some() { "tw" } else { "cn" };
-    let (date, source) = match m.dates.iter().find(|d| d.role == DateRole::Version) {
-        Some(d) => (Some(d.date), d.source.clone()),
-        None => (m.main_date.map(|d| d.date), Source::derived("main date")),
-    };
-    Some(Version {
-        key: version_key(jurisdiction, &title),
-        date,
-        source,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::parse_document;
-
-    /// Extracts from a text written for the test, as the corpus reader would.
-    fn meta_of(path: &str, text: &str) -> DocMeta {
-        let doc = parse_document(path, text, "UTF-8");
-        extract(path, text, &doc)
-    }
-
-    fn dates(m: &DocMeta) -> Vec<String> {
-        m.dates
-            .iter()
-            .map(|d| format!("{}:{}", d.role.as_str(), d.date))
-            .collect()
-    }
-
-    fn kind(m: &DocMeta) -> Option<&'static str> {
-        m.kind.as_ref().map(|k| k.value.name())
-    }
-
-    fn issuer(m: &DocMeta) -> Vec<String> {
-        m.issuer
-            .as_ref()
-            .map(|i| i.value.clone())
-            .unwrap_or_default()
-    }
-
-    fn number(m: &DocMeta) -> Option<&str> {
-        m.number.as_ref().map(|n| n.value.as_str())
-    }
-
-    fn region(m: &DocMeta) -> Option<&str> {
-        m.region.as_ref().map(|r| r.value.as_str())
-    }
-
-    #[test]
-    fn markdown_law_with_info_block() {
-        let text = "# 中华人民共和国示例法\n\n2007年6月29日 第十届全国人民代表大会常务委员会第二十八次会议通过\n\n2012年12月28日 第十一届全国人民代表大会常务委员会第三十次会议《关于修改<中华人民共和国示例法>的决定》修正\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了示例，制定本法。\n";
-        let m = meta_of("法律/示例法(2012-12-28).md", text);
-        assert_eq!(kind(&m), Some("法律"));
-        assert_eq!(issuer(&m), ["全国人民代表大会常务委员会"]);
-        assert_eq!(
-            dates(&m),
-            [
-                "adopted:2007-06-29",
-                "amended:2012-12-28",
-                "version:2012-12-28"
-            ]
-        );
-        assert_eq!(
-            m.issuer.as_ref().map(|i| &i.source),
-            Some(&Source::InfoBlock { line: 3 })
-        );
-        assert_eq!(
-            m.main_date.map(|d| d.date.to_string()).as_deref(),
-            Some("2012-12-28")
-        );
-        assert_eq!(region(&m), Some("全国"));
-        assert_eq!(
-            m.version.as_ref().map(|v| v.key.as_str()),
-            Some("cn|示例法")
-        );
-        assert_eq!(m.status.as_ref().map(|s| s.value), Some(Status::InForce));
-        assert_eq!(number(&m), None);
-    }
-
-    #[test]
-    fn plain_text_law_with_a_dated_note_under_the_title() {
-        let text = "中华人民共和国示例法\n（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过　根据2012年12月28日第十一届全国人民代表大会常务委员会第三十次会议《关于修改〈中华人民共和国示例法〉等十二部法律的决定》修正）\n目　　录\n第一章　总　　则\n第一条　为了示例，制定本法。\n";
-        let m = meta_of("示例法.txt", text);
-        assert_eq!(kind(&m), Some("法律"));
-        assert_eq!(dates(&m), ["adopted:2007-06-29", "amended:2012-12-28"]);
-        assert_eq!(m.dates[0].source, Source::FirstLines { line: 2 });
-        assert_eq!(region(&m), Some("全国"));
-    }
-
-    #[test]
-    fn presidential_order_layout() {
-        let text = "中华人民共和国主席令\n第六十五号\n《中华人民共和国示例法》已由中华人民共和国第十届全国人民代表大会常务委员会第二十八次会议于2007年6月29日通过，现予公布，自2008年1月1日起施行。\n中华人民共和国主席　胡某某\n2007年6月29日\n中华人民共和国示例法\n第一章　总　　则\n第一条　为了示例，制定本法。\n";
-        let m = meta_of("示例法.txt", text);
-        assert_eq!(kind(&m), Some("法律"));
-        assert_eq!(number(&m), Some("中华人民共和国主席令第六十五号"));
-        assert_eq!(issuer(&m), ["全国人民代表大会常务委员会"]);
-        assert_eq!(
-            dates(&m),
-            [
-                "adopted:2007-06-29",
-                "effective:2008-01-01",
-                "signed:2007-06-29"
-            ]
-        );
-        assert_eq!(m.person.as_ref().map(|p| p.value.as_str()), Some("胡某某"));
-        assert_eq!(
-            m.version.as_ref().map(|v| v.key.as_str()),
-            Some("cn|示例法")
-        );
-    }
-
-    #[test]
-    fn department_rule_order_layout() {
-        let text = "国家示例监督管理总局令\n第54号\n《示例经营监督管理办法》已于2022年2月21日经国家示例监督管理总局2022年第4次局务会议通过，现予公布，自2022年5月1日起施行。\n局长　张某\n2022年3月10日\n示例经营监督管理办法\n第一章　总则\n";
-        let m = meta_of("规章/示例办法.txt", text);
-        assert_eq!(number(&m), Some("国家示例监督管理总局令第54号"));
-        assert_eq!(kind(&m), Some("部门规章"));
-        assert_eq!(issuer(&m), ["国家示例监督管理总局"]);
-        assert_eq!(
-            dates(&m),
-            [
-                "adopted:2022-02-21",
-                "effective:2022-05-01",
-                "signed:2022-03-10"
-            ]
-        );
-        assert_eq!(region(&m), Some("全国"));
-    }
-
-    #[test]
-    fn notice_with_number_addressees_and_signature() {
-        let text = "浙江省人民政府办公厅关于印发示例实施方案的通知\n浙政办发〔2024〕12号\n各市、县（市、区）人民政府，省政府直属各单位：\n现将《示例实施方案》印发给你们，请认真贯彻执行。\n浙江省人民政府办公厅\n2024年3月5日\n（此件公开发布）\n";
-        let m = meta_of("通知/示例.txt", text);
-        assert_eq!(number(&m), Some("浙政办发〔2024〕12号"));
-        assert_eq!(
-            m.number.as_ref().map(|n| &n.source),
-            Some(&Source::FirstLines { line: 2 })
-        );
-        assert_eq!(kind(&m), Some("规范性文件"));
-        assert_eq!(issuer(&m), ["浙江省人民政府办公厅"]);
-        assert_eq!(dates(&m), ["signed:2024-03-05"]);
-        assert_eq!(m.dates[0].source, Source::LastLines { line: 6 });
-        assert_eq!(region(&m), Some("浙江"));
-    }
-
-    #[test]
-    fn taiwan_law_with_roc_dates_and_repeal_note() {
-        let text = "示例管理辦法\r\n修正日期：民國 94 年 06 月 10 日\r\n法規類別：廢止法規 ＞ 內政部\r\n廢止註記：廢\r\n第 1 條\r\n本辦法依示例法訂定之。\r\n";
-        let m = meta_of("tw/示例管理辦法.txt", text);
-        assert_eq!(kind(&m), Some("命令"));
-        assert_eq!(issuer(&m), ["內政部"]);
-        assert_eq!(dates(&m), ["modified:2005-06-10"]);
-        assert_eq!(region(&m), Some("台湾"));
-        assert_eq!(m.status.as_ref().map(|s| s.value), Some(Status::Repealed));
-        let text = "示例法\n公布日期：民國 36 年 01 月 01 日\n施行日期：民國 36 年 12 月 25 日\n第 1 條\n示例。\n";
-        let m = meta_of("示例法.txt", text);
-        assert_eq!(kind(&m), Some("法律"));
-        assert_eq!(
-            dates(&m),
-            ["promulgated:1947-01-01", "effective:1947-12-25"]
-        );
-        assert_eq!(region(&m), Some("台湾"));
-    }
-
-    #[test]
-    fn work_reports_national_and_provincial() {
-        let text = "\n2016政府工作报告\n\n——2016年3月5日在第十二届全国人民代表大会第四次会议上\n\n国务院总理 李某某\n\n各位代表：\n";
-        let m = meta_of("reports/2016政府工作报告_李某某.txt", text);
-        assert_eq!(kind(&m), Some("政府工作报告"));
-        assert_eq!(issuer(&m), ["国务院"]);
-        assert_eq!(dates(&m), ["delivered:2016-03-05", "version:2016"]);
-        assert_eq!(m.person.as_ref().map(|p| p.value.as_str()), Some("李某某"));
-        assert_eq!(region(&m), Some("全国"));
-        assert!(m.status.is_none());
-        let text = "2023年浙江省政府工作报告\n——2023年1月16日在浙江省第十四届人民代表大会第一次会议上\n浙江省省长 王某\n各位代表：\n";
-        let m = meta_of("2023年浙江省政府工作报告.txt", text);
-        assert_eq!(issuer(&m), ["浙江省人民政府"]);
-        assert_eq!(region(&m), Some("浙江"));
-        assert_eq!(m.person.as_ref().map(|p| p.value.as_str()), Some("王某"));
-    }
-
-    #[test]
-    fn front_matter_and_metadata_lines() {
-        let text = "---\ntitle: 示例条例\n发文机关: 某某省人民政府\n文号: 某政发〔2021〕3号\n成文日期: 2021-03-01\n时效性: 已废止\n---\n正文。\n";
-        let doc = parse_document("a.md", text, "UTF-8");
-        let m = extract("a.md", text, &doc);
-        assert_eq!(issuer(&m), ["某某省人民政府"]);
-        assert_eq!(number(&m), Some("某政发〔2021〕3号"));
-        assert_eq!(dates(&m), ["signed:2021-03-01"]);
-        assert_eq!(
-            m.number.as_ref().map(|n| &n.source),
-            Some(&Source::FrontMatter {
-                key: "文号".into()
-            })
-        );
-        assert_eq!(
-            m.stated_status.as_ref().map(|s| s.value),
-            Some(Status::Repealed)
-        );
-    }
-
-    #[test]
-    fn stubs_and_unknowns_give_nothing() {
-        let m = meta_of("法律/_index.md", "---\nbookCollapseSection: true\n---\n");
-        assert_eq!(m, DocMeta::default());
-        let m = meta_of("笔记/随想.txt", "随想\n今天读了一些文件。\n");
-        assert_eq!(kind(&m), None);
-        assert_eq!(issuer(&m), Vec::<String>::new());
-        assert!(m.dates.is_empty() && m.region.is_none() && m.status.is_none());
-    }
-
-    #[test]
-    fn cases_autonomy_and_title_notes() {
-        let text = "# 某甲诉某乙合同纠纷案\n\n<!-- INFO END -->\n\n## 基本案情\n";
-        let m = meta_of("案例/民法典/某甲诉某乙合同纠纷案.md", text);
-        assert_eq!(kind(&m), Some("案例"), "the outer folder classifies");
-        let text = "# 某某自治县城市管理条例\n\n2015年3月26日 某某自治县第八届人民代表大会第四次会议通过\n\n2015年5月27日 浙江省第十二届人民代表大会常务委员会第二十次会议批准\n\n<!-- INFO END -->\n";
-        let m = meta_of("地方法规/浙江/地方性法规/某某自治县城市管理条例.md", text);
-        assert_eq!(kind(&m), Some("单行条例"));
-        assert_eq!(region(&m), Some("浙江"));
-        let m = meta_of(
-            "x/示例条例（已废止）.txt",
-            "示例条例（已废止）\n第一条 示例。\n",
-        );
-        assert_eq!(
-            m.stated_status.as_ref().map(|s| s.value),
-            Some(Status::Repealed)
-        );
-    }
 }

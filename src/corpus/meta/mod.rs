@@ -273,7 +273,10 @@ impl DocMeta {
     }
 }
 
+mod attribute;
 mod extract;
+#[cfg(test)]
+mod extract_tests;
 
 pub use extract::extract_parts;
 
