@@ -226,8 +226,9 @@ fn hands_on(s: &str) -> bool {
     s.ends_with('、') || s.ends_with('和') || s.ends_with("及")
 }
 
-/// The events of an info block or of first lines.
-pub fn events(lines: &[Line]) -> Vec<Event> {
+/// The events of an info block or of first lines; `context` holds all the lines they were
+/// chosen from (the line above a bare date may not state an event itself).
+pub fn events(lines: &[Line], context: &[Line]) -> Vec<Event> {
     let mut out = Vec::new();
     let mut waiting: Vec<(PartialDate, u32, String, String)> = Vec::new();
     for p in pieces(lines) {
@@ -239,7 +240,7 @@ pub fn events(lines: &[Line]) -> Vec<Event> {
                 waiting.push((p.date, p.line, rest, p.before));
             } else if super::issuer::is_organ_text(&rest) || rest.is_empty() {
                 out.push(Event {
-                    role: bare_role(lines, p.line, &rest),
+                    role: bare_role(context, p.line, &rest),
                     date: p.date,
                     line: p.line,
                     rest,
@@ -319,7 +320,8 @@ mod tests {
     }
 
     fn roles(text: &str) -> Vec<(DateRole, String)> {
-        events(&lines(text))
+        let l = lines(text);
+        events(&l, &l)
             .into_iter()
             .map(|e| (e.role, e.date.to_string()))
             .collect()

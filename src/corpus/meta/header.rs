@@ -94,6 +94,31 @@ fn is_promulgation_sentence(t: &str) -> bool {
         .any(|w| t.contains(w))
 }
 
+/// The first lines that can state events: a line starting with a date (after an opening
+/// bracket or dash: `——1954年5月23日在…`, `（2019年5月20日…通过`), a dated note in brackets, a
+/// promulgation sentence, and the lines that continue a bracket opened by one of these. A
+/// preamble or any other sentence that merely mentions a date is left out.
+pub fn event_lines<'a>(first: &[Line<'a>]) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
+    let mut open = 0i32;
+    for l in first {
+        let t = l.text;
+        let lead = t.trim_start_matches(['（', '(', '—', '－', '-', '【', '[', ' ', '　']);
+        let lead = lead.strip_prefix("根据").unwrap_or(lead);
+        let starts_dated = super::dates::find_dates(lead)
+            .first()
+            .is_some_and(|d| d.start == 0);
+        let note = t.starts_with(['（', '(']) && has_date(t);
+        if open > 0 || starts_dated || note || is_promulgation_sentence(t) {
+            out.push(*l);
+            open = (open + bracket_change(t)).max(0);
+        } else if t == "（" || t == "(" {
+            open += 1;
+        }
+    }
+    out
+}
+
 /// A `KEY：VALUE` metadata line (key of 1-8 characters, no white space or punctuation in it):
 /// read from the document's metadata, not as a header line.
 fn is_key_value(t: &str) -> bool {
@@ -268,6 +293,35 @@ mod tests {
         let h = split(text, "中华人民共和国主席令");
         let first: Vec<u32> = h.first.iter().map(|l| l.no).collect();
         assert_eq!(first, [2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn only_event_shaped_first_lines_state_events() {
+        let lines = [
+            Line {
+                no: 4,
+                text: "本大會此次通過之憲法，應由國民政府於中華民國三十六年一月一日公布",
+            },
+            Line { no: 5, text: "（" },
+            Line {
+                no: 6,
+                text: "2010年7月30日某省第十一届人民代表大会常务委员会第十八次会议通过",
+            },
+            Line {
+                no: 7,
+                text: "根据2020年11月27日某省…《关于修改…的决定》修正）",
+            },
+            Line {
+                no: 8,
+                text: "——2016年3月5日在第十二届全国人民代表大会第四次会议上",
+            },
+            Line {
+                no: 9,
+                text: "国务院总理 李某某",
+            },
+        ];
+        let kept: Vec<u32> = event_lines(&lines).iter().map(|l| l.no).collect();
+        assert_eq!(kept, [6, 7, 8]);
     }
 
     #[test]

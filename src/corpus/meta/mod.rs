@@ -298,14 +298,15 @@ fn lines_source(info: bool, line: u32) -> Source {
 
 /// The events of the info block and of the first lines, with their sources.
 fn header_events(h: &Header) -> Vec<(Event, Source)> {
-    let mut out: Vec<(Event, Source)> = events::events(&h.info)
+    let mut out: Vec<(Event, Source)> = events::events(&h.info, &h.info)
         .into_iter()
         .map(|e| {
             let s = lines_source(true, e.line);
             (e, s)
         })
         .collect();
-    out.extend(events::events(&h.first).into_iter().map(|e| {
+    let shaped = header::event_lines(&h.first);
+    out.extend(events::events(&shaped, &h.first).into_iter().map(|e| {
         let s = lines_source(false, e.line);
         (e, s)
     }));
