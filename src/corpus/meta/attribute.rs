@@ -223,7 +223,8 @@ pub(super) fn kind_of(
     if let Some(k) = kind::from_title_words(cx.title, cx.path.stem) {
         return Some(Sourced::new(k, Source::Title));
     }
-    None
+    let organs = issuer::from_title(cx.title)?;
+    kind::from_title_organs(&organs, cx.title).map(|k| Sourced::new(k, Source::Title))
 }
 
 /// A 地方性法规 adopted by an autonomous area's people's congress is a 自治条例 or 单行条例.

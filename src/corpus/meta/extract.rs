@@ -11,7 +11,6 @@ use super::attribute::{
     fallback_issuer, issuer_of, kind_of, person_of, region_of, stated_status_of, version_of,
 };
 use super::dates::{is_bare_date, parse_value, roc_dotted};
-use super::events::organ_above_bare_date;
 use super::header::{Header, Line};
 use super::*;
 

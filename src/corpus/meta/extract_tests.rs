@@ -218,3 +218,14 @@ fn cases_autonomy_and_title_notes() {
         Some(Status::Repealed)
     );
 }
+
+#[test]
+fn a_central_document_with_its_date_in_brackets() {
+    let text = "中共中央 国务院关于示例工作的意见\n（2024年1月5日）\n示例工作事关全局。现提出如下意见。\n一、总体要求\n";
+    let m = meta_of("文件/示例意见.txt", text);
+    assert_eq!(kind(&m), Some("规范性文件"));
+    assert_eq!(issuer(&m), ["中共中央", "国务院"]);
+    assert_eq!(dates(&m), ["signed:2024-01-05"]);
+    assert_eq!(region(&m), Some("全国"));
+    assert!(m.version.is_some(), "a normative kind has a version key");
+}

@@ -18,7 +18,8 @@
 //! categories such as `宪法相关法/`); the adopting body or the 文号 (`全国人民代表大会…通过` →
 //! 法律, `国务院令` → 行政法规, `法释〔…〕` → 司法解释, a city's people's congress → 地方性法规,
 //! `…部令` → 部门规章, `…人民政府令` → 地方政府规章, `国发〔…〕` → 规范性文件); finally words of the
-//! title or file name (政府工作报告, 纪要, 综述, `…诉…案`, `…标准`, 预算, 解读). A 地方性法规
+//! title or file name (政府工作报告, 纪要, 综述, `…诉…案`, `…标准`, 预算, 解读), and the bodies a
+//! title names with its document type (`国务院关于…的通知` → 规范性文件). A 地方性法规
 //! adopted by an autonomous prefecture's or county's people's congress is a 自治条例 (named so)
 //! or 单行条例.
 
@@ -352,6 +353,30 @@ pub fn from_title_words(title: &str, stem: &str) -> Option<Kind> {
         return Some(Kind::Law);
     }
     None
+}
+
+/// The kind a title's issuing bodies and its document type imply (`全国人民代表大会常务委员会
+/// 关于…的决定` → 法律; `国务院关于…的通知` → 规范性文件): the NPC and its Standing Committee
+/// make laws, the supreme court and procuratorate interpretations, and any other body's
+/// 通知, 意见, 决定, 批复, 函, 方案, 规划, 纲要 is a 规范性文件.
+pub fn from_title_organs(organs: &[String], title: &str) -> Option<Kind> {
+    if organs.iter().any(|o| o.starts_with("全国人民代表大会")) {
+        return Some(Kind::Law);
+    }
+    if organs
+        .iter()
+        .any(|o| o.starts_with("最高人民法院") || o.starts_with("最高人民检察院"))
+    {
+        return Some(Kind::JudicialInterpretation);
+    }
+    const DOC_TYPES: [&str; 10] = [
+        "通知", "意见", "决定", "批复", "函", "方案", "规划", "纲要", "通告", "公告",
+    ];
+    let t = title.trim_end_matches(['）', ')']);
+    DOC_TYPES
+        .iter()
+        .any(|d| t.ends_with(d) || title.ends_with(d))
+        .then_some(Kind::NormativeDocument)
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ pub fn province_of_folder(name: &str) -> Option<&'static str> {
                 name == *f
                     || name
                         .strip_prefix(f)
-                        .is_some_and(|r| PROVINCE_TAILS.iter().any(|t| r == *t))
+                        .is_some_and(|r| PROVINCE_TAILS.contains(&r))
             })
             .then_some(*short)
     })

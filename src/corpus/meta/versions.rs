@@ -32,10 +32,7 @@ pub fn version_key(jurisdiction: &str, title: &str) -> String {
     if let Some(rest) = t.strip_prefix("中华人民共和国").filter(|r| !r.is_empty()) {
         t = rest.to_string();
     }
-    loop {
-        let Some(inner_end) = t.strip_suffix(['）', ')']).map(str::len) else {
-            break;
-        };
+    while let Some(inner_end) = t.strip_suffix(['）', ')']).map(str::len) {
         let Some(open) = t[..inner_end].rfind(['（', '(']) else {
             break;
         };
