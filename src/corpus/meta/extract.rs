@@ -345,11 +345,12 @@ fn main_date(dates: &[DatedEvent]) -> Option<MainDate> {
                 | Version
         )
     };
+    // On equal dates the event wins over the file name's bare version date.
     let pick = |f: &dyn Fn(DateRole) -> bool| {
         dates
             .iter()
             .filter(|d| f(d.role))
-            .max_by_key(|d| d.date)
+            .max_by_key(|d| (d.date, d.role != Version))
             .map(|d| MainDate {
                 date: d.date,
                 role: d.role,

@@ -55,10 +55,8 @@ fn markdown_law_with_info_block() {
         m.issuer.as_ref().map(|i| &i.source),
         Some(&Source::InfoBlock { line: 3 })
     );
-    assert_eq!(
-        m.main_date.map(|d| d.date.to_string()).as_deref(),
-        Some("2012-12-28")
-    );
+    let main = m.main_date.map(|d| (d.date.to_string(), d.role));
+    assert_eq!(main, Some(("2012-12-28".to_string(), DateRole::Amended)));
     assert_eq!(region(&m), Some("全国"));
     assert_eq!(
         m.version.as_ref().map(|v| v.key.as_str()),

@@ -28,7 +28,7 @@
 //!           {"role":"version","date":"2012-12-28","source":{"from":"file_name"}}],
 //!  "main_date":{"date":"2012-12-28","role":"amended"},
 //!  "status":{"value":"in_force","source":{"from":"derived","rule":"normative kind with no repeal note"}},
-//!  "region":{"value":"全国","source":{"from":"derived","rule":"national kind"}},
+//!  "region":{"value":"全国","source":{"from":"info_block","line":3}},
 //!  "version":{"key":"cn|劳动合同法","date":"2012-12-28","source":{"from":"file_name"}}}
 //! ```
 //!
