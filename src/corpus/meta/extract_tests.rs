@@ -2,6 +2,8 @@
 //! its info block, a plain-text law with a dated note, orders, a notice, Taiwan texts, work
 //! reports, front matter, stubs, cases and autonomous areas' regulations.
 
+use proptest::prelude::*;
+
 use super::*;
 use crate::corpus::parse_document;
 
@@ -226,4 +228,69 @@ fn a_central_document_with_its_date_in_brackets() {
     assert_eq!(dates(&m), ["signed:2024-01-05"]);
     assert_eq!(region(&m), Some("全国"));
     assert!(m.version.is_some(), "a normative kind has a version key");
+}
+
+/// Pieces the extraction rules look for, to build texts that reach them.
+const FRAGMENTS: [&str; 40] = [
+    "\n",
+    "\r\n",
+    "# ",
+    "<!-- INFO END -->\n",
+    "---\n",
+    "2021年8月20日",
+    "１９８７年３月２５日",
+    "一九九四年十二月六日",
+    "民國 94 年 06 月 10 日",
+    "105.10.05 訂定",
+    "2022-03-15",
+    "第十三届全国人民代表大会常务委员会第三十次会议通过",
+    "浙江省第十三届人民代表大会常务委员会第二十二次会议批准",
+    "中华人民共和国国务院令第306号公布",
+    "国发〔2024〕1号",
+    "[2008]3号",
+    "令\n第",
+    "公告第八号",
+    "修正",
+    "修订",
+    "施行",
+    "《关于修改〈",
+    "》",
+    "（",
+    "）",
+    "、",
+    "——",
+    "在第五届全国人民代表大会第三次会议上",
+    "国务院总理 ",
+    "周恩来",
+    "修正日期：",
+    "法規類別：行政 ＞ 內政部 ＞ 戶政目",
+    "廢止註記：廢",
+    "关于",
+    "现予公布，自",
+    "政府工作报告",
+    "(已废止)",
+    "杭州市",
+    "整理)",
+    "于",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(2_000)))]
+    #[test]
+    fn never_panics_and_round_trips_through_json(
+        parts in proptest::collection::vec(prop_oneof![
+            proptest::sample::select(FRAGMENTS.to_vec()).prop_map(String::from),
+            "[0-9\u{4e00}-\u{4e20}]{0,4}",
+            ".{0,3}",
+        ], 0..40),
+        path in proptest::sample::select(vec![
+            "a.txt", "行政法规/x(2020-01-02).md", "廢止法規/內政部/x.txt", "浙江/1954报告_某某.txt",
+        ]),
+    ) {
+        let text: String = parts.concat();
+        let m = meta_of(path, &text);
+        let json = serde_json::to_string(&m).expect("serialize");
+        let back: DocMeta = serde_json::from_str(&json).expect("deserialize");
+        prop_assert_eq!(back, m);
+    }
 }
