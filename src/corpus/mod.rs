@@ -12,6 +12,7 @@
 
 pub mod decode;
 mod heading;
+pub mod meta;
 pub mod parse;
 #[cfg(test)]
 mod real_corpus_tests;
