@@ -15,6 +15,13 @@ fn main() {
     println!("cargo::rerun-if-changed=Cargo.lock");
     println!("cargo::rerun-if-env-changed=ZHENGCE_JIEBA_DICT");
     println!("cargo::rerun-if-env-changed=CARGO_HOME");
+    // Tests over the real corpus run when it is given, and show as ignored (with the reason)
+    // when it is not: `#[cfg_attr(not(real_corpus), ignore = …)]`.
+    println!("cargo::rerun-if-env-changed=ZHENGCE_REAL_CORPUS");
+    println!("cargo::rustc-check-cfg=cfg(real_corpus)");
+    if std::env::var_os("ZHENGCE_REAL_CORPUS").is_some_and(|v| !v.is_empty()) {
+        println!("cargo::rustc-cfg=real_corpus");
+    }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let code = match find_dict() {
         Some(path) => {

@@ -21,22 +21,7 @@ use std::process::Command;
 use serde_json::Value;
 use zhengce::analysis::{self, script};
 use zhengce::corpus::{self, WalkEvent};
-
-/// splitmix64: a small seeded generator, so the queries are the same at every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use zhengce::rng::Rng;
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
@@ -103,7 +88,7 @@ fn word(rng: &mut Rng, c: &Corpus, jieba: &jieba_rs::Jieba) -> String {
 
 fn queries(c: &Corpus) -> Vec<(&'static str, String)> {
     let jieba = analysis::load_jieba(&[]).expect("jieba's dictionary");
-    let mut rng = Rng(0x2026_1207_c0ff_ee00);
+    let mut rng = Rng::new(0x2026_1207_c0ff_ee00);
     let mut out = Vec::new();
     for i in 0..300 {
         let p = han_piece(&mut rng, c, 2, 6);

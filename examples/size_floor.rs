@@ -170,15 +170,8 @@ fn text_blocks(corpus: &Corpus) -> anyhow::Result<(usize, f64)> {
     let bytes = packed.iter().map(Vec::len).sum::<usize>() + dict.len();
     let largest = blocks.iter().map(Vec::len).max().unwrap_or(0);
     let mut decompressor = zstd::bulk::Decompressor::with_dictionary(&dict)?;
-    let mut rng = 0x2545_f491_4f6c_dd1du64;
-    let picks: Vec<usize> = (0..200_000)
-        .map(|_| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % packed.len() as u64) as usize
-        })
-        .collect();
+    let mut rng = zhengce::rng::Rng::new(0x2545_f491_4f6c_dd1d);
+    let picks: Vec<usize> = (0..200_000).map(|_| rng.below(packed.len())).collect();
     let mut passes = Vec::new();
     for _ in 0..3 {
         let start = Instant::now();

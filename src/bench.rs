@@ -357,13 +357,8 @@ fn phrase_needle(q: &str) -> String {
 /// `n` phrases of 2-6 Han characters drawn from the paragraphs with a fixed seed, every
 /// other one converted to the other script, each quoted.
 pub fn sample_phrases(paragraphs: &[String], n: usize) -> Vec<String> {
-    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move |m: usize| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng % m.max(1) as u64) as usize
-    };
+    let mut rng = crate::rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = move |m: usize| rng.below(m);
     let mut out = Vec::with_capacity(n);
     let mut tries = 0;
     while out.len() < n && tries < n * 100 && !paragraphs.is_empty() {

@@ -14,9 +14,23 @@ pub mod corpus;
 pub mod error;
 pub mod index;
 pub mod output;
+pub mod rng;
 pub mod search;
 
 pub use error::{Error, Result};
+
+/// The real corpus's folder, from `ZHENGCE_REAL_CORPUS`: for tests marked
+/// `#[cfg_attr(not(real_corpus), ignore = …)]`, which run only when the variable was set at
+/// build time (`build.rs` sets the `real_corpus` cfg then).
+#[cfg(test)]
+pub(crate) fn real_corpus() -> std::path::PathBuf {
+    match std::env::var_os("ZHENGCE_REAL_CORPUS") {
+        Some(p) if !p.is_empty() => p.into(),
+        _ => {
+            panic!("ZHENGCE_REAL_CORPUS is not set: it was when this test was built; set it again")
+        }
+    }
+}
 
 /// Cases for the property tests that fuzz the parsers: `ZHENGCE_FUZZ_CASES` when set (CI's
 /// longer fuzz pass), else `default`.

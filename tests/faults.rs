@@ -196,7 +196,6 @@ fn hostile_queries_answer_or_fail_cleanly_never_panic() {
     for q in &cases {
         let r = run(zhengce().args(["search", q, "--json", "--index"]).arg(idx));
         assert!(matches!(r.code(), 0..=2), "{q:?}: exit {}", r.code());
-        assert!(!r.stderr().contains("panicked"), "{q:?}: {}", r.stderr());
         if r.code() == 2 {
             assert!(r.stderr().starts_with("zhengce: "), "{q:?}: {}", r.stderr());
         } else {
@@ -223,7 +222,6 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
         .args(["search", "\"数据安全\"", "--index"])
         .arg(&idx));
     assert_eq!(r.code(), 2, "{}", r.stdout());
-    assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
     // Damaged segments of the exact index: every truncation of one is an error naming it.
     let exact = dir.path().join("exact-damaged");
     copy_tree(&sample_index().index, &exact);
@@ -239,7 +237,6 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
             .args(["search", "\"数据安全\"", "--index"])
             .arg(&exact));
         assert_eq!(r.code(), 2, "cut at {cut}: {}", r.stdout());
-        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
         let name = segment.file_name().unwrap().to_string_lossy().into_owned();
         assert!(r.stderr().contains(&name), "cut at {cut}: {}", r.stderr());
         // Updating it is refused too, rather than reported as done.
@@ -284,7 +281,6 @@ fn a_damaged_or_foreign_index_is_a_clear_error_not_empty_results() {
             .args(["search", "\"数据安全\"", "--index"])
             .arg(&texts));
         assert_eq!(r.code(), 2, "damage {n}: {}", r.stdout());
-        assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
         assert!(r.stderr().contains(".ztx"), "damage {n}: {}", r.stderr());
     }
     // An index from another format version.
@@ -336,7 +332,7 @@ fn a_closed_pipe_exits_quietly() {
         out.status.code().is_some_and(|c| c == 0 || c == 1),
         "{out:?}"
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert_no_panic(&out.stderr);
     let _ = std::io::stderr().flush();
 }
 
@@ -360,7 +356,6 @@ fn a_full_disk_is_a_clear_error_and_the_previous_commit_stays() {
     let r = run(std::process::Command::new("sh").args(["-c", &script]));
     assert_eq!(r.code(), 2, "{}", r.stderr());
     assert!(r.stderr().contains("File too large"), "{}", r.stderr());
-    assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
     assert_eq!(
         total(&idx, "\"数据安全\""),
         before,
@@ -398,6 +393,7 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
     // A search while the run writes sees the last commit.
     assert_eq!(total(&idx, "\"数据安全\""), before);
     let out = child.wait_with_output().unwrap();
+    assert_no_panic(&out.stderr);
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -439,6 +435,7 @@ fn a_search_during_a_first_build_says_the_build_is_running() {
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("still running"), "{}", r.stderr());
     let out = child.wait_with_output().unwrap();
+    assert_no_panic(&out.stderr);
     assert_eq!(out.status.code(), Some(0));
     assert!(total(&idx, "\"数据安全\"") > 0);
 }

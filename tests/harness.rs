@@ -58,10 +58,21 @@ impl Run {
     }
 }
 
-/// Runs a command to completion.
+/// What the binary prints when it panics (its panic hook); no run may print it.
+pub const PANIC_MARKER: &str = "zhengce: internal error";
+
+/// Runs a command to completion. A panic inside it fails the test, whatever the exit code.
 pub fn run(c: &mut Command) -> Run {
     let out = c.output().expect("zhengce runs");
-    Run { out }
+    let run = Run { out };
+    assert_no_panic(&run.out.stderr);
+    run
+}
+
+/// Fails the test if `stderr` shows a panic.
+pub fn assert_no_panic(stderr: &[u8]) {
+    let stderr = String::from_utf8_lossy(stderr);
+    assert!(!stderr.contains(PANIC_MARKER), "zhengce panicked: {stderr}");
 }
 
 /// Runs `zhengce ARGS` in `dir`.

@@ -11,29 +11,17 @@ use std::sync::OnceLock;
 use zhengce::analysis::{self, normalize_exact};
 use zhengce::corpus::{self, WalkEvent};
 use zhengce::index::{index_corpus, IndexOptions};
+use zhengce::rng::Rng;
 use zhengce::search::Searcher;
 
-fn real_corpus() -> Option<PathBuf> {
+/// The real corpus's folder (`ZHENGCE_REAL_CORPUS`, which was set when these tests were built:
+/// without it they show as ignored, with the reason).
+fn real_corpus() -> PathBuf {
     match std::env::var_os("ZHENGCE_REAL_CORPUS") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => {
-            eprintln!("skipped: ZHENGCE_REAL_CORPUS is not set");
-            None
+            panic!("ZHENGCE_REAL_CORPUS is not set: it was when this test was built; set it again")
         }
-    }
-}
-
-/// xorshift64*: a small deterministic generator, so a failure can be replayed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 
@@ -62,10 +50,12 @@ fn real_index(root: &Path) -> &'static (tempfile::TempDir, PathBuf, u64) {
 }
 
 #[test]
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
-    let Some(root) = real_corpus() else {
-        return;
-    };
+    let root = real_corpus();
     let started = std::time::Instant::now();
     let (_, index, paragraphs) = real_index(&root);
 
@@ -92,7 +82,7 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
         started.elapsed().as_secs_f64()
     );
     let searcher = Searcher::open(index).unwrap();
-    let mut rng = Rng(0x5eed_2026_1129);
+    let mut rng = Rng::new(0x5eed_2026_1129);
     let (mut queries, mut checked_hits) = (0, 0usize);
     while queries < 300 {
         let i = rng.below(originals.len());
@@ -196,10 +186,12 @@ fn visible_lines(text: &str) -> Vec<Option<String>> {
 }
 
 #[test]
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 fn every_visible_raw_line_is_found_in_its_paragraph_on_the_real_corpus() {
-    let Some(root) = real_corpus() else {
-        return;
-    };
+    let root = real_corpus();
     let started = std::time::Instant::now();
     let (_, index, _) = real_index(&root);
     let files: Vec<corpus::CorpusFile> = corpus::walk(&root)
@@ -211,7 +203,7 @@ fn every_visible_raw_line_is_found_in_its_paragraph_on_the_real_corpus() {
         })
         .collect();
     let searcher = Searcher::open(index).unwrap();
-    let mut rng = Rng(0x04a1_11e5_2026_1207);
+    let mut rng = Rng::new(0x04a1_11e5_2026_1207);
     let (mut queries, mut header_queries) = (0, 0);
     let mut tries = 0;
     while queries < 2_000 {

@@ -148,7 +148,7 @@ fn sections_and_lines_in_search_json_match_inspect() {
 }
 
 #[test]
-fn words_are_anded_and_ranked_and_exact_phrases_outrank_scattered_words() {
+fn words_are_anded_and_scores_descend() {
     let (code, v) = search_sample("人工智能 发展", &["--limit", "100"]);
     assert_eq!(code, 0);
     for h in hits(&v) {
@@ -163,6 +163,36 @@ fn words_are_anded_and_ranked_and_exact_phrases_outrank_scattered_words() {
         .map(|h| h["score"].as_f64().unwrap())
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn words_standing_together_outrank_the_same_words_apart() {
+    // Two paragraphs of one length with both words, once together and once apart, and a
+    // term jieba cuts (人工智能发展) with its words together in one and apart in the other.
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        "题一\n各地推动人工智能发展取得成效。\n",
+    )
+    .unwrap();
+    std::fs::write(corpus.join("b.txt"), "题二\n人工智能在各地推动经济发展。\n").unwrap();
+    let index = dir.path().join("index");
+    index_json(&corpus, &index, &[]);
+    for q in ["人工智能 发展", "人工智能发展"] {
+        let r = run(zhengce()
+            .args(["search", q, "--json", "--index"])
+            .arg(&index));
+        let v = r.json();
+        let got: Vec<(&str, f64)> = hits(&v)
+            .iter()
+            .map(|h| (h["path"].as_str().unwrap(), h["score"].as_f64().unwrap()))
+            .collect();
+        assert_eq!(got.len(), 2, "{q}: {v}");
+        assert_eq!(got[0].0, "a.txt", "{q}: {v}");
+        assert!(got[0].1 > got[1].1, "{q}: {got:?}");
+    }
 }
 
 #[test]
@@ -263,6 +293,7 @@ fn batch_answers_each_line_in_order_and_an_error_does_not_stop_the_others() {
         .write_all(b"\"\xe6\x95\xb0\xe6\x8d\xae\xe5\xae\x89\xe5\x85\xa8\"\n\"\xe6\x9c\xaa\n\xff\xfe\n\n \r\n\xe8\x90\xa5\xe5\x95\x86\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
+    assert_no_panic(&out.stderr);
     assert_eq!(out.status.code(), Some(0));
     let lines: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()
@@ -353,7 +384,7 @@ fn human_output_shows_title_section_path_line_and_marks_the_match() {
     let s = r.stdout();
     assert!(s.contains("個人資料保護施行細則 › "), "{s}");
     assert!(s.contains("laws-tw/個人資料保護施行細則.txt:"), "{s}");
-    assert!(s.contains("【三日內以書面通報】"), "{s}");
+    assert!(s.contains("⟦三日內以書面通報⟧"), "{s}");
     let colored = run(zhengce()
         .args([
             "search",
@@ -766,4 +797,12 @@ fn two_thread_look_ups_answer_as_one_thread() {
         with_hits += usize::from(a.total > 0);
     }
     assert_eq!(with_hits, 8);
+}
+
+#[test]
+fn a_dash_alone_is_not_a_query_and_says_how_to_read_stdin() {
+    let idx = &sample_index().index;
+    let r = run(zhengce().args(["search", "-", "--index"]).arg(idx));
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("--batch -"), "{}", r.stderr());
 }

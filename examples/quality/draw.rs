@@ -11,6 +11,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 use zhengce::analysis::{normalize_exact, normalize_mapped_into, Normalized};
 use zhengce::corpus::ParagraphKind;
+use zhengce::rng::Rng;
 use zhengce::search::Hit;
 
 use crate::corpus::{article_key, is_traditional, paragraph_counts, to_other_script, Corpus};
@@ -23,29 +24,6 @@ const MIN_BODY_CHARS: usize = 30;
 const CASES: &str = "laws-cn/案例/";
 /// Rare words typed per query.
 const WORDS: usize = 3;
-
-/// splitmix64: small, seeded, the same on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    /// The stream of `seed` for the kind numbered `stream`.
-    pub fn new(seed: u64, stream: u64) -> Rng {
-        Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() as u128 * n as u128) >> 64) as usize
-    }
-}
 
 /// Hits to look at for queries of `kind`: the top 3 for names, the top 10 for words.
 pub fn cutoff(kind: char) -> usize {

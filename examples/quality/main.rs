@@ -35,7 +35,8 @@ use serde::Serialize;
 use zhengce::analysis::{normalize, segment_query};
 use zhengce::search::{SearchOptions, SearchResult, Searcher};
 
-use draw::{DrawStats, Query, Rng};
+use draw::{DrawStats, Query};
+use zhengce::rng::Rng;
 
 /// How deep a failed query is searched again to find where its target ranks.
 const DEEP: usize = 50;
@@ -217,7 +218,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     let jieba = zhengce::analysis::load_jieba(&[])?;
     let mut stats = DrawStats::new();
     let n = args.per_kind;
-    let rng = |stream| Rng::new(args.seed, stream);
+    let rng = |stream| Rng::with_stream(args.seed, stream);
     let mut queries = draw::law_articles(&corpus, &mut rng(1), n, &mut stats);
     queries.extend(draw::doc_names(&corpus, &mut rng(2), n, &mut stats));
     let (same, other) = draw::rare_words(&corpus, &jieba, &mut rng(3), n, &mut stats);

@@ -474,11 +474,12 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(real_corpus),
+        ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+    )]
     fn the_cutter_cuts_as_jieba_does_on_the_real_corpus() {
-        let Some(root) = std::env::var_os("ZHENGCE_REAL_CORPUS").filter(|p| !p.is_empty()) else {
-            println!("skipped: ZHENGCE_REAL_CORPUS is not set");
-            return;
-        };
+        let root = crate::real_corpus();
         let texts = paragraphs_under(Path::new(&root));
         assert!(texts.len() > 1_000_000, "{}", texts.len());
         let cutter = QueryCutter::new(UserWords::default());

@@ -5,6 +5,7 @@
 mod bench;
 mod index;
 mod inspect;
+pub mod memory;
 mod search;
 
 use std::io::{IsTerminal, Write};

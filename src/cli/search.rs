@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use zhengce::output::human::{self, HumanOptions};
-use zhengce::output::json;
+use zhengce::output::human::{self, HumanOptions, HumanPrinter};
+use zhengce::output::json::JsonPrinter;
+use zhengce::output::Printer;
 use zhengce::search::{Script, SearchOptions, Searcher};
 
 use super::ColorChoice;
@@ -72,15 +73,27 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
         a.threads.is_none() || a.batch.is_some(),
         "--threads applies to --batch only (one query runs its look-ups on up to two threads)"
     );
+    if a.query.as_deref() == Some("-") {
+        anyhow::bail!("`-` is not a query: to read queries from stdin, give `--batch -`");
+    }
+    let printer: Box<dyn Printer> = match a.json {
+        true => Box::new(JsonPrinter),
+        false => Box::new(HumanPrinter {
+            opts: HumanOptions {
+                color: a.color.resolve(),
+            },
+            batch: a.batch.is_some(),
+        }),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let opened = ensure_default_index(&a.index)
         .and_then(|()| Searcher::open(&a.index).map_err(anyhow::Error::from));
     let searcher = match opened {
         Ok(s) => s,
         Err(e) => {
-            if let (true, Some(q)) = (a.json, &a.query) {
+            if let Some(q) = &a.query {
                 // A script reads this error where it reads answers, as for a query's own.
-                let mut out = std::io::stdout().lock();
-                json::write_error(&mut out, q, &format!("{e:#}"))?;
+                printer.error(&mut out, q, &format!("{e:#}"))?;
                 out.flush()?;
             }
             return Err(e);
@@ -96,35 +109,23 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
         },
         ..SearchOptions::default()
     };
-    let human_opts = HumanOptions {
-        color: a.color.resolve(),
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match (&a.query, &a.batch) {
         (Some(q), _) => {
             let r = match searcher.search(q, &opts) {
                 Ok(r) => r,
                 Err(e) => {
                     let e = anyhow::Error::from(e);
-                    if a.json {
-                        // Scripts read the error where they read answers, as in a batch; the
-                        // message also goes to stderr, and the exit code is 2.
-                        json::write_error(&mut out, q, &format!("{e:#}"))?;
-                        out.flush()?;
-                    }
+                    // The message also goes to stderr, and the exit code is 2.
+                    printer.error(&mut out, q, &format!("{e:#}"))?;
+                    out.flush()?;
                     return Err(e);
                 }
             };
-            if a.json {
-                json::write_result(&mut out, &r)?;
-            } else {
-                human::write_result(&mut out, &r, human_opts)?;
-            }
+            printer.result(&mut out, &r)?;
             out.flush()?;
-            Ok(if r.total > 0 {
-                super::Exit::Success
-            } else {
-                super::Exit::NoHits
+            Ok(match r.total > 0 {
+                true => super::Exit::Success,
+                false => super::Exit::NoHits,
             })
         }
         (None, Some(file)) => {
@@ -135,7 +136,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
                     std::fs::File::open(file).with_context(|| format!("{file}: cannot open"))?;
                 Box::new(std::io::BufReader::new(f))
             };
-            let answer = |line: Line| -> anyhow::Result<(Vec<u8>, Option<bool>)> {
+            let answer = |line: Line| -> Answer {
                 let mut buf = Vec::new();
                 let (q, result) = match line {
                     Ok(q) => {
@@ -144,24 +145,13 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
                     }
                     Err((q, e)) => (q, Err(anyhow::anyhow!(e))),
                 };
-                let q = q.as_str();
                 let found = match result {
                     Ok(r) => {
-                        if a.json {
-                            json::write_result(&mut buf, &r)?;
-                        } else {
-                            writeln!(buf, "== {q}")?;
-                            human::write_result(&mut buf, &r, human_opts)?;
-                        }
+                        printer.result(&mut buf, &r)?;
                         Some(r.total > 0)
                     }
                     Err(e) => {
-                        let e = format!("{e:#}");
-                        if a.json {
-                            json::write_error(&mut buf, q, &e)?;
-                        } else {
-                            writeln!(buf, "== {q}\nerror: {e}")?;
-                        }
+                        printer.error(&mut buf, &q, &format!("{e:#}"))?;
                         None
                     }
                 };

@@ -1,5 +1,5 @@
 //! Tests over the real corpus (`../shared/corpus`, see its README), found through the
-//! environment variable `ZHENGCE_REAL_CORPUS`; each test says it is skipped when it is unset.
+//! environment variable `ZHENGCE_REAL_CORPUS`; without it each test shows as ignored, with why.
 //! Run them in release mode, e.g.
 //! `ZHENGCE_REAL_CORPUS=../shared/corpus cargo test --release --lib corpus -- --nocapture`.
 //!
@@ -10,21 +10,11 @@
 //! parse speed and per-folder join statistics.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use super::heading::{ends_sentence, match_label, LabelKind};
 use super::*;
-
-fn corpus_root() -> Option<PathBuf> {
-    match std::env::var_os("ZHENGCE_REAL_CORPUS") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            println!("skipped: ZHENGCE_REAL_CORPUS is not set");
-            None
-        }
-    }
-}
 
 fn files_under(root: &Path) -> Vec<CorpusFile> {
     walk(root)
@@ -46,9 +36,13 @@ fn is_article_label_alone(text: &str) -> bool {
     match_label(text).is_some_and(|l| l.kind == LabelKind::Article && l.len == text.len())
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn every_file_decodes_and_parses_fast() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let files = files_under(&root);
     assert!(files.len() >= 15_104, "found {} files", files.len());
     let start = Instant::now();
@@ -82,9 +76,13 @@ fn every_file_decodes_and_parses_fast() {
     assert!(secs < 60.0, "parsing the corpus took {secs:.1} s");
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn encodings_decode_to_their_utf8_twins() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let cases = [
         (
             "gb18030/2008政府工作报告_温家宝.txt",
@@ -122,9 +120,13 @@ fn encodings_decode_to_their_utf8_twins() {
     }
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn constitution_chapters_articles_and_preamble() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let doc = read(&root, "laws-tw/憲法/中華民國憲法.txt");
     assert_eq!(doc.title, "中華民國憲法");
     assert_eq!(doc.metadata.len(), 2, "{:?}", doc.metadata);
@@ -156,9 +158,13 @@ fn constitution_chapters_articles_and_preamble() {
     );
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn taiwan_article_labels_are_sections() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let files = files_under(&root.join("laws-tw"));
     assert_eq!(files.len(), 11_547);
     let (mut articles, mut under_item_heading) = (0usize, 0usize);
@@ -227,9 +233,13 @@ fn taiwan_article_labels_are_sections() {
     assert!(articles > 200_000);
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn report_2008_section_path() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let doc = read(&root, "gov-reports/2008政府工作报告_温家宝.txt");
     assert_eq!(doc.title, "2008政府工作报告");
     let heading = "（一）加强和改善宏观调控，促进经济平稳快速发展";
@@ -244,9 +254,13 @@ fn report_2008_section_path() {
     assert_eq!(next.section, ["一、 过去五年工作回顾", heading]);
 }
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn hard_wrap_joins_per_folder() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let mut stats: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for f in files_under(&root) {
         let doc = read_document(&f).expect("parse");

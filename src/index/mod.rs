@@ -98,6 +98,7 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
     let mmap = MmapDirectory::open(dir).map_err(|e| unreadable(&e))?;
     let index = Index::open(mmap).map_err(|e| unreadable(&e))?;
     let metas = index.load_metas().map_err(|e| unreadable(&e))?;
+    check_segment_files(dir, &metas)?;
     if metas.payload.is_none() && writer_running(dir) {
         return Err(Error::FirstBuildRunning {
             dir: dir.to_path_buf(),
@@ -116,6 +117,54 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
         dir: dir.to_path_buf(),
         dicts,
     })
+}
+
+/// Checks that every file of the segments `metas` lists is there and ends with a tantivy
+/// footer (its length and magic number), reading the last 8 bytes of each. tantivy itself
+/// panics on a file shorter than its footer; a truncated or replaced file is an error naming
+/// it here instead.
+pub fn check_segment_files(dir: &Path, metas: &tantivy::IndexMeta) -> Result<()> {
+    use tantivy::index::SegmentComponent as C;
+    const FOOTER_MAGIC: u32 = 1337;
+    for segment in &metas.segments {
+        let mut components = vec![
+            C::Postings,
+            C::Positions,
+            C::FastFields,
+            C::FieldNorms,
+            C::Terms,
+            C::Store,
+        ];
+        if segment.has_deletes() {
+            components.push(C::Delete);
+        }
+        for component in components {
+            let path = dir.join(segment.relative_path(component));
+            let bytes = std::fs::File::open(&path).and_then(|mut f| {
+                let len = f.metadata()?.len();
+                if len < 8 {
+                    return Ok(None);
+                }
+                f.seek(std::io::SeekFrom::End(-8))?;
+                let mut tail = [0u8; 8];
+                f.read_exact(&mut tail)?;
+                Ok(Some((len, tail)))
+            });
+            let footer = match bytes {
+                Ok(Some((len, tail))) => {
+                    let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+                    let magic = u32::from_le_bytes([tail[4], tail[5], tail[6], tail[7]]);
+                    magic == FOOTER_MAGIC && u64::from(footer_len) + 8 <= len
+                }
+                Ok(None) => false,
+                Err(e) => return Err(Error::damaged(&path, e)),
+            };
+            if !footer {
+                return Err(Error::damaged(&path, "truncated or not a tantivy file"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether a `zhengce index` holds the writer lock of `dir` (without taking it, or creating

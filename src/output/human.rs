@@ -1,11 +1,19 @@
 //! Output for people: each hit as `title › section › section`, then `path:line`, then the
-//! snippet with the matches in colour (when asked for), and a closing count line; index
-//! summaries as one line. Colour is ANSI escape codes, chosen by the caller.
+//! snippet with the matches in colour, or between [`MARK_OPEN`] and [`MARK_CLOSE`] without
+//! colour, and a closing count line; index summaries as one line. Colour is ANSI escape
+//! codes, chosen by the caller.
 
-use std::io::Write;
+use std::io::{self, Write};
 
+use super::Printer;
 use crate::index::IndexSummary;
 use crate::search::SearchResult;
+
+/// Opens a match in output without colour: a bracket policy texts do not use (unlike 【】,
+/// which they do), so a marked match cannot be mistaken for the text's own brackets.
+pub const MARK_OPEN: char = '⟦';
+/// Closes a match in output without colour.
+pub const MARK_CLOSE: char = '⟧';
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;31m";
@@ -20,8 +28,34 @@ pub struct HumanOptions {
     pub color: bool,
 }
 
+/// The human printer. In a batch, each answer and error is preceded by `== QUERY`; alone, an
+/// error prints nothing here (the message goes to stderr).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HumanPrinter {
+    /// How hits look.
+    pub opts: HumanOptions,
+    /// Whether the answers are those of a batch.
+    pub batch: bool,
+}
+
+impl Printer for HumanPrinter {
+    fn result(&self, out: &mut dyn Write, r: &SearchResult) -> io::Result<()> {
+        if self.batch {
+            writeln!(out, "== {}", r.query)?;
+        }
+        write_result(out, r, self.opts)
+    }
+
+    fn error(&self, out: &mut dyn Write, query: &str, error: &str) -> io::Result<()> {
+        if self.batch {
+            writeln!(out, "== {query}\nerror: {error}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes the hits of one result and a line with the count.
-pub fn write_result<W: Write>(
+pub fn write_result<W: Write + ?Sized>(
     out: &mut W,
     r: &SearchResult,
     opts: HumanOptions,
@@ -58,7 +92,8 @@ pub fn write_result<W: Write>(
                     chars[s..e].iter().collect::<String>()
                 )?;
             } else {
-                write!(out, "【{}】", chars[s..e].iter().collect::<String>())?;
+                let matched: String = chars[s..e].iter().collect();
+                write!(out, "{MARK_OPEN}{matched}{MARK_CLOSE}")?;
             }
             at = e;
         }
@@ -155,7 +190,7 @@ mod tests {
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("1. 题 › 一、甲 › （一）乙"), "{s}");
         assert!(s.contains("a.txt:9"), "{s}");
-        assert!(s.contains("发展【人工智能】"), "{s}");
+        assert!(s.contains("发展⟦人工智能⟧"), "{s}");
         assert!(s.contains("7 paragraphs match"), "{s}");
         assert!(!s.contains('\x1b'));
         let mut colored = Vec::new();

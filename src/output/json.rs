@@ -5,11 +5,26 @@
 //! (`highlights` are `[start, end)` character offsets into `text`); an error in one query is
 //! `{"query","error"}`. The wire types are here and only here.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
+use super::Printer;
 use crate::search::{Hit, SearchResult};
+
+/// The JSON Lines printer: one object a query, an answer or an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonPrinter;
+
+impl Printer for JsonPrinter {
+    fn result(&self, out: &mut dyn Write, r: &SearchResult) -> io::Result<()> {
+        write_result(out, r)
+    }
+
+    fn error(&self, out: &mut dyn Write, query: &str, error: &str) -> io::Result<()> {
+        write_error(out, query, error)
+    }
+}
 
 /// One hit on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,12 +104,12 @@ impl From<&SearchResult> for JsonLine {
 }
 
 /// Writes one result as a JSON line.
-pub fn write_result<W: Write>(out: &mut W, r: &SearchResult) -> std::io::Result<()> {
+pub fn write_result<W: Write + ?Sized>(out: &mut W, r: &SearchResult) -> io::Result<()> {
     write_line(out, &JsonLine::from(r))
 }
 
 /// Writes one failed query as a JSON line.
-pub fn write_error<W: Write>(out: &mut W, query: &str, error: &str) -> std::io::Result<()> {
+pub fn write_error<W: Write + ?Sized>(out: &mut W, query: &str, error: &str) -> io::Result<()> {
     write_line(
         out,
         &JsonLine::Error {
@@ -106,12 +121,12 @@ pub fn write_error<W: Write>(out: &mut W, query: &str, error: &str) -> std::io::
 
 /// Writes the error of a command other than a search (`index`, `inspect`, `bench` with
 /// `--json`) as one JSON line: `{"error": "…"}`.
-pub fn write_command_error<W: Write>(out: &mut W, error: &str) -> std::io::Result<()> {
+pub fn write_command_error<W: Write + ?Sized>(out: &mut W, error: &str) -> io::Result<()> {
     write_line(out, &serde_json::json!({ "error": error }))
 }
 
 /// Writes any serializable value as one JSON line.
-pub fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
+pub fn write_line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }

@@ -1,11 +1,11 @@
 //! Accuracy of [`super::extract`] and [`super::resolve_versions`] on the gold sample in
 //! `tests/meta-gold/` (annotated by reading the files, see its README), and corpus-wide
-//! checks, over the real corpus found through `ZHENGCE_REAL_CORPUS` (skipped when unset).
+//! checks, over the real corpus found through `ZHENGCE_REAL_CORPUS` (ignored, with why, when unset).
 //! Run with `--nocapture` to see the per-field accuracy, the mismatches and the cost:
 //! `ZHENGCE_REAL_CORPUS=../shared/corpus cargo test --release --lib meta::gold -- --nocapture`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -15,16 +15,6 @@ use crate::corpus::{decode, parse_document, walk, WalkEvent};
 
 /// The reference date the gold statuses were annotated against.
 const REFERENCE: &str = "2025-06-01";
-
-fn corpus_root() -> Option<PathBuf> {
-    match std::env::var_os("ZHENGCE_REAL_CORPUS") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            println!("skipped: ZHENGCE_REAL_CORPUS is not set");
-            None
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct Gold {
@@ -148,9 +138,13 @@ const TARGETS: [(&str, f64); 5] = [
     ("number", 95.0),
 ];
 
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
 #[test]
 fn gold_sample_accuracy_and_corpus_checks() {
-    let Some(root) = corpus_root() else { return };
+    let root = crate::real_corpus();
     let gold = gold();
     let (mut docs, spent, bytes) = extract_corpus(&root);
     println!(

@@ -28,10 +28,20 @@ pub(super) fn open_for_writing(
             .map_err(|e| Error::damaged(dir, format_args!("the index cannot be read ({e})")))?;
         let opened = Index::open(mmap).and_then(|index| {
             let metas = index.load_metas()?;
-            Ok((index, metas.payload))
+            Ok((index, metas))
         });
         match opened {
-            Ok((index, payload)) => {
+            Ok((_, metas)) if crate::index::check_segment_files(dir, &metas).is_err() => {
+                if let (Err(e), false) = (crate::index::check_segment_files(dir, &metas), opts.full)
+                {
+                    return Err(Error::CannotUpdate {
+                        dir: dir.clone(),
+                        why: e.to_string(),
+                    });
+                }
+            }
+            Ok((index, metas)) => {
+                let payload = metas.payload;
                 let info = parse_info(dir, payload.as_deref());
                 let fields = Fields::from_schema(dir, &index.schema());
                 let why = match (&info, &fields) {

@@ -65,13 +65,8 @@ fn chars(text: &str) -> Vec<char> {
 
 /// `count` paragraphs of fewer than `max_len` chars drawn from `alphabet`, from `seed`.
 fn random_paragraphs(seed: u64, count: usize, max_len: u64, alphabet: &str) -> Vec<Vec<char>> {
-    let mut state = seed;
-    let mut next = |n: u64| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) % n
-    };
+    let mut rng = crate::rng::Rng::new(seed);
+    let mut next = |n: u64| rng.below(n as usize) as u64;
     let alphabet = chars(alphabet);
     (0..count)
         .map(|_| {
