@@ -9,5 +9,6 @@ mod faults;
 mod incremental;
 mod inspect;
 mod promises;
+mod ranking;
 mod real_corpus;
 mod search;

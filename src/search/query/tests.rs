@@ -1,0 +1,490 @@
+//! Tests of the query language: the grammar, errors and their positions, canonical forms
+//! that round-trip, and property tests that no input panics.
+
+use super::*;
+use proptest::prelude::*;
+
+/// Parses and prints canonically; panics with the error if it fails.
+fn canon(query: &str) -> String {
+    match parse(query) {
+        Ok(q) => q.to_string(),
+        Err(e) => panic!("{query:?}: {e}"),
+    }
+}
+
+/// The error position and message for a query that must fail.
+fn error(query: &str) -> (usize, String) {
+    match parse(query) {
+        Err(Error::Query { position, message }) => (position, message),
+        other => panic!("{query:?}: expected a query error, got {other:?}"),
+    }
+}
+
+fn term(text: &str, start: usize) -> Query {
+    Query::Term {
+        text: text.into(),
+        span: (start, start + text.chars().count()),
+    }
+}
+
+fn phrase(text: &str, start: usize) -> Query {
+    Query::Phrase {
+        text: text.into(),
+        span: (start, start + text.chars().count()),
+    }
+}
+
+#[test]
+fn bare_terms_are_anded_with_spans() {
+    assert_eq!(
+        parse("人工智能 发展").unwrap(),
+        Query::And(vec![term("人工智能", 0), term("发展", 5)])
+    );
+    assert_eq!(parse("  人工智能  ").unwrap(), term("人工智能", 2));
+}
+
+#[test]
+fn separators_include_full_width_space_and_control_characters() {
+    assert_eq!(
+        parse("人工智能\u{3000}发展\t规划\n政策\u{0}法规\u{FEFF}").unwrap(),
+        Query::And(vec![
+            term("人工智能", 0),
+            term("发展", 5),
+            term("规划", 8),
+            term("政策", 11),
+            term("法规", 14),
+        ])
+    );
+}
+
+#[test]
+fn phrases_in_all_three_quote_styles() {
+    assert_eq!(
+        parse("\"人工智能 发展\"").unwrap(),
+        phrase("人工智能 发展", 1)
+    );
+    assert_eq!(parse("“人工智能”").unwrap(), phrase("人工智能", 1));
+    assert_eq!(parse("＂人工智能＂").unwrap(), phrase("人工智能", 1));
+    assert_eq!(
+        parse("a“十四五”规划").unwrap(),
+        Query::And(vec![term("a", 0), phrase("十四五", 2), term("规划", 6)])
+    );
+}
+
+#[test]
+fn phrase_text_is_literal() {
+    assert_eq!(
+        parse("\"a OR (b) -c NOT title:d “e”\"").unwrap(),
+        phrase("a OR (b) -c NOT title:d “e”", 1)
+    );
+    assert_eq!(parse("“say \"hi\"”").unwrap(), phrase("say \"hi\"", 1));
+}
+
+#[test]
+fn or_binds_looser_than_and() {
+    assert_eq!(
+        parse("a b OR c").unwrap(),
+        Query::Or(vec![
+            Query::And(vec![term("a", 0), term("b", 2)]),
+            term("c", 7)
+        ])
+    );
+    assert_eq!(canon("a OR b c"), "a OR b c");
+    assert_eq!(canon("(a OR b) c"), "(a OR b) c");
+    assert_eq!(canon("a|b | c"), "a OR b OR c");
+    assert_eq!(canon("a OR (b OR c)"), "a OR b OR c");
+}
+
+#[test]
+fn lowercase_operators_are_terms() {
+    assert_eq!(canon("a or b"), "a or b");
+    assert_eq!(canon("not a"), "not a");
+    assert_eq!(canon("Or OR nOT"), "Or OR nOT");
+    assert_eq!(canon("ORDER NOTE"), "ORDER NOTE");
+}
+
+#[test]
+fn negation() {
+    assert_eq!(
+        parse("a -b").unwrap(),
+        Query::And(vec![term("a", 0), Query::Not(Box::new(term("b", 3)))])
+    );
+    assert_eq!(canon("a NOT b"), "a -b");
+    assert_eq!(canon("a NOT  \"b c\""), "a -\"b c\"");
+    assert_eq!(canon("a -(b OR c)"), "a -(b OR c)");
+    assert_eq!(canon("a NOT (b c)"), "a -(b c)");
+    assert_eq!(canon("a -title:b"), "a -title:b");
+    assert_eq!(canon("--a"), "a");
+    assert_eq!(canon("NOT -a b"), "a b");
+    assert_eq!(canon("a -(-b)"), "a b");
+}
+
+#[test]
+fn hyphen_inside_a_term_is_text() {
+    assert_eq!(canon("COVID-19 6-1"), "COVID-19 6-1");
+    assert_eq!(parse("2021-2025").unwrap(), term("2021-2025", 0));
+    assert_eq!(canon("\"a\"-b"), "\"a\" -b");
+}
+
+#[test]
+fn full_width_operator_lookalikes_are_text() {
+    assert_eq!(parse("（一）总则").unwrap(), term("（一）总则", 0));
+    assert_eq!(parse("－a").unwrap(), term("－a", 0));
+    assert_eq!(parse("a｜b").unwrap(), term("a｜b", 0));
+}
+
+#[test]
+fn field_filters() {
+    let title = |q| Query::Field {
+        field: FieldName::Title,
+        query: Box::new(q),
+    };
+    assert_eq!(parse("title:人工智能").unwrap(), title(term("人工智能", 6)));
+    assert_eq!(
+        parse("Title：人工智能").unwrap(),
+        title(term("人工智能", 6))
+    );
+    assert_eq!(parse("title:\"a b\"").unwrap(), title(phrase("a b", 7)));
+    assert_eq!(parse("title：“a b”").unwrap(), title(phrase("a b", 7)));
+    assert_eq!(
+        parse("title:(a OR b)").unwrap(),
+        title(Query::Or(vec![term("a", 7), term("b", 12)]))
+    );
+    assert_eq!(canon("section:(a -b) c"), "section:(a -b) c");
+    assert_eq!(canon("path:法律/民法 x"), "path:法律/民法 x");
+    assert_eq!(canon("path:a/b:c"), "path:a/b:c");
+    assert_eq!(canon("title:OR"), "title:OR");
+    assert_eq!(canon("title:(a)"), "title:a");
+    assert_eq!(canon("SECTION:x"), "section:x");
+    // Balanced parentheses inside an operand are text (paths hold dates so); an
+    // unbalanced `)` closes the enclosing group.
+    assert_eq!(
+        parse("path:a/条例(2024-09-24).md x").unwrap(),
+        Query::And(vec![
+            Query::Field {
+                field: FieldName::Path,
+                query: Box::new(term("a/条例(2024-09-24).md", 5)),
+            },
+            term("x", 25)
+        ])
+    );
+    assert_eq!(canon("(title:x) y"), "title:x y");
+    assert_eq!(canon("(a OR path:b(c)) d"), "(a OR path:b(c)) d");
+    assert_eq!(canon("x -path:b(c).md"), "x -path:b(c).md");
+    assert!(parse("title:x)").is_err());
+    // A field right after a field is the nesting `title:(section:x)` forbids too.
+    let e = parse("title:section:法").unwrap_err().to_string();
+    assert!(e.contains("character 6") && e.contains("nested"), "{e}");
+    assert_eq!(canon("title:\"section:法\""), "title:\"section:法\"");
+}
+
+#[test]
+fn colon_terms_that_are_not_fields() {
+    assert_eq!(parse("12:30").unwrap(), term("12:30", 0));
+    assert_eq!(parse("第3条:").unwrap(), term("第3条:", 0));
+    assert_eq!(parse(":x").unwrap(), term(":x", 0));
+    assert_eq!(parse("a1:b").unwrap(), term("a1:b", 0));
+    assert_eq!(parse("AI：人工智能").unwrap(), term("AI：人工智能", 0));
+}
+
+#[test]
+fn field_errors() {
+    assert_eq!(
+        error("x foo:bar"),
+        (
+            2,
+            "unknown field `foo` (known: title, section, path); put the term in quotes \
+             to search for it as text"
+                .into()
+        )
+    );
+    assert_eq!(error("https://www.gov.cn").0, 0);
+    assert_eq!(error("title:").0, 5);
+    assert_eq!(error("a title: b").0, 7);
+    assert_eq!(error("(title:)").0, 6);
+    assert_eq!(error("title:|a").0, 5);
+    assert_eq!(error("title:-x").0, 6);
+    let (pos, message) = error("title:(a section:b)");
+    assert_eq!(pos, 9);
+    assert!(message.contains("cannot be nested"), "{message}");
+}
+
+#[test]
+fn groups_flatten_and_unwrap() {
+    assert_eq!(
+        parse("(a (b c)) OR ((d))").unwrap(),
+        Query::Or(vec![
+            Query::And(vec![term("a", 1), term("b", 4), term("c", 6)]),
+            term("d", 15)
+        ])
+    );
+    assert_eq!(canon("((a b))"), "a b");
+}
+
+#[test]
+fn quote_errors() {
+    assert_eq!(error("a \"b").0, 2);
+    assert_eq!(error("a “b\"").0, 2);
+    assert_eq!(error("\"a”").0, 0);
+    assert_eq!(error("a ＂b").0, 2);
+    assert_eq!(error("a \"\"").1, "empty phrase");
+    assert_eq!(error("a \"\"").0, 2);
+    assert_eq!(error("a “\u{3000}”").0, 2);
+    // An unclosed quote swallows the rest, so it is reported before parentheses.
+    assert_eq!(error("(a \"b)").0, 3);
+}
+
+#[test]
+fn parenthesis_errors() {
+    assert_eq!(error("a (b"), (2, "unclosed `(`".into()));
+    assert_eq!(error("(a (b)").0, 0);
+    assert_eq!(error("a) b"), (1, "`)` without a matching `(`".into()));
+    assert_eq!(error(")").0, 0);
+    assert_eq!(error("a ()"), (2, "empty parentheses".into()));
+}
+
+#[test]
+fn dangling_or() {
+    assert_eq!(error("OR a").0, 0);
+    assert_eq!(error("a OR").0, 2);
+    assert_eq!(error("a OR OR b").0, 5);
+    assert_eq!(error("a || b").0, 3);
+    assert_eq!(error("(a OR) b").0, 3);
+    assert_eq!(error("(OR a)").0, 1);
+    assert!(error("a OR").1.contains("after it"));
+}
+
+#[test]
+fn lone_negation() {
+    assert_eq!(error("a -").0, 2);
+    assert_eq!(error("a - b").0, 2);
+    assert_eq!(error("(a -)").0, 3);
+    assert_eq!(error("a -|b").0, 2);
+    assert_eq!(error("a --").0, 3);
+    assert_eq!(error("a NOT").0, 2);
+    assert_eq!(error("a NOT OR b").0, 2);
+    assert_eq!(error("(a NOT) b").0, 3);
+}
+
+#[test]
+fn empty_query() {
+    for q in ["", "   ", "\u{3000}\t\n", "\u{0}\u{1F}"] {
+        assert_eq!(error(q), (0, "empty query".into()));
+    }
+}
+
+#[test]
+fn only_negative_parts() {
+    for q in [
+        "-a",
+        "NOT a",
+        "-a -b",
+        "NOT (a b)",
+        "title:(-a)",
+        "(-a OR b)",
+    ] {
+        let (pos, message) = error(q);
+        assert_eq!(pos, 0, "{q}");
+        assert!(message.contains("at least one positive term"), "{message}");
+    }
+    assert_eq!(error("-a OR b").0, 0);
+    assert_eq!(error("b OR -a").0, 5);
+    assert_eq!(error("b OR c -d OR (-e)").0, 13);
+    assert_eq!(canon("a (-b OR c)"), "a (-b OR c)");
+    assert_eq!(canon("-a b"), "-a b");
+}
+
+#[test]
+fn nesting_limit() {
+    let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+    assert_eq!(canon(&ok), "a");
+    let deep = format!(
+        "{}a{}",
+        "(".repeat(MAX_DEPTH + 1),
+        ")".repeat(MAX_DEPTH + 1)
+    );
+    let (pos, message) = error(&deep);
+    assert_eq!(pos, MAX_DEPTH);
+    assert!(message.contains("nested"), "{message}");
+    // Unbalanced and very deep: the depth limit is hit first, without overflowing.
+    assert_eq!(error(&"(".repeat(10_000)).0, MAX_DEPTH);
+    let field_deep = format!("title:{}a{}", "(".repeat(70), ")".repeat(70));
+    assert!(error(&field_deep).1.contains("nested"));
+}
+
+#[test]
+fn repeats_merge_and_size_is_bounded() {
+    assert_eq!(canon("数据 数据 安全 数据"), "数据 安全");
+    assert_eq!(canon("a OR b OR a"), "a OR b");
+    assert_eq!(canon("\"a\" a \"a\""), "\"a\" a");
+    // 数据 repeated to 100 KB and 300 KB: refused at once, at the limit.
+    for bytes in [100_000, 300_000] {
+        let long = "数据".repeat(bytes / 6);
+        let (pos, message) = error(&long);
+        assert_eq!(pos, MAX_QUERY_CHARS);
+        assert!(message.contains("limit is 10000"), "{message}");
+        let spaced = vec!["数据"; bytes / 7].join(" ");
+        assert_eq!(error(&spaced).0, MAX_QUERY_CHARS);
+    }
+    // Just under the length limit, repeats merge into one term.
+    let repeated = vec!["数据"; 3_000].join(" ");
+    assert_eq!(canon(&repeated), "数据");
+    // Distinct terms past the limit: the position of the first one too many.
+    let many: String = (0..=MAX_TERMS).map(|i| format!("t{i:03} ")).collect();
+    let (pos, message) = error(&many);
+    assert_eq!(pos, MAX_TERMS * 5);
+    assert!(message.contains("distinct"), "{message}");
+}
+
+#[test]
+fn long_and_unusual_inputs_do_not_panic() {
+    assert_eq!(canon(&format!("{}a", "-".repeat(9_998))), "a");
+    assert_eq!(error(&format!("{}a", "-".repeat(9_999))).0, 0);
+    let many: String = (0..MAX_TERMS).map(|i| format!("政策{i} ")).collect();
+    assert!(matches!(parse(&many).unwrap(), Query::And(v) if v.len() == MAX_TERMS));
+    assert!(parse(&"OR ".repeat(5_000)).is_err());
+    assert!(parse(&"NOT ".repeat(5_000)).is_err());
+    assert!(parse(&")".repeat(10_000)).is_err());
+    assert_eq!(canon("😀 𠀀𪜀 \u{E000}"), "😀 𠀀𪜀 \u{E000}");
+    assert_eq!(parse("x 😀:y").unwrap().to_string(), "x 😀:y");
+}
+
+#[test]
+fn display_chooses_a_quote_that_round_trips() {
+    for q in ["\"a“b”c＂d\"", "“a\"b”", "＂a\"b”c＂"] {
+        let parsed = parse(q).unwrap();
+        let again = parse(&parsed.to_string()).unwrap();
+        assert!(parsed.eq_ignoring_spans(&again), "{q} -> {parsed}");
+    }
+    assert_eq!(canon("“a\"b”"), "“a\"b”");
+    assert_eq!(canon("＂a\"b”c＂"), "＂a\"b”c＂");
+}
+
+#[test]
+fn a_negated_field_group_keeps_its_parentheses() {
+    // Found by the fuzz pass: `title:-x` does not parse, so the group must stay.
+    for q in ["title:(-\"foo\") a", "title:(-\"“\")a", "section:(NOT x) y"] {
+        let parsed = parse(q).unwrap();
+        let printed = parsed.to_string();
+        let again = parse(&printed).unwrap_or_else(|e| panic!("{q} printed as {printed}: {e}"));
+        assert!(parsed.eq_ignoring_spans(&again), "{q} -> {printed}");
+    }
+    assert_eq!(canon("title:(-foo) a"), "title:(-foo) a");
+}
+
+#[test]
+fn positive_texts_skip_negated_parts() {
+    let q = parse("人工智能 \"发展 规划\" -草案 title:(报告 -征求) OR section:x").unwrap();
+    let got: Vec<_> = q
+        .positive_texts()
+        .into_iter()
+        .map(|p| (p.kind, p.text, p.field))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (TextKind::Term, "人工智能", None),
+            (TextKind::Phrase, "发展 规划", None),
+            (TextKind::Term, "报告", Some(FieldName::Title)),
+            (TextKind::Term, "x", Some(FieldName::Section)),
+        ]
+    );
+    assert_eq!(q.positive_texts()[1].span, (6, 11));
+}
+
+/// Every span in `q`, with the text it must cover.
+fn spans<'a>(q: &'a Query, out: &mut Vec<(&'a str, (usize, usize))>) {
+    match q {
+        Query::Term { text, span } | Query::Phrase { text, span } => out.push((text, *span)),
+        Query::Field { query, .. } | Query::Not(query) => spans(query, out),
+        Query::And(items) | Query::Or(items) => items.iter().for_each(|i| spans(i, out)),
+    }
+}
+
+/// The invariants the fuzz target checks too.
+fn check_invariants(input: &str) {
+    let chars: Vec<char> = input.chars().collect();
+    match parse(input) {
+        Err(Error::Query { position, .. }) => assert!(position <= chars.len()),
+        Err(other) => panic!("unexpected error kind {other:?}"),
+        Ok(q) => {
+            let mut all = Vec::new();
+            spans(&q, &mut all);
+            assert!(!all.is_empty());
+            for (text, (start, end)) in all {
+                assert!(
+                    start < end && end <= chars.len(),
+                    "{input:?}: {start}..{end}"
+                );
+                let covered: String = chars[start..end].iter().collect();
+                assert_eq!(covered, text);
+            }
+            let printed = q.to_string();
+            let again =
+                parse(&printed).unwrap_or_else(|e| panic!("{input:?} printed as {printed:?}: {e}"));
+            assert!(
+                q.eq_ignoring_spans(&again),
+                "{input:?} -> {q:?}, printed {printed:?} -> {again:?}"
+            );
+            assert_eq!(again.to_string(), printed);
+        }
+    }
+}
+
+fn fragment() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "a",
+        "政策",
+        "人工智能",
+        "COVID-19",
+        "12:30",
+        " ",
+        " ",
+        "\u{3000}",
+        "\t",
+        "\u{0}",
+        "\u{7}",
+        "\"",
+        "“",
+        "”",
+        "＂",
+        "(",
+        ")",
+        "（",
+        "-",
+        "－",
+        "|",
+        "OR",
+        "NOT",
+        "or",
+        ":",
+        "：",
+        "title",
+        "section",
+        "path",
+        "foo",
+        "Title",
+        "😀",
+        "𠀀",
+        "\u{200B}",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(2_000)))]
+
+    #[test]
+    fn fragments_never_panic_and_round_trip(parts in prop::collection::vec(fragment(), 0..24)) {
+        check_invariants(&parts.concat());
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic_and_round_trip(input in any::<String>()) {
+        check_invariants(&input);
+    }
+
+    #[test]
+    fn arbitrary_ascii_never_panics_and_round_trips(input in "[ -~\t]{0,40}") {
+        check_invariants(&input);
+    }
+}
