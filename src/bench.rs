@@ -64,8 +64,12 @@ pub struct StageSeconds {
 /// Latency figures of a set of queries.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Latency {
-    /// Queries timed (each run counted).
+    /// Queries timed (each run counted): `distinct × runs`.
     pub queries: usize,
+    /// Distinct queries.
+    pub distinct: usize,
+    /// Times each was run.
+    pub runs: usize,
     /// Median, microseconds.
     pub p50_us: f64,
     /// 95th percentile, microseconds.
@@ -204,7 +208,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
             times.push(t.elapsed());
         }
     }
-    report.search = latency(times);
+    report.search = latency(times, queries.len());
 
     let mut times = Vec::new();
     for q in &queries {
@@ -218,7 +222,7 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
         std::hint::black_box(n);
         times.push(t.elapsed());
     }
-    report.scan = latency(times);
+    report.scan = latency(times, queries.len());
     report.speedup_p50 = report.scan.p50_us / report.search.p50_us.max(1e-9);
     drop(searcher);
     Ok(report)
@@ -392,10 +396,12 @@ fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
-fn latency(mut times: Vec<Duration>) -> Latency {
+/// The figures of `times`, those of `distinct` queries each run the same number of times.
+fn latency(mut times: Vec<Duration>, distinct: usize) -> Latency {
     if times.is_empty() {
         return Latency::default();
     }
+    let runs = times.len() / distinct.max(1);
     let total: f64 = times.iter().map(Duration::as_secs_f64).sum();
     times.sort_unstable();
     let at = |q: f64| {
@@ -404,6 +410,8 @@ fn latency(mut times: Vec<Duration>) -> Latency {
     };
     Latency {
         queries: times.len(),
+        distinct,
+        runs,
         p50_us: at(0.50),
         p95_us: at(0.95),
         p99_us: at(0.99),
@@ -466,8 +474,8 @@ mod tests {
     #[test]
     fn percentiles_come_from_the_sorted_times() {
         let times = (1..=100).map(Duration::from_micros).collect();
-        let l = latency(times);
-        assert_eq!(l.queries, 100);
+        let l = latency(times, 25);
+        assert_eq!((l.queries, l.distinct, l.runs), (100, 25, 4));
         assert!((l.p50_us - 51.0).abs() < 1.0, "{l:?}");
         assert!((l.p99_us - 99.0).abs() < 1.0, "{l:?}");
     }

@@ -4,7 +4,10 @@
 //! The thread is started on first use and lives as long as the [`Helper`]. A thread started
 //! per query cost more than the work it took over: the start itself, and fresh memory pages
 //! for its allocator to fault in and zero every time, where a thread that stays reuses its
-//! own.
+//! own. When several threads search at once (a batch, a server), a query whose helper is busy
+//! with another's half runs both halves itself rather than wait in line.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::sync::{Arc, OnceLock};
 
@@ -20,6 +23,8 @@ pub(crate) struct Helper {
     exact: Arc<ExactIndex>,
     /// Where jobs go; `None` when the thread could not be started.
     jobs: OnceLock<Option<Sender<Job>>>,
+    /// Whether the thread has a job (taken by the caller that hands it one).
+    busy: Arc<AtomicBool>,
 }
 
 impl Helper {
@@ -28,11 +33,12 @@ impl Helper {
         Helper {
             exact,
             jobs: OnceLock::new(),
+            busy: Arc::new(AtomicBool::new(false)),
         }
     }
 
     /// Runs `theirs` on the helper thread and `mine` on this one, and returns both results.
-    /// Without a helper thread, both run here.
+    /// Without a helper thread, or while it works for another caller, both run here.
     pub fn join<A, B>(
         &self,
         theirs: impl FnOnce(&ExactIndex) -> A + Send + 'static,
@@ -41,13 +47,24 @@ impl Helper {
     where
         A: Send + 'static,
     {
-        let Some(jobs) = self.jobs.get_or_init(|| self.start()) else {
-            let b = mine();
-            return Ok((b, theirs(&self.exact)));
+        let idle = || {
+            (self.busy)
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        };
+        let jobs = match self.jobs.get_or_init(|| self.start()) {
+            Some(jobs) if idle() => jobs,
+            _ => {
+                let b = mine();
+                return Ok((b, theirs(&self.exact)));
+            }
         };
         let (reply, answer) = bounded(1);
+        let busy = Arc::clone(&self.busy);
         let job: Job = Box::new(move |exact| {
-            let _ = reply.send(theirs(exact));
+            let a = theirs(exact);
+            busy.store(false, Ordering::Release);
+            let _ = reply.send(a);
         });
         if let Err(unsent) = jobs.send(job) {
             // The thread is gone: its share runs here.
@@ -68,13 +85,18 @@ impl Helper {
     fn start(&self) -> Option<Sender<Job>> {
         let (jobs, inbox) = unbounded::<Job>();
         let exact = Arc::clone(&self.exact);
+        let busy = Arc::clone(&self.busy);
         std::thread::Builder::new()
             .name("zhengce-search".into())
             .spawn(move || {
                 for job in inbox {
                     // A job that panics drops its reply, which its caller reports as an
                     // error; the thread stays for the next.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&exact)));
+                    let done =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&exact)));
+                    if done.is_err() {
+                        busy.store(false, Ordering::Release);
+                    }
                 }
             })
             .ok()?;
@@ -103,6 +125,35 @@ mod tests {
             assert_ne!(theirs.0, here);
             assert_eq!(theirs.1, round);
         }
+    }
+
+    #[test]
+    fn a_caller_whose_helper_is_busy_runs_both_halves_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exact = Arc::new(ExactIndex::open(dir.path(), 0).expect("an empty exact index"));
+        let helper = Arc::new(Helper::new(exact));
+        let (started, go) = crossbeam_channel::bounded::<()>(0);
+        let first = {
+            let helper = Arc::clone(&helper);
+            std::thread::spawn(move || {
+                helper.join(
+                    move |_| {
+                        started.send(()).expect("the test waits");
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                        std::thread::current().id()
+                    },
+                    || (),
+                )
+            })
+        };
+        go.recv().expect("the first job started");
+        let here = std::thread::current().id();
+        let (_, theirs) = helper
+            .join(move |_| std::thread::current().id(), || ())
+            .expect("join");
+        assert_eq!(theirs, here, "ran here, not queued behind the busy helper");
+        let (_, on_helper) = first.join().expect("first caller").expect("join");
+        assert_ne!(on_helper, here);
     }
 
     #[test]
