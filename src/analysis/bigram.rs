@@ -1,7 +1,7 @@
 //! The bigram tokenizer of the title and heading fields, and the matching query terms:
 //! overlapping character bigrams of N(text) with white space removed, so a quoted phrase of any
 //! length is found iff N(phrase) is a substring of N(text). (Paragraph text uses the same
-//! terms, built outside tantivy by [`crate::index::exact::bigrams`].)
+//! terms and cover, built outside tantivy by the index's exact segments.)
 //!
 //! Index side, [`BigramTokenizer`]: for the stripped normalized sequence `c0 c1 … cn-1` it emits
 //! `c0c1` at position 0, `c1c2` at 1, …, `cn-2cn-1` at n-2, and then `cn-1` alone at n-1, so

@@ -1,11 +1,12 @@
 //! The index folder: creating and opening the tantivy index, its format version and analysis
 //! fingerprint, and the writer lock.
 //!
-//! An index folder holds the tantivy files, `zhengce.lock` (the writer lock, with the pid of
-//! its holder) and `dicts/` (copies of the user dictionaries it was built with, so searches
-//! segment queries exactly as the index was segmented). The format version and fingerprint
-//! travel in tantivy's commit payload, so they change atomically with the data they describe.
-//! Writing documents is in [`writer`]; the schema in [`schema`].
+//! An index folder holds the tantivy files (document and section records: [`schema`]),
+//! `exact/` (the exact index of the paragraphs: [`exact`], most of the folder's bytes),
+//! `zhengce.lock` (the writer lock, with the pid of its holder) and `dicts/` (copies of the
+//! user dictionaries it was built with, which cut bare query terms). The format version,
+//! analysis fingerprint and exact index generation travel in tantivy's commit payload, so
+//! they change atomically with the data they describe. Writing is in [`writer`].
 
 pub mod exact;
 pub mod manifest;

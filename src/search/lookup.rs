@@ -11,6 +11,7 @@
 //!
 //! Every list comes in look-up order: by exact segment, ascending within each.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::plan::{Node, Plan};
@@ -28,8 +29,9 @@ pub struct Lists {
     pub df: Vec<f32>,
 }
 
-/// Looks up every text of `plan` (see the module docs).
-pub fn look_up_texts(s: &Searcher, plan: &Plan) -> Result<Lists> {
+/// Looks up every text of `plan` (see the module docs). `also` runs on this thread while the
+/// helper thread does its share of the look-ups; its result is returned beside them.
+pub fn look_up_texts<T>(s: &Searcher, plan: &Plan, also: impl FnOnce() -> T) -> Result<(Lists, T)> {
     let exact = s.exact_index();
     let mut estimated = Estimates::new();
     let mut required: Vec<(u64, &[char])> = Vec::new();
@@ -64,7 +66,7 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan) -> Result<Lists> {
             *w += e.min(most);
         }
     }
-    let found = if let Some(half) = s.split(&work) {
+    let (found, also) = if let Some(half) = s.split(&work) {
         // Segments are independent: each thread runs every look-up over its share.
         let owned =
             |texts: &[&[char]]| -> Vec<Vec<char>> { texts.iter().map(|t| t.to_vec()).collect() };
@@ -75,15 +77,20 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan) -> Result<Lists> {
                 let rest: Vec<&[char]> = their_rest.iter().map(Vec::as_slice).collect();
                 look_up(exact, half..segments, &chain, &rest, &their_sizes)
             },
-            || look_up(exact, 0..half, &chain, &rest, &sizes),
+            || {
+                let also = also();
+                (look_up(exact, 0..half, &chain, &rest, &sizes), also)
+            },
         )?;
-        let (mut found, other) = (mine?, other?);
+        let ((mine, also), other) = (mine, other?);
+        let mut found = mine?;
         for (list, more) in found.iter_mut().zip(other) {
             list.extend(more);
         }
-        found
+        (found, also)
     } else {
-        look_up(exact, 0..segments, &chain, &rest, &sizes)?
+        let also = also();
+        (look_up(exact, 0..segments, &chain, &rest, &sizes)?, also)
     };
     let mut by_chars: HashMap<&[char], Vec<ExactHit>> =
         chain.iter().chain(&rest).copied().zip(found).collect();
@@ -97,7 +104,7 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan) -> Result<Lists> {
         });
         lists.hits.push(hits);
     }
-    Ok(lists)
+    Ok((lists, also))
 }
 
 /// The hits of each of `chain` then of each of `rest` in the exact segments `range`. The texts
@@ -159,16 +166,16 @@ fn look_up(
 /// The paragraphs that can match `node`, in look-up order, without repeats: those of the
 /// smallest text it requires, else of a filter it requires, else (with no required part) of
 /// each of its optional parts together.
-pub fn candidates(
+pub fn candidates<'l>(
     s: &Searcher,
     node: &Node,
-    lists: &Lists,
+    lists: &'l Lists,
     filters: &[FilterSet],
-) -> Result<Vec<ExactHit>> {
+) -> Result<Cow<'l, [ExactHit]>> {
     Ok(match node {
-        Node::Text { text, .. } => lists.hits[*text].clone(),
-        Node::Filter(i) => paragraphs_of(s.exact_index(), Some(&filters[*i]))?,
-        Node::All => paragraphs_of(s.exact_index(), None)?,
+        Node::Text { text, .. } => Cow::Borrowed(&lists.hits[*text]),
+        Node::Filter(i) => Cow::Owned(paragraphs_of(s.exact_index(), Some(&filters[*i]))?),
+        Node::All => Cow::Owned(paragraphs_of(s.exact_index(), None)?),
         Node::Bool { must, should, .. } => {
             if !must.is_empty() {
                 // A required text bounds the candidates most cheaply; a filter or a group
@@ -184,11 +191,11 @@ pub fn candidates(
             }
             let mut all: Vec<ExactHit> = Vec::new();
             for part in should {
-                all.extend(candidates(s, part, lists, filters)?);
+                all.extend_from_slice(&candidates(s, part, lists, filters)?);
             }
             all.sort_by_key(|h| h.at);
             all.dedup_by_key(|h| h.at);
-            all
+            Cow::Owned(all)
         }
     })
 }

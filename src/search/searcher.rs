@@ -198,34 +198,18 @@ impl Searcher {
         &self.zh
     }
 
-    /// The plan of `query_text`, with its filters resolved and its texts looked up.
-    fn prepare(&self, query_text: &str, searcher: &tantivy::Searcher) -> Result<Prepared> {
-        let parsed = query::parse(query_text)?;
-        let plan = plan::plan(&parsed, || self.cutter())?;
-        let records = Records::new(self, searcher);
-        let filters = (plan.filters.iter())
-            .map(|f| records.resolve(f))
-            .collect::<Result<Vec<_>>>()?;
-        let bonuses = records.bonuses(&plan.words)?;
-        Ok(Prepared {
-            plan,
-            filters,
-            bonuses,
-        })
-    }
-
     /// Answers `query_text`.
     pub fn search(&self, query_text: &str, opts: &SearchOptions) -> Result<SearchResult> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let prepared = self.prepare(query_text, &searcher)?;
+        let plan = plan::plan(&query::parse(query_text)?, || self.cutter())?;
         // No query matches more paragraphs than the index holds: a limit or offset past that
         // (`--limit 18446744073709551615` for "all") must not size heaps after it.
         let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
         let offset = opts.offset.min(most);
         let limit = opts.limit.clamp(1, (most - offset).max(1));
         let keep = offset.saturating_add(limit);
-        let (total, top) = self.rank(&prepared, keep)?;
+        let (total, top) = self.rank(&plan, &searcher, keep)?;
         let mut docs: HashMap<u64, (String, String)> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, (file_no, para))) in top.into_iter().skip(offset).enumerate() {
@@ -234,7 +218,7 @@ impl Searcher {
             }
             let mut hit = self.hit(&searcher, file_no, para, score, &mut docs)?;
             hit.rank = offset + i + 1;
-            let spans = highlight::find_highlights(&hit.text, &prepared.plan.needles);
+            let spans = highlight::find_highlights(&hit.text, &plan.needles);
             let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
             hit.snippet = highlight::snippet(&text, &spans, opts.snippet_chars);
             hit.text = text;
@@ -251,13 +235,13 @@ impl Searcher {
 
     /// The number of paragraphs matching and the best `keep` of them as (score, (file
     /// number, paragraph)), best first.
-    fn rank(&self, prepared: &Prepared, keep: usize) -> Result<Ranked> {
-        let plan = &prepared.plan;
-        if let (Some((text, boost)), true) = (rank::lone_text(plan), prepared.bonuses.is_empty()) {
+    fn rank(&self, plan: &Plan, searcher: &tantivy::Searcher, keep: usize) -> Result<Ranked> {
+        if let (Some((text, boost)), true) = (rank::lone_text(plan), plan.words.is_empty()) {
+            // A lone phrase: no bonuses, nothing to combine.
             return self.rank_lone_text(&plan.texts[text].chars, boost, keep);
         }
         let mut ranker = Ranker::new(keep);
-        let total = self.each_match(prepared, |score, h| {
+        let total = self.each_match(plan, searcher, |score, h| {
             if ranker.admits(score) {
                 ranker.push(score, self.key(h), (h.file_no, h.para));
             }
@@ -265,24 +249,36 @@ impl Searcher {
         Ok((total, ranker.into_sorted()))
     }
 
-    /// Evaluates every candidate of `prepared`, handing each match and its score to `f`;
-    /// returns the number of matches.
-    fn each_match(&self, prepared: &Prepared, mut f: impl FnMut(f32, &ExactHit)) -> Result<usize> {
-        let plan = &prepared.plan;
-        let lists = lookup::look_up_texts(self, plan)?;
+    /// Evaluates every candidate of `plan`, handing each match and its score to `f`; returns
+    /// the number of matches. The filters and bonuses are resolved against the records while
+    /// the helper thread does its share of the look-ups.
+    fn each_match(
+        &self,
+        plan: &Plan,
+        searcher: &tantivy::Searcher,
+        mut f: impl FnMut(f32, &ExactHit),
+    ) -> Result<usize> {
+        let records = Records::new(self, searcher);
+        let (lists, resolved) = lookup::look_up_texts(self, plan, || {
+            let filters = (plan.filters.iter())
+                .map(|f| records.resolve(f))
+                .collect::<Result<Vec<FilterSet>>>()?;
+            Ok::<_, Error>((filters, records.bonuses(&plan.words)?))
+        })?;
+        let (filters, bonuses) = resolved?;
         let idf: Vec<f32> = (lists.df.iter())
             .map(|&df| rank::idf(df, self.exact.paragraphs()))
             .collect();
-        let candidates = lookup::candidates(self, &plan.root, &lists, &prepared.filters)?;
-        let mut matcher = Matcher::new(&lists.hits, &prepared.filters, &idf, self.exact.mean_len());
+        let candidates = lookup::candidates(self, &plan.root, &lists, &filters)?;
+        let mut matcher = Matcher::new(&lists.hits, &filters, &idf, self.exact.mean_len());
         let mut total = 0;
-        for c in &candidates {
+        for c in candidates.iter() {
             let Some(mut score) = matcher.eval(&plan.root, c) else {
                 continue;
             };
             total += 1;
-            if !prepared.bonuses.is_empty() {
-                score += rank::bonus_of(&prepared.bonuses, c.file_no.into(), c.para.into());
+            if !bonuses.is_empty() {
+                score += rank::bonus_of(&bonuses, c.file_no.into(), c.para.into());
             }
             f(score, c);
         }
@@ -323,19 +319,19 @@ impl Searcher {
     /// particular order: the whole match set, for checks against a plain scan.
     pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
         let searcher = self.reader.searcher();
-        let prepared = self.prepare(query_text, &searcher)?;
+        let plan = plan::plan(&query::parse(query_text)?, || self.cutter())?;
         let mut matched = Vec::new();
-        match rank::lone_text(&prepared.plan) {
+        match rank::lone_text(&plan) {
             // Every match of one text, without reading paragraph bounds or scoring.
             Some((text, _)) => {
-                let chars = &prepared.plan.texts[text].chars;
+                let chars = &plan.texts[text].chars;
                 let all = 0..self.exact.segment_count();
                 (self.exact).find_each_unbounded_in(all, chars, None, &mut |h| {
                     matched.push((h.file_no, h.para))
                 })?;
             }
             None => {
-                self.each_match(&prepared, |_, h| matched.push((h.file_no, h.para)))?;
+                self.each_match(&plan, &searcher, |_, h| matched.push((h.file_no, h.para)))?;
             }
         }
         let paths = match self.paths.get() {
@@ -421,13 +417,6 @@ impl Searcher {
 /// best first.
 type Ranked = (usize, Vec<(f32, (u32, u32))>);
 
-/// A plan with its filters and bonuses resolved.
-struct Prepared {
-    plan: Plan,
-    filters: Vec<FilterSet>,
-    bonuses: Vec<rank::Bonus>,
-}
-
 /// The number of paragraphs holding `phrase` in the exact segments `range` and the best
 /// `keep` of them by the term-frequency part of their score.
 fn best_in(
@@ -500,15 +489,12 @@ mod tests {
         crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
         let s = Searcher::open(&index).unwrap();
         let searcher = s.reader.searcher();
-        let prepared = s.prepare("\"数据\"", &searcher).unwrap();
-        assert!(rank::lone_text(&prepared.plan).is_some());
-        let (text, boost) = rank::lone_text(&prepared.plan).unwrap();
-        let fast = s
-            .rank_lone_text(&prepared.plan.texts[text].chars, boost, 7)
-            .unwrap();
+        let plan = plan::plan(&query::parse("\"数据\"").unwrap(), || s.cutter()).unwrap();
+        let (text, boost) = rank::lone_text(&plan).unwrap();
+        let fast = s.rank_lone_text(&plan.texts[text].chars, boost, 7).unwrap();
         let mut ranker = Ranker::new(7);
         let total = s
-            .each_match(&prepared, |score, h| {
+            .each_match(&plan, &searcher, |score, h| {
                 ranker.push(score, s.key(h), (h.file_no, h.para))
             })
             .unwrap();

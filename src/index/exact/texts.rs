@@ -6,7 +6,7 @@
 //! segment's own text gives them much of the ratio of large blocks. On the real corpus this
 //! stores text and section paths in 0.45× the corpus bytes (2 KB blocks: 0.41×, 4 KB: 0.38×,
 //! but phrase queries then spend a fifth to a third of their time decompressing), against
-//! 0.65× for text and paths in tantivy's LZ4 store in 16 KB blocks (see the README).
+//! 0.65× for text and paths in tantivy's LZ4 store in 16 KB blocks.
 //!
 //! # File format (version 2, integers little-endian)
 //!
@@ -23,9 +23,9 @@
 //! text's byte length, its first source line as the zigzag-coded difference from the last
 //! line of the paragraph before it in the block (from 0 for the first), and its number of
 //! lines after the first; then the paths and the texts, one after the other. A path is thus
-//! stored once a block, not once a paragraph, and a line number mostly takes a byte
-//! (version 1 had no lines: tantivy kept them, in two columns that took 3.6 MB of the real
-//! corpus's index where they take 1.5 MB here). The table ascends and ends at the start of the table itself.
+//! stored once a block, not once a paragraph, and a line number mostly takes a byte (1.5 MB
+//! for the real corpus, where two tantivy columns took 3.6 MB). The table ascends and ends at
+//! the start of the table itself.
 //! The header's hash covers the table, which is checked when the store is opened; a damaged
 //! frame or dictionary fails the frame's checksum; every read is bounds-checked. Damage is an
 //! [`io::ErrorKind::InvalidData`] error, never a panic or a wrong text.
