@@ -66,6 +66,10 @@ pub enum Target {
         text_key: String,
         /// The words typed (N form) and how many paragraphs of the corpus contain each.
         words: Vec<(String, u32)>,
+        /// Whether a hit at `path` numbered `paragraph` is the target whatever its text: not
+        /// when the index was built from a variant that renumbers the file's paragraphs.
+        #[serde(skip)]
+        numbered: bool,
     },
 }
 
@@ -110,11 +114,37 @@ impl Query {
                 path,
                 paragraph,
                 text_key,
+                numbered,
                 ..
             } => {
-                (hit.path == *path && hit.paragraph == *paragraph)
+                (*numbered && hit.path == *path && hit.paragraph == *paragraph)
                     || normalize_key(&hit.text) == *text_key
             }
+        }
+    }
+
+    /// The path of the document the target was drawn from.
+    pub fn target_path(&self) -> &str {
+        match &self.target {
+            Target::Article { path, .. }
+            | Target::Document { path, .. }
+            | Target::Paragraph { path, .. } => path,
+        }
+    }
+
+    /// The 1-based line range of a paragraph target.
+    pub fn target_lines(&self) -> Option<[u32; 2]> {
+        match &self.target {
+            Target::Paragraph { lines, .. } => Some(*lines),
+            _ => None,
+        }
+    }
+
+    /// Judges a paragraph target by its text alone, for an index whose copy of the target's
+    /// file numbers its paragraphs differently.
+    pub fn match_text_only(&mut self) {
+        if let Target::Paragraph { numbered, .. } = &mut self.target {
+            *numbered = false;
         }
     }
 }
@@ -309,6 +339,7 @@ pub fn rare_words(
                 .iter()
                 .map(|w| (w.0.clone(), count_of(&w.0)))
                 .collect(),
+            numbered: true,
         };
         let converted = to_other_script(&typed, is_traditional(&p.text));
         other.push(Query {
