@@ -9,12 +9,16 @@ use crate::search::{hits, index_sample_with};
 fn words_are_anded_and_scores_descend() {
     let (code, v) = search_sample("人工智能 发展", &["--limit", "100"]);
     assert_eq!(code, 0);
+    // Each word is found in the paragraph's text, one of its headings or its title.
     for h in hits(&v) {
         let n = zhengce::analysis::normalize_exact(h["text"].as_str().unwrap());
-        assert!(
-            n.as_str().contains("人工智能") && n.as_str().contains("发展"),
-            "{h}"
-        );
+        let found = h["found"].as_array().unwrap();
+        assert_eq!(found.len(), 2, "{h}");
+        for (word, f) in ["人工智能", "发展"].iter().zip(found) {
+            assert_eq!(f["term"], *word, "{h}");
+            let in_text = f["in"].as_array().unwrap().contains(&"text".into());
+            assert_eq!(n.as_str().contains(word), in_text, "{h}");
+        }
     }
     let scores: Vec<f64> = hits(&v)
         .iter()
@@ -54,10 +58,10 @@ fn words_standing_together_outrank_the_same_words_apart() {
 }
 
 #[test]
-fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
+fn a_word_in_the_title_or_an_enclosing_heading_counts_beside_the_text() {
     // Files whose matching paragraphs are the same text: only the title of a.md, and the
     // heading 一、安全要求 (with its sub-heading, up to the next heading of its level) in c.md
-    // hold the query word.
+    // hold the query word besides it.
     let dir = tempdir();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
@@ -83,32 +87,33 @@ fn a_word_in_the_title_or_an_enclosing_heading_adds_its_bonus() {
         let index = dir.path().join(format!("index{}", extra.len()));
         index_json(&corpus, &index, extra);
         let r = run(zhengce()
-            .args(["search", "安全", "--json", "--index"])
+            .args(["search", "安全", "--all-copies", "--json", "--index"])
             .arg(&index));
         let v = r.json();
-        let score_of = |path: &str, paragraph: u64| {
+        let hit = |path: &str, paragraph: u64| {
             hits(&v)
                 .iter()
                 .find(|h| h["path"] == path && h["paragraph"] == paragraph)
-                .unwrap_or_else(|| panic!("no hit {path}#{paragraph}: {v}"))["score"]
-                .as_f64()
-                .unwrap()
+                .unwrap_or_else(|| panic!("no hit {path}#{paragraph}: {v}"))
+                .clone()
         };
-        let base = score_of("b.md", 2);
-        let bonus = |path, paragraph| score_of(path, paragraph) - base;
-        assert!(
-            (bonus("a.md", 2) - 2.0).abs() < 1e-3,
-            "title bonus {extra:?}"
-        );
-        assert!(
-            (bonus("c.md", 2) - 1.5).abs() < 1e-3,
-            "heading bonus {extra:?}"
-        );
-        assert!(
-            (bonus("c.md", 4) - 1.5).abs() < 1e-3,
-            "under a sub-heading {extra:?}"
-        );
-        assert!(bonus("c.md", 6).abs() < 1e-3, "after the section {extra:?}");
+        let score = |path, paragraph| hit(path, paragraph)["score"].as_f64().unwrap();
+        let found_in = |path, paragraph| hit(path, paragraph)["found"][0]["in"].clone();
+        assert_eq!(found_in("a.md", 2), serde_json::json!(["text", "title"]));
+        assert_eq!(found_in("c.md", 2), serde_json::json!(["text", "heading"]));
+        assert_eq!(found_in("c.md", 4), serde_json::json!(["text", "heading"]));
+        assert_eq!(found_in("c.md", 6), serde_json::json!(["text"]));
+        assert_eq!(found_in("b.md", 2), serde_json::json!(["text"]));
+        // The title counts more than a heading, a heading more than nothing; the heading
+        // counts under its sub-heading, not after its section.
+        assert!(score("a.md", 2) > score("c.md", 2), "{extra:?}: {v}");
+        assert!(score("c.md", 2) > score("b.md", 2), "{extra:?}: {v}");
+        assert_eq!(score("c.md", 4), score("c.md", 2), "{extra:?}");
+        assert_eq!(score("c.md", 6), score("b.md", 2), "{extra:?}");
+        // A paragraph that holds the word only in its context is a hit, below those that
+        // hold it in their text.
+        assert_eq!(found_in("c.md", 3), serde_json::json!(["heading"]));
+        assert!(score("c.md", 3) < score("b.md", 2), "{extra:?}: {v}");
     }
 }
 
@@ -160,7 +165,7 @@ fn paragraph_lists_change_no_answer() {
             with_hits += usize::from(a.total > 0 && parallel == 0);
         }
     }
-    assert_eq!(with_hits, 12);
+    assert_eq!(with_hits, 13);
 }
 
 #[test]
@@ -199,7 +204,7 @@ fn scores_do_not_depend_on_how_the_text_is_split_into_segments() {
         assert_eq!(whole, scored(&split, q), "{q}");
         with_hits += usize::from(whole.0 > 0);
     }
-    assert_eq!(with_hits, 11);
+    assert_eq!(with_hits, 12);
 }
 
 #[test]
@@ -282,5 +287,5 @@ fn two_thread_look_ups_answer_as_one_thread() {
         assert_eq!((a.total, &a.hits), (b.total, &b.hits), "{q}");
         with_hits += usize::from(a.total > 0);
     }
-    assert_eq!(with_hits, 8);
+    assert_eq!(with_hits, 9);
 }

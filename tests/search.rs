@@ -505,18 +505,44 @@ fn bare_terms_are_cut_as_jieba_cuts_them_and_phrases_need_no_cutting() {
         assert!(r.total > 0, "{q}");
         assert!(!searcher.cutter_ready(), "{q} needed the cutter");
     }
-    // A longer term is cut into jieba's words, which must all occur: it finds at least the
-    // paragraphs that hold it whole, and exactly those that hold each of jieba's words.
-    let whole = searcher.search("\"数据安全保护\"", &opts).unwrap().total;
-    let cut = searcher.search("数据安全保护", &opts).unwrap().total;
+    // A longer term is cut into jieba's words, which must all occur in the paragraph or its
+    // context: it finds at least the paragraphs that hold it whole, and of those that hold
+    // each of jieba's words in their text, exactly the paragraphs that hold them.
+    let all = zhengce::search::SearchOptions {
+        limit: 10_000,
+        fold_copies: false,
+        ..opts
+    };
+    let whole = searcher.search("\"数据安全保护\"", &all).unwrap().total;
+    let cut = searcher.search("数据安全保护", &all).unwrap();
     assert!(searcher.cutter_ready());
-    assert!(cut >= whole && cut > 0, "{cut} < {whole}");
+    assert!(
+        cut.total >= whole && cut.total > 0,
+        "{} < {whole}",
+        cut.total
+    );
     let jieba = zhengce::analysis::load_jieba(&[]).unwrap();
     let words = zhengce::analysis::segment_query(&jieba, "数据安全保护");
     assert!(words.len() > 1, "{words:?}");
     let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-    let each = searcher.search(&quoted.join(" "), &opts).unwrap().total;
-    assert_eq!(cut, each, "{words:?}");
+    let each = searcher.search(&quoted.join(" "), &all).unwrap();
+    let key = |h: &zhengce::search::Hit| (h.path.clone(), h.paragraph);
+    let mut in_text: Vec<_> = (cut.hits.iter())
+        .filter(|h| {
+            h.found
+                .iter()
+                .all(|f| f.found_in.iter().any(|w| w == "text"))
+        })
+        .map(key)
+        .collect();
+    let mut each: Vec<_> = each.hits.iter().map(key).collect();
+    in_text.sort();
+    each.sort();
+    assert_eq!(in_text, each, "{words:?}");
+    assert!(
+        cut.total > each.len(),
+        "the words are also found in titles and headings"
+    );
 }
 
 #[test]

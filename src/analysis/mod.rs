@@ -30,8 +30,8 @@ pub use normalize::{
 };
 pub use script::{s2t, t2s};
 pub use words::{
-    load_jieba, parse_user_dicts, read_dict_files, read_user_dicts, segment_query, DictFile,
-    QueryCutter, UserWords,
+    is_numeral, load_jieba, parse_user_dicts, read_dict_files, read_user_dicts, segment_query,
+    word_starts, DictFile, QueryCutter, UserWords,
 };
 
 use crate::Result;

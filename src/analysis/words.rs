@@ -380,6 +380,90 @@ impl CharTrie {
     }
 }
 
+/// Whether `c` is a numeral: an ASCII digit or a Chinese numeral character.
+pub fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '〇' | '零'
+                | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '万'
+                | '亿'
+                | '两'
+        )
+}
+
+/// Whether `c` is an ASCII letter or digit (N(text) is lower case).
+fn is_ascii_word(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c.is_ascii_uppercase()
+}
+
+/// Marks in `starts` (one flag per char of `norm`, white space already removed) where a word
+/// begins: where jieba (its dictionary, its HMM for unknown words) starts a token, corrected so
+/// that letters and numbers stay whole:
+/// - no word starts inside a run of ASCII letters, digits and numerals (〇零一…十百千万亿两),
+///   where a letter never touches a Han numeral, and one starts where such a run starts and
+///   right after it ends (`ai` is no word of `air`; `2024` is one of `2024年`; `100万` one of
+///   `100万元`; 百分之五 ends inside 百分之五十);
+/// - a lone Han numeral is left to jieba (一般 keeps its 一).
+///
+/// A word ends where the next starts, or at the end of the text.
+pub fn word_starts(jieba: &Jieba, norm: &str, starts: &mut Vec<bool>) {
+    starts.clear();
+    let chars: Vec<char> = norm.chars().collect();
+    starts.resize(chars.len(), false);
+    for token in jieba.cut_for_search(norm, true) {
+        if let Some(flag) = starts.get_mut(token.start) {
+            *flag = true;
+        }
+    }
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_ascii_word(chars[i]) && !is_numeral(chars[i]) {
+            i += 1;
+            continue;
+        }
+        // A run of letters, digits and numerals, where a letter never touches a Han numeral
+        // (`5g`, `100万`, `二〇二四`; `ai一体机` is `ai` then `一体机`).
+        let letter = |c: char| c.is_ascii_alphabetic();
+        let han = |c: char| is_numeral(c) && !c.is_ascii_digit();
+        let mut end = i + 1;
+        while end < chars.len() {
+            let (prev, next) = (chars[end - 1], chars[end]);
+            let joins = (is_ascii_word(next) || is_numeral(next))
+                && !(letter(prev) && han(next))
+                && !(han(prev) && letter(next));
+            if !joins {
+                break;
+            }
+            end += 1;
+        }
+        let run = &chars[i..end];
+        let forced = run.len() >= 2 || run.iter().any(char::is_ascii_alphanumeric);
+        for flag in &mut starts[i + 1..end] {
+            *flag = false;
+        }
+        if forced {
+            starts[i] = true;
+            if let Some(flag) = starts.get_mut(end) {
+                *flag = true;
+            }
+        }
+        i = end;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +472,58 @@ mod tests {
     use std::sync::LazyLock;
 
     static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+    /// The words of `norm` as [`word_starts`] marks them.
+    fn words_of(norm: &str) -> Vec<String> {
+        let mut starts = Vec::new();
+        word_starts(&JIEBA, norm, &mut starts);
+        let chars: Vec<char> = norm.chars().collect();
+        let mut words: Vec<String> = Vec::new();
+        for (c, start) in chars.iter().zip(&starts) {
+            match words.last_mut() {
+                Some(w) if !start => w.push(*c),
+                _ => words.push(c.to_string()),
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn words_keep_letters_and_numbers_whole() {
+        // Letters: a run is one word, cut from its neighbours.
+        assert_eq!(words_of("air"), ["air"]);
+        let w = words_of("5.725ghz频段");
+        assert!(w.contains(&"725ghz".to_string()), "{w:?}");
+        assert!(words_of("2024年").starts_with(&["2024".to_string()]));
+        // Numerals: no word starts inside a number.
+        let w = words_of("百分之五十");
+        assert!(!w.iter().any(|w| w.ends_with('五')), "{w:?}");
+        let w = words_of("100万元");
+        assert_eq!(w.first().map(String::as_str), Some("100万"), "{w:?}");
+        // jieba's words (search mode) otherwise: 税收 stands whole in 税收收入, not in 非税收入.
+        assert_eq!(
+            whole_occurrences("非税收入和税收收入", "税收"),
+            [false, true]
+        );
+        assert_eq!(whole_occurrences("中华人民共和国", "人民"), [true]);
+        assert_eq!(whole_occurrences("中华人民共和国", "华人"), [false]);
+        // A lone numeral inside a word stays in it.
+        assert!(words_of("一般规定").contains(&"一般".to_string()));
+    }
+
+    /// For each occurrence of `term` in `norm`, whether a word starts where it starts and
+    /// right after it.
+    fn whole_occurrences(norm: &str, term: &str) -> Vec<bool> {
+        let mut starts = Vec::new();
+        word_starts(&JIEBA, norm, &mut starts);
+        let chars: Vec<char> = norm.chars().collect();
+        let term: Vec<char> = term.chars().collect();
+        let starts_at = |i: usize| starts.get(i).copied().unwrap_or(true);
+        (0..=chars.len().saturating_sub(term.len()))
+            .filter(|&i| chars[i..].starts_with(&term))
+            .map(|i| starts_at(i) && starts_at(i + term.len()))
+            .collect()
+    }
 
     #[test]
     fn query_words_of_both_scripts_agree() {

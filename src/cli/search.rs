@@ -15,6 +15,8 @@ use zhengce::search::{Script, SearchOptions, Searcher};
 use super::ColorChoice;
 
 const DEFAULT_INDEX: &str = "index";
+/// The most neighbouring paragraphs shown on each side of a hit.
+const MAX_CONTEXT: usize = 50;
 const DEFAULT_CORPUS: &str = "corpus";
 
 /// `--script`.
@@ -63,6 +65,19 @@ pub struct SearchArgs {
     /// Colour the matches.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Show every copy of a text as a hit of its own (by default, paragraphs with the same
+    /// text in several documents are one hit that names the others).
+    #[arg(long)]
+    all_copies: bool,
+    /// One entry per document: its number of matching paragraphs and its best ones.
+    #[arg(long, conflicts_with = "count")]
+    by_doc: bool,
+    /// Print the counts only.
+    #[arg(long)]
+    count: bool,
+    /// Show N neighbouring paragraphs of the same document before and after each hit.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    context: usize,
 }
 
 /// Runs `zhengce search`.
@@ -81,6 +96,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
         false => Box::new(HumanPrinter {
             opts: HumanOptions {
                 color: a.color.resolve(),
+                counts_only: a.count,
             },
             batch: a.batch.is_some(),
         }),
@@ -107,6 +123,10 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
             ScriptArg::Simp => Script::Simplified,
             ScriptArg::Trad => Script::Traditional,
         },
+        fold_copies: !a.all_copies,
+        by_document: a.by_doc,
+        count_only: a.count,
+        context: a.context.min(MAX_CONTEXT),
         ..SearchOptions::default()
     };
     match (&a.query, &a.batch) {

@@ -44,6 +44,9 @@ pub struct Fields {
     pub title: Field,
     /// Title as written (document records, stored).
     pub title_text: Field,
+    /// The title's length in characters of N(title) without white space (document records,
+    /// fast): titles that a query covers more score more.
+    pub title_len: Field,
     /// Path relative to the corpus root as written (document records, stored and fast).
     pub path: Field,
     /// N(path), one raw term, for prefix filters (document records).
@@ -92,6 +95,7 @@ pub fn build_schema() -> (Schema, Fields) {
         section: b.add_text_field("section", bigrams(false)),
         title: b.add_text_field("title", bigrams(false)),
         title_text: b.add_text_field("title_text", STORED),
+        title_len: b.add_u64_field("title_len", FAST),
         path: b.add_text_field("path", STORED | FAST),
         path_key: b.add_text_field("path_key", raw),
         encoding: b.add_text_field("encoding", STORED),
@@ -120,6 +124,7 @@ impl Fields {
             section: f("section")?,
             title: f("title")?,
             title_text: f("title_text")?,
+            title_len: f("title_len")?,
             path: f("path")?,
             path_key: f("path_key")?,
             encoding: f("encoding")?,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::Printer;
 use crate::index::IndexSummary;
-use crate::search::SearchResult;
+use crate::search::{Hit, SearchResult};
 
 /// Opens a match in output without colour: a bracket policy texts do not use (unlike 【】,
 /// which they do), so a marked match cannot be mistaken for the text's own brackets.
@@ -26,6 +26,8 @@ const RESET: &str = "\x1b[0m";
 pub struct HumanOptions {
     /// Use ANSI colours.
     pub color: bool,
+    /// Counts were asked for, not hits: an answer without hits is not a page past the last.
+    pub counts_only: bool,
 }
 
 /// The human printer. In a batch, each answer and error is preceded by `== QUERY`; alone, an
@@ -54,7 +56,7 @@ impl Printer for HumanPrinter {
     }
 }
 
-/// Writes the hits of one result and a line with the count.
+/// Writes the hits (or documents) of one result and a line with the counts.
 pub fn write_result<W: Write + ?Sized>(
     out: &mut W,
     r: &SearchResult,
@@ -62,49 +64,38 @@ pub fn write_result<W: Write + ?Sized>(
 ) -> std::io::Result<()> {
     let paint = |code: &'static str| if opts.color { code } else { "" };
     let reset = paint(RESET);
-    for hit in &r.hits {
-        let mut heading = hit.title.clone();
-        for s in &hit.section {
-            heading.push_str(" › ");
-            heading.push_str(s);
-        }
-        writeln!(out, "{}{}. {heading}{reset}", paint(BOLD), hit.rank)?;
-        // A paragraph over several lines (a hard-wrapped preamble) shows them all: the match
-        // may be on any of them.
-        let lines = match hit.lines {
-            [a, b] if b > a => format!("{a}-{b}"),
-            [a, _] => a.to_string(),
-        };
-        writeln!(out, "   {}{}:{lines}{reset}", paint(PATH), hit.path)?;
-        write!(out, "   ")?;
-        let chars: Vec<char> = hit.snippet.text.chars().collect();
-        let mut at = 0;
-        for h in &hit.snippet.highlights {
-            let (s, e) = (h[0].min(chars.len()), h[1].min(chars.len()));
-            if s < at {
-                continue;
-            }
-            write!(out, "{}", chars[at..s].iter().collect::<String>())?;
-            if opts.color {
-                write!(
-                    out,
-                    "{MATCH}{}{RESET}",
-                    chars[s..e].iter().collect::<String>()
-                )?;
-            } else {
-                let matched: String = chars[s..e].iter().collect();
-                write!(out, "{MARK_OPEN}{matched}{MARK_CLOSE}")?;
-            }
-            at = e;
-        }
-        writeln!(out, "{}", chars[at..].iter().collect::<String>())?;
-        writeln!(out)?;
+    if r.partial {
+        writeln!(
+            out,
+            "{}No paragraph has every part of the query; these have most of them.{reset}",
+            paint(BOLD)
+        )?;
     }
-    let shown = r.hits.len();
-    let first = r.hits.first().map_or(0, |h| h.rank);
+    for hit in &r.hits {
+        write_hit(out, hit, &format!("{}. ", hit.rank), opts)?;
+    }
+    for doc in r.documents.iter().flatten() {
+        let n = doc.matches;
+        let s = if n == 1 { "" } else { "s" };
+        writeln!(
+            out,
+            "{}{}. {}{reset}  {}({n} matching paragraph{s}){reset}",
+            paint(BOLD),
+            doc.rank,
+            doc.title,
+            paint(DIM)
+        )?;
+        for hit in &doc.hits {
+            write_hit(out, hit, "   · ", opts)?;
+        }
+    }
+    let shown = r.hits.len() + r.documents.as_ref().map_or(0, Vec::len);
+    let first = (r.hits.first().map(|h| h.rank))
+        .or_else(|| r.documents.as_ref()?.first().map(|d| d.rank))
+        .unwrap_or(0);
     let range = if shown > 0 {
         format!(", showing {first}-{}", first + shown - 1)
-    } else if r.total > 0 {
+    } else if r.total > 0 && !opts.counts_only {
         ", none shown".to_string()
     } else {
         String::new()
@@ -114,14 +105,95 @@ pub fn write_result<W: Write + ?Sized>(
     } else {
         "paragraphs match"
     };
+    let distinct = match (r.documents.is_some(), r.distinct == r.total) {
+        (true, _) => format!(" in {} documents", r.distinct),
+        (false, false) => format!(" ({} distinct texts)", r.distinct),
+        (false, true) => String::new(),
+    };
+    let some = if r.partial { " some of" } else { "" };
     writeln!(
         out,
-        "{}{} {matches} {}{range} ({:.1} ms){reset}",
+        "{}{} {matches}{some} {}{distinct}{range} ({:.1} ms){reset}",
         paint(DIM),
         r.total,
         r.query,
         r.took_us as f64 / 1000.0
     )
+}
+
+/// Writes one hit, its heading line starting with `lead`.
+fn write_hit<W: Write + ?Sized>(
+    out: &mut W,
+    hit: &Hit,
+    lead: &str,
+    opts: HumanOptions,
+) -> std::io::Result<()> {
+    let paint = |code: &'static str| if opts.color { code } else { "" };
+    let reset = paint(RESET);
+    let mut heading = hit.title.clone();
+    for s in &hit.section {
+        heading.push_str(" › ");
+        heading.push_str(s);
+    }
+    writeln!(out, "{}{lead}{heading}{reset}", paint(BOLD))?;
+    // A paragraph over several lines (a hard-wrapped preamble) shows them all: the match may
+    // be on any of them.
+    let lines = match hit.lines {
+        [a, b] if b > a => format!("{a}-{b}"),
+        [a, _] => a.to_string(),
+    };
+    writeln!(out, "   {}{}:{lines}{reset}", paint(PATH), hit.path)?;
+    if let Some(ctx) = &hit.context {
+        for n in &ctx.before {
+            writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
+        }
+    }
+    write!(out, "   ")?;
+    let chars: Vec<char> = hit.snippet.text.chars().collect();
+    let mut at = 0;
+    for h in &hit.snippet.highlights {
+        let (s, e) = (h[0].min(chars.len()), h[1].min(chars.len()));
+        if s < at {
+            continue;
+        }
+        write!(out, "{}", chars[at..s].iter().collect::<String>())?;
+        let matched: String = chars[s..e].iter().collect();
+        if opts.color {
+            write!(out, "{MATCH}{matched}{RESET}")?;
+        } else {
+            write!(out, "{MARK_OPEN}{matched}{MARK_CLOSE}")?;
+        }
+        at = e;
+    }
+    writeln!(out, "{}", chars[at..].iter().collect::<String>())?;
+    if let Some(ctx) = &hit.context {
+        for n in &ctx.after {
+            writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
+        }
+    }
+    if !hit.missing.is_empty() {
+        writeln!(
+            out,
+            "   {}lacks: {}{reset}",
+            paint(DIM),
+            hit.missing.join(", ")
+        )?;
+    }
+    if let Some(c) = &hit.copies {
+        let more = match c.count > c.paths.len() {
+            true => ", …",
+            false => "",
+        };
+        writeln!(
+            out,
+            "   {}the same text in {} more paragraph{}: {}{more}{reset}",
+            paint(DIM),
+            c.count,
+            if c.count == 1 { "" } else { "s" },
+            c.paths.join(", ")
+        )?;
+    }
+    writeln!(out)
 }
 
 /// Writes the one-line summary of an indexing run: what happened to the files, what was
@@ -216,6 +288,9 @@ mod tests {
         let r = SearchResult {
             query: "\"人工智能\"".into(),
             total: 7,
+            distinct: 7,
+            partial: false,
+            documents: None,
             took_us: 1500,
             hits: vec![Hit {
                 rank: 1,
@@ -231,10 +306,22 @@ mod tests {
                     text: "发展人工智能".into(),
                     highlights: vec![[2, 6]],
                 },
+                found: Vec::new(),
+                missing: Vec::new(),
+                copies: None,
+                context: None,
             }],
         };
         let mut out = Vec::new();
-        write_result(&mut out, &r, HumanOptions { color: false }).unwrap();
+        write_result(
+            &mut out,
+            &r,
+            HumanOptions {
+                color: false,
+                counts_only: false,
+            },
+        )
+        .unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("1. 题 › 一、甲 › （一）乙"), "{s}");
         assert!(s.contains("a.txt:9"), "{s}");
@@ -242,25 +329,58 @@ mod tests {
         assert!(s.contains("7 paragraphs match"), "{s}");
         assert!(!s.contains('\x1b'));
         let mut colored = Vec::new();
-        write_result(&mut colored, &r, HumanOptions { color: true }).unwrap();
+        write_result(
+            &mut colored,
+            &r,
+            HumanOptions {
+                color: true,
+                counts_only: false,
+            },
+        )
+        .unwrap();
         assert!(String::from_utf8(colored).unwrap().contains(MATCH));
         // A paragraph over several lines shows them all.
         let mut wrapped = r;
         wrapped.hits[0].lines = [4, 6];
         let mut out = Vec::new();
-        write_result(&mut out, &wrapped, HumanOptions { color: false }).unwrap();
+        write_result(
+            &mut out,
+            &wrapped,
+            HumanOptions {
+                color: false,
+                counts_only: false,
+            },
+        )
+        .unwrap();
         assert!(String::from_utf8(out).unwrap().contains("a.txt:4-6\n"));
         // One match is singular; a page without hits (past the last, or `--limit 0`) says so.
         let mut one = wrapped;
         one.total = 1;
+        one.distinct = 1;
         let mut out = Vec::new();
-        write_result(&mut out, &one, HumanOptions { color: false }).unwrap();
+        write_result(
+            &mut out,
+            &one,
+            HumanOptions {
+                color: false,
+                counts_only: false,
+            },
+        )
+        .unwrap();
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("1 paragraph matches"));
         one.hits.clear();
         let mut out = Vec::new();
-        write_result(&mut out, &one, HumanOptions { color: false }).unwrap();
+        write_result(
+            &mut out,
+            &one,
+            HumanOptions {
+                color: false,
+                counts_only: false,
+            },
+        )
+        .unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(
             s.contains("1 paragraph matches \"人工智能\", none shown"),

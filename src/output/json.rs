@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::Printer;
-use crate::search::{Hit, SearchResult};
+use crate::search::{Copies, DocHit, Hit, Neighbours, SearchResult, TermFound};
 
 /// The JSON Lines printer: one object a query, an answer or an error.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,6 +49,35 @@ pub struct JsonHit {
     pub highlights: Vec<[usize; 2]>,
     /// A window of `text` around the first highlight.
     pub snippet: String,
+    /// Where each bare word and quoted phrase was found: `{"term","in":["text"|"heading"|"title",…]}`.
+    pub found: Vec<TermFound>,
+    /// The query's parts this paragraph lacks (a partial answer only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Other paragraphs with the same text, folded into this hit: `{"count","paths"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<Copies>,
+    /// The paragraphs around it (`--context N`): `{"before":[…],"after":[…]}`, each
+    /// `{"paragraph","lines","text"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Neighbours>,
+}
+
+/// One document of a by-document answer on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonDocument {
+    /// 1-based rank among documents.
+    pub rank: usize,
+    /// Its best paragraph's score.
+    pub score: f32,
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Its matching paragraphs.
+    pub matches: usize,
+    /// Its best paragraphs, as hits.
+    pub hits: Vec<JsonHit>,
 }
 
 /// One query's line on the wire: either a result or an error.
@@ -59,12 +88,20 @@ pub enum JsonLine {
     Result {
         /// The query as given.
         query: String,
-        /// All matching paragraphs.
+        /// All matching paragraphs, copies included.
         total: usize,
+        /// Distinct answers: paragraphs once copies are folded, or documents by document.
+        distinct: usize,
+        /// Whether no paragraph has every part of the query (hits then say what they lack).
+        #[serde(default)]
+        partial: bool,
         /// Microseconds taken.
         took_us: u64,
-        /// The page of hits.
+        /// The page of hits (empty by document or with counts only).
         hits: Vec<JsonHit>,
+        /// By document: the page of documents.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        documents: Option<Vec<JsonDocument>>,
     },
     /// The query failed.
     Error {
@@ -88,6 +125,23 @@ impl From<&Hit> for JsonHit {
             text: h.text.clone(),
             highlights: h.highlights.clone(),
             snippet: h.snippet.text.clone(),
+            found: h.found.clone(),
+            missing: h.missing.clone(),
+            copies: h.copies.clone(),
+            context: h.context.clone(),
+        }
+    }
+}
+
+impl From<&DocHit> for JsonDocument {
+    fn from(d: &DocHit) -> Self {
+        JsonDocument {
+            rank: d.rank,
+            score: d.score,
+            path: d.path.clone(),
+            title: d.title.clone(),
+            matches: d.matches,
+            hits: d.hits.iter().map(JsonHit::from).collect(),
         }
     }
 }
@@ -97,8 +151,12 @@ impl From<&SearchResult> for JsonLine {
         JsonLine::Result {
             query: r.query.clone(),
             total: r.total,
+            distinct: r.distinct,
+            partial: r.partial,
             took_us: r.took_us,
             hits: r.hits.iter().map(JsonHit::from).collect(),
+            documents: (r.documents.as_ref())
+                .map(|docs| docs.iter().map(JsonDocument::from).collect()),
         }
     }
 }
@@ -140,6 +198,9 @@ mod tests {
         SearchResult {
             query: "\"人工智能\"".into(),
             total: 1,
+            distinct: 1,
+            partial: false,
+            documents: None,
             took_us: 12,
             hits: vec![Hit {
                 rank: 1,
@@ -155,6 +216,16 @@ mod tests {
                     text: "发展人工智能".into(),
                     highlights: vec![[2, 6]],
                 },
+                found: vec![TermFound {
+                    term: "人工智能".into(),
+                    found_in: vec!["text".into()],
+                }],
+                missing: Vec::new(),
+                copies: Some(Copies {
+                    count: 2,
+                    paths: vec!["c.txt".into()],
+                }),
+                context: None,
             }],
         }
     }
@@ -172,6 +243,14 @@ mod tests {
         assert_eq!(total, 1);
         assert_eq!(hits[0].highlights, vec![[2, 6]]);
         assert_eq!(hits[0].section, vec!["一、总则".to_string()]);
+        assert_eq!(hits[0].copies.as_ref().map(|c| c.count), Some(2));
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["hits"][0]["found"][0]["in"][0], "text");
+        assert_eq!(v["partial"], false);
+        assert!(
+            v["hits"][0].get("missing").is_none(),
+            "empty lists are left out"
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! 1. [`query`]: the query language, text → [`query::Query`] tree (or an error with the
 //!    position);
 //! 2. [`plan`]: tree → [`plan::Plan`], the texts to look up, the filters and how they combine;
-//! 3. [`records`]: field filters and title/heading bonuses, from tantivy's document and
-//!    section records;
+//! 3. [`records`]: field filters and the contexts of bare words (the titles and headings that
+//!    hold them), from tantivy's document and section records;
 //! 4. [`lookup`]: the texts' hits in the exact index, and the candidate paragraphs;
 //! 5. [`rank`]: the one scorer and the one top-k heap;
 //! 6. [`highlight`]: highlights and snippets in the original text of the best hits.
@@ -14,6 +14,8 @@
 //! occur inside them: no query pays for building jieba's whole dictionary. This module returns
 //! plain data ([`SearchResult`]); printing is the job of [`crate::output`].
 
+mod answer;
+pub mod collect;
 mod helper;
 pub mod highlight;
 pub mod lookup;
@@ -52,19 +54,99 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
     /// A window of `text` around the first highlight.
     pub snippet: Snippet,
+    /// Where each bare word and phrase of the query was found for this paragraph.
+    pub found: Vec<TermFound>,
+    /// The query's parts this paragraph lacks (only when no paragraph has them all:
+    /// [`SearchResult::partial`]).
+    pub missing: Vec<String>,
+    /// Other paragraphs with the same text (copies folded into this hit), when any.
+    pub copies: Option<Copies>,
+    /// Neighbouring paragraphs of the same document, when asked for.
+    pub context: Option<Neighbours>,
 }
+
+/// Where one part of the query was found for a hit: in the paragraph's text, in one of its
+/// enclosing headings, in its document's title (any of them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermFound {
+    /// The word or phrase (normalized).
+    pub term: String,
+    /// `"text"`, `"heading"`, `"title"`: where it stands, in that order.
+    #[serde(rename = "in")]
+    pub found_in: Vec<String>,
+}
+
+/// The copies of a hit: paragraphs elsewhere whose normalized text is the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copies {
+    /// How many other paragraphs hold the same text.
+    pub count: usize,
+    /// The paths of the first documents that hold them (at most [`COPIES_SHOWN`]).
+    pub paths: Vec<String>,
+}
+
+/// At most this many documents are named for a hit's copies.
+pub const COPIES_SHOWN: usize = 5;
+
+/// The paragraphs around a hit in its document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Neighbours {
+    /// Up to N paragraphs before it, in document order.
+    pub before: Vec<Neighbour>,
+    /// Up to N paragraphs after it, in document order.
+    pub after: Vec<Neighbour>,
+}
+
+/// One neighbouring paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Neighbour {
+    /// Its 0-based ordinal in the document.
+    pub paragraph: u32,
+    /// Its 1-based inclusive source lines.
+    pub lines: [u32; 2],
+    /// Its text (in the script asked for).
+    pub text: String,
+}
+
+/// One document of a by-document answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocHit {
+    /// 1-based rank among the documents.
+    pub rank: usize,
+    /// Its best paragraph's score.
+    pub score: f32,
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// How many of its paragraphs match.
+    pub matches: usize,
+    /// Its best paragraphs (at most [`BEST_PER_DOCUMENT`]), best first.
+    pub hits: Vec<Hit>,
+}
+
+/// Paragraphs shown for each document of a by-document answer.
+pub const BEST_PER_DOCUMENT: usize = 3;
 
 /// The answer to one query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
     /// The query as given.
     pub query: String,
-    /// Number of matching paragraphs in the whole index.
+    /// Number of matching paragraphs in the whole index, copies included.
     pub total: usize,
+    /// Number of distinct answers: paragraphs once copies are folded (hits), or documents
+    /// (by document). Equals `total` when copies are shown apart.
+    pub distinct: usize,
+    /// Whether no paragraph has every part of the query: the hits are those with most of
+    /// them, each naming what it lacks ([`Hit::missing`]).
+    pub partial: bool,
     /// Microseconds spent answering (parse, search, fetch, highlight).
     pub took_us: u64,
-    /// The requested page of hits, best first.
+    /// The requested page of hits, best first (empty by document or with counts only).
     pub hits: Vec<Hit>,
+    /// By document: the requested page of documents, best first.
+    pub documents: Option<Vec<DocHit>>,
 }
 
 /// How to answer queries.
@@ -78,6 +160,14 @@ pub struct SearchOptions {
     pub script: Script,
     /// Characters of a snippet window.
     pub snippet_chars: usize,
+    /// Fold paragraphs with the same normalized text into one hit (the default).
+    pub fold_copies: bool,
+    /// One entry per document instead of one per paragraph.
+    pub by_document: bool,
+    /// Only the counts, no hits.
+    pub count_only: bool,
+    /// Neighbouring paragraphs to show on each side of a hit.
+    pub context: usize,
 }
 
 impl Default for SearchOptions {
@@ -87,6 +177,10 @@ impl Default for SearchOptions {
             offset: 0,
             script: Script::Original,
             snippet_chars: 100,
+            fold_copies: true,
+            by_document: false,
+            count_only: false,
+            context: 0,
         }
     }
 }

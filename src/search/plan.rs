@@ -2,13 +2,14 @@
 //! paragraphs, the filters to resolve against document and section records, and the boolean
 //! tree that says how they combine and score.
 //!
-//! Matching is always exact: a bare word or a quoted phrase matches a paragraph iff its
-//! normalized text is a substring of the paragraph's normalized text. A bare term is cut into
-//! jieba words that must all occur, with the whole term as an optional text that scores
-//! double where it stands together ([`TOGETHER_BOOST`]); all positive bare words of the query,
-//! in order and together, form another optional text ([`NEAR_BOOST`]). `title:`, `section:`
-//! and `path:` are [`Node::Filter`]s, resolved to files or paragraph ranges by
-//! [`super::filter`].
+//! Matching is always exact. A quoted phrase matches a paragraph iff its normalized text is a
+//! substring of the paragraph's normalized text. A bare term is cut into words (article labels
+//! such as 第一千零七十九条 whole, the rest by jieba) that must all be found in the paragraph's
+//! *context*: its text, one of its enclosing headings, or its document's title
+//! ([`Node::Word`]); the whole term is an optional text that scores double where it stands
+//! together ([`TOGETHER_BOOST`]), and all positive bare words of the query, in order and
+//! together, form another ([`NEAR_BOOST`]). `title:`, `section:` and `path:` are
+//! [`Node::Filter`]s, resolved to files or paragraph ranges by [`super::records`].
 //!
 //! The tree's semantics are those of a boolean query with required, optional and excluded
 //! parts ([`Node::Bool`]); how it is scored is [`super::rank`]'s. This module looks nothing up
@@ -16,6 +17,7 @@
 
 use super::query::{FieldName, Query, MAX_TERMS};
 use crate::analysis::{self, QueryCutter};
+use crate::index::exact::WordCheck;
 use crate::{Error, Result};
 
 /// Boost of the exact phrase formed by the words a bare term was cut into, standing together.
@@ -30,13 +32,29 @@ pub struct Plan {
     pub root: Node,
     /// The distinct texts looked up in paragraphs.
     pub texts: Vec<PlanText>,
+    /// The bare words, matched in a paragraph's context.
+    pub words: Vec<PlanWord>,
+    /// The positive quoted phrases ([`Plan::texts`] indexes), to say where they were found.
+    pub phrases: Vec<usize>,
     /// The field filters, resolved against records.
     pub filters: Vec<FilterSpec>,
     /// Normalized, white-space-free texts whose occurrences are highlighted, sorted and
     /// distinct.
     pub needles: Vec<String>,
-    /// The query's positive bare words in order (normalized): their title and heading bonuses.
-    pub words: Vec<String>,
+}
+
+/// A bare word: found in a paragraph's text, in an enclosing heading or in its document's
+/// title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanWord {
+    /// Its text, looked up in the paragraphs ([`Plan::texts`]).
+    pub text: usize,
+    /// N(word) without white space, looked up in titles and headings.
+    pub chars: Vec<char>,
+    /// The word as the query gave it (after cutting), to name it in answers.
+    pub shown: String,
+    /// Whether every match of the query holds it (not under an OR, a NOT or an optional part).
+    pub required: bool,
 }
 
 /// One text looked up in the paragraphs' normalized text.
@@ -44,9 +62,13 @@ pub struct Plan {
 pub struct PlanText {
     /// N(text) without white space.
     pub chars: Vec<char>,
-    /// Whether every match of the query holds it (it is not under an OR, a NOT or an
-    /// optional part): required texts are looked up first, the rarest first, and the others
-    /// only within the paragraphs they leave.
+    /// How its occurrences are judged against word starts: whole occurrences count fully,
+    /// and those of a bare term that begins or ends with a letter or a numeral count only
+    /// when whole at that end ([`word_check`]).
+    pub check: Option<WordCheck>,
+    /// Whether every match of the query holds it in its text (a quoted phrase not under an
+    /// OR, a NOT or an optional part): required texts and words are looked up first, the
+    /// rarest first, and the others only within the paragraphs they leave.
     pub required: bool,
 }
 
@@ -67,6 +89,14 @@ pub enum Node {
         /// Index into [`Plan::texts`].
         text: usize,
         /// Factor on the text's score.
+        boost: f32,
+    },
+    /// Paragraphs whose context (text, enclosing headings, title) holds word `word` of the
+    /// plan; scores BM25F over the three times `boost`.
+    Word {
+        /// Index into [`Plan::words`].
+        word: usize,
+        /// Factor on the word's score.
         boost: f32,
     },
     /// Paragraphs that pass filter `0` of the plan ([`Plan::filters`]); scores 1.
@@ -98,19 +128,20 @@ pub fn plan<'c>(
         plan: Plan {
             root: Node::All,
             texts: Vec::new(),
+            words: Vec::new(),
+            phrases: Vec::new(),
             filters: Vec::new(),
             needles: Vec::new(),
-            words: Vec::new(),
         },
         required: true,
         distinct: Default::default(),
+        near: Vec::new(),
     };
     let root = p.node(query, false)?;
     p.required = false;
-    let words = &p.plan.words;
-    let near = if (2..=8).contains(&words.len()) {
-        let together: String = words.concat();
-        p.text(&together, NEAR_BOOST)
+    let near = if (2..=8).contains(&p.near.len()) {
+        let together: String = p.near.concat();
+        p.text(&together, NEAR_BOOST, false)
     } else {
         None
     };
@@ -137,6 +168,8 @@ struct Planner<'c> {
     required: bool,
     /// The distinct words and phrases searched so far, bounded by [`MAX_TERMS`].
     distinct: std::collections::HashSet<String>,
+    /// The positive bare words in query order (normalized), for the nearness text.
+    near: Vec<String>,
 }
 
 impl<'c> Planner<'c> {
@@ -230,19 +263,24 @@ impl<'c> Planner<'c> {
         }
     }
 
-    /// The node of the exact text `text` (normalized here) with `boost`; `None` for a text
-    /// without characters.
-    fn text(&mut self, text: &str, boost: f32) -> Option<Node> {
+    /// The node of the exact text `text` (normalized here) with `boost`, a bare word's when
+    /// `bare`; `None` for a text without characters.
+    fn text(&mut self, text: &str, boost: f32, bare: bool) -> Option<Node> {
         let chars: Vec<char> = analysis::normalize_exact(text).as_str().chars().collect();
         if chars.is_empty() {
             return None;
         }
+        let check = word_check(&chars, bare);
         let texts = &mut self.plan.texts;
-        let at = match texts.iter().position(|t| t.chars == chars) {
+        let at = match texts
+            .iter()
+            .position(|t| t.chars == chars && t.check == check)
+        {
             Some(at) => at,
             None => {
                 texts.push(PlanText {
                     chars,
+                    check,
                     required: false,
                 });
                 texts.len() - 1
@@ -252,27 +290,66 @@ impl<'c> Planner<'c> {
         Some(Node::Text { text: at, boost })
     }
 
+    /// The node of a quoted phrase.
     fn phrase(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
-        let node = self.text(text, 1.0).ok_or_else(|| Error::Query {
-            position: pos,
-            message: format!("`{text}` has no characters to search for"),
-        })?;
-        if !negated {
-            let Node::Text { text, .. } = node else {
-                unreachable!("a text is a text node")
-            };
-            let needle: String = self.plan.texts[text].chars.iter().collect();
+        let node = self
+            .text(text, 1.0, false)
+            .ok_or_else(|| no_chars(text, pos))?;
+        if let (false, Node::Text { text, .. }) = (negated, &node) {
+            let needle: String = self.plan.texts[*text].chars.iter().collect();
             self.plan.needles.push(needle);
+            if !self.plan.phrases.contains(text) {
+                self.plan.phrases.push(*text);
+            }
         }
         Ok(node)
     }
 
-    fn term(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
-        let mut words = match known_word(text) {
-            // One or two characters: one word, uncut.
-            Some(word) => vec![word],
-            None => self.cutter()?.segment(text),
+    /// The node of a bare word (as cut from a term), highlighted when `highlight`.
+    fn word(&mut self, word: &str, pos: usize, negated: bool, highlight: bool) -> Result<Node> {
+        let required = std::mem::replace(&mut self.required, false);
+        let text = self.text(word, 1.0, true);
+        self.required = required;
+        let Some(Node::Text { text, .. }) = text else {
+            return Err(no_chars(word, pos));
         };
+        let chars = self.plan.texts[text].chars.clone();
+        let words = &mut self.plan.words;
+        let at = match words.iter().position(|w| w.text == text) {
+            Some(at) => at,
+            None => {
+                words.push(PlanWord {
+                    text,
+                    chars: chars.clone(),
+                    shown: word.to_string(),
+                    required: false,
+                });
+                words.len() - 1
+            }
+        };
+        words[at].required |= self.required;
+        if !negated {
+            if highlight {
+                self.plan.needles.push(chars.iter().collect());
+            }
+            self.near.push(chars.iter().collect());
+        }
+        Ok(Node::Word {
+            word: at,
+            boost: 1.0,
+        })
+    }
+
+    fn term(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
+        let mut words = Vec::new();
+        for (piece, label) in split_labels(text) {
+            match (label, known_word(piece)) {
+                (true, _) => words.push(analysis::normalize_exact(piece).as_str().to_string()),
+                // One or two characters: one word, uncut.
+                (false, Some(word)) => words.push(word),
+                (false, None) => words.extend(self.cutter()?.segment(piece)),
+            }
+        }
         // A word repeated in the term counts once (`数据数据` is 数据).
         let mut seen = std::collections::HashSet::new();
         words.retain(|w| seen.insert(w.clone()));
@@ -291,23 +368,24 @@ impl<'c> Planner<'c> {
         if words.len() <= 1 {
             // One word (or only punctuation, which matches as written).
             let word = words.into_iter().next();
-            let phrase = word.as_deref().unwrap_or(text);
-            let node = self.phrase(phrase, pos, negated)?;
-            if !negated {
-                self.plan.words.push(analysis::normalize(phrase));
-            }
-            return Ok(node);
+            return self.word(word.as_deref().unwrap_or(text), pos, negated, true);
         }
+        // The pieces are highlighted where they stand together (the whole term), and apart
+        // only when they are words of two characters or more: a lone 国 of 国发〔1993〕21号 is
+        // not highlighted all over a paragraph.
         let mut must = Vec::with_capacity(words.len());
         for w in &words {
-            must.push(self.phrase(w, pos, negated)?);
+            let highlight = w.chars().count() >= 2;
+            must.push(self.word(w, pos, negated, highlight)?);
         }
         let mut should = Vec::new();
         if !negated {
-            self.plan.words.extend(words.iter().cloned());
             let whole = analysis::normalize(text);
+            self.plan
+                .needles
+                .push(analysis::normalize_exact(&whole).as_str().to_string());
             let required = std::mem::replace(&mut self.required, false);
-            should.extend(self.text(&whole, TOGETHER_BOOST));
+            should.extend(self.text(&whole, TOGETHER_BOOST, false));
             self.required = required;
         }
         Ok(Node::Bool {
@@ -316,6 +394,117 @@ impl<'c> Planner<'c> {
             must_not: Vec::new(),
         })
     }
+}
+
+/// The error of a query part without characters to search for.
+fn no_chars(text: &str, pos: usize) -> Error {
+    Error::Query {
+        position: pos,
+        message: format!("`{text}` has no characters to search for"),
+    }
+}
+
+/// Whether `c` may stand in an article or item number: a numeral (full-width digits too) or
+/// the `-` of `6-1`.
+fn is_label_digit(c: char) -> bool {
+    analysis::is_numeral(c) || ('０'..='９').contains(&c) || matches!(c, '-' | '－')
+}
+
+/// The pieces of a bare term, each with whether it is an article or item label (第X条,
+/// 第十五章, 第6-1條, 第二十三条之一, 第3号), which is one word: a citation typed without
+/// spaces (民法典第一千零七十九条) is cut as one typed with them.
+pub fn split_labels(text: &str) -> Vec<(&str, bool)> {
+    const UNITS: &[char] = &[
+        '编', '編', '章', '节', '節', '条', '條', '款', '项', '項', '目', '号', '號',
+    ];
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let mut pieces = Vec::new();
+    let (mut from, mut i) = (0, 0);
+    while i < chars.len() {
+        if at(i) != Some('第') || !at(i + 1).is_some_and(is_label_digit) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while at(j).is_some_and(is_label_digit) {
+            j += 1;
+        }
+        if !at(j).is_some_and(|c| UNITS.contains(&c)) {
+            i += 1;
+            continue;
+        }
+        j += 1;
+        // 第二十三条之一: the 之 part belongs to the label.
+        if at(j) == Some('之') && at(j + 1).is_some_and(analysis::is_numeral) {
+            j += 1;
+            while at(j).is_some_and(analysis::is_numeral) {
+                j += 1;
+            }
+        }
+        let (start, end) = (chars[i].0, chars.get(j).map_or(text.len(), |&(b, _)| b));
+        if start > from {
+            pieces.push((&text[from..start], false));
+        }
+        pieces.push((&text[start..end], true));
+        from = end;
+        i = j;
+    }
+    if from < text.len() || pieces.is_empty() {
+        pieces.push((&text[from..], false));
+    }
+    pieces
+}
+
+impl Plan {
+    /// The plan that finds paragraphs with *some* of this plan's required parts, when it has
+    /// two or more (`a b c` as `a OR b OR c`, its exclusions kept), and those parts: the
+    /// answer when no paragraph has them all. `None` when there is nothing to relax.
+    pub fn relaxed(&self) -> Option<(Plan, Vec<Node>)> {
+        // The query's root, inside the nearness part around it.
+        let root = match &self.root {
+            Node::Bool { must, .. } if must.len() == 1 && matches!(must[0], Node::Bool { .. }) => {
+                &must[0]
+            }
+            other => other,
+        };
+        let Node::Bool { must, must_not, .. } = root else {
+            return None;
+        };
+        let parts: Vec<Node> = must
+            .iter()
+            .filter(|n| !matches!(n, Node::All))
+            .cloned()
+            .collect();
+        if parts.len() < 2 {
+            return None;
+        }
+        let mut relaxed = self.clone();
+        relaxed.texts.iter_mut().for_each(|t| t.required = false);
+        relaxed.words.iter_mut().for_each(|w| w.required = false);
+        relaxed.root = Node::Bool {
+            must: Vec::new(),
+            should: parts.clone(),
+            must_not: must_not.clone(),
+        };
+        Some((relaxed, parts))
+    }
+}
+
+/// How occurrences of `chars` are judged (see [`PlanText::check`]): every text's are, so that
+/// whole occurrences rank first; a bare word's (`bare`) count only where whole at an end
+/// that is a letter or digit, or a numeral that ends it or starts a number (`2024`, `5g`,
+/// `百分之五`, `二十条`; not `万元`, whose 万 is a unit after a number).
+pub fn word_check(chars: &[char], bare: bool) -> Option<WordCheck> {
+    let (&first, &last) = (chars.first()?, chars.last()?);
+    let ascii = |c: char| c.is_ascii_alphanumeric();
+    let numeral_start = analysis::is_numeral(first)
+        && (first.is_ascii_digit() || chars.get(1).is_some_and(|&c| analysis::is_numeral(c)));
+    Some(WordCheck {
+        len: chars.len() as u32,
+        strict_start: bare && (ascii(first) || numeral_start),
+        strict_end: bare && (ascii(last) || analysis::is_numeral(last)),
+    })
 }
 
 /// N(`text`) when it is taken as one word without cutting: one or two letters or digits
@@ -341,6 +530,7 @@ mod tests {
     fn text(p: &Plan, node: &Node) -> String {
         match node {
             Node::Text { text, .. } => p.texts[*text].chars.iter().collect(),
+            Node::Word { word, .. } => p.words[*word].chars.iter().collect(),
             other => panic!("not a text: {other:?}"),
         }
     }
@@ -364,10 +554,12 @@ mod tests {
         assert_eq!(words, ["人工智能", "发展"]);
         assert!(matches!(together[0], Node::Text { boost, .. } if boost == TOGETHER_BOOST));
         assert!(matches!(should[0], Node::Text { boost, .. } if boost == NEAR_BOOST));
-        // Together and near are one text, looked up once, and not required.
+        // Together and near are one text, looked up once; the words are required words,
+        // found in context, not required texts.
         assert_eq!(p.texts.len(), 3);
-        assert!(p.texts.iter().filter(|t| t.required).count() == 2);
-        assert_eq!(p.needles, ["人工智能", "发展"]);
+        assert!(p.texts.iter().all(|t| !t.required));
+        assert!(p.words.iter().all(|w| w.required));
+        assert_eq!(p.needles, ["人工智能", "人工智能发展", "发展"]);
     }
 
     #[test]
@@ -394,10 +586,10 @@ mod tests {
         };
         assert_eq!(all, &[Node::All]);
         assert_eq!(must_not.len(), 2);
-        // Negated and optional texts are not required; negated ones are not highlighted.
-        let required: Vec<String> = (p.texts.iter())
-            .filter(|t| t.required)
-            .map(|t| t.chars.iter().collect())
+        // Negated and optional words are not required; negated ones are not highlighted.
+        let required: Vec<String> = (p.words.iter())
+            .filter(|w| w.required)
+            .map(|w| w.chars.iter().collect())
             .collect();
         assert_eq!(required, ["数据"]);
         assert_eq!(p.needles, ["数据", "管理"]);
@@ -409,6 +601,22 @@ mod tests {
         assert_eq!(p.filters.len(), 1);
         assert_eq!(p.filters[0].field, FieldName::Title);
         assert_eq!(p.filters[0].query.to_string(), "条例");
-        assert_eq!(p.words, ["安全"]);
+        assert_eq!(p.words.len(), 1);
+    }
+
+    #[test]
+    fn article_labels_are_words_of_their_own() {
+        let pieces = |t| split_labels(t);
+        assert_eq!(
+            pieces("民法典第一千零七十九条"),
+            [("民法典", false), ("第一千零七十九条", true)]
+        );
+        assert_eq!(pieces("第6-1條規定"), [("第6-1條", true), ("規定", false)]);
+        assert_eq!(pieces("第二十三条之一"), [("第二十三条之一", true)]);
+        assert_eq!(pieces("第一次会议"), [("第一次会议", false)]);
+        assert_eq!(pieces("国发〔1993〕21号"), [("国发〔1993〕21号", false)]);
+        let p = plan_of("个人信息保护法第十条");
+        let words: Vec<String> = p.words.iter().map(|w| w.chars.iter().collect()).collect();
+        assert!(words.contains(&"第十条".to_string()), "{words:?}");
     }
 }

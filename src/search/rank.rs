@@ -4,11 +4,17 @@
 //! A paragraph's score is the sum, over the parts of the [`Plan`] it matches, of
 //! - for a text: BM25 with the text as the term ([`idf`] of the paragraphs that hold it, times
 //!   [`TfScorer::tf_part`] of its occurrences and the paragraph's length in characters), times
-//!   the text's boost;
-//! - for a field filter: 1;
+//!   the text's boost. Occurrences that are whole words count fully, those that cut into a
+//!   word ([`STRADDLE_WEIGHT`]) far less; a paragraph shorter than [`MIN_LENGTH`] counts as
+//!   that long, so that a label or a table row alone does not outrank a paragraph that says
+//!   something;
+//! - for a bare word: BM25F over the paragraph's context, the text as above plus, where the
+//!   word stands in the document's title, [`TITLE_WEIGHT`] times a title term whose length
+//!   norm favours short titles, and where it stands in an enclosing heading,
+//!   [`HEADING_WEIGHT`], all times the word's idf;
+//! - for a field filter: 1.
 //!
-//! plus the title and heading [`Bonus`]es of the query's words. Negated parts select and add
-//! nothing. Ties go to the file earlier in path order, then the lower paragraph number
+//! Negated parts select and add nothing. Ties go to the file earlier in path order, then the lower paragraph number
 //! ([`Ranker`]): the same files get the same order in any build, fresh or updated.
 //!
 //! [`Matcher`] evaluates the plan's boolean tree for one candidate paragraph at a time; the
@@ -25,6 +31,16 @@ use crate::index::exact::ExactHit;
 const K1: f32 = 1.2;
 /// BM25's length normalization.
 const B: f32 = 0.75;
+/// What an occurrence that cuts into a word counts, against 1 for a whole one.
+pub const STRADDLE_WEIGHT: f32 = 0.1;
+/// The least length, in characters, a paragraph's occurrences are normalized by.
+pub const MIN_LENGTH: u32 = 12;
+/// The weight of a word found in the document's title, against its text.
+pub const TITLE_WEIGHT: f32 = 1.0;
+/// The weight of a word found in an enclosing heading, against its text.
+pub const HEADING_WEIGHT: f32 = 0.5;
+/// The mean title length, in characters, the title term is normalized by.
+const MEAN_TITLE_CHARS: f32 = 12.0;
 
 /// BM25's idf of a text found in `df` of `paragraphs` paragraphs.
 pub fn idf(df: f32, paragraphs: u64) -> f32 {
@@ -47,15 +63,90 @@ impl TfScorer {
         }
     }
 
-    /// The part for `h`, from its occurrences and length; never negative.
+    /// The part for `h`, from its occurrences and length; never negative. Whole occurrences
+    /// give BM25's saturated part; those that cut into a word add [`STRADDLE_WEIGHT`] of what
+    /// they add to it, so that a paragraph holding the term only inside other words scores a
+    /// tenth of one holding it as often as a word.
     pub fn tf_part(&self, h: &ExactHit) -> f32 {
-        let tf = h.count as f32;
-        let norm = K1 * (1.0 - B) + self.per_char * h.len as f32;
-        tf * (K1 + 1.0) / (tf + norm)
+        let norm = K1 * (1.0 - B) + self.per_char * h.len.max(MIN_LENGTH) as f32;
+        let saturate = |tf: f32| tf * (K1 + 1.0) / (tf + norm);
+        let whole = saturate(h.whole.min(h.count) as f32);
+        whole + STRADDLE_WEIGHT * (saturate(h.count as f32) - whole)
     }
 }
 
-/// The paragraphs a field filter or a bonus selects.
+/// The title term of BM25F: one occurrence in a title of `len` characters.
+pub fn title_part(len: u32) -> f32 {
+    let norm = K1 * (1.0 - B) + K1 * B * len.max(1) as f32 / MEAN_TITLE_CHARS;
+    (K1 + 1.0) / (1.0 + norm)
+}
+
+/// Where a bare word stands around paragraphs: the documents whose title holds it and the
+/// sections whose heading holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// `(file id, title length in characters)`, sorted by file.
+    pub titles: Vec<(u64, u32)>,
+    /// `(file id, first, last)` paragraph ranges of the sections whose heading holds it,
+    /// sorted (empty when the word heads too many sections to say anything).
+    pub sections: Vec<(u64, u64, u64)>,
+}
+
+impl Context {
+    /// Whether the word stands in no title and no heading.
+    pub fn is_empty(&self) -> bool {
+        self.titles.is_empty() && self.sections.is_empty()
+    }
+
+    /// The length of file `file`'s title when it holds the word.
+    pub fn title_len(&self, file: u32) -> Option<u32> {
+        let at = self
+            .titles
+            .binary_search_by_key(&u64::from(file), |t| t.0)
+            .ok()?;
+        Some(self.titles[at].1)
+    }
+
+    /// Whether an enclosing heading of paragraph `para` of `file` holds the word.
+    pub fn in_heading(&self, file: u32, para: u32) -> bool {
+        in_ranges(&self.sections, u64::from(file), u64::from(para))
+    }
+
+    /// Whether the title or an enclosing heading of paragraph `para` of `file` holds the
+    /// word.
+    pub fn holds(&self, file: u32, para: u32) -> bool {
+        self.title_len(file).is_some() || self.in_heading(file, para)
+    }
+
+    /// Whether some paragraph of `file` is held.
+    pub fn touches(&self, file: u32) -> bool {
+        let file = u64::from(file);
+        self.titles.binary_search_by_key(&file, |t| t.0).is_ok()
+            || self
+                .sections
+                .get(self.sections.partition_point(|r| r.0 < file))
+                .is_some_and(|r| r.0 == file)
+    }
+
+    /// An estimate of the paragraphs held, for ordering look-ups.
+    pub fn paragraphs(&self, exact: &crate::index::exact::ExactIndex) -> u64 {
+        let per_file = exact.paragraphs() / exact.files().max(1) as u64;
+        let sections: u64 = self.sections.iter().map(|r| r.2 + 1 - r.1.min(r.2)).sum();
+        self.titles.len() as u64 * per_file + sections
+    }
+}
+
+/// Whether paragraph `para` of `file` lies in one of `ranges` (`(file, first, last)`,
+/// sorted).
+fn in_ranges(ranges: &[(u64, u64, u64)], file: u64, para: u64) -> bool {
+    let from = ranges.partition_point(|r| r.0 < file);
+    ranges[from..]
+        .iter()
+        .take_while(|r| r.0 == file && r.1 <= para)
+        .any(|r| para <= r.2)
+}
+
+/// The paragraphs a field filter selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterSet {
     /// Every paragraph of these files (ids, sorted).
@@ -69,36 +160,19 @@ impl FilterSet {
     pub fn contains(&self, file: u64, para: u64) -> bool {
         match self {
             FilterSet::Files(files) => files.binary_search(&file).is_ok(),
-            FilterSet::Sections(ranges) => {
-                let from = ranges.partition_point(|r| r.0 < file);
-                ranges[from..]
-                    .iter()
-                    .take_while(|r| r.0 == file && r.1 <= para)
-                    .any(|r| para <= r.2)
-            }
+            FilterSet::Sections(ranges) => in_ranges(ranges, file, para),
         }
     }
-}
 
-/// A score added to the paragraphs of a [`FilterSet`]: a query word in the document title or
-/// in an enclosing heading.
-#[derive(Debug, Clone)]
-pub struct Bonus {
-    /// The paragraphs that get it.
-    pub within: FilterSet,
-    /// The score added.
-    pub score: f32,
-}
-
-/// The sum of the `bonuses` that hold for paragraph `para` of file `file`, in their order.
-pub fn bonus_of(bonuses: &[Bonus], file: u64, para: u64) -> f32 {
-    let mut total = 0.0;
-    for b in bonuses {
-        if b.within.contains(file, para) {
-            total += b.score;
+    /// Whether some paragraph of `file` is selected.
+    pub fn touches(&self, file: u64) -> bool {
+        match self {
+            FilterSet::Files(files) => files.binary_search(&file).is_ok(),
+            FilterSet::Sections(ranges) => ranges
+                .get(ranges.partition_point(|r| r.0 < file))
+                .is_some_and(|r| r.0 == file),
         }
     }
-    total
 }
 
 /// The best paragraphs seen so far: a min-heap whose top is the worst kept (the lower score,
@@ -163,6 +237,8 @@ impl<T: Ord> Ranker<T> {
 /// paragraphs.
 pub struct Matcher<'a> {
     lists: &'a [Vec<ExactHit>],
+    /// Per word of the plan: its text and its context.
+    words: Vec<(usize, &'a Context)>,
     filters: &'a [FilterSet],
     /// Per text: `boost`-less score factor (its idf).
     idf: &'a [f32],
@@ -172,16 +248,19 @@ pub struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    /// A matcher over `lists` (per text of the plan, in look-up order), `filters` (per filter)
-    /// and the texts' `idf`, for paragraphs of mean length `mean_len`.
+    /// A matcher over `lists` (per text of the plan, in look-up order), `words` (per word of
+    /// the plan: its text and context), `filters` (per filter) and the texts' `idf`, for
+    /// paragraphs of mean length `mean_len`.
     pub fn new(
         lists: &'a [Vec<ExactHit>],
+        words: Vec<(usize, &'a Context)>,
         filters: &'a [FilterSet],
         idf: &'a [f32],
         mean_len: f32,
     ) -> Self {
         Matcher {
             lists,
+            words,
             filters,
             idf,
             tf: TfScorer::new(mean_len),
@@ -196,6 +275,23 @@ impl<'a> Matcher<'a> {
             Node::Text { text, boost } => {
                 let h = self.probe(*text, c.at)?;
                 Some(self.tf.tf_part(&h) * (boost * self.idf[*text]))
+            }
+            Node::Word { word, boost } => {
+                let (text, context) = self.words[*word];
+                let hit = self.probe(text, c.at);
+                let title = context.title_len(c.file_no);
+                let heading = context.in_heading(c.file_no, c.para);
+                if hit.is_none() && title.is_none() && !heading {
+                    return None;
+                }
+                let mut tf = hit.map_or(0.0, |h| self.tf.tf_part(&h));
+                if let Some(len) = title {
+                    tf += TITLE_WEIGHT * title_part(len);
+                }
+                if heading {
+                    tf += HEADING_WEIGHT;
+                }
+                Some(tf * (boost * self.idf[text]))
             }
             Node::Filter(i) => self.filters[*i]
                 .contains(u64::from(c.file_no), u64::from(c.para))
@@ -263,6 +359,7 @@ mod tests {
             file_no,
             para,
             count,
+            whole: count,
             len: 10,
             at,
             start: 0,
@@ -316,6 +413,48 @@ mod tests {
     }
 
     #[test]
+    fn whole_occurrences_count_more_and_short_paragraphs_are_not_shorter_than_the_floor() {
+        let tf = TfScorer::new(40.0);
+        let mut h = hit(1, 0, 2, (0, 1));
+        let whole = tf.tf_part(&h);
+        h.whole = 0;
+        assert!((tf.tf_part(&h) - whole * STRADDLE_WEIGHT).abs() < 1e-6);
+        h.whole = 2;
+        h.len = 2;
+        let label = tf.tf_part(&h);
+        h.len = MIN_LENGTH;
+        assert_eq!(label, tf.tf_part(&h));
+        assert!(title_part(4) > title_part(40));
+    }
+
+    #[test]
+    fn a_word_is_found_in_text_title_or_heading_and_scores_each() {
+        let lists = vec![vec![hit(1, 3, 1, (0, 3))]];
+        let context = Context {
+            titles: vec![(2, 6)],
+            sections: vec![(1, 5, 9)],
+        };
+        let idf = [2.0];
+        let node = Node::Word {
+            word: 0,
+            boost: 1.0,
+        };
+        let mut m = Matcher::new(&lists, vec![(0, &context)], &[], &idf, 10.0);
+        let at = |file_no, para, k| ExactHit {
+            count: 0,
+            whole: 0,
+            ..hit(file_no, para, 0, (0, k))
+        };
+        let text = m.eval(&node, &hit(1, 3, 1, (0, 3))).unwrap();
+        let heading = m.eval(&node, &at(1, 6, 6)).unwrap();
+        let title = m.eval(&node, &at(2, 0, 9)).unwrap();
+        assert!(m.eval(&node, &at(3, 0, 12)).is_none());
+        assert_eq!(heading, HEADING_WEIGHT * 2.0);
+        assert_eq!(title, TITLE_WEIGHT * title_part(6) * 2.0);
+        assert!(text > 0.0);
+    }
+
+    #[test]
     fn a_bool_needs_its_musts_and_no_must_not_and_sums_what_matches() {
         // Text 0 in paragraphs at 1, 2, 3; text 1 at 2; text 2 at 3.
         let lists = vec![
@@ -342,7 +481,7 @@ mod tests {
                 boost: 1.0,
             }],
         };
-        let mut m = Matcher::new(&lists, &[], &idf, 10.0);
+        let mut m = Matcher::new(&lists, Vec::new(), &[], &idf, 10.0);
         let tf = TfScorer::new(10.0);
         let scores: Vec<Option<f32>> = lists[0].iter().map(|c| m.eval(&node, c)).collect();
         assert_eq!(scores[0], Some(tf.tf_part(&lists[0][0])));
@@ -358,7 +497,7 @@ mod tests {
             }],
             must_not: vec![],
         };
-        let mut m = Matcher::new(&lists, &[], &idf, 10.0);
+        let mut m = Matcher::new(&lists, Vec::new(), &[], &idf, 10.0);
         let hits: Vec<bool> = lists[0].iter().map(|c| m.eval(&any, c).is_some()).collect();
         assert_eq!(hits, [false, true, false]);
     }

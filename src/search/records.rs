@@ -1,6 +1,6 @@
 //! Look-ups in the document and section records that tantivy holds: `title:`, `section:`
-//! and `path:` filters resolved to the files or paragraph ranges they select, and the title
-//! and heading bonuses of the query's words.
+//! and `path:` filters resolved to the files or paragraph ranges they select, and the context
+//! of the query's bare words (the titles and headings that hold them).
 //!
 //! Titles and headings are indexed as character bigrams of their normalized text (the
 //! [`crate::analysis::BIGRAM_TOKENIZER`]), so a filter's words and phrases match them as exact
@@ -17,20 +17,17 @@ use tantivy::Term;
 
 use super::plan::FilterSpec;
 use super::query::{FieldName, Query};
-use super::rank::{Bonus, FilterSet};
+use super::rank::{Context, FilterSet};
 use super::Searcher;
 use crate::analysis::{self, BigramTerms};
 use crate::index::manifest;
 use crate::index::schema::{REC_DOC, REC_SECTION};
 use crate::{Error, Result};
 
-/// Score added to a paragraph whose document title contains a query word.
-pub const TITLE_BONUS: f32 = 2.0;
-/// Score added to a paragraph under a heading that contains a query word.
-pub const SECTION_BONUS: f32 = 1.5;
-/// A title or section bonus is skipped for a word that matches more records than this: it
-/// says nothing about relevance and would cost time.
-pub const BONUS_MAX_RECORDS: usize = 256;
+/// A word that heads more sections than this has no heading context (it is still found in
+/// the paragraphs' text and the titles): it says nothing by heading a section, and reading
+/// that many sections would cost more than the query.
+pub const HEADING_CONTEXT_MAX: usize = 20_000;
 
 /// The records a filter's query runs over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,34 +77,29 @@ impl<'a> Records<'a> {
         })
     }
 
-    /// Bonuses of words in titles and headings (of the first eight words). A word in more
-    /// than [`BONUS_MAX_RECORDS`] titles or headings is too common to say anything and gets
-    /// none.
-    pub fn bonuses(&self, words: &[String]) -> Result<Vec<Bonus>> {
-        let mut out = Vec::new();
-        for text in words.iter().take(8) {
-            if let Some(q) = self.exact(Target::Title, text) {
-                if let Some(files) = self.key_values(&*q, "file_id", Some(BONUS_MAX_RECORDS))? {
-                    if !files.is_empty() {
-                        out.push(Bonus {
-                            within: FilterSet::Files(files),
-                            score: TITLE_BONUS,
-                        });
-                    }
-                }
-            }
-            if let Some(q) = self.exact(Target::Section, text) {
-                if let Some(ranges) = self.section_ranges(&*q, BONUS_MAX_RECORDS)? {
-                    if !ranges.is_empty() {
-                        out.push(Bonus {
-                            within: FilterSet::Sections(ranges),
-                            score: SECTION_BONUS,
-                        });
-                    }
-                }
-            }
+    /// Where `word` (N(word) without white space) stands: the documents whose title holds
+    /// it, with their title's length, and the sections whose heading holds it (none when
+    /// more than [`HEADING_CONTEXT_MAX`] do: such a word says nothing by heading a section).
+    pub fn context(&self, word: &[char]) -> Result<Context> {
+        let text: String = word.iter().collect();
+        let mut context = Context::default();
+        if let Some(q) = self.exact(Target::Title, &text) {
+            let files = self.key_values(&*q, "file_id", None)?.unwrap_or_default();
+            let lens = self.key_values_paired(&*q, "file_id", "title_len")?;
+            context.titles = files
+                .into_iter()
+                .map(|f| {
+                    let len = lens.get(&f).copied().unwrap_or(0);
+                    (f, u32::try_from(len).unwrap_or(u32::MAX))
+                })
+                .collect();
         }
-        Ok(out)
+        if let Some(q) = self.exact(Target::Section, &text) {
+            context.sections = self
+                .section_ranges(&*q, HEADING_CONTEXT_MAX)?
+                .unwrap_or_default();
+        }
+        Ok(context)
     }
 
     /// The tantivy query of `q` over the records of `target`.
@@ -231,6 +223,26 @@ impl<'a> Records<'a> {
         }
         ranges.sort_unstable();
         Ok(Some(ranges))
+    }
+
+    /// The `value` column of the records `q` matches, by their `key` column.
+    fn key_values_paired(
+        &self,
+        q: &dyn TQuery,
+        key: &'static str,
+        value: &'static str,
+    ) -> Result<std::collections::HashMap<u64, u64>> {
+        let mut out = std::collections::HashMap::new();
+        for (segment, doc_ids) in manifest::matching_by_segment(self.searcher, q)? {
+            let keys = self.s.u64_column(self.searcher, segment, key)?;
+            let values = self.s.u64_column(self.searcher, segment, value)?;
+            for d in doc_ids {
+                if let (Some(k), Some(v)) = (keys.first(d), values.first(d)) {
+                    out.insert(k, v);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The `column` values of the records `q` matches, sorted and distinct; `None` when `q`

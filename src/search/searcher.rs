@@ -18,14 +18,16 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
-use super::highlight::{self, Snippet};
+use super::answer::Answer;
+use super::collect::{Collected, Collector, Match, Mode};
 use super::lookup;
-use super::plan::{self, Plan};
-use super::rank::{self, FilterSet, Matcher, Ranker, TfScorer};
+use super::plan::{self, Node, Plan, PlanText};
+use super::rank::{self, Context, FilterSet, Matcher, TfScorer};
 use super::records::Records;
-use super::{helper, query, Hit, SearchOptions, SearchResult};
+use super::{helper, query, DocHit, SearchOptions, SearchResult};
 use crate::analysis;
-use crate::index::exact::{ExactHit, ExactIndex};
+use crate::index::exact::texts::Stored;
+use crate::index::exact::{ExactHit, ExactIndex, WordCheck};
 use crate::index::{self, manifest, ZhIndex};
 use crate::{Error, Result};
 
@@ -208,106 +210,179 @@ impl Searcher {
         let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
         let offset = opts.offset.min(most);
         let limit = opts.limit.clamp(1, (most - offset).max(1));
-        let keep = offset.saturating_add(limit);
-        let (total, top) = self.rank(&plan, &searcher, keep)?;
-        let mut docs: HashMap<u64, (String, String)> = HashMap::new();
-        let mut hits = Vec::with_capacity(top.len());
-        for (i, (score, (file_no, para))) in top.into_iter().skip(offset).enumerate() {
-            if opts.limit == 0 {
-                break;
+        let keep = match opts.count_only {
+            true => 0,
+            false => offset.saturating_add(limit),
+        };
+        let mode = match (opts.by_document, opts.fold_copies) {
+            (true, _) => Mode::Documents,
+            (false, true) => Mode::Folded,
+            (false, false) => Mode::Paragraphs,
+        };
+        let mut got = self.collect(&plan, &searcher, mode, keep, None)?;
+        let mut partial = false;
+        if got.total == 0 {
+            // No dead ends: the paragraphs with most of the query's parts, each naming what
+            // it lacks.
+            if let Some((relaxed, parts)) = plan.relaxed() {
+                got = self.collect(&relaxed, &searcher, mode, keep, Some(&parts))?;
+                partial = got.total > 0;
             }
-            let mut hit = self.hit(&searcher, file_no, para, score, &mut docs)?;
-            hit.rank = offset + i + 1;
-            let spans = highlight::find_highlights(&hit.text, &plan.needles);
-            let (text, spans) = highlight::convert_script(&hit.text, &spans, opts.script);
-            hit.snippet = highlight::snippet(&text, &spans, opts.snippet_chars);
-            hit.text = text;
-            hit.highlights = spans;
-            hits.push(hit);
         }
+        let shown = if opts.limit == 0 { 0 } else { limit };
+        let mut answer = Answer::new(self, &searcher, &plan, opts);
+        let mut hits = Vec::new();
+        for (i, e) in got.entries.iter().skip(offset).take(shown).enumerate() {
+            hits.push(answer.hit(e, offset + i + 1)?);
+        }
+        let documents = match mode {
+            Mode::Documents => {
+                let mut docs = Vec::new();
+                for (i, d) in got.documents.iter().skip(offset).take(shown).enumerate() {
+                    let (path, title) = answer.document(d.file_no)?;
+                    let mut best = Vec::with_capacity(d.best.len());
+                    for (k, &(score, para)) in d.best.iter().enumerate() {
+                        best.push(answer.paragraph(d.file_no, para, score, k + 1)?);
+                    }
+                    docs.push(DocHit {
+                        rank: offset + i + 1,
+                        score: d.score,
+                        title: best.first().map_or(title, |h| h.title.clone()),
+                        path,
+                        matches: d.matches,
+                        hits: best,
+                    });
+                }
+                Some(docs)
+            }
+            _ => None,
+        };
+        // A partial answer's total counts the paragraphs with some of the parts; it says so.
         Ok(SearchResult {
             query: query_text.to_string(),
-            total,
+            total: got.total,
+            distinct: got.distinct,
+            partial,
             took_us: started.elapsed().as_micros() as u64,
             hits,
+            documents,
         })
     }
 
-    /// The number of paragraphs matching and the best `keep` of them as (score, (file
-    /// number, paragraph)), best first.
-    fn rank(&self, plan: &Plan, searcher: &tantivy::Searcher, keep: usize) -> Result<Ranked> {
+    /// The matches of `plan` gathered in `mode`, keeping the best `keep`. With `parts` (a
+    /// relaxed plan), matches rank first by how many of those parts they hold.
+    fn collect(
+        &self,
+        plan: &Plan,
+        searcher: &tantivy::Searcher,
+        mode: Mode,
+        keep: usize,
+        parts: Option<&[Node]>,
+    ) -> Result<Collected> {
         if let (Some((text, boost)), true) = (rank::lone_text(plan), plan.words.is_empty()) {
-            // A lone phrase: no bonuses, nothing to combine.
-            return self.rank_lone_text(&plan.texts[text].chars, boost, keep);
+            // A lone phrase: nothing to combine.
+            return self.collect_lone_text(&plan.texts[text], boost, mode, keep);
         }
-        let mut ranker = Ranker::new(keep);
-        let total = self.each_match(plan, searcher, |score, h| {
-            if ranker.admits(score) {
-                ranker.push(score, self.key(h), (h.file_no, h.para));
-            }
+        let mut collector = Collector::new(mode, keep);
+        self.each_match(plan, searcher, parts, |rank, score, h, text_id| {
+            collector.add(Match {
+                rank,
+                score,
+                key: self.key(h),
+                file_no: h.file_no,
+                para: h.para,
+                text_id,
+            })
         })?;
-        Ok((total, ranker.into_sorted()))
+        Ok(collector.finish())
     }
 
-    /// Evaluates every candidate of `plan`, handing each match and its score to `f`; returns
-    /// the number of matches. The filters and bonuses are resolved against the records while
-    /// the helper thread does its share of the look-ups.
+    /// Evaluates every candidate of `plan`, handing each match to `f` with what it ranks by,
+    /// its score and what identifies its text among copies; returns the number of matches.
+    /// With `parts`, a match ranks first by how many of them it holds.
     fn each_match(
         &self,
         plan: &Plan,
         searcher: &tantivy::Searcher,
-        mut f: impl FnMut(f32, &ExactHit),
+        parts: Option<&[Node]>,
+        mut f: impl FnMut(f32, f32, &ExactHit, u64),
     ) -> Result<usize> {
         let records = Records::new(self, searcher);
-        let (lists, resolved) = lookup::look_up_texts(self, plan, || {
-            let filters = (plan.filters.iter())
-                .map(|f| records.resolve(f))
-                .collect::<Result<Vec<FilterSet>>>()?;
-            Ok::<_, Error>((filters, records.bonuses(&plan.words)?))
-        })?;
-        let (filters, bonuses) = resolved?;
+        let filters = (plan.filters.iter())
+            .map(|f| records.resolve(f))
+            .collect::<Result<Vec<FilterSet>>>()?;
+        let contexts = (plan.words.iter())
+            .map(|w| records.context(&w.chars).map(Arc::new))
+            .collect::<Result<Vec<Arc<Context>>>>()?;
+        let lists = lookup::look_up_texts(self, plan, &contexts)?;
         let idf: Vec<f32> = (lists.df.iter())
             .map(|&df| rank::idf(df, self.exact.paragraphs()))
             .collect();
-        let candidates = lookup::candidates(self, &plan.root, &lists, &filters)?;
-        let mut matcher = Matcher::new(&lists.hits, &filters, &idf, self.exact.mean_len());
+        let candidates = match &lists.chained {
+            Some(chained) => std::borrow::Cow::Borrowed(chained.as_slice()),
+            None => lookup::candidates(self, &plan.root, &lists, &filters, &contexts, plan)?,
+        };
+        let words = (plan.words.iter().zip(&contexts))
+            .map(|(w, c)| (w.text, c.as_ref()))
+            .collect();
+        let mut matcher = Matcher::new(&lists.hits, words, &filters, &idf, self.exact.mean_len());
+        let named = DocumentName::of(plan, &contexts);
         let mut total = 0;
         for c in candidates.iter() {
             let Some(mut score) = matcher.eval(&plan.root, c) else {
                 continue;
             };
             total += 1;
-            if !bonuses.is_empty() {
-                score += rank::bonus_of(&bonuses, c.file_no.into(), c.para.into());
-            }
-            f(score, c);
+            score += named.bonus(c);
+            let rank = match parts {
+                None => score,
+                Some(parts) => {
+                    let held = parts
+                        .iter()
+                        .filter(|p| matcher.eval(p, c).is_some())
+                        .count();
+                    held as f32 * PART_RANK + score
+                }
+            };
+            f(rank, score, c, self.text_id(c));
         }
         Ok(total)
     }
 
-    /// The ranking of a plan that is one text: its matches are scored as they are found (by
-    /// their term-frequency part: the idf, the same for all, is known only once they are all
+    /// What identifies the text of `h` among copies: its hash and its length.
+    fn text_id(&self, h: &ExactHit) -> u64 {
+        let hash = self.exact.info(h.at).map_or(u32::MAX, |i| i.hash);
+        (u64::from(hash) << 32) | u64::from(h.len)
+    }
+
+    /// The matches of a plan that is one text, ranked as they are found (by their
+    /// term-frequency part: the idf, the same for all, is known only once they are all
     /// counted), on two threads when they are many.
-    fn rank_lone_text(&self, chars: &[char], boost: f32, keep: usize) -> Result<Ranked> {
+    fn collect_lone_text(
+        &self,
+        text: &PlanText,
+        boost: f32,
+        mode: Mode,
+        keep: usize,
+    ) -> Result<Collected> {
         let segments = self.exact.segment_count();
-        let work = self.exact.estimate_by_segment(chars)?;
-        let (total, ranker) = if let Some(half) = self.split(&work) {
-            let owned = chars.to_vec();
+        let work = self.exact.estimate_by_segment(&text.chars)?;
+        let check = text.check;
+        let collector = if let Some(half) = self.split(&work) {
+            let owned = text.chars.clone();
             let (a, b) = self.helper.join(
-                move |exact| best_in(exact, half..segments, &owned, keep),
-                || best_in(&self.exact, 0..half, chars, keep),
+                move |exact| best_in(exact, half..segments, &owned, check, mode, keep),
+                || best_in(&self.exact, 0..half, &text.chars, check, mode, keep),
             )?;
-            let ((n, mut ranker), (m, more)) = (a?, b?);
-            ranker.merge(more);
-            (n + m, ranker)
+            let (mut mine, theirs) = (a?, b?);
+            mine.merge(theirs);
+            mine
         } else {
-            best_in(&self.exact, 0..segments, chars, keep)?
+            best_in(&self.exact, 0..segments, &text.chars, check, mode, keep)?
         };
-        let factor = boost * rank::idf(total as f32, self.exact.paragraphs());
-        let top = (ranker.into_sorted().into_iter())
-            .map(|(tf, item)| (tf * factor, item))
-            .collect();
-        Ok((total, top))
+        let mut got = collector.finish();
+        got.scale(boost * rank::idf(got.total as f32, self.exact.paragraphs()));
+        Ok(got)
     }
 
     /// The ranking key of a paragraph: its file's place in path order, then its number.
@@ -323,15 +398,17 @@ impl Searcher {
         let mut matched = Vec::new();
         match rank::lone_text(&plan) {
             // Every match of one text, without reading paragraph bounds or scoring.
-            Some((text, _)) => {
-                let chars = &plan.texts[text].chars;
+            Some((text, _)) if plan.words.is_empty() => {
+                let t = &plan.texts[text];
                 let all = 0..self.exact.segment_count();
-                (self.exact).find_each_unbounded_in(all, chars, None, &mut |h| {
+                (self.exact).find_each_unbounded_in(all, &t.chars, None, None, &mut |h| {
                     matched.push((h.file_no, h.para))
                 })?;
             }
-            None => {
-                self.each_match(&plan, &searcher, |_, h| matched.push((h.file_no, h.para)))?;
+            _ => {
+                self.each_match(&plan, &searcher, None, |_, _, h, _| {
+                    matched.push((h.file_no, h.para))
+                })?;
             }
         }
         let paths = match self.paths.get() {
@@ -350,46 +427,24 @@ impl Searcher {
             .collect())
     }
 
-    fn hit(
-        &self,
-        searcher: &tantivy::Searcher,
-        file_no: u32,
-        paragraph: u32,
-        score: f32,
-        docs: &mut HashMap<u64, (String, String)>,
-    ) -> Result<Hit> {
-        let file_id = u64::from(file_no);
-        let stored = self.exact.stored(file_no, paragraph)?.ok_or_else(|| {
+    /// The stored text, section and lines of paragraph `para` of file `file_no`.
+    pub(crate) fn stored(&self, file_no: u32, para: u32) -> Result<Stored> {
+        self.exact.stored(file_no, para)?.ok_or_else(|| {
             Error::damaged(
                 &self.zh.dir,
                 format_args!(
-                    "paragraph {paragraph} of file {file_id} is in no live segment of the \
-                     exact index"
+                    "paragraph {para} of file {file_no} is in no live segment of the exact index"
                 ),
             )
-        })?;
-        let (path, title) = match docs.entry(file_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(self.doc_record(searcher, file_id)?).clone()
-            }
-        };
-        Ok(Hit {
-            rank: 0,
-            score,
-            path,
-            title,
-            section: stored.section,
-            paragraph,
-            lines: stored.lines,
-            text: stored.text,
-            highlights: Vec::new(),
-            snippet: Snippet::default(),
         })
     }
 
     /// Path and title of the document record of `file_id`.
-    fn doc_record(&self, searcher: &tantivy::Searcher, file_id: u64) -> Result<(String, String)> {
+    pub(crate) fn doc_record(
+        &self,
+        searcher: &tantivy::Searcher,
+        file_id: u64,
+    ) -> Result<(String, String)> {
         let f = &self.zh.fields;
         let q = TermQuery::new(
             Term::from_field_u64(f.doc_key, file_id),
@@ -413,30 +468,76 @@ impl Searcher {
     }
 }
 
-/// The number of paragraphs matching, and the best as (score, (file number, paragraph)),
-/// best first.
-type Ranked = (usize, Vec<(f32, (u32, u32))>);
+/// What a part of a relaxed query adds to a match's rank: a match holding more parts always
+/// ranks above one holding fewer (scores stay far below it).
+const PART_RANK: f32 = 10_000.0;
 
-/// The number of paragraphs holding `phrase` in the exact segments `range` and the best
-/// `keep` of them by the term-frequency part of their score.
+/// Whether a document is named by the query: every required bare word stands in its title.
+/// Its first paragraph then gets [`DOCUMENT_NAME_BONUS`] times the share of the title the
+/// words cover, so that a query that is a document's title (or its distinctive part) puts
+/// that document first, a whole-title match before a longer title.
+struct DocumentName<'a> {
+    /// Per required word, its length and context.
+    words: Vec<(usize, &'a Context)>,
+}
+
+/// The score a query that names a document gives its first paragraph, for a whole-title
+/// match.
+pub const DOCUMENT_NAME_BONUS: f32 = 20.0;
+
+impl<'a> DocumentName<'a> {
+    fn of(plan: &Plan, contexts: &'a [Arc<Context>]) -> Self {
+        let words = (plan.words.iter().zip(contexts))
+            .filter(|(w, _)| w.required)
+            .map(|(w, c)| (w.chars.len(), c.as_ref()))
+            .collect();
+        DocumentName { words }
+    }
+
+    fn bonus(&self, h: &ExactHit) -> f32 {
+        if h.para != 0 || self.words.is_empty() {
+            return 0.0;
+        }
+        let mut covered = 0;
+        let mut title_len = 0;
+        for (len, context) in &self.words {
+            match context.title_len(h.file_no) {
+                Some(l) => {
+                    covered += len;
+                    title_len = l as usize;
+                }
+                None => return 0.0,
+            }
+        }
+        DOCUMENT_NAME_BONUS * (covered.min(title_len) as f32 / title_len.max(1) as f32)
+    }
+}
+
+/// The matches of `phrase` in the exact segments `range`, gathered in `mode` by the
+/// term-frequency part of their score.
 fn best_in(
     exact: &ExactIndex,
     range: std::ops::Range<usize>,
     phrase: &[char],
+    check: Option<WordCheck>,
+    mode: Mode,
     keep: usize,
-) -> Result<(usize, Ranker<(u32, u32)>)> {
-    let mut total = 0usize;
-    let mut ranker = Ranker::new(keep);
+) -> Result<Collector> {
+    let mut collector = Collector::new(mode, keep);
     let scorer = TfScorer::new(exact.mean_len());
-    exact.find_each_in(range, phrase, None, &mut |h| {
-        total += 1;
+    exact.find_each_in(range, phrase, None, check.as_ref(), &mut |h| {
         let tf = scorer.tf_part(&h);
-        if ranker.admits(tf) {
-            let key = (u64::from(exact.order_of(h.file_no)) << 32) | u64::from(h.para);
-            ranker.push(tf, key, (h.file_no, h.para));
-        }
+        let hash = exact.info(h.at).map_or(u32::MAX, |i| i.hash);
+        collector.add(Match {
+            rank: tf,
+            score: tf,
+            key: (u64::from(exact.order_of(h.file_no)) << 32) | u64::from(h.para),
+            file_no: h.file_no,
+            para: h.para,
+            text_id: (u64::from(hash) << 32) | u64::from(h.len),
+        });
     })?;
-    Ok((total, ranker))
+    Ok(collector)
 }
 
 /// Where to split segments whose estimated work is `work` between two threads: the `k` in
@@ -491,14 +592,25 @@ mod tests {
         let searcher = s.reader.searcher();
         let plan = plan::plan(&query::parse("\"数据\"").unwrap(), || s.cutter()).unwrap();
         let (text, boost) = rank::lone_text(&plan).unwrap();
-        let fast = s.rank_lone_text(&plan.texts[text].chars, boost, 7).unwrap();
-        let mut ranker = Ranker::new(7);
-        let total = s
-            .each_match(&plan, &searcher, |score, h| {
-                ranker.push(score, s.key(h), (h.file_no, h.para))
-            })
-            .unwrap();
-        assert_eq!(fast, (total, ranker.into_sorted()));
-        assert_eq!(total, 30);
+        for mode in [Mode::Paragraphs, Mode::Folded, Mode::Documents] {
+            let fast = s
+                .collect_lone_text(&plan.texts[text], boost, mode, 7)
+                .unwrap();
+            let mut collector = Collector::new(mode, 7);
+            let total = s
+                .each_match(&plan, &searcher, None, |rank, score, h, text_id| {
+                    collector.add(Match {
+                        rank,
+                        score,
+                        key: s.key(h),
+                        file_no: h.file_no,
+                        para: h.para,
+                        text_id,
+                    })
+                })
+                .unwrap();
+            assert_eq!(fast, collector.finish(), "{mode:?}");
+            assert_eq!(total, 30);
+        }
     }
 }

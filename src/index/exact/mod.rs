@@ -40,8 +40,8 @@ use std::path::Path;
 
 use crate::corpus::{Paragraph, ParagraphKind};
 use crate::{Error, Result};
-pub use bigrams::UNKNOWN;
 use bigrams::{BigramSegment, Hit};
+pub use bigrams::{ParagraphInfo, ParagraphKindCode, WordCheck, UNKNOWN};
 pub(crate) use live::write_durably;
 pub use live::{collect_garbage, next_gen, LiveMap};
 use live::{segment_path, texts_path};
@@ -74,8 +74,11 @@ pub struct ExactHit {
     pub file_no: u32,
     /// The paragraph's ordinal in the file.
     pub para: u32,
-    /// Occurrences of the phrase in the paragraph.
+    /// Occurrences of the phrase in the paragraph (those the look-up's [`WordCheck`] lets
+    /// count).
     pub count: u32,
+    /// Of `count`, those that begin and end where words do ([`Hit::whole`]).
+    pub whole: u32,
     /// The paragraph's length in characters of N(text) without white space.
     pub len: u32,
     /// Where the paragraph is in the exact index (segment, index in it), for [`Within`].
@@ -116,6 +119,7 @@ impl Within {
                 file_no: h.file_no,
                 para: h.para,
                 count: h.count,
+                whole: h.whole,
                 len: h.len,
                 index: h.at.1,
                 start: h.start,
@@ -302,9 +306,14 @@ impl ExactIndex {
             }
             for k in first_index..first_index + count {
                 let stored = self.texts[n].get(k).map_err(store_damaged)?;
+                let kind = match self.segments[n].1.info(k).map(|i| i.kind) {
+                    Some(ParagraphKindCode::Heading) => ParagraphKind::Heading,
+                    Some(ParagraphKindCode::Metadata) => ParagraphKind::Metadata,
+                    _ => ParagraphKind::Body,
+                };
                 out.push(Paragraph {
                     paragraph: out.len() as u32,
-                    kind: ParagraphKind::Body,
+                    kind,
                     section: stored.section,
                     lines: stored.lines,
                     text: stored.text,
@@ -347,6 +356,11 @@ impl ExactIndex {
         self.paragraphs
     }
 
+    /// Files with current text in the segments.
+    pub fn files(&self) -> usize {
+        self.live.len()
+    }
+
     /// Mean paragraph length in characters, over the segments.
     pub fn mean_len(&self) -> f32 {
         (self.chars as f64 / self.paragraphs.max(1) as f64) as f32
@@ -377,9 +391,10 @@ impl ExactIndex {
         range: std::ops::Range<usize>,
         phrase: &[char],
         within: Option<&Within>,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
-        self.look_up(range, phrase, within, true, f)
+        self.look_up(range, phrase, within, check, true, f)
     }
 
     /// [`Self::find_each_in`], but a hit's `start` and `len` may be [`UNKNOWN`] (and so may
@@ -390,20 +405,29 @@ impl ExactIndex {
         range: std::ops::Range<usize>,
         phrase: &[char],
         within: Option<&Within>,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
-        self.look_up(range, phrase, within, false, f)
+        self.look_up(range, phrase, within, check, false, f)
     }
 
-    /// Every current paragraph of the files `wanted` accepts, handed to `f` in look-up
-    /// order (by segment, in order within each), as a hit without occurrences whose bounds
-    /// are [`UNKNOWN`] ([`Self::fill_bounds`] reads them).
-    pub fn each_paragraph(
+    /// What the exact index keeps of the paragraph at `at` (segment, index in it) besides its
+    /// positions: its text's hash and its kind.
+    pub fn info(&self, at: (u32, u32)) -> Option<ParagraphInfo> {
+        self.segments.get(at.0 as usize)?.1.info(at.1)
+    }
+
+    /// Every current paragraph of the segments `range` of the files `wanted` accepts, handed
+    /// to `f` in look-up order (by segment, in order within each), as a hit without
+    /// occurrences whose bounds are [`UNKNOWN`] ([`Self::fill_bounds`] reads them).
+    pub fn each_paragraph_in(
         &self,
+        range: std::ops::Range<usize>,
         mut wanted: impl FnMut(u32) -> bool,
         mut f: impl FnMut(ExactHit),
     ) -> Result<()> {
-        for (n, (id, seg)) in self.segments.iter().enumerate() {
+        let segments = self.segments.get(range.clone()).unwrap_or_default();
+        for (n, (id, seg)) in (range.start..).zip(segments) {
             for file_no in seg.files() {
                 if !self.is_live(file_no, *id) || !wanted(file_no) {
                     continue;
@@ -416,6 +440,7 @@ impl ExactIndex {
                         file_no,
                         para: first_para + k,
                         count: 0,
+                        whole: 0,
                         len: UNKNOWN,
                         at: (n as u32, first_index + k),
                         start: UNKNOWN,
@@ -442,6 +467,7 @@ impl ExactIndex {
         range: std::ops::Range<usize>,
         phrase: &[char],
         within: Option<&Within>,
+        check: Option<&WordCheck>,
         bounds: bool,
         f: &mut impl FnMut(ExactHit),
     ) -> Result<()> {
@@ -473,6 +499,7 @@ impl ExactIndex {
                         file_no: h.file_no,
                         para: h.para,
                         count: h.count,
+                        whole: h.whole,
                         len: h.len,
                         at: (n as u32, h.index),
                         start: h.start,
@@ -480,8 +507,8 @@ impl ExactIndex {
                 }
             };
             match bounds {
-                true => seg.find_each(phrase, allowed, &mut each),
-                false => seg.find_each_unbounded(phrase, allowed, &mut each),
+                true => seg.find_each(phrase, allowed, check, &mut each),
+                false => seg.find_each_unbounded(phrase, allowed, check, &mut each),
             }
             .map_err(|e| Self::damaged(*id, e))?;
         }
@@ -542,6 +569,7 @@ mod tests {
             file_no: segment * 100 + index,
             para: index,
             count: 1,
+            whole: 1,
             len: 5,
             at: (segment, index),
             start: index * 6,

@@ -6,14 +6,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use super::bigrams::{BigramBuilder, LISTS_FROM};
+use jieba_rs::Jieba;
+
+use super::bigrams::{BigramBuilder, ParagraphKindCode, LISTS_FROM};
 use super::live::{path_order, segment_path, texts_path, write_durably, LiveMap};
 use super::texts::TextsBuilder;
 use super::EXACT_DIR;
 use crate::analysis::{self, Normalized};
-use crate::corpus::Paragraph;
+use crate::corpus::{Paragraph, ParagraphKind};
 use crate::{Error, Result};
 
 /// The exact-index side of an indexing run: hands out segment builders to the reading
@@ -26,6 +28,8 @@ pub struct ExactWriter {
     lists_from: u32,
     next_id: AtomicU32,
     live: Mutex<LiveMap>,
+    /// The jieba that marks where words start (`None`: at every char).
+    jieba: Option<Arc<Jieba>>,
 }
 
 impl ExactWriter {
@@ -33,6 +37,16 @@ impl ExactWriter {
     /// (empty for a rebuild). New segments get ids above every segment file on disk; a
     /// reading thread starts a new one after `segment_chars` characters.
     pub fn new(index_dir: &Path, live: LiveMap, segment_chars: usize) -> Result<ExactWriter> {
+        Self::with_jieba(index_dir, live, segment_chars, None)
+    }
+
+    /// [`Self::new`], marking words as `jieba` cuts them ([`analysis::word_starts`]).
+    pub fn with_jieba(
+        index_dir: &Path,
+        live: LiveMap,
+        segment_chars: usize,
+        jieba: Option<Arc<Jieba>>,
+    ) -> Result<ExactWriter> {
         let dir = index_dir.join(EXACT_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut max_id = live.segments().last().copied().unwrap_or(0);
@@ -55,6 +69,7 @@ impl ExactWriter {
             lists_from: LISTS_FROM,
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
+            jieba,
         })
     }
 
@@ -72,6 +87,7 @@ impl ExactWriter {
             current: None,
             norm: Normalized::default(),
             chars: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
@@ -102,6 +118,8 @@ pub struct ExactBuilder<'a> {
     current: Option<Building>,
     norm: Normalized,
     chars: Vec<char>,
+    /// Where the words of the paragraph being added start.
+    starts: Vec<bool>,
 }
 
 /// A segment under construction: its id, bigrams, texts and files.
@@ -150,8 +168,20 @@ impl ExactBuilder<'_> {
             analysis::normalize_exact_into(&mut self.norm, text);
             self.chars.clear();
             self.chars.extend(self.norm.as_str().chars());
+            let words = match &self.writer.jieba {
+                Some(jieba) => {
+                    analysis::word_starts(jieba, self.norm.as_str(), &mut self.starts);
+                    Some(self.starts.as_slice())
+                }
+                None => None,
+            };
+            let kind = match p.kind {
+                ParagraphKind::Body => ParagraphKindCode::Body,
+                ParagraphKind::Heading => ParagraphKindCode::Heading,
+                ParagraphKind::Metadata => ParagraphKindCode::Metadata,
+            };
             if let Some(b) = &mut self.current {
-                b.bigrams.add_paragraph(&self.chars);
+                b.bigrams.add_paragraph_with(&self.chars, words, kind);
                 b.texts.add(text, &p.section, p.lines);
                 if b.bigrams.chars() >= limit {
                     self.flush()?;

@@ -15,6 +15,7 @@ mod run;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -171,7 +172,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     // each file. Checked before anything is written: a malformed entry is an error naming its
     // file and line. Searches cut bare terms with these dictionaries.
     let dict_files = analysis::read_dict_files(&dicts)?;
-    analysis::parse_user_dicts(&dict_files)?;
+    let user_words = analysis::parse_user_dicts(&dict_files)?;
+    // jieba marks where the paragraphs' words start; its dictionary builds meanwhile.
+    let jieba = std::thread::spawn(move || Arc::new(user_words.load()));
     let fingerprint = analysis::fingerprint_of(&dict_files);
     let (index, fields, rebuilt) = commit::open_for_writing(opts, &fingerprint)?;
 
@@ -190,6 +193,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         dicts: dicts.iter().map(|d| d.display().to_string()).collect(),
         ..IndexSummary::default()
     };
+    let mut new_dicts = false;
     let (manifest, live, old_gen, old_exact) = if rebuilt.is_some() {
         writer.delete_all_documents()?;
         (HashMap::new(), LiveMap::default(), 0, None)
@@ -203,6 +207,8 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
                 given: corpus_root,
             });
         }
+        // Other user dictionaries cut the words of every paragraph anew.
+        new_dicts = old.fingerprint != fingerprint;
         // Opening the exact index checks its files: a damaged one is refused here, as
         // searches refuse it, rather than updated around.
         let old_exact = ExactIndex::open(&opts.index_dir, old.exact_gen)?;
@@ -217,7 +223,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         0 => exact::SEGMENT_CHARS,
         n => n,
     };
-    let mut exact = ExactWriter::new(&opts.index_dir, live, segment_chars)?;
+    let jieba = jieba
+        .join()
+        .map_err(|_| Error::Other("building jieba's dictionary failed".to_string()))?;
+    let mut exact = ExactWriter::with_jieba(&opts.index_dir, live, segment_chars, Some(jieba))?;
     if opts.lists_from > 0 {
         exact = exact.with_lists_from(opts.lists_from);
     }
@@ -254,6 +263,17 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
     // read again, and one that cannot be read any more moves too). So the index holds only
     // current text: its statistics and answers are those of a fresh build.
     let moving = match &old_exact {
+        // New user dictionaries: every file's words are marked again, from the stored text.
+        Some(old) if new_dicts => {
+            let reading: std::collections::HashSet<u32> =
+                plan.todo.iter().map(|(_, no, ..)| *no as u32).collect();
+            let mut all: Vec<u32> = (old.live_map().iter())
+                .map(|(file, _)| file)
+                .filter(|f| !reading.contains(f) && !plan.leaving.contains(f))
+                .collect();
+            all.dedup();
+            all
+        }
         Some(old) if !plan.todo.is_empty() || !plan.leaving.is_empty() => {
             old.files_to_rewrite(&plan.leaving, segment_chars, threads)
         }

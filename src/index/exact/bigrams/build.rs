@@ -15,6 +15,10 @@ pub struct BigramBuilder {
     text: Vec<u32>,
     /// The first position of each paragraph.
     starts: Vec<u32>,
+    /// A bit per position: whether a word starts there (gaps included).
+    words: Vec<u64>,
+    /// Per paragraph: its [`ParagraphInfo`] packed.
+    infos: Vec<u32>,
     files: Vec<FileRecord>,
     /// Bigrams with at least this many positions list their paragraphs.
     lists_from: u32,
@@ -25,6 +29,8 @@ impl Default for BigramBuilder {
         BigramBuilder {
             text: Vec::new(),
             starts: Vec::new(),
+            words: Vec::new(),
+            infos: Vec::new(),
             files: Vec::new(),
             lists_from: LISTS_FROM,
         }
@@ -63,12 +69,37 @@ impl BigramBuilder {
     /// If no file was begun, or if the segment would pass `u32::MAX` positions or the
     /// paragraph's number in its file `u32::MAX`.
     pub fn add_paragraph(&mut self, chars: &[char]) {
-        self.add_paragraph_iter(chars.iter().copied());
+        self.add_paragraph_with(chars, None, ParagraphKindCode::Body);
     }
 
-    /// [`BigramBuilder::add_paragraph`] for chars from an iterator, so that a caller can drop
-    /// white space on the fly without a buffer. Same panics.
-    pub fn add_paragraph_iter<I: IntoIterator<Item = char>>(&mut self, chars: I) {
+    /// [`BigramBuilder::add_paragraph`] with where its words start (`word_starts[i]` for char
+    /// `i`; `None`: at every char, so every occurrence counts as whole) and its kind. Same
+    /// panics, and if `word_starts` is not one flag per char.
+    pub fn add_paragraph_with(
+        &mut self,
+        chars: &[char],
+        word_starts: Option<&[bool]>,
+        kind: ParagraphKindCode,
+    ) {
+        let from = self.text.len();
+        self.add_paragraph_iter(chars.iter().copied());
+        if let Some(flags) = word_starts {
+            assert_eq!(flags.len(), chars.len(), "one word-start flag per char");
+        }
+        let to = self.text.len(); // after the gap
+        self.words.resize(to.div_ceil(64), 0);
+        for (i, p) in (from..to).enumerate() {
+            // The gap after the paragraph ends its last word.
+            let starts = word_starts.is_none_or(|flags| flags.get(i).copied().unwrap_or(true));
+            if starts {
+                self.words[p >> 6] |= 1 << (p & 63);
+            }
+        }
+        self.infos.push(ParagraphInfo::pack(chars, kind));
+    }
+
+    /// Pushes the next paragraph's chars and the gap after them.
+    fn add_paragraph_iter<I: IntoIterator<Item = char>>(&mut self, chars: I) {
         let file = self
             .files
             .last()
@@ -133,11 +164,19 @@ impl BigramBuilder {
             starts,
             ..
         } = writer;
+        let mut words = self.words;
+        words.resize((positions as usize).div_ceil(64), 0);
         let writer_paragraphs = starts.len() as u32 - 1;
         let postings_len = (out.len() - postings_start) as u64;
         let blocks = (index.len() / BLOCK_RECORD_LEN) as u32;
         out.extend_from_slice(&index);
         out.extend_from_slice(&dict);
+        for word in &words {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        for info in &self.infos {
+            out.extend_from_slice(&info.to_le_bytes());
+        }
         let mut header = MAGIC.to_vec();
         let (n_files, n_paragraphs) = (self.files.len() as u32, writer_paragraphs);
         for value in [

@@ -121,26 +121,42 @@ pub(super) fn count_bits(bits: &[u64], from: u64, to: u64) -> u32 {
 }
 
 impl<B: AsRef<[u8]>> BigramSegment<B> {
+    /// How `check` judges the occurrence starting at `start`: `None` when it does not count,
+    /// else whether it is whole (a word starts where it starts and right after it).
+    #[inline]
+    pub(super) fn judge(&self, check: Option<&WordCheck>, start: u32) -> Option<bool> {
+        let Some(c) = check else {
+            return Some(true);
+        };
+        let begins = self.word_start(start);
+        let ends = self.word_start(start.saturating_add(c.len));
+        if (c.strict_start && !begins) || (c.strict_end && !ends) {
+            return None;
+        }
+        Some(begins && ends)
+    }
+
     /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
     /// each once with its number of occurrences, overlapping ones included. An empty phrase
     /// matches nothing. Errors only when the file is damaged.
     pub fn find(&self, phrase: &[char]) -> io::Result<Vec<Hit>> {
         let mut hits = Vec::new();
-        self.find_each(phrase, None, &mut |h| hits.push(h))?;
+        self.find_each(phrase, None, None, &mut |h| hits.push(h))?;
         Ok(hits)
     }
 
     /// The hits of [`Self::find`], handed to `f` in the same order instead of collected; only
     /// those in the paragraphs of `within` when it is given: hits of this segment, in order
-    /// (of which only the index and bounds count).
+    /// (of which only the index and bounds count); occurrences judged by `check` when given.
     pub fn find_each(
         &self,
         phrase: &[char],
         within: Option<&[Hit]>,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         let starts = self.section(&self.starts)?;
-        self.find_each_unbounded(phrase, within, &mut |mut h| {
+        self.find_each_unbounded(phrase, within, check, &mut |mut h| {
             if h.start == UNKNOWN {
                 self.set_bounds(&mut h, starts);
             }
@@ -155,6 +171,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         &self,
         phrase: &[char],
         within: Option<&[Hit]>,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         let cover = match phrase.len() {
@@ -168,13 +185,16 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             // gives the paragraphs of its matches.
             if let Some((paras, counts)) = self.paragraph_list(driver)? {
                 let cover = cover.as_deref().unwrap_or_default();
-                return self.each_listed_hit(cover, &paras, &counts, within, f);
+                return self.each_listed_hit(cover, &paras, &counts, within, check, f);
             }
         }
         let cover = cover.as_deref();
         match within {
-            Some(within) => self.each_hit_within(phrase, cover, within, f),
-            None => self.each_hit(&self.match_starts(phrase, cover, None)?, phrase.len(), f),
+            Some(within) => self.each_hit_within(phrase, cover, within, check, f),
+            None => {
+                let starts = self.match_starts(phrase, cover, None)?;
+                self.each_hit(&starts, phrase.len(), check, f)
+            }
         }
     }
 
@@ -191,15 +211,16 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         paras: &[u32],
         counts: &[u32],
         within: Option<&[Hit]>,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         let Some(((driver_offset, driver), others)) = cover.split_first() else {
             return Ok(());
         };
         let mut file = 0;
-        let mut emit = |k: u32, count: u32, start: u32, len: u32| {
+        let mut emit = |k: u32, (count, whole): (u32, u32), start: u32, len: u32| {
             if let Some(mut hit) = self.hit_at(k as usize, &mut file) {
-                (hit.count, hit.start, hit.len) = (count, start, len);
+                (hit.count, hit.whole, hit.start, hit.len) = (count, whole, start, len);
                 f(hit);
             }
         };
@@ -216,14 +237,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 }
             }
         };
-        if others.is_empty() {
+        if others.is_empty() && check.is_none() {
             // A bigram alone: its occurrences are the matches.
             match within {
-                None => {
-                    (paras.iter().zip(counts)).for_each(|(&k, &n)| emit(k, n, UNKNOWN, UNKNOWN))
-                }
+                None => (paras.iter().zip(counts))
+                    .for_each(|(&k, &n)| emit(k, (n, n), UNKNOWN, UNKNOWN)),
                 Some(within) => each_allowed(within, &mut |j, a| {
-                    emit(a.index, counts.get(j).copied().unwrap_or(1), a.start, a.len)
+                    let n = counts.get(j).copied().unwrap_or(1);
+                    emit(a.index, (n, n), a.start, a.len)
                 }),
             }
             return Ok(());
@@ -241,24 +262,31 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             })
             .collect();
         let mut cursors = vec![0; others.len()];
-        let mut matches = |j: usize| -> u32 {
+        let mut matches = |j: usize| -> (u32, u32) {
             let (from, n) = (first[j], counts[j] as usize);
             let run = positions.get(from..from + n).unwrap_or_default();
             let starts = run.iter().filter_map(|pos| pos.checked_sub(*driver_offset));
-            (starts.filter(|&start| matches_at(&others, &mut cursors, start))).count() as u32
+            let (mut count, mut whole) = (0, 0);
+            for start in starts.filter(|&start| matches_at(&others, &mut cursors, start)) {
+                if let Some(w) = self.judge(check, start) {
+                    count += 1;
+                    whole += u32::from(w);
+                }
+            }
+            (count, whole)
         };
         match within {
             None => {
                 for (j, &k) in paras.iter().enumerate() {
                     let n = matches(j);
-                    if n > 0 {
+                    if n.0 > 0 {
                         emit(k, n, UNKNOWN, UNKNOWN);
                     }
                 }
             }
             Some(within) => each_allowed(within, &mut |j, a| {
                 let n = matches(j);
-                if n > 0 {
+                if n.0 > 0 {
                     emit(a.index, n, a.start, a.len);
                 }
             }),
@@ -289,6 +317,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         phrase: &[char],
         cover: Option<&[(u32, TermEntry)]>,
         within: &[Hit],
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         if within.is_empty() {
@@ -312,14 +341,15 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let starts = match phrase {
             [c] => {
                 let (entries, total) = self.char_entries(*c)?;
-                if total >= DENSE_CHAR_POSITIONS {
+                if total >= DENSE_CHAR_POSITIONS && check.is_none() {
                     // A common char: each paragraph's occurrences are the set bits between
                     // its bounds.
                     return self.with_bitmap(&entries, |bits| {
                         for allowed in within {
                             let (from, to) = bounds(allowed);
                             let count = count_bits(bits, from, to - 1);
-                            if !self.emit_counted(allowed, from, to, count, &mut file, f) {
+                            let counted = (count, count);
+                            if !self.emit_counted(allowed, from, to, counted, &mut file, f) {
                                 break;
                             }
                         }
@@ -336,15 +366,18 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         for (i, allowed) in within.iter().enumerate() {
             let (from, to) = ranges.as_ref().map_or_else(|| bounds(allowed), |r| r[i]);
             cursor = gallop(cursor, starts.len(), from, |i| u64::from(starts[i]));
-            let mut count = 0u32;
+            let (mut count, mut whole) = (0u32, 0u32);
             while let Some(&s) = starts.get(cursor).filter(|&&s| u64::from(s) < to) {
                 // A match across the gap after the paragraph is only in a damaged file.
                 if u64::from(s) + len < to {
-                    count = count.saturating_add(1);
+                    if let Some(w) = self.judge(check, s) {
+                        count = count.saturating_add(1);
+                        whole = whole.saturating_add(u32::from(w));
+                    }
                 }
                 cursor += 1;
             }
-            if !self.emit_counted(allowed, from, to, count, &mut file, f) {
+            if !self.emit_counted(allowed, from, to, (count, whole), &mut file, f) {
                 break;
             }
             if cursor >= starts.len() {
@@ -363,7 +396,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         allowed: &Hit,
         from: u64,
         to: u64,
-        count: u32,
+        (count, whole): (u32, u32),
         file: &mut usize,
         f: &mut impl FnMut(Hit),
     ) -> bool {
@@ -374,6 +407,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         if count > 0 {
             if let Some(mut hit) = self.hit_at(k, file) {
                 hit.count = count;
+                hit.whole = whole;
                 hit.len = to.saturating_sub(from + 1) as u32;
                 hit.start = from as u32;
                 f(hit);
@@ -398,6 +432,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             file_no: record.file_no,
             para: number.wrapping_add(record.first_para),
             count: 1,
+            whole: 1,
             len: 0,
             index: para as u32,
             start: 0,
@@ -615,6 +650,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         &self,
         match_starts: &[u32],
         len: usize,
+        check: Option<&WordCheck>,
         f: &mut impl FnMut(Hit),
     ) -> io::Result<()> {
         let starts = self.section(&self.starts)?;
@@ -625,6 +661,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let (mut para, mut para_end) = (usize::MAX, 0u64);
         let mut file = 0;
         for &start in match_starts {
+            let Some(whole) = self.judge(check, start) else {
+                continue;
+            };
             let start = u64::from(start);
             if start < para_end {
                 // Another occurrence in the same paragraph (the usual case of a dense list).
@@ -633,6 +672,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
                 }
                 if let Some(hit) = &mut pending {
                     hit.count = hit.count.saturating_add(1);
+                    hit.whole = hit.whole.saturating_add(u32::from(whole));
                 }
                 continue;
             }
@@ -677,6 +717,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             let para_start = start_of(para);
             hit.len = para_end.saturating_sub(para_start + 1) as u32;
             hit.start = para_start as u32;
+            hit.whole = u32::from(whole);
             pending = Some(hit);
         }
         if let Some(done) = pending {

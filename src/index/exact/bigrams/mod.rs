@@ -24,8 +24,13 @@
 //! | postings | `postings_len` | the lists of every term, in key order |
 //! | block index | 24 × blocks | per dictionary block: its first key, its byte offset in the dictionary and that of its first list in the postings, as u64 |
 //! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of its lists |
+//! | word starts | 8 × ⌈positions / 64⌉ | a bit per position (bit `p & 63` of u64 `p >> 6`): whether a word starts there; every gap is set, so a word ends where the next starts |
+//! | paragraph info | 4 × paragraphs | per paragraph a [`ParagraphInfo`]: a 30-bit hash of its chars (copies share it) and its kind |
 //!
-//! The sections follow each other in this order and end exactly at the end of the file. A
+//! The sections follow each other in this order and end exactly at the end of the file.
+//! Word starts are where jieba starts a word in N(text), letters and numbers kept whole (see
+//! [`crate::analysis::word_starts`]): a look-up can tell an occurrence that is a word, or
+//! words, from one that cuts into a word (税收 inside 非税收入). A
 //! term's lists are its position list, preceded for a bigram with at least `lists_from`
 //! positions by its *paragraph list*. A list of ascending numbers stores deltas, the first
 //! from 0: each full run of 128 is a byte of bit width then a `BitPacker4x::compress_sorted`
@@ -53,10 +58,70 @@ mod tests;
 
 pub use build::BigramBuilder;
 
+/// A paragraph's kind as the exact index records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParagraphKindCode {
+    /// Body text.
+    Body = 0,
+    /// A heading (also an article label alone on its line).
+    Heading = 1,
+    /// A header field or front-matter line.
+    Metadata = 2,
+}
+
+/// How a look-up judges a phrase's occurrences against the segment's word starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordCheck {
+    /// The phrase's length in chars.
+    pub len: u32,
+    /// An occurrence counts only if a word starts where it starts (a term that begins with a
+    /// letter or a digit: `ai` is not found in `air`).
+    pub strict_start: bool,
+    /// An occurrence counts only if a word starts right after it (a term that ends with a
+    /// letter or a numeral: 百分之五 is not found in 百分之五十).
+    pub strict_end: bool,
+}
+
+/// What the exact index keeps of each paragraph besides its positions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParagraphInfo {
+    /// A 30-bit hash of its chars: paragraphs with the same normalized text share it (and
+    /// their length); different texts share it rarely.
+    pub hash: u32,
+    /// Its kind.
+    pub kind: ParagraphKindCode,
+}
+
+impl ParagraphInfo {
+    /// The packed info of a paragraph of `chars` and `kind`: the hash in the high 30 bits,
+    /// the kind in the low 2.
+    pub(super) fn pack(chars: &[char], kind: ParagraphKindCode) -> u32 {
+        let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ chars.len() as u64;
+        for &c in chars {
+            h = (h ^ u64::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            h ^= h >> 29;
+        }
+        h = (h ^ (h >> 32)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        ((h >> 34) as u32) << 2 | kind as u32
+    }
+
+    /// Unpacks [`Self::pack`]'s value.
+    pub fn unpack(value: u32) -> ParagraphInfo {
+        ParagraphInfo {
+            hash: value >> 2,
+            kind: match value & 3 {
+                1 => ParagraphKindCode::Heading,
+                2 => ParagraphKindCode::Metadata,
+                _ => ParagraphKindCode::Body,
+            },
+        }
+    }
+}
+
 /// The first four bytes of every segment file.
 pub const MAGIC: &[u8; 4] = b"ZCBG";
 /// The version of the file format this module writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const HEADER_LEN: usize = 48;
 const FILE_RECORD_LEN: usize = 12;
@@ -146,8 +211,12 @@ pub struct Hit {
     pub file_no: u32,
     /// The paragraph's number in its file (counted from the file's `first_para`).
     pub para: u32,
-    /// Occurrences of the phrase in the paragraph, overlapping ones included.
+    /// Occurrences of the phrase in the paragraph, overlapping ones included (those a
+    /// [`WordCheck`] lets count).
     pub count: u32,
+    /// Of `count`, the occurrences that begin where a word starts and end where one starts
+    /// (all of them when the look-up checks no words).
+    pub whole: u32,
     /// The paragraph's length in chars (for ranking).
     pub len: u32,
     /// The paragraph's index in the segment (for the `within` of [`BigramSegment::find_each`]).
@@ -203,6 +272,8 @@ pub struct BigramSegment<B: AsRef<[u8]>> {
     postings: Range<usize>,
     index: Range<usize>,
     dict: Range<usize>,
+    words: Range<usize>,
+    infos: Range<usize>,
     files: Vec<FileRecord>,
     n_paragraphs: usize,
     n_positions: u32,

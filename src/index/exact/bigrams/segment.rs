@@ -34,8 +34,10 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let postings = section(read_u64(header, 32).unwrap_or(0))?;
         let index = section(u64::from(field(5)) * BLOCK_RECORD_LEN as u64)?;
         let dict = section(read_u64(header, 40).unwrap_or(0))?;
-        if dict.end != data.len() {
-            return Err(invalid("bytes after the dictionary"));
+        let words = section(u64::from(n_positions).div_ceil(64) * 8)?;
+        let infos = section(u64::from(n_paragraphs) * 4)?;
+        if infos.end != data.len() {
+            return Err(invalid("bytes after the paragraph info"));
         }
 
         // Only the ends of the starts table are checked here: reading all of it would cost
@@ -93,6 +95,8 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             postings,
             index,
             dict,
+            words,
+            infos,
             files,
             n_paragraphs,
             n_positions,
@@ -108,6 +112,27 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             .as_ref()
             .get(range.clone())
             .ok_or_else(|| invalid("section out of bounds"))
+    }
+
+    /// Whether a word starts at position `p` (a gap, or a position past the segment: true).
+    #[inline]
+    pub fn word_start(&self, p: u32) -> bool {
+        let words = &self.bytes.as_ref()[self.words.clone()];
+        let at = (p >> 6) as usize * 8;
+        match words.get(at..at + 8) {
+            Some(w) => {
+                let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+                word >> (p & 63) & 1 == 1
+            }
+            None => true,
+        }
+    }
+
+    /// What the segment keeps of paragraph `index` besides its positions; `None` past the
+    /// segment's paragraphs.
+    pub fn info(&self, index: u32) -> Option<ParagraphInfo> {
+        let infos = &self.bytes.as_ref()[self.infos.clone()];
+        read_u32(infos, 4 * index as usize).map(ParagraphInfo::unpack)
     }
 
     /// Number of paragraphs, empty ones included.

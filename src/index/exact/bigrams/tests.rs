@@ -34,7 +34,11 @@ fn naive(files: &[File], phrase: &[char]) -> Vec<Hit> {
                 .windows(phrase.len())
                 .filter(|w| *w == phrase)
                 .count() as u32;
-            (count > 0).then_some(Hit { count, ..hit })
+            (count > 0).then_some(Hit {
+                count,
+                whole: count,
+                ..hit
+            })
         })
         .collect()
 }
@@ -49,6 +53,7 @@ fn every_paragraph(files: &[File]) -> Vec<Hit> {
                 file_no: *file_no,
                 para: first_para + i as u32,
                 count: 1,
+                whole: 1,
                 len: paragraph.len() as u32,
                 index: all.len() as u32,
                 start,
@@ -126,6 +131,7 @@ fn one_char_paragraphs_and_empty_files() {
         file_no,
         para,
         count: 1,
+        whole: 1,
         len,
         index,
         start: [0, 2, 3, 5, 7][index as usize],
@@ -205,7 +211,7 @@ fn damaged_segments_never_panic() {
             if let Ok(segment) = BigramSegment::open(damaged) {
                 for phrase in &phrases {
                     if let Ok(hits) = segment.find(phrase) {
-                        let _ = segment.find_each(phrase, Some(&hits), &mut |_| ());
+                        let _ = segment.find_each(phrase, Some(&hits), None, &mut |_| ());
                     }
                 }
             }
@@ -297,7 +303,7 @@ fn sparse_matches_among_many_paragraphs_find_their_paragraphs() {
         assert_eq!(segment.find(&phrase).expect("find"), expected);
         assert_eq!(listing.find(&phrase).expect("find"), expected);
         let mut found = Vec::new();
-        (listing.find_each(&phrase, Some(&within), &mut |h| found.push(h))).expect("find");
+        (listing.find_each(&phrase, Some(&within), None, &mut |h| found.push(h))).expect("find");
         let kept = expected.iter().filter(|h| h.index % 3 == 1).copied();
         assert_eq!(found, kept.collect::<Vec<_>>());
     }
@@ -355,7 +361,8 @@ fn common_chars_are_found_through_a_bitmap() {
             let expected = naive(&files, &phrase);
             assert_eq!(segment.find(&phrase).expect("find"), expected);
             let mut found = Vec::new();
-            (segment.find_each(&phrase, Some(&within), &mut |h| found.push(h))).expect("find");
+            (segment.find_each(&phrase, Some(&within), None, &mut |h| found.push(h)))
+                .expect("find");
             let kept = expected.iter().filter(|h| h.index % within_every == 0);
             assert_eq!(found, kept.copied().collect::<Vec<_>>());
         }
@@ -411,7 +418,7 @@ proptest! {
                 .filter(|h| within.iter().any(|w| w.index == h.index))
                 .collect();
             let mut found = Vec::new();
-            segment.find_each(phrase, Some(&within), &mut |h| found.push(h)).expect("find");
+            segment.find_each(phrase, Some(&within), None, &mut |h| found.push(h)).expect("find");
             prop_assert_eq!(found, restricted.clone());
             // Without bounds, within hits without theirs: the same once they are read.
             let bare: Vec<Hit> = (within.iter())
@@ -419,7 +426,7 @@ proptest! {
                 .collect();
             for (allowed, expected) in [(None, &expected), (Some(&bare[..]), &restricted)] {
                 let mut found = Vec::new();
-                (segment.find_each_unbounded(phrase, allowed, &mut |h| found.push(h)))
+                (segment.find_each_unbounded(phrase, allowed, None, &mut |h| found.push(h)))
                     .expect("find");
                 for h in found.iter_mut().filter(|h| h.start == UNKNOWN) {
                     (h.start, h.len) = segment.bounds(h.index).expect("bounds");

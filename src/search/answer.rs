@@ -1,0 +1,164 @@
+//! Turning what was gathered ([`super::collect`]) into [`Hit`]s: each paragraph's text,
+//! section and lines from the exact index's text store, its document's path and title, the
+//! highlights and snippet, where each part of the query was found, its copies and its
+//! neighbours, in the script asked for.
+
+use std::collections::HashMap;
+
+use super::collect::Entry;
+use super::highlight::{self, Script};
+use super::plan::Plan;
+use super::{Copies, Hit, Neighbour, Neighbours, Searcher, TermFound};
+use crate::analysis;
+use crate::Result;
+
+/// Fills hits for one query.
+pub struct Answer<'a> {
+    s: &'a Searcher,
+    searcher: &'a tantivy::Searcher,
+    plan: &'a Plan,
+    script: Script,
+    snippet_chars: usize,
+    context: usize,
+    /// Path and title by file number, read once per query.
+    docs: HashMap<u32, (String, String)>,
+}
+
+impl<'a> Answer<'a> {
+    /// An answer to `plan` over `searcher`, `s`'s open snapshot.
+    pub fn new(
+        s: &'a Searcher,
+        searcher: &'a tantivy::Searcher,
+        plan: &'a Plan,
+        opts: &super::SearchOptions,
+    ) -> Self {
+        Answer {
+            s,
+            searcher,
+            plan,
+            script: opts.script,
+            snippet_chars: opts.snippet_chars,
+            context: opts.context,
+            docs: HashMap::new(),
+        }
+    }
+
+    /// The path and title of file `file_no`.
+    pub fn document(&mut self, file_no: u32) -> Result<(String, String)> {
+        if let Some(d) = self.docs.get(&file_no) {
+            return Ok(d.clone());
+        }
+        let d = self.s.doc_record(self.searcher, u64::from(file_no))?;
+        self.docs.insert(file_no, d.clone());
+        Ok(d)
+    }
+
+    /// The hit of `e`, ranked `rank`.
+    pub fn hit(&mut self, e: &Entry, rank: usize) -> Result<Hit> {
+        let mut hit = self.paragraph(e.file_no, e.para, e.score, rank)?;
+        if e.copies > 0 {
+            let mut paths = Vec::with_capacity(e.copy_files.len());
+            for &f in &e.copy_files {
+                paths.push(self.document(f)?.0);
+            }
+            hit.copies = Some(Copies {
+                count: e.copies,
+                paths,
+            });
+        }
+        Ok(hit)
+    }
+
+    /// The hit of paragraph `para` of file `file_no`, with `score`, ranked `rank`.
+    pub fn paragraph(&mut self, file_no: u32, para: u32, score: f32, rank: usize) -> Result<Hit> {
+        let stored = self.s.stored(file_no, para)?;
+        let (path, title) = self.document(file_no)?;
+        let found = self.found(&stored.text, &stored.section, &title);
+        let missing = (found.iter())
+            .filter(|f| f.found_in.is_empty())
+            .map(|f| f.term.clone())
+            .collect();
+        let spans = highlight::find_highlights(&stored.text, &self.plan.needles);
+        let (text, spans) = highlight::convert_script(&stored.text, &spans, self.script);
+        let convert = |s: &str| highlight::convert_script(s, &[], self.script).0;
+        let context = match self.context {
+            0 => None,
+            n => Some(self.neighbours(file_no, para, n)?),
+        };
+        Ok(Hit {
+            rank,
+            score,
+            path,
+            title: convert(&title),
+            section: stored.section.iter().map(|s| convert(s)).collect(),
+            paragraph: para,
+            lines: stored.lines,
+            snippet: highlight::snippet(&text, &spans, self.snippet_chars),
+            text,
+            highlights: spans,
+            found,
+            missing,
+            copies: None,
+            context,
+        })
+    }
+
+    /// Where each bare word and quoted phrase of the query stands for a paragraph of `text`
+    /// under `section` in a document titled `title`.
+    fn found(&self, text: &str, section: &[String], title: &str) -> Vec<TermFound> {
+        let norm = |s: &str| analysis::normalize_exact(s).as_str().to_string();
+        let (text, title) = (norm(text), norm(title));
+        let headings: Vec<String> = section.iter().map(|s| norm(s)).collect();
+        let mut out = Vec::new();
+        for w in &self.plan.words {
+            let term: String = w.chars.iter().collect();
+            let mut found_in = Vec::new();
+            if text.contains(&term) {
+                found_in.push("text".to_string());
+            }
+            if headings.iter().any(|h| h.contains(&term)) {
+                found_in.push("heading".to_string());
+            }
+            if title.contains(&term) {
+                found_in.push("title".to_string());
+            }
+            out.push(TermFound { term, found_in });
+        }
+        for &p in &self.plan.phrases {
+            let term: String = self.plan.texts[p].chars.iter().collect();
+            let found_in = match text.contains(&term) {
+                true => vec!["text".to_string()],
+                false => Vec::new(),
+            };
+            out.push(TermFound { term, found_in });
+        }
+        out
+    }
+
+    /// Up to `n` paragraphs on each side of paragraph `para` of file `file_no`.
+    fn neighbours(&self, file_no: u32, para: u32, n: usize) -> Result<Neighbours> {
+        let mut out = Neighbours::default();
+        let convert = |s: &str| highlight::convert_script(s, &[], self.script).0;
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        for p in para.saturating_sub(n)..para {
+            if let Some(stored) = self.s.exact_index().stored(file_no, p)? {
+                out.before.push(Neighbour {
+                    paragraph: p,
+                    lines: stored.lines,
+                    text: convert(&stored.text),
+                });
+            }
+        }
+        for p in para.saturating_add(1)..=para.saturating_add(n) {
+            match self.s.exact_index().stored(file_no, p)? {
+                Some(stored) => out.after.push(Neighbour {
+                    paragraph: p,
+                    lines: stored.lines,
+                    text: convert(&stored.text),
+                }),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+}
