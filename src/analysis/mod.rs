@@ -46,6 +46,21 @@ pub const ANALYSIS_VERSION: u32 = 3;
 /// dictionary is private to the crate. Update with `Cargo.lock`.
 const TABLE_VERSIONS: &str = "hanconv 0.5.1; jieba-rs 0.11";
 
+/// What staff leave out when they name a document (in N form): the state's name before a
+/// law's (中华人民共和国个人信息保护法 is named 个人信息保护法, 中華民國憲法 憲法).
+const NAME_PREFIXES: [&str; 2] = ["中华人民共和国", "中华民国"];
+
+/// The length in characters of `title` as a query names it: N(title) without white space,
+/// less a state's name in front ([`NAME_PREFIXES`]); at least 1.
+pub fn name_len(title: &str) -> usize {
+    let norm = normalize_exact(title);
+    let text = norm.as_str();
+    let prefix = (NAME_PREFIXES.iter())
+        .find(|p| text.starts_with(*p) && text.len() > p.len())
+        .map_or(0, |p| p.chars().count());
+    (norm.len() - prefix).max(1)
+}
+
 /// Registers [`BIGRAM_TOKENIZER`] on `index`. Call it after creating or opening an index,
 /// before indexing or searching.
 pub fn register_tokenizers(index: &Index) {

@@ -41,6 +41,10 @@ pub struct Plan {
     /// Normalized, white-space-free texts whose occurrences are highlighted, sorted and
     /// distinct.
     pub needles: Vec<String>,
+    /// The required bare terms jieba cut into several words, whole (N form without white
+    /// space): a document whose title holds one in this order is named better than one
+    /// whose title holds its words in another.
+    pub wholes: Vec<Vec<char>>,
 }
 
 /// A bare word: found in a paragraph's text, in an enclosing heading or in its document's
@@ -132,6 +136,7 @@ pub fn plan<'c>(
             phrases: Vec::new(),
             filters: Vec::new(),
             needles: Vec::new(),
+            wholes: Vec::new(),
         },
         required: true,
         distinct: Default::default(),
@@ -381,6 +386,10 @@ impl<'c> Planner<'c> {
         let mut should = Vec::new();
         if !negated {
             let whole = analysis::normalize(text);
+            let chars: Vec<char> = analysis::normalize_exact(&whole).as_str().chars().collect();
+            if self.required && !self.plan.wholes.contains(&chars) {
+                self.plan.wholes.push(chars);
+            }
             self.plan
                 .needles
                 .push(analysis::normalize_exact(&whole).as_str().to_string());
@@ -408,6 +417,11 @@ fn no_chars(text: &str, pos: usize) -> Error {
 /// the `-` of `6-1`.
 fn is_label_digit(c: char) -> bool {
     analysis::is_numeral(c) || ('０'..='９').contains(&c) || matches!(c, '-' | '－')
+}
+
+/// Whether `word` is one article or item label (第十条, 第6-1條).
+pub fn is_label(word: &str) -> bool {
+    matches!(split_labels(word)[..], [(_, true)])
 }
 
 /// The pieces of a bare term, each with whether it is an article or item label (第X条,
@@ -471,21 +485,34 @@ impl Plan {
         let Node::Bool { must, must_not, .. } = root else {
             return None;
         };
-        let parts: Vec<Node> = must
+        // Filters are not relaxed: they say where to look.
+        let (filters, parts): (Vec<Node>, Vec<Node>) = must
             .iter()
             .filter(|n| !matches!(n, Node::All))
             .cloned()
-            .collect();
+            .partition(|n| matches!(n, Node::Filter(_)));
         if parts.len() < 2 {
             return None;
         }
         let mut relaxed = self.clone();
         relaxed.texts.iter_mut().for_each(|t| t.required = false);
         relaxed.words.iter_mut().for_each(|w| w.required = false);
-        relaxed.root = Node::Bool {
+        let some = Node::Bool {
             must: Vec::new(),
             should: parts.clone(),
-            must_not: must_not.clone(),
+            must_not: Vec::new(),
+        };
+        relaxed.root = match filters.is_empty() {
+            true => Node::Bool {
+                must: Vec::new(),
+                should: parts.clone(),
+                must_not: must_not.clone(),
+            },
+            false => Node::Bool {
+                must: filters.into_iter().chain([some]).collect(),
+                should: Vec::new(),
+                must_not: must_not.clone(),
+            },
         };
         Some((relaxed, parts))
     }

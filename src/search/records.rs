@@ -82,24 +82,34 @@ impl<'a> Records<'a> {
     /// more than [`HEADING_CONTEXT_MAX`] do: such a word says nothing by heading a section).
     pub fn context(&self, word: &[char]) -> Result<Context> {
         let text: String = word.iter().collect();
-        let mut context = Context::default();
-        if let Some(q) = self.exact(Target::Title, &text) {
-            let files = self.key_values(&*q, "file_id", None)?.unwrap_or_default();
-            let lens = self.key_values_paired(&*q, "file_id", "title_len")?;
-            context.titles = files
-                .into_iter()
-                .map(|f| {
-                    let len = lens.get(&f).copied().unwrap_or(0);
-                    (f, u32::try_from(len).unwrap_or(u32::MAX))
-                })
-                .collect();
-        }
+        let mut context = Context {
+            titles: self.titles(word)?,
+            ..Context::default()
+        };
         if let Some(q) = self.exact(Target::Section, &text) {
             context.sections = self
                 .section_ranges(&*q, HEADING_CONTEXT_MAX)?
                 .unwrap_or_default();
         }
         Ok(context)
+    }
+
+    /// The documents whose title holds `text` (N form without white space), with the length
+    /// of their title's name ([`analysis::name_len`]), sorted by file.
+    pub fn titles(&self, text: &[char]) -> Result<Vec<(u64, u32)>> {
+        let text: String = text.iter().collect();
+        let Some(q) = self.exact(Target::Title, &text) else {
+            return Ok(Vec::new());
+        };
+        let files = self.key_values(&*q, "file_id", None)?.unwrap_or_default();
+        let lens = self.key_values_paired(&*q, "file_id", "title_len")?;
+        Ok(files
+            .into_iter()
+            .map(|f| {
+                let len = lens.get(&f).copied().unwrap_or(0);
+                (f, u32::try_from(len).unwrap_or(u32::MAX))
+            })
+            .collect())
     }
 
     /// The tantivy query of `q` over the records of `target`.

@@ -326,7 +326,10 @@ impl Searcher {
             .map(|(w, c)| (w.text, c.as_ref()))
             .collect();
         let mut matcher = Matcher::new(&lists.hits, words, &filters, &idf, self.exact.mean_len());
-        let named = DocumentName::of(plan, &contexts);
+        let wholes = (plan.wholes.iter())
+            .map(|w| records.titles(w))
+            .collect::<Result<Vec<_>>>()?;
+        let named = DocumentName::of(plan, &contexts, &wholes);
         let mut total = 0;
         for c in candidates.iter() {
             let Some(mut score) = matcher.eval(&plan.root, c) else {
@@ -472,44 +475,91 @@ impl Searcher {
 /// ranks above one holding fewer (scores stay far below it).
 const PART_RANK: f32 = 10_000.0;
 
-/// Whether a document is named by the query: every required bare word stands in its title.
-/// Its first paragraph then gets [`DOCUMENT_NAME_BONUS`] times the share of the title the
-/// words cover, so that a query that is a document's title (or its distinctive part) puts
-/// that document first, a whole-title match before a longer title.
+/// Whether a document is named by the query: every required bare word that is not an article
+/// label stands in its title. The share of the title's name ([`analysis::name_len`]) those
+/// words cover, squared (a word that is a small part of a title says little), then gives a
+/// bonus:
+/// - with no article label in the query, to the document's first paragraph
+///   ([`DOCUMENT_NAME_BONUS`]), so that a query that is a document's title (or its
+///   distinctive part) puts that document first, a whole-title match before a longer title;
+/// - with article labels (`个人信息保护法 第十条`), to the paragraphs under those articles
+///   ([`CITATION_BONUS`]): their section path holds every label, so the article's own
+///   paragraph and its clauses come before paragraphs of other documents that cite it.
 struct DocumentName<'a> {
-    /// Per required word, its length and context.
+    /// Per required word that is no label, its length and context.
     words: Vec<(usize, &'a Context)>,
+    /// The contexts of the required article labels.
+    labels: Vec<&'a Context>,
+    /// Per required term cut into words ([`Plan::wholes`]), the documents whose title holds
+    /// it whole, sorted by file: a title that holds the words in another order (輔導農業… for
+    /// 農業…輔導辦法) counts [`OTHER_ORDER`] of its share.
+    wholes: &'a [Vec<(u64, u32)>],
 }
 
+/// The least share of a title's name a query must cover to name the document: a word that
+/// is a small part of many titles (安全, 公民) names none of them.
+const MIN_NAME_SHARE: f32 = 0.5;
+
+/// What a title that holds a term's words in another order than the term's counts of its
+/// share.
+const OTHER_ORDER: f32 = 0.9;
+
 /// The score a query that names a document gives its first paragraph, for a whole-title
-/// match.
-pub const DOCUMENT_NAME_BONUS: f32 = 20.0;
+/// match: above what words score in any paragraph's text, so that the document comes
+/// before the paragraphs of others that cite it.
+pub const DOCUMENT_NAME_BONUS: f32 = 100.0;
+
+/// The score a query that names a document and articles of it gives the paragraphs under
+/// those articles, for a whole-title match: above what words score in any paragraph's text,
+/// so that the articles come before the paragraphs of other documents that cite them.
+pub const CITATION_BONUS: f32 = 100.0;
 
 impl<'a> DocumentName<'a> {
-    fn of(plan: &Plan, contexts: &'a [Arc<Context>]) -> Self {
-        let words = (plan.words.iter().zip(contexts))
-            .filter(|(w, _)| w.required)
-            .map(|(w, c)| (w.chars.len(), c.as_ref()))
-            .collect();
-        DocumentName { words }
+    fn of(plan: &Plan, contexts: &'a [Arc<Context>], wholes: &'a [Vec<(u64, u32)>]) -> Self {
+        let mut named = DocumentName {
+            words: Vec::new(),
+            labels: Vec::new(),
+            wholes,
+        };
+        for (w, c) in plan.words.iter().zip(contexts).filter(|(w, _)| w.required) {
+            match super::plan::is_label(&w.shown) {
+                true => named.labels.push(c.as_ref()),
+                false => named.words.push((w.chars.len(), c.as_ref())),
+            }
+        }
+        named
     }
 
     fn bonus(&self, h: &ExactHit) -> f32 {
-        if h.para != 0 || self.words.is_empty() {
+        let weight = match self.labels.is_empty() {
+            true if h.para == 0 => DOCUMENT_NAME_BONUS,
+            true => return 0.0,
+            false if self.labels.iter().all(|c| c.in_heading(h.file_no, h.para)) => CITATION_BONUS,
+            false => return 0.0,
+        };
+        if self.words.is_empty() {
             return 0.0;
         }
         let mut covered = 0;
-        let mut title_len = 0;
+        let mut name_len = 0;
         for (len, context) in &self.words {
             match context.title_len(h.file_no) {
                 Some(l) => {
                     covered += len;
-                    title_len = l as usize;
+                    name_len = l as usize;
                 }
                 None => return 0.0,
             }
         }
-        DOCUMENT_NAME_BONUS * (covered.min(title_len) as f32 / title_len.max(1) as f32)
+        let mut share = covered.min(name_len) as f32 / name_len.max(1) as f32;
+        if self.labels.is_empty() && share < MIN_NAME_SHARE {
+            return 0.0;
+        }
+        let file = u64::from(h.file_no);
+        if (self.wholes.iter()).any(|w| w.binary_search_by_key(&file, |t| t.0).is_err()) {
+            share *= OTHER_ORDER;
+        }
+        weight * share * share
     }
 }
 

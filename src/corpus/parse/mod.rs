@@ -14,9 +14,11 @@
 //!    of it with text is a `metadata` paragraph.
 //! 3. **Markdown headings.** ATX headings (`#`…`######`, in any file) and, in `.md` files,
 //!    setext headings. A paragraph's text is the heading text without the `#` markup.
-//! 4. **Title.** The front-matter `title`; else the first level-1 `#` heading; else the first
-//!    content line if it looks like a title (no numbered label, no 。！？；, ≤ 80 chars);
-//!    else the file name without extension. The line the title comes from (when it is the
+//! 4. **Title.** The front-matter `title`; else the first level-1 `#` heading unless it is a
+//!    numbered section (`# 第一章 總則` is a section heading); else the first content line if
+//!    it looks like a title (two letters or ideographs at least, no numbered label, no 。！？；,
+//!    ≤ 80 chars); else the file's name
+//!    ([`document_name`]: the stem without a version date or a number prefix). The line the title comes from (when it is the
 //!    level-1 heading or the first content line) is paragraph of kind `heading` with an
 //!    empty section path, and it does **not** enclose the rest: section paths start below
 //!    the title (`第 一 章 總綱`, not `中華民國憲法 › 第 一 章 總綱`).
@@ -41,6 +43,9 @@
 use super::heading::match_label;
 use super::sections::SectionStack;
 use super::{wrap, Document, Paragraph, ParagraphKind};
+
+mod name;
+pub use name::document_name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Line<'a> {
@@ -139,7 +144,10 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     let first_content = lines
         .iter()
         .position(|l| !matches!(l, Line::Skip | Line::Meta(_)));
-    let h1 = lines.iter().position(|l| matches!(l, Line::Heading(1, _)));
+    // A first level-1 heading that is a numbered section (`# 第一章 總則`) is no title.
+    let h1 = (lines.iter())
+        .position(|l| matches!(l, Line::Heading(1, _)))
+        .filter(|&i| match_label(line_text(lines[i])).is_none());
     let title_line = if fm_title.is_some() {
         first_content.filter(|&i| Some(i) == h1)
     } else if h1.is_some() {
@@ -149,7 +157,7 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     };
     let title = fm_title
         .or_else(|| title_line.map(|i| line_text(lines[i]).to_string()))
-        .unwrap_or_else(|| file_stem(rel_path).to_string());
+        .unwrap_or_else(|| name::document_name(rel_path));
     if let Some(t) = title_line.filter(|&t| Some(t) == first_content) {
         take_metadata_lines(&mut lines[t + 1..], &mut metadata);
     }
@@ -262,14 +270,6 @@ fn split_lines(text: &str) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
-}
-
-fn file_stem(rel_path: &str) -> &str {
-    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem,
-        _ => name,
-    }
 }
 
 /// Reads a front-matter block starting at line 0; returns the index of the first line after
@@ -411,7 +411,8 @@ fn is_thematic_break(line: &str) -> bool {
 }
 
 fn looks_like_title(t: &str) -> bool {
-    !t.is_empty()
+    // Letters or ideographs, two at least: a bare `1` or `（一）` names nothing.
+    t.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
         && match_label(t).is_none()
         && t.chars().count() <= TITLE_MAX_CHARS
         && !t

@@ -463,3 +463,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_file_that_starts_with_a_section_takes_its_title_from_its_name() {
+    // A Markdown chapter heading first: a section, not the title; chapter one keeps it in
+    // its paragraphs' section paths.
+    let text = "# 第一章  總則\n\n第1條\n為保障勞工權益，特制定本法。\n\n# 第二章  勞動契約\n\n第2條\n契約。\n";
+    let doc = parse("laws/勞動基準法(2018-11-21).md", text);
+    assert_eq!(doc.title, "勞動基準法");
+    assert_eq!(
+        rows(&doc)[..3],
+        [
+            row(Heading, "", [1, 1], "第一章  總則"),
+            row(Heading, "第一章  總則", [3, 3], "第1條"),
+            row(
+                Body,
+                "第一章  總則 › 第1條",
+                [4, 4],
+                "為保障勞工權益，特制定本法。"
+            ),
+        ],
+        "{doc:#?}"
+    );
+    // A plain first line that is a numbered heading, or an article: the same.
+    for first in [
+        "第一章 总则",
+        "一、总体要求",
+        "第一条 为了规范管理，制定本办法。",
+    ] {
+        let doc = parse("03-数据管理办法.txt", &format!("{first}\n正文。\n"));
+        assert_eq!(doc.title, "数据管理办法", "{first}");
+        assert_eq!(doc.paragraphs[0].text, first);
+    }
+    // A first line without two letters or ideographs names nothing.
+    for first in ["1", "（一）", "2024", "* * *"] {
+        let doc = parse(
+            "宜蘭縣選舉委員會編制表.txt",
+            &format!("{first}\n內容請參閱相關圖表附檔。\n"),
+        );
+        assert_eq!(doc.title, "宜蘭縣選舉委員會編制表", "{first}");
+    }
+    // A level-1 heading that names the document is still its title.
+    let doc = parse(
+        "x(2018-11-21).md",
+        "# 勞動基準法\n\n# 第一章  總則\n\n第1條\n內容。\n",
+    );
+    assert_eq!(doc.title, "勞動基準法");
+}

@@ -325,7 +325,7 @@ fn doc_record(
         fields.doc_key => file_id,
         fields.title => doc.title.as_str(),
         fields.title_text => doc.title.as_str(),
-        fields.title_len => analysis::normalize_exact(&doc.title).len() as u64,
+        fields.title_len => analysis::name_len(&doc.title) as u64,
         fields.path => file.rel.as_str(),
         fields.path_key => analysis::normalize(&file.rel),
         fields.encoding => doc.encoding.as_str(),
