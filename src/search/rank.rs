@@ -25,7 +25,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::plan::{Node, Plan};
-use crate::index::exact::ExactHit;
+use crate::index::exact::{ExactHit, ParagraphKindCode};
 
 /// BM25's term-frequency saturation.
 const K1: f32 = 1.2;
@@ -46,6 +46,19 @@ pub const TITLE_WEIGHT: f32 = 0.3;
 pub const HEADING_WEIGHT: f32 = 0.25;
 /// The mean title length, in characters, the title term is normalized by.
 const MEAN_TITLE_CHARS: f32 = 12.0;
+
+/// What a match in a paragraph that only labels or lays out counts, against 1 for body
+/// text that says something: a heading (`二、個人資料：`), a header field, a table row
+/// (`│個人資料│  │個人資料│`). Short, they would otherwise outrank the sentences that hold
+/// the same words; a document's name or a law's article still puts its title line or its
+/// label line first (through their bonuses).
+pub fn kind_weight(kind: Option<ParagraphKindCode>) -> f32 {
+    match kind {
+        Some(ParagraphKindCode::Heading) => 0.6,
+        Some(ParagraphKindCode::Metadata | ParagraphKindCode::TableRow) => 0.5,
+        Some(ParagraphKindCode::Body) | None => 1.0,
+    }
+}
 
 /// BM25's idf of a text found in `df` of `paragraphs` paragraphs.
 pub fn idf(df: f32, paragraphs: u64) -> f32 {

@@ -336,6 +336,7 @@ impl Searcher {
                 continue;
             };
             total += 1;
+            score *= rank::kind_weight(self.exact.info(c.at).map(|i| i.kind));
             score += named.bonus(c);
             let rank = match parts {
                 None => score,
@@ -576,8 +577,9 @@ fn best_in(
     let mut collector = Collector::new(mode, keep);
     let scorer = TfScorer::new(exact.mean_len());
     exact.find_each_in(range, phrase, None, check.as_ref(), &mut |h| {
-        let tf = scorer.tf_part(&h);
-        let hash = exact.info(h.at).map_or(u32::MAX, |i| i.hash);
+        let info = exact.info(h.at);
+        let tf = scorer.tf_part(&h) * rank::kind_weight(info.map(|i| i.kind));
+        let hash = info.map_or(u32::MAX, |i| i.hash);
         collector.add(Match {
             rank: tf,
             score: tf,

@@ -423,7 +423,7 @@ fn looks_like_title(t: &str) -> bool {
 
 /// A row of a Markdown table (`| a | b |`) or of a box-drawn table (`│正工程司│一│`): each
 /// row is its own paragraph, never part of a hard wrap.
-fn is_table_row(t: &str) -> bool {
+pub fn is_table_row(t: &str) -> bool {
     t.starts_with('|') || t.chars().any(|c| ('\u{2500}'..='\u{257F}').contains(&c))
 }
 

@@ -15,7 +15,7 @@ use super::live::{path_order, segment_path, texts_path, write_durably, LiveMap};
 use super::texts::TextsBuilder;
 use super::EXACT_DIR;
 use crate::analysis::{self, Normalized};
-use crate::corpus::{Paragraph, ParagraphKind};
+use crate::corpus::{self, Paragraph, ParagraphKind};
 use crate::{Error, Result};
 
 /// The exact-index side of an indexing run: hands out segment builders to the reading
@@ -176,6 +176,7 @@ impl ExactBuilder<'_> {
                 None => None,
             };
             let kind = match p.kind {
+                ParagraphKind::Body if corpus::is_table_row(text) => ParagraphKindCode::TableRow,
                 ParagraphKind::Body => ParagraphKindCode::Body,
                 ParagraphKind::Heading => ParagraphKindCode::Heading,
                 ParagraphKind::Metadata => ParagraphKindCode::Metadata,

@@ -67,6 +67,8 @@ pub enum ParagraphKindCode {
     Heading = 1,
     /// A header field or front-matter line.
     Metadata = 2,
+    /// A body paragraph that is a table row (`│…│`, `| … |`).
+    TableRow = 3,
 }
 
 /// How a look-up judges a phrase's occurrences against the segment's word starts.
@@ -112,6 +114,7 @@ impl ParagraphInfo {
             kind: match value & 3 {
                 1 => ParagraphKindCode::Heading,
                 2 => ParagraphKindCode::Metadata,
+                3 => ParagraphKindCode::TableRow,
                 _ => ParagraphKindCode::Body,
             },
         }
