@@ -21,9 +21,43 @@ pub fn s2t(text: &str) -> String {
     hanconv::s2t(text)
 }
 
+/// A script Chinese text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Simplified characters.
+    Simplified,
+    /// Traditional characters.
+    Traditional,
+}
+
+/// The script of `text`: Traditional when `t2s` changes more of its characters than `s2t`
+/// does, Simplified when `s2t` changes more; `None` when they change as many (a text both
+/// scripts write alike: 人民, `ai`).
+pub fn script_of(text: &str) -> Option<Written> {
+    let changed = |converted: String| {
+        (converted.chars())
+            .zip(text.chars())
+            .filter(|(a, b)| a != b)
+            .count()
+    };
+    let (to_simp, to_trad) = (changed(t2s(text)), changed(s2t(text)));
+    match to_simp.cmp(&to_trad) {
+        std::cmp::Ordering::Greater => Some(Written::Traditional),
+        std::cmp::Ordering::Less => Some(Written::Simplified),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_script_of_a_text_is_the_one_fewer_of_its_characters_change_from() {
+        assert_eq!(script_of("中華民國憲法"), Some(Written::Traditional));
+        assert_eq!(script_of("中华人民共和国宪法"), Some(Written::Simplified));
+        assert_eq!(script_of("人民 ai 2024"), None);
+    }
 
     #[test]
     fn traditional_to_simplified() {

@@ -23,7 +23,7 @@ mod wrap;
 use serde::{Deserialize, Serialize};
 
 pub use decode::{decode, decode_owned, DecodeError, Encoding};
-pub use parse::{document_name, is_table_row, parse_document};
+pub use parse::{document_name, is_table_row, parse_document, version_date};
 pub use walk::{read_document, walk, walk_excluding, CorpusFile, WalkEvent};
 
 /// A parsed source file.

@@ -44,9 +44,17 @@ pub struct Fields {
     pub title: Field,
     /// Title as written (document records, stored).
     pub title_text: Field,
-    /// The title's length in characters of N(title) without white space (document records,
-    /// fast): titles that a query covers more score more.
+    /// The length in characters of the title's name ([`crate::analysis::name_len`]; document
+    /// records, fast): titles that a query covers more score more.
     pub title_len: Field,
+    /// The version date of the file name as `YYYYMMDD`, 0 when it has none
+    /// ([`crate::corpus::version_date`]; document records, fast): of several documents of
+    /// one name, the newest comes first.
+    pub version: Field,
+    /// The script of the title: 1 Simplified, 2 Traditional, 0 neither
+    /// ([`crate::analysis::script_of`]; document records, fast): of two documents of one
+    /// name, the one written as the query is comes first.
+    pub title_script: Field,
     /// Path relative to the corpus root as written (document records, stored and fast).
     pub path: Field,
     /// N(path), one raw term, for prefix filters (document records).
@@ -96,6 +104,8 @@ pub fn build_schema() -> (Schema, Fields) {
         title: b.add_text_field("title", bigrams(false)),
         title_text: b.add_text_field("title_text", STORED),
         title_len: b.add_u64_field("title_len", FAST),
+        version: b.add_u64_field("version", FAST),
+        title_script: b.add_u64_field("title_script", FAST),
         path: b.add_text_field("path", STORED | FAST),
         path_key: b.add_text_field("path_key", raw),
         encoding: b.add_text_field("encoding", STORED),
@@ -125,6 +135,8 @@ impl Fields {
             title: f("title")?,
             title_text: f("title_text")?,
             title_len: f("title_len")?,
+            version: f("version")?,
+            title_script: f("title_script")?,
             path: f("path")?,
             path_key: f("path_key")?,
             encoding: f("encoding")?,

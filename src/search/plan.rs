@@ -45,6 +45,9 @@ pub struct Plan {
     /// space): a document whose title holds one in this order is named better than one
     /// whose title holds its words in another.
     pub wholes: Vec<Vec<char>>,
+    /// The script the bare terms are typed in, when it shows: a document whose title is
+    /// written so is named better than its namesake in the other script.
+    pub script: Option<analysis::Written>,
 }
 
 /// A bare word: found in a paragraph's text, in an enclosing heading or in its document's
@@ -137,10 +140,12 @@ pub fn plan<'c>(
             filters: Vec::new(),
             needles: Vec::new(),
             wholes: Vec::new(),
+            script: None,
         },
         required: true,
         distinct: Default::default(),
         near: Vec::new(),
+        typed: String::new(),
     };
     let root = p.node(query, false)?;
     p.required = false;
@@ -160,6 +165,7 @@ pub fn plan<'c>(
     };
     p.plan.needles.sort();
     p.plan.needles.dedup();
+    p.plan.script = analysis::script_of(&p.typed);
     Ok(p.plan)
 }
 
@@ -175,6 +181,8 @@ struct Planner<'c> {
     distinct: std::collections::HashSet<String>,
     /// The positive bare words in query order (normalized), for the nearness text.
     near: Vec<String>,
+    /// The positive bare terms as typed, for their script.
+    typed: String,
 }
 
 impl<'c> Planner<'c> {
@@ -346,6 +354,9 @@ impl<'c> Planner<'c> {
     }
 
     fn term(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
+        if !negated {
+            self.typed.push_str(text);
+        }
         let mut words = Vec::new();
         for (piece, label) in split_labels(text) {
             match (label, known_word(piece)) {

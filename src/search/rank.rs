@@ -99,12 +99,25 @@ pub fn title_part(len: u32) -> f32 {
     (K1 + 1.0) / (1.0 + norm)
 }
 
+/// A document whose title holds a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Titled {
+    /// Its file id.
+    pub file: u64,
+    /// The length in characters of its title's name ([`crate::analysis::name_len`]).
+    pub name_len: u32,
+    /// Its file name's version date as `YYYYMMDD`, 0 when it has none.
+    pub version: u32,
+    /// The script of its title, when it has one.
+    pub script: Option<crate::analysis::Written>,
+}
+
 /// Where a bare word stands around paragraphs: the documents whose title holds it and the
 /// sections whose heading holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    /// `(file id, title length in characters)`, sorted by file.
-    pub titles: Vec<(u64, u32)>,
+    /// The documents whose title holds it, sorted by file.
+    pub titles: Vec<Titled>,
     /// `(file id, first, last)` paragraph ranges of the sections whose heading holds it,
     /// sorted (empty when the word heads too many sections to say anything).
     pub sections: Vec<(u64, u64, u64)>,
@@ -116,13 +129,18 @@ impl Context {
         self.titles.is_empty() && self.sections.is_empty()
     }
 
-    /// The length of file `file`'s title when it holds the word.
-    pub fn title_len(&self, file: u32) -> Option<u32> {
+    /// File `file`'s title when it holds the word.
+    pub fn title(&self, file: u32) -> Option<&Titled> {
         let at = self
             .titles
-            .binary_search_by_key(&u64::from(file), |t| t.0)
+            .binary_search_by_key(&u64::from(file), |t| t.file)
             .ok()?;
-        Some(self.titles[at].1)
+        Some(&self.titles[at])
+    }
+
+    /// The length of file `file`'s title's name when it holds the word.
+    pub fn title_len(&self, file: u32) -> Option<u32> {
+        self.title(file).map(|t| t.name_len)
     }
 
     /// Whether an enclosing heading of paragraph `para` of `file` holds the word.
@@ -139,7 +157,7 @@ impl Context {
     /// Whether some paragraph of `file` is held.
     pub fn touches(&self, file: u32) -> bool {
         let file = u64::from(file);
-        self.titles.binary_search_by_key(&file, |t| t.0).is_ok()
+        self.titles.binary_search_by_key(&file, |t| t.file).is_ok()
             || self
                 .sections
                 .get(self.sections.partition_point(|r| r.0 < file))
@@ -449,7 +467,12 @@ mod tests {
     fn a_word_is_found_in_text_title_or_heading_and_scores_each() {
         let lists = vec![vec![hit(1, 3, 1, (0, 3))]];
         let context = Context {
-            titles: vec![(2, 6)],
+            titles: vec![Titled {
+                file: 2,
+                name_len: 6,
+                version: 0,
+                script: None,
+            }],
             sections: vec![(1, 5, 9)],
         };
         let idf = [2.0];

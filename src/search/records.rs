@@ -17,7 +17,7 @@ use tantivy::Term;
 
 use super::plan::FilterSpec;
 use super::query::{FieldName, Query};
-use super::rank::{Context, FilterSet};
+use super::rank::{Context, FilterSet, Titled};
 use super::Searcher;
 use crate::analysis::{self, BigramTerms};
 use crate::index::manifest;
@@ -94,20 +94,30 @@ impl<'a> Records<'a> {
         Ok(context)
     }
 
-    /// The documents whose title holds `text` (N form without white space), with the length
-    /// of their title's name ([`analysis::name_len`]), sorted by file.
-    pub fn titles(&self, text: &[char]) -> Result<Vec<(u64, u32)>> {
+    /// The documents whose title holds `text` (N form without white space), sorted by file.
+    pub fn titles(&self, text: &[char]) -> Result<Vec<Titled>> {
         let text: String = text.iter().collect();
         let Some(q) = self.exact(Target::Title, &text) else {
             return Ok(Vec::new());
         };
         let files = self.key_values(&*q, "file_id", None)?.unwrap_or_default();
         let lens = self.key_values_paired(&*q, "file_id", "title_len")?;
+        let versions = self.key_values_paired(&*q, "file_id", "version")?;
+        let scripts = self.key_values_paired(&*q, "file_id", "title_script")?;
+        let value = |map: &std::collections::HashMap<u64, u64>, f| {
+            u32::try_from(map.get(&f).copied().unwrap_or(0)).unwrap_or(u32::MAX)
+        };
         Ok(files
             .into_iter()
-            .map(|f| {
-                let len = lens.get(&f).copied().unwrap_or(0);
-                (f, u32::try_from(len).unwrap_or(u32::MAX))
+            .map(|file| Titled {
+                file,
+                name_len: value(&lens, file),
+                version: value(&versions, file),
+                script: match scripts.get(&file) {
+                    Some(1) => Some(analysis::Written::Simplified),
+                    Some(2) => Some(analysis::Written::Traditional),
+                    _ => None,
+                },
             })
             .collect())
     }

@@ -45,7 +45,7 @@ use super::sections::SectionStack;
 use super::{wrap, Document, Paragraph, ParagraphKind};
 
 mod name;
-pub use name::document_name;
+pub use name::{document_name, version_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Line<'a> {

@@ -52,6 +52,31 @@ fn strip_version_date(stem: &str) -> &str {
     stem
 }
 
+/// The version date at the end of the file name of `rel_path` ([`document_name`] drops it),
+/// as `YYYYMMDD` (Taiwan years of the Republic made Gregorian): `劳动合同法(2012-12-28).md`
+/// → 20121228.
+pub fn version_date(rel_path: &str) -> Option<u32> {
+    let file = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s).trim_end();
+    let kept = strip_version_date(stem);
+    if kept.len() == stem.len() {
+        return None;
+    }
+    let date: String = (stem[kept.len()..].chars())
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '年' | '月'))
+        .map(|c| if c.is_ascii_digit() { c } else { ' ' })
+        .collect();
+    let parts: Vec<u32> = date.split(' ').filter_map(|p| p.parse().ok()).collect();
+    let (y, m, d) = match parts[..] {
+        [ymd] if ymd > 1_000_000 => (ymd / 10_000, ymd / 100 % 100, ymd % 100),
+        [y, m, d] => (y, m, d),
+        _ => return None,
+    };
+    // A Taiwan date counts years of the Republic (88.12.15 is 1999-12-15).
+    let y = if y < 1000 { y + 1911 } else { y };
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10_000 + m * 100 + d)
+}
+
 fn is_version_date(text: &str) -> bool {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
@@ -139,6 +164,22 @@ mod tests {
         ];
         for (path, name) in cases {
             assert_eq!(document_name(path), name, "{path}");
+        }
+    }
+
+    #[test]
+    fn version_dates_are_read_as_gregorian_days() {
+        let cases = [
+            ("laws/劳动合同法(2012-12-28).md", Some(20121228)),
+            ("國家安全法(新 88.12.15訂定).md", Some(19991215)),
+            ("数据安全法_20210610.txt", Some(20210610)),
+            ("数据安全法 2021年6月10日.txt", Some(20210610)),
+            ("刑法修正案（七）.md", None),
+            ("1954政府工作报告_周恩来.txt", None),
+            ("2021-01-01.txt", None),
+        ];
+        for (path, date) in cases {
+            assert_eq!(version_date(path), date, "{path}");
         }
     }
 }

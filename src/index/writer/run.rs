@@ -326,6 +326,12 @@ fn doc_record(
         fields.title => doc.title.as_str(),
         fields.title_text => doc.title.as_str(),
         fields.title_len => analysis::name_len(&doc.title) as u64,
+        fields.version => u64::from(corpus::version_date(&file.rel).unwrap_or(0)),
+        fields.title_script => match analysis::script_of(&doc.title) {
+            Some(analysis::Written::Simplified) => 1u64,
+            Some(analysis::Written::Traditional) => 2,
+            None => 0,
+        },
         fields.path => file.rel.as_str(),
         fields.path_key => analysis::normalize(&file.rel),
         fields.encoding => doc.encoding.as_str(),
