@@ -16,7 +16,7 @@ use zhengce::search::Searcher;
 
 /// The real corpus's folder (`ZHENGCE_REAL_CORPUS`, which was set when these tests were built:
 /// without it they show as ignored, with the reason).
-fn real_corpus() -> PathBuf {
+pub fn real_corpus() -> PathBuf {
     match std::env::var_os("ZHENGCE_REAL_CORPUS") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => {
@@ -31,7 +31,7 @@ fn is_han(c: char) -> bool {
 
 /// The real corpus indexed once for all the tests here: (its temporary folder, the index
 /// folder, the paragraphs indexed).
-fn real_index(root: &Path) -> &'static (tempfile::TempDir, PathBuf, u64) {
+pub fn real_index(root: &Path) -> &'static (tempfile::TempDir, PathBuf, u64) {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf, u64)> = OnceLock::new();
     INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();

@@ -6,9 +6,11 @@ mod harness;
 
 mod bench;
 mod faults;
+mod finding;
 mod incremental;
 mod inspect;
 mod promises;
 mod ranking;
 mod real_corpus;
+mod real_finding;
 mod search;

@@ -143,7 +143,8 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
             };
             printer.result(&mut out, &r)?;
             out.flush()?;
-            Ok(match r.total > 0 {
+            // A partial answer found no paragraph with every term.
+            Ok(match r.total > 0 && !r.partial {
                 true => super::Exit::Success,
                 false => super::Exit::NoHits,
             })
@@ -168,7 +169,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
                 let found = match result {
                     Ok(r) => {
                         printer.result(&mut buf, &r)?;
-                        Some(r.total > 0)
+                        Some(r.total > 0 && !r.partial)
                     }
                     Err(e) => {
                         printer.error(&mut buf, &q, &format!("{e:#}"))?;

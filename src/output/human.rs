@@ -107,6 +107,7 @@ pub fn write_result<W: Write + ?Sized>(
     };
     let distinct = match (r.documents.is_some(), r.distinct == r.total) {
         (true, _) => format!(" in {} documents", r.distinct),
+        (false, false) if r.distinct == 1 => " (1 distinct text)".to_string(),
         (false, false) => format!(" ({} distinct texts)", r.distinct),
         (false, true) => String::new(),
     };

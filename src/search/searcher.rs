@@ -497,21 +497,19 @@ struct DocumentName<'a> {
     wholes: &'a [Vec<Titled>],
     /// The script the query is typed in, when it shows.
     script: Option<analysis::Written>,
+    /// Per length of a title's name, the newest version date of the documents whose title
+    /// holds every word: a document with an older date than a namesake (a title as long
+    /// holding the same words) counts [`OLDER_VERSION`] of its share.
+    newest: std::collections::HashMap<u32, u32>,
 }
+
+/// What an older version of a named document counts of its share: the current text of a
+/// law comes before the versions it replaced.
+const OLDER_VERSION: f32 = 0.9;
 
 /// What a title written in the other script than the query counts of its share: 憲法 names
 /// 中華民國憲法 before 中华人民共和国宪法, 宪法 the other way round.
 const OTHER_SCRIPT: f32 = 0.95;
-
-/// What a day of a document's version date adds to the bonus of a document or article that
-/// is named: of several versions of one name, the newest comes first (a century adds 0.37).
-const NEWER: f32 = 1e-5;
-
-/// Days (of 31 in a month and 372 in a year) since 1900 of the date `YYYYMMDD`; 0 for none.
-fn days(date: u32) -> f32 {
-    let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
-    (y.saturating_sub(1900) * 372 + m * 31 + d) as f32 * f32::from(date > 0)
-}
 
 /// The least share of a title's name a query must cover to name the document: a word that
 /// is a small part of many titles (安全, 公民) names none of them.
@@ -538,11 +536,21 @@ impl<'a> DocumentName<'a> {
             labels: Vec::new(),
             wholes,
             script: plan.script,
+            newest: Default::default(),
         };
         for (w, c) in plan.words.iter().zip(contexts).filter(|(w, _)| w.required) {
             match super::plan::is_label(&w.shown) {
                 true => named.labels.push(c.as_ref()),
                 false => named.words.push((w.chars.len(), c.as_ref())),
+            }
+        }
+        if let Some(((_, first), rest)) = named.words.split_first() {
+            for t in &first.titles {
+                let file = u32::try_from(t.file).unwrap_or(u32::MAX);
+                if t.version > 0 && rest.iter().all(|(_, c)| c.title(file).is_some()) {
+                    let newest = named.newest.entry(t.name_len).or_default();
+                    *newest = (*newest).max(t.version);
+                }
             }
         }
         named
@@ -587,12 +595,19 @@ impl<'a> DocumentName<'a> {
         if (self.wholes.iter()).any(|w| w.binary_search_by_key(&file, |t| t.file).is_err()) {
             share *= OTHER_ORDER;
         }
+        if self
+            .newest
+            .get(&(name_len as u32))
+            .is_some_and(|&n| version < n)
+        {
+            share *= OLDER_VERSION;
+        }
         if let (Some(query), Some(title)) = (self.script, script) {
             if query != title {
                 share *= OTHER_SCRIPT;
             }
         }
-        weight * share * share + NEWER * days(version)
+        weight * share * share
     }
 }
 
