@@ -30,6 +30,45 @@ pub struct ExactWriter {
     live: Mutex<LiveMap>,
     /// The jieba that marks where words start (`None`: at every char).
     jieba: Option<Arc<Jieba>>,
+    /// Word starts of paragraphs already cut, shared by the reading threads: the same text
+    /// recurs across the versions of a law and in boilerplate clauses.
+    cut: Mutex<CutCache>,
+}
+
+/// The word starts of paragraph texts already cut, by the 128-bit hash of their N(text), as
+/// bits; emptied when it holds [`CutCache::MAX_BITS`].
+#[derive(Debug, Default)]
+struct CutCache {
+    map: std::collections::HashMap<u128, Box<[u64]>>,
+    bits: usize,
+}
+
+impl CutCache {
+    const MAX_BITS: usize = 256 << 20;
+    /// Shorter texts are cut again: cheap, and many.
+    const MIN_CHARS: usize = 16;
+
+    fn get(&self, key: u128, starts: &mut Vec<bool>, len: usize) -> bool {
+        let Some(bits) = self.map.get(&key) else {
+            return false;
+        };
+        starts.clear();
+        starts.extend((0..len).map(|i| bits[i / 64] >> (i % 64) & 1 == 1));
+        true
+    }
+
+    fn put(&mut self, key: u128, starts: &[bool]) {
+        if self.bits + starts.len() > Self::MAX_BITS {
+            self.map.clear();
+            self.bits = 0;
+        }
+        let mut bits = vec![0u64; starts.len().div_ceil(64)];
+        for (i, _) in starts.iter().enumerate().filter(|(_, &s)| s) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        self.bits += starts.len();
+        self.map.insert(key, bits.into_boxed_slice());
+    }
 }
 
 impl ExactWriter {
@@ -70,6 +109,7 @@ impl ExactWriter {
             next_id: AtomicU32::new(max_id + 1),
             live: Mutex::new(live),
             jieba,
+            cut: Mutex::default(),
         })
     }
 
@@ -131,6 +171,22 @@ struct Building {
 }
 
 impl ExactBuilder<'_> {
+    /// Marks in `starts` where the words of the paragraph in `norm` (and `chars`) start.
+    fn word_starts(&mut self, jieba: &Jieba) {
+        let text = self.norm.as_str();
+        let len = self.chars.len();
+        if len < CutCache::MIN_CHARS {
+            return analysis::word_starts(jieba, text, &mut self.starts);
+        }
+        let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        let lock = || self.writer.cut.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().get(key, &mut self.starts, len) {
+            return;
+        }
+        analysis::word_starts(jieba, text, &mut self.starts);
+        lock().put(key, &self.starts);
+    }
+
     /// Adds the paragraphs of file `file_no` (numbered from 0); the file becomes live in this
     /// segment once the segment is written.
     ///
@@ -170,7 +226,7 @@ impl ExactBuilder<'_> {
             self.chars.extend(self.norm.as_str().chars());
             let words = match &self.writer.jieba {
                 Some(jieba) => {
-                    analysis::word_starts(jieba, self.norm.as_str(), &mut self.starts);
+                    self.word_starts(jieba);
                     Some(self.starts.as_slice())
                 }
                 None => None,
