@@ -444,7 +444,7 @@ fn a_query_no_paragraph_answers_whole_gets_those_with_most_of_it() {
     }
     let human = search_human("数据资源管理法 火星", &[]);
     assert!(
-        human.contains("No paragraph has every part of the query"),
+        human.contains("No paragraph has every part of the query; these have most of them. The best lack: 火星."),
         "{human}"
     );
     assert!(human.contains("lacks: 火星"), "{human}");

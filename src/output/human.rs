@@ -65,9 +65,18 @@ pub fn write_result<W: Write + ?Sized>(
     let paint = |code: &'static str| if opts.color { code } else { "" };
     let reset = paint(RESET);
     if r.partial {
+        // One line a reader (and `grep`) finds: what the best answer lacks, by name.
+        let best = (r.hits.first())
+            .or_else(|| r.documents.as_ref()?.first()?.hits.first())
+            .map(|h| h.missing.join(", "))
+            .unwrap_or_default();
+        let lacks = match best.is_empty() {
+            true => String::new(),
+            false => format!(" The best lack: {best}."),
+        };
         writeln!(
             out,
-            "{}No paragraph has every part of the query; these have most of them.{reset}",
+            "{}No paragraph has every part of the query; these have most of them.{lacks}{reset}",
             paint(BOLD)
         )?;
     }

@@ -95,11 +95,40 @@ impl Collected {
     }
 }
 
-/// A group of copies: its best match, its size and its first other files.
-struct Group {
-    best: Match,
-    count: usize,
-    files: Vec<u32>,
+/// The best distinct texts so far (folded mode): each text's best match, at most `keep`.
+/// A text's best only gets better as its copies arrive, so these are the best `keep` texts
+/// once every match is in.
+#[derive(Default)]
+struct Faces {
+    faces: Vec<Match>,
+    /// Where the worst face is.
+    worst: usize,
+}
+
+/// Whether `a` ranks before `b`: the higher rank, then the lower key.
+fn before(a: &Match, b: &Match) -> bool {
+    (a.rank.to_bits(), std::cmp::Reverse(a.key)) > (b.rank.to_bits(), std::cmp::Reverse(b.key))
+}
+
+impl Faces {
+    fn offer(&mut self, m: Match, keep: usize) {
+        let full = self.faces.len() >= keep;
+        if keep == 0 || (full && !before(&m, &self.faces[self.worst])) {
+            return;
+        }
+        match self.faces.iter().position(|f| f.text_id == m.text_id) {
+            Some(i) if before(&m, &self.faces[i]) => self.faces[i] = m,
+            Some(_) => return,
+            None if full => self.faces[self.worst] = m,
+            None => self.faces.push(m),
+        }
+        self.worst = (0..self.faces.len())
+            .min_by(|&a, &b| match before(&self.faces[a], &self.faces[b]) {
+                true => std::cmp::Ordering::Greater,
+                false => std::cmp::Ordering::Less,
+            })
+            .unwrap_or(0);
+    }
 }
 
 /// A document's matches.
@@ -115,7 +144,9 @@ pub struct Collector {
     keep: usize,
     total: usize,
     paragraphs: Ranker<(u32, u32, u32)>,
-    groups: FxHashMap<u64, Group>,
+    /// Folded: the best texts, and every match's text and file (to count the copies).
+    faces: Faces,
+    copies: Vec<(u64, u32)>,
     docs: FxHashMap<u32, Doc>,
 }
 
@@ -127,7 +158,11 @@ impl Collector {
             keep,
             total: 0,
             paragraphs: Ranker::new(if mode == Mode::Paragraphs { keep } else { 0 }),
-            groups: FxHashMap::default(),
+            faces: Faces::default(),
+            copies: match mode {
+                Mode::Folded => scratch::take_copies(),
+                _ => Vec::new(),
+            },
             docs: FxHashMap::default(),
         }
     }
@@ -143,26 +178,8 @@ impl Collector {
                 }
             }
             Mode::Folded => {
-                let g = self.groups.entry(m.text_id).or_insert_with(|| Group {
-                    best: m,
-                    count: 0,
-                    files: Vec::new(),
-                });
-                g.count += 1;
-                if g.count == 1 {
-                    return;
-                }
-                // The better of the two stays the group's face; the other is a copy.
-                let better = (m.rank.to_bits(), std::cmp::Reverse(m.key))
-                    > (g.best.rank.to_bits(), std::cmp::Reverse(g.best.key));
-                let copy = if better {
-                    std::mem::replace(&mut g.best, m)
-                } else {
-                    m
-                };
-                if g.files.len() < COPIES_SHOWN + 1 && !g.files.contains(&copy.file_no) {
-                    g.files.push(copy.file_no);
-                }
+                self.copies.push((m.text_id, m.file_no));
+                self.faces.offer(m, self.keep);
             }
             Mode::Documents => {
                 let d = self.docs.entry(m.file_no).or_insert_with(|| Doc {
@@ -187,29 +204,10 @@ impl Collector {
     pub fn merge(&mut self, other: Collector) {
         self.total += other.total;
         self.paragraphs.merge(other.paragraphs);
-        for (id, g) in other.groups {
-            match self.groups.remove(&id) {
-                None => drop(self.groups.insert(id, g)),
-                Some(mine) => {
-                    let better = (g.best.rank.to_bits(), std::cmp::Reverse(g.best.key))
-                        > (mine.best.rank.to_bits(), std::cmp::Reverse(mine.best.key));
-                    let (face, other) = if better { (g, mine) } else { (mine, g) };
-                    let mut files = face.files;
-                    for f in std::iter::once(other.best.file_no).chain(other.files) {
-                        if files.len() < COPIES_SHOWN + 1 && !files.contains(&f) {
-                            files.push(f);
-                        }
-                    }
-                    self.groups.insert(
-                        id,
-                        Group {
-                            best: face.best,
-                            count: face.count + other.count,
-                            files,
-                        },
-                    );
-                }
-            }
+        self.copies.extend_from_slice(&other.copies);
+        scratch::give_copies(other.copies);
+        for m in other.faces.faces {
+            self.faces.offer(m, self.keep);
         }
         for (file, d) in other.docs {
             let mine = self.docs.entry(file).or_insert_with(|| Doc {
@@ -246,29 +244,42 @@ impl Collector {
                     .collect();
             }
             Mode::Folded => {
-                out.distinct = self.groups.len();
-                let mut ranker = Ranker::new(self.keep);
-                for (id, g) in &self.groups {
-                    if ranker.admits(g.best.rank) {
-                        ranker.push(g.best.rank, g.best.key, *id);
-                    }
-                }
-                let mut groups = self.groups;
-                out.entries = (ranker.into_sorted().into_iter())
-                    .filter_map(|(_, id)| groups.remove(&id))
-                    .map(|g| {
-                        let mut files = g.files;
-                        files.retain(|&f| f != g.best.file_no);
-                        files.truncate(COPIES_SHOWN);
-                        Entry {
-                            score: g.best.score,
-                            file_no: g.best.file_no,
-                            para: g.best.para,
-                            copies: g.count - 1,
-                            copy_files: files,
-                        }
+                out.distinct = scratch::distinct(&self.copies);
+                let mut faces = self.faces.faces;
+                faces.sort_by(|a, b| match before(a, b) {
+                    true => std::cmp::Ordering::Less,
+                    false => std::cmp::Ordering::Greater,
+                });
+                let at: FxHashMap<u64, usize> = faces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.text_id, i))
+                    .collect();
+                out.entries = (faces.iter())
+                    .map(|f| Entry {
+                        score: f.score,
+                        file_no: f.file_no,
+                        para: f.para,
+                        copies: 0,
+                        copy_files: Vec::new(),
                     })
                     .collect();
+                for &(id, file) in &self.copies {
+                    let Some(&i) = at.get(&id) else { continue };
+                    let e = &mut out.entries[i];
+                    e.copies += 1;
+                    if e.copy_files.len() < COPIES_SHOWN + 1 && !e.copy_files.contains(&file) {
+                        e.copy_files.push(file);
+                    }
+                }
+                scratch::give_copies(self.copies);
+                for e in &mut out.entries {
+                    // The face itself is one of the matches.
+                    e.copies -= 1;
+                    let own = e.file_no;
+                    e.copy_files.retain(|&f| f != own);
+                    e.copy_files.truncate(COPIES_SHOWN);
+                }
             }
             Mode::Documents => {
                 out.distinct = self.docs.len();
@@ -293,6 +304,57 @@ impl Collector {
             }
         }
         out
+    }
+}
+
+/// Buffers of folded collections kept by each thread from one query to the next: a common
+/// phrase has tens of thousands of matches, and fresh memory for them at every query costs
+/// more than counting them.
+mod scratch {
+    use std::cell::RefCell;
+
+    use rustc_hash::FxHashSet;
+
+    thread_local! {
+        static COPIES: RefCell<Vec<Vec<(u64, u32)>>> = const { RefCell::new(Vec::new()) };
+        static IDS: RefCell<FxHashSet<u64>> = RefCell::new(FxHashSet::default());
+    }
+
+    /// Buffers kept by a thread, and the most matches one may hold to be kept.
+    const KEPT: usize = 4;
+    const MOST: usize = 1 << 22;
+
+    /// An empty buffer for the matches of one collection.
+    pub fn take_copies() -> Vec<(u64, u32)> {
+        COPIES.with(|c| c.borrow_mut().pop()).unwrap_or_default()
+    }
+
+    /// Gives a buffer back for the next collection on this thread.
+    pub fn give_copies(mut v: Vec<(u64, u32)>) {
+        if v.capacity() > MOST {
+            return;
+        }
+        v.clear();
+        COPIES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() < KEPT {
+                c.push(v);
+            }
+        });
+    }
+
+    /// The number of distinct texts among `copies`.
+    pub fn distinct(copies: &[(u64, u32)]) -> usize {
+        IDS.with(|ids| {
+            let mut ids = ids.borrow_mut();
+            ids.clear();
+            ids.extend(copies.iter().map(|c| c.0));
+            let n = ids.len();
+            if ids.capacity() > MOST {
+                *ids = FxHashSet::default();
+            }
+            n
+        })
     }
 }
 
