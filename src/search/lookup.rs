@@ -240,6 +240,7 @@ fn keep_matching(
     context: Option<&Context>,
 ) -> Vec<ExactHit> {
     let mut kept = Vec::with_capacity(hits.len().min(holding.len() + 64));
+    let mut holder = context.map(Context::holder);
     let mut j = 0;
     for h in hits {
         while holding.get(j).is_some_and(|x| x.at < h.at) {
@@ -252,7 +253,7 @@ fn keep_matching(
                 len: x.len,
                 ..*h
             }),
-            None if context.is_some_and(|c| c.holds(h.file_no, h.para)) => kept.push(*h),
+            None if holder.as_mut().is_some_and(|c| c.holds(h.file_no, h.para)) => kept.push(*h),
             None => {}
         }
     }
@@ -269,6 +270,17 @@ fn context_paragraphs(
 ) -> Result<Vec<ExactHit>> {
     let mut out = Vec::new();
     if context.is_empty() {
+        return Ok(out);
+    }
+    let files = context.files();
+    // A few files are found through the live map; many, by walking the segments.
+    if files.len() < exact.files() / 8 {
+        let mut holder = context.holder();
+        exact.each_paragraph_of(range, files, |h| {
+            if holder.holds(h.file_no, h.para) {
+                out.push(h);
+            }
+        });
         return Ok(out);
     }
     exact.each_paragraph_in(

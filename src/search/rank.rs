@@ -166,11 +166,89 @@ impl Context {
                 .is_some_and(|r| r.0 == file)
     }
 
+    /// The files some paragraph of which is held, sorted and distinct.
+    pub fn files(&self) -> Vec<u32> {
+        let titles = self.titles.iter().map(|t| t.file);
+        let sections = self.sections.iter().map(|r| r.0);
+        let mut files: Vec<u32> = (titles.chain(sections))
+            .filter_map(|f| u32::try_from(f).ok())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+
+    /// A reader of [`Context::holds`] for paragraphs that come grouped by file (as look-ups
+    /// give them): each file's title and sections are found once.
+    pub fn holder(&self) -> Holder<'_> {
+        Holder {
+            context: self,
+            file: None,
+            title: None,
+            sections: &[],
+        }
+    }
+
     /// An estimate of the paragraphs held, for ordering look-ups.
     pub fn paragraphs(&self, exact: &crate::index::exact::ExactIndex) -> u64 {
         let per_file = exact.paragraphs() / exact.files().max(1) as u64;
         let sections: u64 = self.sections.iter().map(|r| r.2 + 1 - r.1.min(r.2)).sum();
         self.titles.len() as u64 * per_file + sections
+    }
+}
+
+/// [`Context::holds`] with the last file's answer kept.
+#[derive(Debug)]
+pub struct Holder<'a> {
+    context: &'a Context,
+    /// The file the fields below are of.
+    file: Option<u32>,
+    /// The length of its title's name when its title holds the word.
+    title: Option<u32>,
+    /// Its sections whose heading holds the word.
+    sections: &'a [(u64, u64, u64)],
+}
+
+impl Holder<'_> {
+    /// Reads what the context says of `file`, unless it is the last file asked about.
+    #[inline]
+    fn at_file(&mut self, file: u32) {
+        if self.file != Some(file) {
+            let ctx = self.context;
+            let f = u64::from(file);
+            self.file = Some(file);
+            self.title = ctx.title_len(file);
+            let from = ctx.sections.partition_point(|r| r.0 < f);
+            let to = from + ctx.sections[from..].partition_point(|r| r.0 == f);
+            self.sections = &ctx.sections[from..to];
+        }
+    }
+
+    /// Whether the title or an enclosing heading of paragraph `para` of `file` holds the
+    /// word.
+    #[inline]
+    pub fn holds(&mut self, file: u32, para: u32) -> bool {
+        self.at_file(file);
+        self.title.is_some() || self.in_heading_here(para)
+    }
+
+    /// [`Context::title_len`].
+    #[inline]
+    pub fn title_len(&mut self, file: u32) -> Option<u32> {
+        self.at_file(file);
+        self.title
+    }
+
+    /// [`Context::in_heading`].
+    #[inline]
+    pub fn in_heading(&mut self, file: u32, para: u32) -> bool {
+        self.at_file(file);
+        self.in_heading_here(para)
+    }
+
+    fn in_heading_here(&self, para: u32) -> bool {
+        let para = u64::from(para);
+        (self.sections.iter()).any(|r| r.1 <= para && para <= r.2)
     }
 }
 
@@ -275,8 +353,8 @@ impl<T: Ord> Ranker<T> {
 /// paragraphs.
 pub struct Matcher<'a> {
     lists: &'a [Vec<ExactHit>],
-    /// Per word of the plan: its text and its context.
-    words: Vec<(usize, &'a Context)>,
+    /// Per word of the plan: its text and its context's reader.
+    words: Vec<(usize, Holder<'a>)>,
     filters: &'a [FilterSet],
     /// Per text: `boost`-less score factor (its idf).
     idf: &'a [f32],
@@ -298,7 +376,9 @@ impl<'a> Matcher<'a> {
     ) -> Self {
         Matcher {
             lists,
-            words,
+            words: (words.into_iter())
+                .map(|(text, c)| (text, c.holder()))
+                .collect(),
             filters,
             idf,
             tf: TfScorer::new(mean_len),
@@ -315,8 +395,9 @@ impl<'a> Matcher<'a> {
                 Some(self.tf.tf_part(&h) * (boost * self.idf[*text]))
             }
             Node::Word { word, boost } => {
-                let (text, context) = self.words[*word];
+                let text = self.words[*word].0;
                 let hit = self.probe(text, c.at);
+                let context = &mut self.words[*word].1;
                 let title = context.title_len(c.file_no);
                 let heading = context.in_heading(c.file_no, c.para);
                 if hit.is_none() && title.is_none() && !heading {

@@ -100,26 +100,29 @@ impl<'a> Records<'a> {
         let Some(q) = self.exact(Target::Title, &text) else {
             return Ok(Vec::new());
         };
-        let files = self.key_values(&*q, "file_id", None)?.unwrap_or_default();
-        let lens = self.key_values_paired(&*q, "file_id", "title_len")?;
-        let versions = self.key_values_paired(&*q, "file_id", "version")?;
-        let scripts = self.key_values_paired(&*q, "file_id", "title_script")?;
-        let value = |map: &std::collections::HashMap<u64, u64>, f| {
-            u32::try_from(map.get(&f).copied().unwrap_or(0)).unwrap_or(u32::MAX)
-        };
-        Ok(files
-            .into_iter()
-            .map(|file| Titled {
-                file,
-                name_len: value(&lens, file),
-                version: value(&versions, file),
-                script: match scripts.get(&file) {
-                    Some(1) => Some(analysis::Written::Simplified),
-                    Some(2) => Some(analysis::Written::Traditional),
-                    _ => None,
-                },
-            })
-            .collect())
+        // One pass over the matching records reads the four columns of each.
+        let mut out = Vec::new();
+        for (segment, doc_ids) in manifest::matching_by_segment(self.searcher, &*q)? {
+            let column = |name| self.s.u64_column(self.searcher, segment, name);
+            let (files, lens) = (column("file_id")?, column("title_len")?);
+            let (versions, scripts) = (column("version")?, column("title_script")?);
+            let value = |v: Option<u64>| u32::try_from(v.unwrap_or(0)).unwrap_or(u32::MAX);
+            out.extend(doc_ids.into_iter().filter_map(|d| {
+                Some(Titled {
+                    file: files.first(d)?,
+                    name_len: value(lens.first(d)),
+                    version: value(versions.first(d)),
+                    script: match scripts.first(d) {
+                        Some(1) => Some(analysis::Written::Simplified),
+                        Some(2) => Some(analysis::Written::Traditional),
+                        _ => None,
+                    },
+                })
+            }));
+        }
+        out.sort_unstable_by_key(|t| t.file);
+        out.dedup_by_key(|t| t.file);
+        Ok(out)
     }
 
     /// The tantivy query of `q` over the records of `target`.
@@ -243,26 +246,6 @@ impl<'a> Records<'a> {
         }
         ranges.sort_unstable();
         Ok(Some(ranges))
-    }
-
-    /// The `value` column of the records `q` matches, by their `key` column.
-    fn key_values_paired(
-        &self,
-        q: &dyn TQuery,
-        key: &'static str,
-        value: &'static str,
-    ) -> Result<std::collections::HashMap<u64, u64>> {
-        let mut out = std::collections::HashMap::new();
-        for (segment, doc_ids) in manifest::matching_by_segment(self.searcher, q)? {
-            let keys = self.s.u64_column(self.searcher, segment, key)?;
-            let values = self.s.u64_column(self.searcher, segment, value)?;
-            for d in doc_ids {
-                if let (Some(k), Some(v)) = (keys.first(d), values.first(d)) {
-                    out.insert(k, v);
-                }
-            }
-        }
-        Ok(out)
     }
 
     /// The `column` values of the records `q` matches, sorted and distinct; `None` when `q`

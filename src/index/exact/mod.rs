@@ -451,6 +451,47 @@ impl ExactIndex {
         Ok(())
     }
 
+    /// [`Self::each_paragraph_in`] for the files `files` only: what a few files cost is theirs,
+    /// not a walk over every file of every segment. The paragraphs come in look-up order.
+    pub fn each_paragraph_of(
+        &self,
+        range: std::ops::Range<usize>,
+        files: impl IntoIterator<Item = u32>,
+        mut f: impl FnMut(ExactHit),
+    ) {
+        // (segment, first index, first paragraph, count, file) of each live part.
+        let mut spans = Vec::new();
+        for file_no in files {
+            for id in self.live.segments_of(file_no) {
+                let Ok(n) = self.segments.binary_search_by_key(id, |(id, _)| *id) else {
+                    continue;
+                };
+                if !range.contains(&n) {
+                    continue;
+                }
+                if let Some((first_index, first_para, count)) =
+                    self.segments[n].1.file_span(file_no)
+                {
+                    spans.push((n as u32, first_index, first_para, count, file_no));
+                }
+            }
+        }
+        spans.sort_unstable();
+        for (n, first_index, first_para, count, file_no) in spans {
+            for k in 0..count {
+                f(ExactHit {
+                    file_no,
+                    para: first_para + k,
+                    count: 0,
+                    whole: 0,
+                    len: UNKNOWN,
+                    at: (n, first_index + k),
+                    start: UNKNOWN,
+                });
+            }
+        }
+    }
+
     /// Sets `start` and `len` of the hits where they are [`UNKNOWN`].
     pub fn fill_bounds(&self, hits: &mut [ExactHit]) -> Result<()> {
         for h in hits.iter_mut().filter(|h| h.start == UNKNOWN) {
