@@ -80,7 +80,6 @@ fn single_char(s: &str) -> Option<char> {
 }
 
 /// Traditional → Simplified for one character (identity for everything else).
-#[cfg(test)]
 #[inline]
 pub(super) fn simplify_char(c: char) -> char {
     T2S.convert(c)
