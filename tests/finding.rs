@@ -261,6 +261,25 @@ fn a_law_and_its_article_come_first_in_either_script_and_typed_as_one_string() {
 }
 
 #[test]
+fn an_article_typed_as_the_file_writes_it_with_spaces_comes_first() {
+    // Taiwan's statutes write 第 2 條; a user copies it as it stands, or types it in the
+    // other script, or without the spaces.
+    for q in [
+        "個人資料保護辦法 第 2 條",
+        "个人资料保护办法 第 2 条",
+        "個人資料保護辦法 第2條",
+    ] {
+        let (code, v) = search(q, &[]);
+        assert_eq!(code, 0, "{q}: {v}");
+        assert_eq!(v["partial"], false, "{q}: {v}");
+        let first = &hits(&v)[0];
+        // The label stands alone on its line and heads the article's text.
+        assert!(in_section(first, "第 2 條"), "{q}: {v}");
+        assert!(text(first).starts_with("機關蒐集"), "{q}: {v}");
+    }
+}
+
+#[test]
 fn a_document_is_found_by_its_name_without_the_state_prefix_the_newest_first() {
     let (_, v) = search("数据资源管理法", &["--all-copies"]);
     let top: Vec<(&str, u64)> = (hits(&v).iter())

@@ -240,6 +240,9 @@ fn flatten(items: Vec<Query>, and: bool) -> Query {
             q => flat.push(q),
         }
     }
+    if and {
+        flat = join_spaced_labels(flat);
+    }
     if flat.len() > 1 {
         // The canonical text is equal exactly when two parts are equal but for spans.
         let mut seen = std::collections::HashSet::new();
@@ -252,6 +255,42 @@ fn flatten(items: Vec<Query>, and: bool) -> Query {
     } else {
         Query::Or(flat)
     }
+}
+
+/// Joins an article label typed with spaces, as statutes write it (`第 13 條`), into one
+/// term: otherwise 第, 13 and 條 would be three words, found anywhere (and merged with the
+/// 第 and 條 of a second label). Two or three adjacent bare terms are joined when together
+/// they are one label ([`crate::search::plan::is_label`]) and the first starts with 第.
+fn join_spaced_labels(items: Vec<Query>) -> Vec<Query> {
+    let term = |q: &Query| match q {
+        Query::Term { text, span } => Some((text.clone(), *span)),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        let joined = [3, 2].into_iter().find_map(|n| {
+            let parts: Vec<(String, (usize, usize))> = items
+                .get(i..i + n)?
+                .iter()
+                .map(term)
+                .collect::<Option<_>>()?;
+            let text: String = parts.iter().map(|(t, _)| t.as_str()).collect();
+            let label = parts[0].0.starts_with('第') && crate::search::plan::is_label(&text);
+            label.then(|| (n, text, (parts[0].1 .0, parts[n - 1].1 .1)))
+        });
+        match joined {
+            Some((n, text, span)) => {
+                out.push(Query::Term { text, span });
+                i += n;
+            }
+            None => {
+                out.push(items[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Parses the tokens of a query (not empty) into its tree.

@@ -488,3 +488,27 @@ proptest! {
         check_invariants(&input);
     }
 }
+
+#[test]
+fn an_article_label_typed_with_spaces_is_one_term() {
+    assert_eq!(canon("個人資料保護法 第 13 條"), "個人資料保護法 第13條");
+    assert_eq!(canon("第 13 條 第 14 條"), "第13條 第14條");
+    assert_eq!(canon("民法 第 一百八十四 条"), "民法 第一百八十四条");
+    assert_eq!(canon("第 6-1 條"), "第6-1條");
+    assert_eq!(canon("第 十五章"), "第十五章");
+    // Not a label: left as typed.
+    assert_eq!(canon("第 13 人"), "第 13 人");
+    assert_eq!(canon("13 條"), "13 條");
+    assert_eq!(canon("第 \"13\" 條"), "第 \"13\" 條");
+    // The span is the label's, from 第 to its unit.
+    match parse("法 第 13 條").unwrap() {
+        Query::And(parts) => assert_eq!(
+            parts[1],
+            Query::Term {
+                text: "第13條".into(),
+                span: (2, 8)
+            }
+        ),
+        q => panic!("{q:?}"),
+    }
+}
