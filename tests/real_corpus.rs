@@ -111,7 +111,7 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
             expected.insert(keys[para].clone());
         }
         let got: HashSet<(String, u32)> = searcher
-            .match_keys(&format!("\"{piece}\""))
+            .match_keys(&format!("\"{piece}\""), None)
             .unwrap()
             .into_iter()
             .collect();
@@ -251,7 +251,7 @@ fn every_visible_raw_line_is_found_in_its_paragraph_on_the_real_corpus() {
             .find(|p| p.lines[0] <= line_no && line_no <= p.lines[1])
             .unwrap_or_else(|| panic!("{}:{line_no}: {shown:?} is in no paragraph", f.rel));
         let found = searcher
-            .match_keys(&format!("\"{piece}\""))
+            .match_keys(&format!("\"{piece}\""), None)
             .unwrap_or_else(|e| panic!("\"{piece}\": {e}"))
             .into_iter()
             .any(|(path, para)| path == f.rel && para == holder.paragraph);
@@ -264,6 +264,118 @@ fn every_visible_raw_line_is_found_in_its_paragraph_on_the_real_corpus() {
     eprintln!(
         "2000 substrings of raw lines ({header_queries} from the first eight lines of a file) \
          all found in their paragraphs ({tries} draws, {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
+fn variant_forms_have_full_recall_and_precision_on_the_real_corpus() {
+    // The variant promise: a paragraph whose text OpenCC's t2s *with its phrase table* turns
+    // into one holding the query (so converted) is found, besides every literal match; and
+    // every hit holds the query or one of its forms, each highlight being one of them.
+    let root = real_corpus();
+    let started = std::time::Instant::now();
+    let (_, index, _) = real_index(&root);
+    let mut keys: Vec<(String, u32)> = Vec::new();
+    let mut originals: Vec<String> = Vec::new();
+    let (mut literal, mut phrased, mut starts) = (String::new(), String::new(), Vec::new());
+    let mut phrased_starts = Vec::new();
+    for event in corpus::walk(&root).unwrap() {
+        let WalkEvent::File(f) = event else { continue };
+        let doc = corpus::read_document(&f).unwrap();
+        for p in &doc.paragraphs {
+            keys.push((f.rel.clone(), p.paragraph));
+            starts.push(literal.len());
+            literal.push_str(normalize_exact(&p.text).as_str());
+            literal.push('\n');
+            phrased_starts.push(phrased.len());
+            phrased.push_str(normalize_exact(&hanconv::t2s(&p.text)).as_str());
+            phrased.push('\n');
+            originals.push(p.text.clone());
+        }
+    }
+    let holding = |hay: &str, at_starts: &[usize], needle: &str, out: &mut HashSet<usize>| {
+        for at in memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()) {
+            out.insert(at_starts.partition_point(|&s| s <= at) - 1);
+        }
+    };
+    let variants = analysis::Variants::builtin();
+    let searcher = Searcher::open(index).unwrap();
+    let mut rng = Rng::new(0x5eed_2026_1207);
+    let (mut queries, mut by_form, mut checked) = (0, 0usize, 0usize);
+    while queries < 300 {
+        let i = rng.below(originals.len());
+        let chars: Vec<char> = originals[i].chars().collect();
+        let len = 1 + rng.below(8);
+        let start = rng.below(chars.len().max(1));
+        let piece: String = chars.iter().skip(start).take(len).collect();
+        if piece.chars().count() != len || !piece.chars().all(is_han) {
+            continue;
+        }
+        let piece = if queries % 2 == 0 {
+            piece
+        } else if analysis::script::t2s(&piece) == piece {
+            analysis::script::s2t(&piece)
+        } else {
+            analysis::script::t2s(&piece)
+        };
+        queries += 1;
+        let n: Vec<char> = normalize_exact(&piece).as_str().chars().collect();
+        let mut forms: Vec<String> = vec![n.iter().collect()];
+        forms.extend(
+            variants
+                .forms(&n)
+                .into_iter()
+                .map(|f| f.into_iter().collect()),
+        );
+        let mut expected = HashSet::new();
+        holding(&literal, &starts, &forms[0], &mut expected);
+        let literal_count = expected.len();
+        let converted = normalize_exact(&hanconv::t2s(&piece)).as_str().to_string();
+        holding(&phrased, &phrased_starts, &converted, &mut expected);
+        by_form += expected.len() - literal_count;
+        let mut allowed = HashSet::new();
+        for f in &forms {
+            holding(&literal, &starts, f, &mut allowed);
+        }
+        let query = format!("\"{piece}\"");
+        let got: HashSet<(String, u32)> = searcher
+            .match_keys(&query, Some(&variants))
+            .unwrap()
+            .into_iter()
+            .collect();
+        let expected: HashSet<(String, u32)> = expected.iter().map(|&p| keys[p].clone()).collect();
+        let allowed: HashSet<(String, u32)> = allowed.iter().map(|&p| keys[p].clone()).collect();
+        let missed: Vec<_> = expected.difference(&got).take(3).collect();
+        let extra: Vec<_> = got.difference(&allowed).take(3).collect();
+        assert!(
+            missed.is_empty() && extra.is_empty(),
+            "{query} (forms {forms:?}): {} expected, {} found; missed {missed:?}, not a form {extra:?}",
+            expected.len(),
+            got.len()
+        );
+        checked += expected.len();
+        // Highlights of the first page are forms.
+        let answer = searcher.search(&query, &Default::default()).unwrap();
+        for hit in &answer.hits {
+            let text: Vec<char> = hit.text.chars().collect();
+            for h in &hit.highlights {
+                let marked: String = text[h[0]..h[1]].iter().collect();
+                let marked = normalize_exact(&marked).as_str().to_string();
+                assert!(
+                    forms.iter().any(|f| marked.contains(f.as_str())),
+                    "{query}: highlight {marked:?} is no form of {forms:?}"
+                );
+            }
+        }
+    }
+    eprintln!(
+        "300 phrases (half in the other script), {checked} matching paragraphs, {by_form} of \
+         them only through another form: variant recall and precision 100% ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
 }

@@ -14,3 +14,4 @@ mod ranking;
 mod real_corpus;
 mod real_finding;
 mod search;
+mod variants;

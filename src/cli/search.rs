@@ -78,6 +78,13 @@ pub struct SearchArgs {
     /// Show N neighbouring paragraphs of the same document before and after each hit.
     #[arg(long, value_name = "N", default_value_t = 0)]
     context: usize,
+    /// Search every word and phrase as written, without its other forms (other numerals,
+    /// brackets, the other side's vocabulary).
+    #[arg(long, conflicts_with = "variants")]
+    literal: bool,
+    /// More groups of equivalent forms: UTF-8, one group a line, forms separated by spaces.
+    #[arg(long, value_name = "FILE")]
+    variants: Option<PathBuf>,
 }
 
 /// Runs `zhengce search`.
@@ -103,7 +110,15 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let opened = ensure_default_index(&a.index)
-        .and_then(|()| Searcher::open(&a.index).map_err(anyhow::Error::from));
+        .and_then(|()| Searcher::open(&a.index).map_err(anyhow::Error::from))
+        .and_then(|mut s| {
+            if let Some(path) = &a.variants {
+                s.set_variants(std::sync::Arc::new(
+                    zhengce::analysis::Variants::with_user_file(path)?,
+                ));
+            }
+            Ok(s)
+        });
     let searcher = match opened {
         Ok(s) => s,
         Err(e) => {
@@ -127,6 +142,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
         by_document: a.by_doc,
         count_only: a.count,
         context: a.context.min(MAX_CONTEXT),
+        literal: a.literal,
         ..SearchOptions::default()
     };
     match (&a.query, &a.batch) {

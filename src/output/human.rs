@@ -181,6 +181,18 @@ fn write_hit<W: Write + ?Sized>(
             writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
         }
     }
+    let other_forms: Vec<String> = (hit.found.iter())
+        .filter(|f| !f.forms.is_empty())
+        .map(|f| format!("{} as {}", f.term, f.forms.join(" / ")))
+        .collect();
+    if !other_forms.is_empty() {
+        writeln!(
+            out,
+            "   {}found {}{reset}",
+            paint(DIM),
+            other_forms.join("; ")
+        )?;
+    }
     if !hit.missing.is_empty() {
         writeln!(
             out,

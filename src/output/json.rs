@@ -219,6 +219,7 @@ mod tests {
                 found: vec![TermFound {
                     term: "人工智能".into(),
                     found_in: vec!["text".into()],
+                    forms: Vec::new(),
                 }],
                 missing: Vec::new(),
                 copies: Some(Copies {

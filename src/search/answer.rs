@@ -110,27 +110,39 @@ impl<'a> Answer<'a> {
         let (text, title) = (norm(text), norm(title));
         let headings: Vec<String> = section.iter().map(|s| norm(s)).collect();
         let mut out = Vec::new();
-        for w in &self.plan.words {
-            let term: String = w.chars.iter().collect();
-            let mut found_in = Vec::new();
-            if text.contains(&term) {
-                found_in.push("text".to_string());
+        let places = [
+            ("text", vec![text]),
+            ("heading", headings),
+            ("title", vec![title]),
+        ];
+        let terms = (self.plan.words.iter())
+            .map(|w| (w.text, true))
+            .chain(self.plan.phrases.iter().map(|&p| (p, false)));
+        for (t, bare) in terms {
+            let t = &self.plan.texts[t];
+            let term: String = t.chars.iter().collect();
+            let (mut found_in, mut forms) = (Vec::new(), Vec::new());
+            // A phrase is found in the text only; a bare word in its whole context.
+            for (place, strings) in places.iter().take(if bare { 3 } else { 1 }) {
+                let mut here = false;
+                for form in t.all_forms() {
+                    let form: String = form.iter().collect();
+                    if strings.iter().any(|s| s.contains(&form)) {
+                        here = true;
+                        if form != term && !forms.contains(&form) {
+                            forms.push(form);
+                        }
+                    }
+                }
+                if here {
+                    found_in.push(place.to_string());
+                }
             }
-            if headings.iter().any(|h| h.contains(&term)) {
-                found_in.push("heading".to_string());
-            }
-            if title.contains(&term) {
-                found_in.push("title".to_string());
-            }
-            out.push(TermFound { term, found_in });
-        }
-        for &p in &self.plan.phrases {
-            let term: String = self.plan.texts[p].chars.iter().collect();
-            let found_in = match text.contains(&term) {
-                true => vec!["text".to_string()],
-                false => Vec::new(),
-            };
-            out.push(TermFound { term, found_in });
+            out.push(TermFound {
+                term,
+                found_in,
+                forms,
+            });
         }
         out
     }

@@ -41,7 +41,8 @@ pub struct Lists {
 /// One look-up of a chain or of the rest: a text, and for a word its context.
 #[derive(Clone)]
 struct Step {
-    chars: Vec<char>,
+    /// The text's forms, itself first (N form without white space).
+    forms: Vec<Vec<char>>,
     check: Option<WordCheck>,
     context: Option<Arc<Context>>,
 }
@@ -54,17 +55,21 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan, contexts: &[Arc<Context>]) -> Re
     // those of its context.
     let mut required: Vec<(u64, usize, Option<usize>)> = Vec::new();
     for (i, t) in plan.texts.iter().enumerate().filter(|(_, t)| t.required) {
-        let work = estimates(exact, &mut estimated, &t.chars)?.iter().sum();
+        let work = form_estimates(exact, &mut estimated, t.all_forms())?
+            .iter()
+            .sum();
         required.push((work, i, None));
     }
     for (w, word) in plan.words.iter().enumerate().filter(|(_, w)| w.required) {
-        let text = &plan.texts[word.text].chars;
-        let work: u64 = estimates(exact, &mut estimated, text)?.iter().sum();
+        let text = &plan.texts[word.text];
+        let work: u64 = form_estimates(exact, &mut estimated, text.all_forms())?
+            .iter()
+            .sum();
         required.push((work + contexts[w].paragraphs(exact), word.text, Some(w)));
     }
     required.sort_by_key(|&(work, ..)| work);
     let step = |text: usize, word: Option<usize>| Step {
-        chars: plan.texts[text].chars.clone(),
+        forms: plan.texts[text].all_forms().map(<[char]>::to_vec).collect(),
         check: plan.texts[text].check,
         context: word.map(|w| Arc::clone(&contexts[w])),
     };
@@ -82,8 +87,9 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan, contexts: &[Arc<Context>]) -> Re
     // Per step, the estimate of its matches per segment: room for its hits, and its work (at
     // most the chain's first's, within whose paragraphs it is looked up).
     let mut sizes = Vec::with_capacity(chain.len() + rest.len());
-    for st in chain.iter().chain(&rest) {
-        sizes.push(estimates(exact, &mut estimated, &st.chars)?.to_vec());
+    for text in chain_texts.iter().chain(&rest_texts) {
+        let forms = plan.texts[*text].all_forms();
+        sizes.push(form_estimates(exact, &mut estimated, forms)?);
     }
     let head = match chain.is_empty() {
         false => sizes[0].clone(),
@@ -134,7 +140,16 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan, contexts: &[Arc<Context>]) -> Re
         let counted = hits.len() as f32;
         lists.df.push(match chain.is_empty() {
             true => counted,
-            false => (estimate(exact, &mut estimated, &t.chars)? as f32).max(counted),
+            false => {
+                // The whole index's estimates, as for a document frequency: those of the
+                // segments add up to another figure, which would depend on how the text is
+                // split into segments.
+                let mut all = 0;
+                for form in t.all_forms() {
+                    all += cached(exact, &mut estimated, form)?.0;
+                }
+                (all as f32).max(counted)
+            }
         });
         lists.hits.push(hits);
     }
@@ -163,12 +178,16 @@ fn look_up(
         // Hits are at most the paragraphs allowed (an estimate counts matches, and for one
         // char those of every bigram starting with it).
         let most = within.map_or_else(|| exact.paragraphs_in(range.clone()), Within::len);
-        let mut hits = Vec::with_capacity((size as usize).min(most));
         let check = st.check.as_ref();
-        exact.find_each_unbounded_in(range.clone(), &st.chars, within, check, &mut |h| {
-            hits.push(h)
-        })?;
-        Ok(hits)
+        let mut lists = Vec::with_capacity(st.forms.len());
+        for form in &st.forms {
+            let mut hits = Vec::with_capacity((size as usize).min(most));
+            exact.find_each_unbounded_in(range.clone(), form, within, check, &mut |h| {
+                hits.push(h)
+            })?;
+            lists.push(hits);
+        }
+        Ok(merge_forms(lists))
     };
     let mut found = Vec::with_capacity(chain.len() + rest.len());
     let mut candidates: Vec<ExactHit> = Vec::new();
@@ -201,6 +220,67 @@ fn look_up(
         exact.fill_bounds(hits)?;
     }
     Ok((found, candidates))
+}
+
+/// The hits of a text's forms (each list in look-up order, the text itself first) as one
+/// list in look-up order: a paragraph that holds several forms has one hit counting all their
+/// occurrences, marked [`ExactHit::other_form`] when it holds none of the text itself.
+fn merge_forms(mut lists: Vec<Vec<ExactHit>>) -> Vec<ExactHit> {
+    let mut merged = match lists.len() {
+        0 => return Vec::new(),
+        _ => lists.swap_remove(0),
+    };
+    for other in lists {
+        let mut out = Vec::with_capacity(merged.len() + other.len());
+        let (mut i, mut j) = (0, 0);
+        while i < merged.len() || j < other.len() {
+            match (merged.get(i), other.get(j)) {
+                (Some(x), Some(y)) if x.at == y.at => {
+                    out.push(ExactHit {
+                        count: x.count + y.count,
+                        whole: x.whole + y.whole,
+                        ..*x
+                    });
+                    (i, j) = (i + 1, j + 1);
+                }
+                (Some(x), Some(y)) if x.at < y.at => {
+                    out.push(*x);
+                    i += 1;
+                }
+                (Some(_) | None, Some(y)) => {
+                    out.push(ExactHit {
+                        other_form: true,
+                        ..*y
+                    });
+                    j += 1;
+                }
+                (Some(x), None) => {
+                    out.push(*x);
+                    i += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        merged = out;
+    }
+    merged
+}
+
+/// The estimates per segment of a text's forms together (an upper bound, as each is).
+fn form_estimates<'n>(
+    exact: &ExactIndex,
+    cache: &mut Estimates<'n>,
+    forms: impl Iterator<Item = &'n [char]>,
+) -> Result<Vec<u64>> {
+    let mut sum: Vec<u64> = Vec::new();
+    for form in forms {
+        let each = estimates(exact, cache, form)?;
+        sum.resize(sum.len().max(each.len()), 0);
+        for (s, e) in sum.iter_mut().zip(each) {
+            *s += e;
+        }
+    }
+    Ok(sum)
 }
 
 /// The hits of `a` and `b` (each in look-up order) together, in look-up order, each
@@ -387,11 +467,6 @@ fn estimates<'c, 'n>(
     Ok(&cached(exact, cache, needle)?.1)
 }
 
-/// The estimate of `needle` over all segments ([`ExactIndex::estimates`]).
-fn estimate<'n>(exact: &ExactIndex, cache: &mut Estimates<'n>, needle: &'n [char]) -> Result<u64> {
-    Ok(cached(exact, cache, needle)?.0)
-}
-
 /// Per text of a query, its estimates over all segments and segment by segment.
 type Estimates<'n> = HashMap<&'n [char], (u64, Vec<u64>)>;
 
@@ -408,6 +483,7 @@ mod tests {
             len: 3,
             at,
             start: at.1 * 4,
+            other_form: false,
         }
     }
 

@@ -74,6 +74,10 @@ pub struct TermFound {
     /// `"text"`, `"heading"`, `"title"`: where it stands, in that order.
     #[serde(rename = "in")]
     pub found_in: Vec<String>,
+    /// The other forms of it found there (`计画` for `计划`, `第一百八十四条` for `第184条`),
+    /// when it was found as one: normalized, as looked up.
+    #[serde(rename = "as", default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<String>,
 }
 
 /// The copies of a hit: paragraphs elsewhere whose normalized text is the same.
@@ -168,6 +172,8 @@ pub struct SearchOptions {
     pub count_only: bool,
     /// Neighbouring paragraphs to show on each side of a hit.
     pub context: usize,
+    /// Search every text as written, without its other forms (`--literal`).
+    pub literal: bool,
 }
 
 impl Default for SearchOptions {
@@ -181,6 +187,7 @@ impl Default for SearchOptions {
             by_document: false,
             count_only: false,
             context: 0,
+            literal: false,
         }
     }
 }

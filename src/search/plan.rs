@@ -16,7 +16,7 @@
 //! (jieba's cutter aside).
 
 use super::query::{FieldName, Query, MAX_TERMS};
-use crate::analysis::{self, QueryCutter};
+use crate::analysis::{self, QueryCutter, Variants};
 use crate::index::exact::WordCheck;
 use crate::{Error, Result};
 
@@ -77,6 +77,16 @@ pub struct PlanText {
     /// OR, a NOT or an optional part): required texts and words are looked up first, the
     /// rarest first, and the others only within the paragraphs they leave.
     pub required: bool,
+    /// Its other forms ([`analysis::variants`]), each N form without white space: a
+    /// paragraph that holds any of them holds the text. Empty for a literal text.
+    pub forms: Vec<Vec<char>>,
+}
+
+impl PlanText {
+    /// The text and its other forms.
+    pub fn all_forms(&self) -> impl Iterator<Item = &[char]> {
+        std::iter::once(self.chars.as_slice()).chain(self.forms.iter().map(Vec::as_slice))
+    }
 }
 
 /// A field filter as written: what it is resolved from.
@@ -125,11 +135,17 @@ pub enum Node {
 
 /// Builds the plan of `query`, cutting bare terms with `cutter` (asked for only when a term
 /// needs cutting).
+///
+/// With `variants`, bare words and quoted phrases are also looked up in their other forms
+/// (outside `literal:`); without, every text is literal.
 pub fn plan<'c>(
     query: &Query,
     cutter: impl FnOnce() -> Result<&'c QueryCutter> + 'c,
+    variants: Option<&'c Variants>,
 ) -> Result<Plan> {
     let mut p = Planner {
+        variants,
+        literal: false,
         cutter: Some(Box::new(cutter)),
         cut: None,
         plan: Plan {
@@ -151,7 +167,7 @@ pub fn plan<'c>(
     p.required = false;
     let near = if (2..=8).contains(&p.near.len()) {
         let together: String = p.near.concat();
-        p.text(&together, NEAR_BOOST, false)
+        p.text(&together, NEAR_BOOST, false, false)
     } else {
         None
     };
@@ -172,6 +188,10 @@ pub fn plan<'c>(
 type CutterSource<'c> = Box<dyn FnOnce() -> Result<&'c QueryCutter> + 'c>;
 
 struct Planner<'c> {
+    /// The equivalent forms to expand texts into (`None`: literal).
+    variants: Option<&'c Variants>,
+    /// Whether the part being planned is inside `literal:`.
+    literal: bool,
     cutter: Option<CutterSource<'c>>,
     cut: Option<&'c QueryCutter>,
     plan: Plan,
@@ -203,6 +223,15 @@ impl<'c> Planner<'c> {
         match q {
             Query::Term { text, span } => self.term(text, span.0, negated),
             Query::Phrase { text, span } => self.phrase(text, span.0, negated),
+            Query::Field {
+                field: FieldName::Literal,
+                query,
+            } => {
+                let literal = std::mem::replace(&mut self.literal, true);
+                let n = self.node(query, negated);
+                self.literal = literal;
+                n
+            }
             Query::Field { field, query } => {
                 self.plan.filters.push(FilterSpec {
                     field: *field,
@@ -277,17 +306,22 @@ impl<'c> Planner<'c> {
     }
 
     /// The node of the exact text `text` (normalized here) with `boost`, a bare word's when
-    /// `bare`; `None` for a text without characters.
-    fn text(&mut self, text: &str, boost: f32, bare: bool) -> Option<Node> {
+    /// `bare`, looked up in its other forms too when `expand` (outside `literal:`); `None`
+    /// for a text without characters.
+    fn text(&mut self, text: &str, boost: f32, bare: bool, expand: bool) -> Option<Node> {
         let chars: Vec<char> = analysis::normalize_exact(text).as_str().chars().collect();
         if chars.is_empty() {
             return None;
         }
         let check = word_check(&chars, bare);
+        let forms = match (self.variants, expand && !self.literal) {
+            (Some(v), true) => v.forms(&chars),
+            _ => Vec::new(),
+        };
         let texts = &mut self.plan.texts;
         let at = match texts
             .iter()
-            .position(|t| t.chars == chars && t.check == check)
+            .position(|t| t.chars == chars && t.check == check && t.forms == forms)
         {
             Some(at) => at,
             None => {
@@ -295,6 +329,7 @@ impl<'c> Planner<'c> {
                     chars,
                     check,
                     required: false,
+                    forms,
                 });
                 texts.len() - 1
             }
@@ -306,11 +341,12 @@ impl<'c> Planner<'c> {
     /// The node of a quoted phrase.
     fn phrase(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
         let node = self
-            .text(text, 1.0, false)
+            .text(text, 1.0, false, true)
             .ok_or_else(|| no_chars(text, pos))?;
         if let (false, Node::Text { text, .. }) = (negated, &node) {
-            let needle: String = self.plan.texts[*text].chars.iter().collect();
-            self.plan.needles.push(needle);
+            let t = &self.plan.texts[*text];
+            let needles: Vec<String> = t.all_forms().map(|f| f.iter().collect()).collect();
+            self.plan.needles.extend(needles);
             if !self.plan.phrases.contains(text) {
                 self.plan.phrases.push(*text);
             }
@@ -321,7 +357,7 @@ impl<'c> Planner<'c> {
     /// The node of a bare word (as cut from a term), highlighted when `highlight`.
     fn word(&mut self, word: &str, pos: usize, negated: bool, highlight: bool) -> Result<Node> {
         let required = std::mem::replace(&mut self.required, false);
-        let text = self.text(word, 1.0, true);
+        let text = self.text(word, 1.0, true, true);
         self.required = required;
         let Some(Node::Text { text, .. }) = text else {
             return Err(no_chars(word, pos));
@@ -343,7 +379,9 @@ impl<'c> Planner<'c> {
         words[at].required |= self.required;
         if !negated {
             if highlight {
-                self.plan.needles.push(chars.iter().collect());
+                let t = &self.plan.texts[text];
+                let needles: Vec<String> = t.all_forms().map(|f| f.iter().collect()).collect();
+                self.plan.needles.extend(needles);
             }
             self.near.push(chars.iter().collect());
         }
@@ -363,7 +401,28 @@ impl<'c> Planner<'c> {
                 (true, _) => words.push(analysis::normalize_exact(piece).as_str().to_string()),
                 // One or two characters: one word, uncut.
                 (false, Some(word)) => words.push(word),
-                (false, None) => words.extend(self.cutter()?.segment(piece)),
+                (false, None) => {
+                    // A word with other forms stays whole (jieba would cut 人工智慧 into 人工
+                    // and 智慧, which no form of 人工智能 holds); the rest is cut by jieba.
+                    let norm: Vec<char> =
+                        analysis::normalize_exact(piece).as_str().chars().collect();
+                    let members = match (self.variants, self.literal) {
+                        (Some(v), false) => v.members_in(&norm),
+                        _ => Vec::new(),
+                    };
+                    let mut at = 0;
+                    let end = norm.len()..norm.len();
+                    for m in members.iter().cloned().chain(std::iter::once(end)) {
+                        if m.start > at {
+                            let gap: String = norm[at..m.start].iter().collect();
+                            words.extend(self.cutter()?.segment(&gap));
+                        }
+                        if !m.is_empty() {
+                            words.push(norm[m.clone()].iter().collect());
+                        }
+                        at = m.end;
+                    }
+                }
             }
         }
         // A word repeated in the term counts once (`数据数据` is 数据).
@@ -405,7 +464,7 @@ impl<'c> Planner<'c> {
                 .needles
                 .push(analysis::normalize_exact(&whole).as_str().to_string());
             let required = std::mem::replace(&mut self.required, false);
-            should.extend(self.text(&whole, TOGETHER_BOOST, false));
+            should.extend(self.text(&whole, TOGETHER_BOOST, false, false));
             self.required = required;
         }
         Ok(Node::Bool {
@@ -562,7 +621,7 @@ mod tests {
 
     fn plan_of(q: &str) -> Plan {
         let cutter = QueryCutter::new(Default::default());
-        plan(&parse(q).unwrap(), || Ok(&cutter)).unwrap()
+        plan(&parse(q).unwrap(), || Ok(&cutter), None).unwrap()
     }
 
     fn text(p: &Plan, node: &Node) -> String {

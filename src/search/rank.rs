@@ -33,6 +33,11 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// What an occurrence that cuts into a word counts, against 1 for a whole one.
 pub const STRADDLE_WEIGHT: f32 = 0.1;
+/// What a paragraph that holds a text only in another form (计画 for 计划, 第10条 for
+/// 第十条) counts against one that holds it as typed: a little less, so that the literal
+/// match comes first among equals, never so much that a better paragraph in the other form
+/// drops from the first page.
+pub const OTHER_FORM_WEIGHT: f32 = 0.9;
 /// The least length, in characters, a paragraph's occurrences are normalized by: a label
 /// line or a table row (mostly shorter) gains nothing from being short. On the known-item
 /// evaluation 12, 20 and 30 differ by at most 0.1 point.
@@ -91,7 +96,11 @@ impl TfScorer {
         let norm = K1 * (1.0 - B) + self.per_char * h.len.max(MIN_LENGTH) as f32;
         let saturate = |tf: f32| tf * (K1 + 1.0) / (tf + norm);
         let whole = saturate(h.whole.min(h.count) as f32);
-        whole + STRADDLE_WEIGHT * (saturate(h.count as f32) - whole)
+        let part = whole + STRADDLE_WEIGHT * (saturate(h.count as f32) - whole);
+        match h.other_form {
+            true => OTHER_FORM_WEIGHT * part,
+            false => part,
+        }
     }
 }
 
@@ -464,7 +473,8 @@ impl<'a> Matcher<'a> {
 /// they are found, without being gathered first.
 pub fn lone_text(plan: &Plan) -> Option<(usize, f32)> {
     match plan.root {
-        Node::Text { text, boost } => Some((text, boost)),
+        // A text with other forms merges their look-ups first: the general path.
+        Node::Text { text, boost } if plan.texts[text].forms.is_empty() => Some((text, boost)),
         _ => None,
     }
 }
@@ -482,6 +492,7 @@ mod tests {
             len: 10,
             at,
             start: 0,
+            other_form: false,
         }
     }
 

@@ -59,6 +59,12 @@ impl<'a> Records<'a> {
             FieldName::Title => Target::Title,
             FieldName::Section => Target::Section,
             FieldName::Path => Target::Path,
+            // The planner reads `literal:` itself; it never becomes a filter.
+            FieldName::Literal => {
+                return Err(crate::Error::Other(
+                    "`literal:` is not a filter".to_string(),
+                ))
+            }
         };
         let records = self.node(&spec.query, target)?;
         let restricted: Box<dyn TQuery> = Box::new(BooleanQuery::new(vec![
@@ -92,6 +98,21 @@ impl<'a> Records<'a> {
                 .unwrap_or_default();
         }
         Ok(context)
+    }
+
+    /// [`Records::context`] of a word that has other forms: where any of them stands.
+    pub fn context_of_forms<'f>(&self, forms: impl Iterator<Item = &'f [char]>) -> Result<Context> {
+        let mut all = Context::default();
+        for form in forms {
+            let c = self.context(form)?;
+            all.titles.extend(c.titles);
+            all.sections.extend(c.sections);
+        }
+        all.titles.sort_by_key(|t| t.file);
+        all.titles.dedup_by_key(|t| t.file);
+        all.sections.sort_unstable();
+        all.sections.dedup();
+        Ok(all)
     }
 
     /// The documents whose title holds `text` (N form without white space), sorted by file.

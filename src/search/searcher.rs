@@ -55,6 +55,8 @@ pub struct Searcher {
     /// Look-ups with more estimated matches than this run on two threads, when there are two
     /// cores (`u64::MAX`: never).
     parallel_from: u64,
+    /// The equivalent forms queries are expanded into (unless literal).
+    variants: Arc<analysis::Variants>,
 }
 
 impl Searcher {
@@ -120,6 +122,7 @@ impl Searcher {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
                 _ => u64::MAX,
             },
+            variants: analysis::Variants::builtin(),
         }))
     }
 
@@ -129,6 +132,12 @@ impl Searcher {
     /// some 30 µs: not worth it for a few thousand matches).
     pub(crate) fn split(&self, work: &[u64]) -> Option<usize> {
         (work.len() > 1 && work.iter().sum::<u64>() > self.parallel_from).then(|| halfway(work))
+    }
+
+    /// Expands queries into the forms of `variants` (by default those compiled in,
+    /// [`analysis::Variants::builtin`]; `--variants FILE` adds a user's groups to them).
+    pub fn set_variants(&mut self, variants: Arc<analysis::Variants>) {
+        self.variants = variants;
     }
 
     /// Runs look-ups with more than `matches` estimated matches on two threads, even on one
@@ -204,7 +213,8 @@ impl Searcher {
     pub fn search(&self, query_text: &str, opts: &SearchOptions) -> Result<SearchResult> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let plan = plan::plan(&query::parse(query_text)?, || self.cutter())?;
+        let variants = (!opts.literal).then_some(self.variants.as_ref());
+        let plan = plan::plan(&query::parse(query_text)?, || self.cutter(), variants)?;
         // No query matches more paragraphs than the index holds: a limit or offset past that
         // (`--limit 18446744073709551615` for "all") must not size heaps after it.
         let most = usize::try_from(self.exact.paragraphs()).unwrap_or(usize::MAX);
@@ -312,7 +322,7 @@ impl Searcher {
             .map(|f| records.resolve(f))
             .collect::<Result<Vec<FilterSet>>>()?;
         let contexts = (plan.words.iter())
-            .map(|w| records.context(&w.chars).map(Arc::new))
+            .map(|w| (records.context_of_forms(plan.texts[w.text].all_forms())).map(Arc::new))
             .collect::<Result<Vec<Arc<Context>>>>()?;
         let lists = lookup::look_up_texts(self, plan, &contexts)?;
         let idf: Vec<f32> = (lists.df.iter())
@@ -396,9 +406,15 @@ impl Searcher {
 
     /// The (path, paragraph ordinal) of every paragraph matching `query_text`, in no
     /// particular order: the whole match set, for checks against a plain scan.
-    pub fn match_keys(&self, query_text: &str) -> Result<Vec<(String, u32)>> {
+    /// With `variants`, texts are also matched in their other forms (as `search` does by
+    /// default); without, literally.
+    pub fn match_keys(
+        &self,
+        query_text: &str,
+        variants: Option<&analysis::Variants>,
+    ) -> Result<Vec<(String, u32)>> {
         let searcher = self.reader.searcher();
-        let plan = plan::plan(&query::parse(query_text)?, || self.cutter())?;
+        let plan = plan::plan(&query::parse(query_text)?, || self.cutter(), variants)?;
         let mut matched = Vec::new();
         match rank::lone_text(&plan) {
             // Every match of one text, without reading paragraph bounds or scoring.
@@ -689,7 +705,7 @@ mod tests {
         crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
         let s = Searcher::open(&index).unwrap();
         let searcher = s.reader.searcher();
-        let plan = plan::plan(&query::parse("\"数据\"").unwrap(), || s.cutter()).unwrap();
+        let plan = plan::plan(&query::parse("\"数据\"").unwrap(), || s.cutter(), None).unwrap();
         let (text, boost) = rank::lone_text(&plan).unwrap();
         for mode in [Mode::Paragraphs, Mode::Folded, Mode::Documents] {
             let fast = s

@@ -86,6 +86,9 @@ pub struct ExactHit {
     /// The position of the paragraph's first char in its segment (its bounds, with `len`,
     /// for [`Within`]).
     pub start: u32,
+    /// Whether the paragraph holds the looked-up text only in another of its forms (see
+    /// `analysis::variants`): such a match counts a little less than a literal one.
+    pub other_form: bool,
 }
 
 /// A set of paragraphs of one [`ExactIndex`] that later look-ups are limited to: per
@@ -444,6 +447,7 @@ impl ExactIndex {
                         len: UNKNOWN,
                         at: (n as u32, first_index + k),
                         start: UNKNOWN,
+                        other_form: false,
                     });
                 }
             }
@@ -487,6 +491,7 @@ impl ExactIndex {
                     len: UNKNOWN,
                     at: (n, first_index + k),
                     start: UNKNOWN,
+                    other_form: false,
                 });
             }
         }
@@ -544,6 +549,7 @@ impl ExactIndex {
                         len: h.len,
                         at: (n as u32, h.index),
                         start: h.start,
+                        other_form: false,
                     });
                 }
             };
@@ -614,6 +620,7 @@ mod tests {
             len: 5,
             at: (segment, index),
             start: index * 6,
+            other_form: false,
         }
     }
 

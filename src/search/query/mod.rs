@@ -87,11 +87,18 @@ pub enum FieldName {
     Section,
     /// A prefix of the document's path relative to the corpus root, `/`-separated.
     Path,
+    /// Not a filter: what it holds is searched as written, without other forms.
+    Literal,
 }
 
 impl FieldName {
     /// Every field, in the order they are listed in messages.
-    pub const ALL: [FieldName; 3] = [FieldName::Title, FieldName::Section, FieldName::Path];
+    pub const ALL: [FieldName; 4] = [
+        FieldName::Title,
+        FieldName::Section,
+        FieldName::Path,
+        FieldName::Literal,
+    ];
 
     /// The name as written in queries (`title`, `section`, `path`).
     pub fn as_str(self) -> &'static str {
@@ -99,6 +106,7 @@ impl FieldName {
             FieldName::Title => "title",
             FieldName::Section => "section",
             FieldName::Path => "path",
+            FieldName::Literal => "literal",
         }
     }
 
