@@ -1,4 +1,4 @@
-//! The examples of issue 19 over the real corpus (`ZHENGCE_REAL_CORPUS`), on the index the
+//! The examples of issues 19 and 20 over the real corpus (`ZHENGCE_REAL_CORPUS`), on the index the
 //! exact-promise tests build: a law's name and its article, documents by their names in both
 //! scripts, common words that must not come from inside other words, Latin words and numbers
 //! whole, fragments below sentences, highlights that read well.
@@ -142,4 +142,45 @@ fn latin_words_numbers_fragments_and_highlights_on_the_real_corpus() {
     for h in top(&s, "国发〔1993〕21号", 10) {
         assert!(h.highlights.iter().all(|[a, b]| b - a > 1), "{h:?}");
     }
+}
+
+/// Every matching paragraph of `q` (up to 100,000), for what must or must not be among them.
+fn all(s: &Searcher, q: &str) -> Vec<Hit> {
+    top(s, q, 100_000)
+}
+
+#[test]
+#[cfg_attr(
+    not(real_corpus),
+    ignore = "needs the real corpus: set ZHENGCE_REAL_CORPUS"
+)]
+fn other_forms_on_the_real_corpus() {
+    // The examples of issue 20.
+    let s = searcher();
+    let first = &top(&s, "民法典 第184条", 1)[0];
+    assert!(
+        first.title.ends_with("民法典") && under(first, "第一百八十四条"),
+        "{first:?}"
+    );
+    let first = &top(&s, "憲法 第十條", 1)[0];
+    assert!(
+        first.title == "中華民國憲法" && under(first, "第 10 條"),
+        "{first:?}"
+    );
+    let plans = top(&s, "计划 path:laws-tw", 5);
+    assert!(plans.iter().any(|h| h.text.contains("計畫")), "{plans:?}");
+    let ai = top(&s, "人工智慧 path:symposium", 5);
+    assert!(
+        ai.iter().any(|h| h.text.contains("人工智能")),
+        "人工智慧 finds the symposium summary's 人工智能: {ai:?}"
+    );
+    let numbered = all(&s, "\"法释[2020]26号\"");
+    assert_eq!(numbered.len(), 3, "{numbered:?}");
+    assert!(numbered.iter().all(|h| h.text.contains("法释〔2020〕26号")));
+    assert!(all(&s, "\"隨著\"").iter().any(|h| h.text.contains("随着")));
+    let belt = all(&s, "\"推进“一带一路”建设\"");
+    // The 2016 report writes it with ASCII quotes, three times.
+    let in_2016 = belt.iter().filter(|h| h.path.contains("2016")).count();
+    assert!(in_2016 >= 3, "{belt:?}");
+    assert!(belt.iter().all(|h| h.text.contains("一带一路")), "{belt:?}");
 }

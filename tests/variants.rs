@@ -56,6 +56,8 @@ const FILES: &[(&str, &str)] = &[
          一、根据法释〔2020〕26号和2024年工作计划，推进人工智能与数字经济发展。\n\
          \n\
          二、随着软件产业发展，各地应当加强统筹，干部要带头。\n\
+         \n\
+         三、推进“一带一路”建设，落实〈规划〉要求——统筹推进。\n\
          ",
     ),
 ];
@@ -232,4 +234,17 @@ fn human_output_marks_a_hit_found_through_another_form() {
         .args(["search", "計畫", "--color", "never", "--index"])
         .arg(index()));
     assert!(r.stdout().contains("found 计画 as 计划"), "{}", r.stdout());
+}
+
+#[test]
+fn quotes_title_marks_and_dashes_of_every_kind_are_alike() {
+    for q in [
+        "\"推进「一带一路」建设\"",
+        "\"推进＂一带一路＂建设\"",
+        "\"推进『一带一路』建设\"",
+        "\"落实《规划》要求--统筹\"",
+        "\"落实〈规划〉要求——统筹\"",
+    ] {
+        assert!(any_holds(&search(q, &[]).1, "推进“一带一路”建设"), "{q}");
+    }
 }

@@ -50,9 +50,27 @@ const CHAR_BITS: u32 = (1 << 21) - 1;
 /// Fold facts for the BMP, computed a 256-character block at a time on first use.
 static FOLD_BLOCKS: [OnceLock<Box<[u32; 256]>>; 256] = [const { OnceLock::new() }; 256];
 
+/// One character for each kind of punctuation that policy texts write in several ways: the
+/// quotes “” 「」 『』 ＂ as `"`, the title marks 〈〉 as 《》, the dashes as `-`, the middle
+/// dots as `·`. A phrase copied from a page that uses other quotes than the text is found.
+fn punctuation_class(c: char) -> char {
+    match c {
+        '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '﹁' | '﹂' | '﹃' | '﹄' | '〝'
+        | '〞' => '"',
+        '〈' => '《',
+        '〉' => '》',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '﹘' | '⸺' | '⸻' => '-',
+        '・' | '‧' | '•' | '∙' | '⋅' => '·',
+        c => c,
+    }
+}
+
 fn fold_info_slow(c: char) -> u32 {
     let mut info = if starts_run_slow(c) { STARTS_RUN } else { 0 };
-    let mut folded = once(c).nfkc().flat_map(char::to_lowercase);
+    let mut folded = once(c)
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(punctuation_class);
     if let (Some(f), None) = (folded.next(), folded.next()) {
         info |= SINGLE | f as u32;
         if is_dropped_space(f) {
@@ -165,6 +183,7 @@ pub(super) fn fold(text: &str, keep_ws: bool, out: &mut Vec<(char, OrigSpan)>) -
 fn fold_run(run: &str, span: OrigSpan, keep_ws: bool, out: &mut Vec<(char, OrigSpan)>) {
     run.nfkc()
         .flat_map(char::to_lowercase)
+        .map(punctuation_class)
         .filter(|&l| keep_ws || !is_dropped_space(l))
         .for_each(|l| out.push((l, span)));
 }
@@ -172,6 +191,24 @@ fn fold_run(run: &str, span: OrigSpan, keep_ws: bool, out: &mut Vec<(char, OrigS
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_title_marks_dashes_and_dots_of_every_kind_fold_to_one() {
+        let folded = |t: &str| {
+            let mut out = Vec::new();
+            fold(t, false, &mut out);
+            out.into_iter().map(|(c, _)| c).collect::<String>()
+        };
+        assert_eq!(folded("推进“一带一路”建设"), "推进\"一带一路\"建设");
+        assert_eq!(folded("推进「一带一路」建设"), "推进\"一带一路\"建设");
+        assert_eq!(folded("推进＂一带一路＂建设"), "推进\"一带一路\"建设");
+        assert_eq!(folded("推进『一带一路』建设"), "推进\"一带一路\"建设");
+        assert_eq!(folded("〈宪法〉"), "《宪法》");
+        assert_eq!(folded("——"), "--");
+        assert_eq!(folded("－"), "-");
+        assert_eq!(folded("阿卜杜勒・阿齐兹"), "阿卜杜勒·阿齐兹");
+        assert_eq!(folded("阿卜杜勒‧阿齐兹"), "阿卜杜勒·阿齐兹");
+    }
 
     fn folded(text: &str, keep_ws: bool) -> Vec<(char, u32, u32)> {
         let mut out = Vec::new();

@@ -42,7 +42,7 @@ use crate::Result;
 pub const BIGRAM_TOKENIZER: &str = "zh_bigram";
 
 /// Bumped whenever normalization or tokenization changes what terms a text produces.
-pub const ANALYSIS_VERSION: u32 = 3;
+pub const ANALYSIS_VERSION: u32 = 4;
 
 /// Versions of the libraries whose tables are not reachable to hash: jieba's embedded
 /// dictionary is private to the crate. Update with `Cargo.lock`.
