@@ -20,8 +20,9 @@
 //! - **Separators** are Unicode white space (ASCII space, tab, line breaks, U+3000 full-width
 //!   space, …), control characters, U+200B zero-width space and U+FEFF (a pasted BOM).
 //! - A **bare term** is a run of characters up to a separator, `(`, `)` or `|`, starting
-//!   where a token starts with anything but an opening quote (that starts a phrase). The words `OR` and `NOT` (upper case, standing alone) are operators; `or`, `not`,
-//!   `Or` are plain terms. Full-width `（ ）｜－` are ordinary term characters, so
+//!   where a token starts with anything but an opening quote (that starts a phrase). The
+//!   words `OR` and `NOT` (upper case, standing alone) are operators; `or`, `not`, `Or` are
+//!   plain terms. Full-width `（ ）｜－` are ordinary term characters, so
 //!   `（一）总则` is one term, as written in policy texts.
 //! - **Phrases** open with `"`, `“` or `＂` where a token starts: at the start of the query,
 //!   after a separator, `(`, `)`, `|`, the `-`s of a negation or a field's colon. A quote
@@ -272,7 +273,8 @@ impl fmt::Display for Query {
                 while let Some(c) = chars.next() {
                     let next = chars.peek().copied();
                     let escape = match c {
-                        // At the end of the text, the closing `"` follows.
+                        // Before a quote or a `\`, or at the end (the closing `"` follows),
+                        // a `\` would escape.
                         '\\' => next.is_none_or(lexer::is_escapable),
                         // At the end of the text the closing `"` follows, and it is not a
                         // separator, so the `"` stays text.
@@ -327,6 +329,17 @@ impl fmt::Display for Query {
 /// `\\` stand for the character after the `\`; everything else is itself.
 pub fn phrase_text(raw: &str) -> String {
     lexer::unescape(&raw.chars().collect::<Vec<_>>())
+}
+
+/// The query that searches for `text` as one phrase: `text` in `"…"`, escaped where it must
+/// be, so that [`parse`] gives back a [`Query::Phrase`] of exactly `text` (when `text` is not
+/// empty or only white space, which is no phrase).
+pub fn phrase_query(text: &str) -> String {
+    Query::Phrase {
+        text: text.to_string(),
+        span: (0, 0),
+    }
+    .to_string()
 }
 
 /// Parses a query (see the module docs for the language). Errors are [`Error::Query`] with the

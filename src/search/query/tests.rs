@@ -462,6 +462,26 @@ fn escapes_inside_a_phrase() {
 }
 
 #[test]
+fn any_text_can_be_searched_as_a_phrase() {
+    for text in [
+        "推进“一带一路”建设",
+        r#"推进"一带一路" 建设"#,
+        r#"a" OR b"#,
+        r#"x")"#,
+        r"C:\",
+        r#"\"|"#,
+        r#"""#,
+        " 前后 ",
+    ] {
+        let query = phrase_query(text);
+        match parse(&query) {
+            Ok(Query::Phrase { text: got, .. }) => assert_eq!(got, text, "{query}"),
+            other => panic!("{text:?} as {query:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn a_backslash_before_the_last_quote_leaves_the_phrase_open() {
     let (pos, message) = error(r#""a\""#);
     assert_eq!(pos, 0);
