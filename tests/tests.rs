@@ -10,6 +10,7 @@ mod finding;
 mod incremental;
 mod inspect;
 mod promises;
+mod quotes;
 mod ranking;
 mod real_corpus;
 mod real_finding;

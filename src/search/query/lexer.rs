@@ -20,9 +20,40 @@ fn closing_quote(c: char) -> Option<char> {
     }
 }
 
-/// Characters that end a bare term.
+/// The characters a `\` inside a phrase escapes: the quote characters and itself.
+pub(super) fn is_escapable(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '＂' | '\\')
+}
+
+/// Whether a closing quote followed by `next` (`None` at the end of the query) closes its
+/// phrase: it does before the end, a separator, `)` or `|`; before anything else it is text.
+pub(super) fn closes_before(next: Option<char>) -> bool {
+    next.is_none_or(|c| is_separator(c) || matches!(c, ')' | '|'))
+}
+
+/// The text of a phrase written `raw` between its quotes: `\` before a quote character or
+/// a `\` stands for that character; any other `\` is itself.
+pub(super) fn unescape(raw: &[char]) -> String {
+    let mut text = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (raw[i], raw.get(i + 1)) {
+            ('\\', Some(&next)) if is_escapable(next) => {
+                text.push(next);
+                i += 2;
+            }
+            (c, _) => {
+                text.push(c);
+                i += 1;
+            }
+        }
+    }
+    text
+}
+
+/// Characters that end a bare term. A quote character does not: inside a term it is text.
 fn ends_term(c: char) -> bool {
-    is_separator(c) || matches!(c, '(' | ')' | '|') || closing_quote(c).is_some()
+    is_separator(c) || matches!(c, '(' | ')' | '|')
 }
 
 /// Where the colon of a known field prefix at the start of `run` is, if there is one.
@@ -65,7 +96,8 @@ pub(super) enum Token {
         end: usize,
         literal: bool,
     },
-    /// A phrase; `open` is the position of its opening quote.
+    /// A phrase, escapes resolved; `open` is the position of its opening quote, `start` and
+    /// `end` those of the characters between the quotes.
     Phrase {
         text: String,
         open: usize,
@@ -128,14 +160,21 @@ impl Lexer<'_> {
                 ')' => self.tokens.push(Token::RParen(i)),
                 '|' => self.tokens.push(Token::Or(i)),
                 _ => {
+                    // A quote opens a phrase only where a token starts; inside a term it is
+                    // text.
                     if let Some(close) = closing_quote(c) {
                         i = self.phrase(i, close)?;
                     } else {
-                        let mut end = (i..chars.len())
-                            .find(|&j| ends_term(chars[j]))
+                        // After any `-`s, as in `-path:…` or `-"…"`.
+                        let at = (i..chars.len())
+                            .find(|&j| chars[j] != '-')
                             .unwrap_or(chars.len());
-                        // After any `-`s, as in `-path:…`.
-                        let at = (i..end).find(|&j| chars[j] != '-').unwrap_or(end);
+                        let mut end = match chars.get(at) {
+                            Some(&q) if closing_quote(q).is_some() => at,
+                            _ => (at..chars.len())
+                                .find(|&j| ends_term(chars[j]))
+                                .unwrap_or(chars.len()),
+                        };
                         if let Some(colon) = field_colon(&chars[at..end]) {
                             end = literal_end(chars, at + colon + 1);
                         }
@@ -150,21 +189,61 @@ impl Lexer<'_> {
         Ok(self.tokens)
     }
 
-    /// Lexes the phrase opened at `open`; returns the position after its closing quote.
+    /// Lexes the phrase opened at `open`; returns the position after its closing quote: the
+    /// first `close` that is not escaped and stands before the end, a separator, `)` or `|`.
     fn phrase(&mut self, open: usize, close: char) -> Result<usize> {
+        let chars = self.chars;
         let start = open + 1;
-        let Some(end) = (start..self.chars.len()).find(|&j| self.chars[j] == close) else {
-            let opener = self.chars[open];
-            return Err(query_error(
-                open,
-                format!("unclosed quote: `{opener}` has no matching `{close}`"),
+        // The first `close` that stays text because of what follows it, and the first
+        // escaped one that would close but for its `\`: what the error names when the
+        // phrase is not closed.
+        let mut inner = None;
+        let mut escaped = None;
+        let mut j = start;
+        while j < chars.len() {
+            let c = chars[j];
+            if c == '\\' && chars.get(j + 1).is_some_and(|&n| is_escapable(n)) {
+                if chars[j + 1] == close && closes_before(chars.get(j + 2).copied()) {
+                    escaped.get_or_insert(j);
+                }
+                j += 2;
+                continue;
+            }
+            if c == close {
+                if closes_before(chars.get(j + 1).copied()) {
+                    return self.push_phrase(open, start, j);
+                }
+                inner.get_or_insert(j);
+            }
+            j += 1;
+        }
+        let opener = chars[open];
+        let mut message = format!(
+            "unclosed quote: `{opener}` has no closing `{close}` before white space, `)`, `|` \
+             or the end of the query"
+        );
+        if let Some(q) = inner {
+            let next = chars[q + 1];
+            message.push_str(&format!(
+                "; the `{close}` at character {q} is followed by `{next}`, so it is part of the \
+                 phrase (put a space after it to end the phrase there)"
             ));
-        };
+        } else if let Some(e) = escaped {
+            message.push_str(&format!(
+                "; `\\{close}` at character {e} stands for the quote itself (to end a phrase \
+                 with a backslash, write `\\\\{close}`)"
+            ));
+        }
+        Err(query_error(open, message))
+    }
+
+    /// Pushes the phrase whose quotes are at `open` and `end`.
+    fn push_phrase(&mut self, open: usize, start: usize, end: usize) -> Result<usize> {
         if self.chars[start..end].iter().all(|&c| is_separator(c)) {
             return Err(query_error(open, "empty phrase"));
         }
         self.tokens.push(Token::Phrase {
-            text: self.text(start, end),
+            text: unescape(&self.chars[start..end]),
             open,
             start,
             end,

@@ -13,20 +13,30 @@
 //! primary  := TERM | PHRASE | '(' or_expr ')' | FIELD ':' operand
 //! operand  := TERM | PHRASE | '(' or_expr ')'  directly after the colon, no space
 //! FIELD    := title | section | path           ASCII letters, any case
-//! PHRASE   := "…" | “…” | ＂…＂                  everything inside is literal
+//! PHRASE   := "…" | “…” | ＂…＂                  literal but for `\"` and `\\`
 //! ```
 //!
 //! Lexical rules, precisely:
 //! - **Separators** are Unicode white space (ASCII space, tab, line breaks, U+3000 full-width
 //!   space, …), control characters, U+200B zero-width space and U+FEFF (a pasted BOM).
-//! - A **bare term** is a run of characters up to a separator, `(`, `)`, `|` or an opening
-//!   quote. The words `OR` and `NOT` (upper case, standing alone) are operators; `or`, `not`,
-//!   `Or` are plain terms. Full-width `（ ）｜－` are ordinary term characters, so
+//! - A **bare term** is a run of characters up to a separator, `(`, `)` or `|`, starting
+//!   where a token starts with anything but an opening quote (that starts a phrase). The
+//!   words `OR` and `NOT` (upper case, standing alone) are operators; `or`, `not`, `Or` are
+//!   plain terms. Full-width `（ ）｜－` are ordinary term characters, so
 //!   `（一）总则` is one term, as written in policy texts.
-//! - **Phrases** open with `"`, `“` or `＂` and close with the matching `"`, `”` or `＂`; a
-//!   mismatched pair such as `"…”` is an unclosed quote. Phrase text is kept verbatim and may
-//!   contain any other character, including the other quote styles, parentheses and `OR`.
-//!   A phrase that is empty or only separators is an error.
+//! - **Phrases** open with `"`, `“` or `＂` where a token starts: at the start of the query,
+//!   after a separator, `(`, `)`, `|`, the `-`s of a negation or a field's colon. A quote
+//!   anywhere else (`a“b”c`, `AI："x"`) is a character of its bare term, as other punctuation
+//!   is. A phrase closes at the first matching `"`, `”` or `＂` that stands before the end of
+//!   the query, a separator, `)` or `|`; a closing quote before anything else is part of the
+//!   phrase, so a pasted sentence keeps its own quotes: `"推进“一带一路”建设"` and
+//!   `“推进"一带一路"建设”` are the phrases `推进“一带一路”建设` and `推进"一带一路"建设`.
+//!   Inside a phrase, `\` before a quote character (`"` `“` `”` `＂`) or before `\` stands
+//!   for that character (`"a\" b"` is the phrase `a" b`); any other `\` is itself. A phrase
+//!   with no closing quote is an error at its opening quote (`"a"b`: the `"` before `b` does
+//!   not close, and the message names it; write `"a" b`), and so is a mismatched pair such as
+//!   `"…”`. Otherwise phrase text is kept verbatim and may contain any character, parentheses
+//!   and `OR` included. A phrase that is empty or only separators is an error.
 //! - **Negation**: a `-` negates only at the *start* of a unit and must be followed directly by
 //!   that unit (`-草案`, `-"征求意见稿"`, `-(a OR b)`, `-title:x`). A `-` inside a term is part
 //!   of the term: `COVID-19`, `6-1` and `2021-2025` are single terms, and the search layer must
@@ -59,7 +69,7 @@
 //! one-element groups unwrapped, so `(a (b c)) OR ((d))` is `Or[And[a, b, c], d]`. [`Query`]'s `Display` prints a
 //! canonical query text that parses back to the same tree (apart from spans).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 mod lexer;
 mod parser;
@@ -125,7 +135,9 @@ impl fmt::Display for FieldName {
 }
 
 /// A parsed query. Spans are half-open `[start, end)` 0-based **character** offsets into the
-/// query text, and always cover exactly the characters of `text`.
+/// query text, and cover exactly the characters `text` was read from: a term's are its
+/// text, a phrase's are its text as written between the quotes, escapes included (see
+/// [`phrase_text`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Query {
     /// A bare term as typed, to be normalized and segmented into words by the search layer.
@@ -137,7 +149,8 @@ pub enum Query {
     },
     /// A quoted phrase, to be matched exactly as a substring.
     Phrase {
-        /// The text between the quotes, verbatim (never empty or only white space).
+        /// The text between the quotes, verbatim but for its escapes (never empty or only
+        /// white space).
         text: String,
         /// Where `text` is in the query (inside the quotes).
         span: (usize, usize),
@@ -255,23 +268,33 @@ impl Query {
 }
 
 /// Prints the canonical query text: single spaces, `OR` for `|`, `-` for `NOT`, lower-case
-/// field names with an ASCII colon, parentheses only where needed, and phrases in `"…"`
-/// (or `“…”` / `＂…＂` when the phrase contains `"`). It parses back to the same tree.
+/// field names with an ASCII colon, parentheses only where needed, and phrases in `"…"`, with
+/// `\` before a `"` of the text that would close the phrase and before a `\` that would
+/// escape. It parses back to the same tree.
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Query::Term { text, .. } => f.write_str(text),
             Query::Phrase { text, .. } => {
-                // The phrase was closed by the first closer of its style, so at least one
-                // style's closer does not occur in the text.
-                let (open, close) = if !text.contains('"') {
-                    ('"', '"')
-                } else if !text.contains('”') {
-                    ('“', '”')
-                } else {
-                    ('＂', '＂')
-                };
-                write!(f, "{open}{text}{close}")
+                f.write_char('"')?;
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
+                    let next = chars.peek().copied();
+                    let escape = match c {
+                        // Before a quote or a `\`, or at the end (the closing `"` follows),
+                        // a `\` would escape.
+                        '\\' => next.is_none_or(lexer::is_escapable),
+                        // At the end of the text the closing `"` follows, and it is not a
+                        // separator, so the `"` stays text.
+                        '"' => next.is_some() && lexer::closes_before(next),
+                        _ => false,
+                    };
+                    if escape {
+                        f.write_char('\\')?;
+                    }
+                    f.write_char(c)?;
+                }
+                f.write_char('"')
             }
             Query::Field { field, query } => {
                 write!(f, "{field}:")?;
@@ -308,6 +331,23 @@ impl fmt::Display for Query {
             }
         }
     }
+}
+
+/// The text of the phrase written `raw` between its quotes: `\"`, `\“`, `\”`, `\＂` and
+/// `\\` stand for the character after the `\`; everything else is itself.
+pub fn phrase_text(raw: &str) -> String {
+    lexer::unescape(&raw.chars().collect::<Vec<_>>())
+}
+
+/// The query that searches for `text` as one phrase: `text` in `"…"`, escaped where it must
+/// be, so that [`parse`] gives back a [`Query::Phrase`] of exactly `text` (when `text` is not
+/// empty or only white space, which is no phrase).
+pub fn phrase_query(text: &str) -> String {
+    Query::Phrase {
+        text: text.to_string(),
+        span: (0, 0),
+    }
+    .to_string()
 }
 
 /// Parses a query (see the module docs for the language). Errors are [`Error::Query`] with the

@@ -65,9 +65,12 @@ fn phrases_in_all_three_quote_styles() {
     );
     assert_eq!(parse("“人工智能”").unwrap(), phrase("人工智能", 1));
     assert_eq!(parse("＂人工智能＂").unwrap(), phrase("人工智能", 1));
+    // A quote opens a phrase only where a token starts; inside a term it is text.
+    assert_eq!(parse("a“十四五”规划").unwrap(), term("a“十四五”规划", 0));
+    assert_eq!(parse("AI：\"x\"").unwrap(), term("AI：\"x\"", 0));
     assert_eq!(
-        parse("a“十四五”规划").unwrap(),
-        Query::And(vec![term("a", 0), phrase("十四五", 2), term("规划", 6)])
+        parse("推进“一带一路”建设").unwrap(),
+        term("推进“一带一路”建设", 0)
     );
 }
 
@@ -123,7 +126,7 @@ fn negation() {
 fn hyphen_inside_a_term_is_text() {
     assert_eq!(canon("COVID-19 6-1"), "COVID-19 6-1");
     assert_eq!(parse("2021-2025").unwrap(), term("2021-2025", 0));
-    assert_eq!(canon("\"a\"-b"), "\"a\" -b");
+    assert_eq!(canon("\"a\" -b"), "\"a\" -b");
 }
 
 #[test]
@@ -232,6 +235,9 @@ fn quote_errors() {
     assert_eq!(error("a “\u{3000}”").0, 2);
     // An unclosed quote swallows the rest, so it is reported before parentheses.
     assert_eq!(error("(a \"b)").0, 3);
+    let (pos, message) = error("a \"b");
+    assert_eq!(pos, 2);
+    assert!(message.starts_with("unclosed quote"), "{message}");
 }
 
 #[test]
@@ -350,14 +356,229 @@ fn long_and_unusual_inputs_do_not_panic() {
 }
 
 #[test]
-fn display_chooses_a_quote_that_round_trips() {
-    for q in ["\"a“b”c＂d\"", "“a\"b”", "＂a\"b”c＂"] {
+fn display_escapes_only_what_would_end_a_phrase() {
+    for (q, printed) in [
+        (r#""a“b”c＂d""#, r#""a“b”c＂d""#),
+        (r#"“a"b”"#, r#""a"b""#),
+        (r#"＂a"b”c＂"#, r#""a"b”c""#),
+        // A `"` before a separator, `)` or `|` would close the phrase: escaped.
+        (r#"“a" b”"#, r#""a\" b""#),
+        (r#"“a")”"#, r#""a\")""#),
+        (r#"“a"|b”"#, r#""a\"|b""#),
+        // At the end of the text the closing quote follows, so it stays text.
+        (r#"“a"”"#, r#""a"""#),
+        // A `\` is escaped only where it would escape.
+        (r#"“a\b”"#, r#""a\b""#),
+        (r#"“a\\”"#, r#""a\\""#),
+        (r#"“a\\"b”"#, r#""a\\"b""#),
+        (r#"“a\\\" b”"#, r#""a\\\" b""#),
+    ] {
+        let parsed = parse(q).unwrap();
+        assert_eq!(parsed.to_string(), printed, "{q}");
+        let again = parse(printed).unwrap();
+        assert!(parsed.eq_ignoring_spans(&again), "{q} -> {printed}");
+    }
+    assert_eq!(parse(r#""a"""#).unwrap(), phrase(r#"a""#, 1));
+}
+
+/// A phrase whose text was written between the quotes as `[start, end)`, escapes included.
+fn escaped_phrase(text: &str, start: usize, end: usize) -> Query {
+    Query::Phrase {
+        text: text.into(),
+        span: (start, end),
+    }
+}
+
+#[test]
+fn a_pasted_sentence_keeps_its_own_quotes() {
+    // Quotes inside a phrase are text unless they stand before white space, `)`, `|` or the
+    // end; in both directions, ASCII outside and curly inside or the other way round.
+    assert_eq!(
+        parse(r#""推进“一带一路”建设""#).unwrap(),
+        phrase("推进“一带一路”建设", 1)
+    );
+    assert_eq!(
+        parse(r#"“推进"一带一路"建设”"#).unwrap(),
+        phrase(r#"推进"一带一路"建设"#, 1)
+    );
+    assert_eq!(
+        parse(r#"＂推进“一带一路”建设＂"#).unwrap(),
+        phrase("推进“一带一路”建设", 1)
+    );
+    assert_eq!(parse(r#""“一带一路”""#).unwrap(), phrase("“一带一路”", 1));
+    assert_eq!(parse(r#"“他说“好”吧”"#).unwrap(), phrase("他说“好”吧", 1));
+    // Each prints as it was pasted and parses back to itself.
+    assert_eq!(canon(r#""推进“一带一路”建设""#), r#""推进“一带一路”建设""#);
+    assert_eq!(canon(r#"“推进"一带一路"建设”"#), r#""推进"一带一路"建设""#);
+    assert_eq!(
+        canon(r#"“推进"一带一路" 建设”"#),
+        r#""推进"一带一路\" 建设""#
+    );
+    // Beside other parts of a query.
+    assert_eq!(
+        parse(r#"报告 "推进“一带一路”建设" -草案"#).unwrap(),
+        Query::And(vec![
+            term("报告", 0),
+            phrase("推进“一带一路”建设", 4),
+            Query::Not(Box::new(term("草案", 17))),
+        ])
+    );
+}
+
+#[test]
+fn escapes_inside_a_phrase() {
+    // The span covers the text as written, escapes included.
+    assert_eq!(
+        parse(r#""推进\"一带一路\"建设""#).unwrap(),
+        escaped_phrase(r#"推进"一带一路"建设"#, 1, 13)
+    );
+    assert_eq!(
+        parse(r#""a\" b""#).unwrap(),
+        escaped_phrase(r#"a" b"#, 1, 6)
+    );
+    assert_eq!(parse(r#"“a\” b”"#).unwrap(), escaped_phrase("a” b", 1, 6));
+    assert_eq!(parse(r#""\“x\”""#).unwrap(), escaped_phrase("“x”", 1, 6));
+    assert_eq!(parse(r#""a\\""#).unwrap(), escaped_phrase(r"a\", 1, 4));
+    assert_eq!(parse(r#""a\\b""#).unwrap(), escaped_phrase(r"a\b", 1, 5));
+    // Any other `\` is itself.
+    assert_eq!(parse(r#""a\b""#).unwrap(), phrase(r"a\b", 1));
+    assert_eq!(parse(r#""C:\数据\n""#).unwrap(), phrase(r"C:\数据\n", 1));
+    // Outside phrases a `\` is a term character like any other.
+    assert_eq!(parse(r"a\").unwrap(), term(r"a\", 0));
+    assert_eq!(parse(r"\").unwrap(), term(r"\", 0));
+    assert_eq!(parse(r#"a\"b""#).unwrap(), term(r#"a\"b""#, 0));
+    // Escapes round-trip.
+    for q in [
+        r#""推进\"一带一路\"建设""#,
+        r#""a\" b""#,
+        r#""a\\""#,
+        r#""\\\"""#,
+        r#"title:"a\")" x"#,
+    ] {
         let parsed = parse(q).unwrap();
         let again = parse(&parsed.to_string()).unwrap();
         assert!(parsed.eq_ignoring_spans(&again), "{q} -> {parsed}");
     }
-    assert_eq!(canon("“a\"b”"), "“a\"b”");
-    assert_eq!(canon("＂a\"b”c＂"), "＂a\"b”c＂");
+}
+
+#[test]
+fn any_text_can_be_searched_as_a_phrase() {
+    for text in [
+        "推进“一带一路”建设",
+        r#"推进"一带一路" 建设"#,
+        r#"a" OR b"#,
+        r#"x")"#,
+        r"C:\",
+        r#"\"|"#,
+        r#"""#,
+        " 前后 ",
+    ] {
+        let query = phrase_query(text);
+        match parse(&query) {
+            Ok(Query::Phrase { text: got, .. }) => assert_eq!(got, text, "{query}"),
+            other => panic!("{text:?} as {query:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_backslash_before_the_last_quote_leaves_the_phrase_open() {
+    let (pos, message) = error(r#""a\""#);
+    assert_eq!(pos, 0);
+    assert!(message.starts_with("unclosed quote"), "{message}");
+    assert!(message.contains(r#"`\"` at character 2"#), "{message}");
+    assert_eq!(error(r#"x “a\”"#).0, 2);
+    assert_eq!(error(r#""\"#).0, 0);
+    let (pos, message) = error(r#""a\" b"#);
+    assert_eq!(pos, 0);
+    assert!(message.contains(r#"`\"` at character 2"#), "{message}");
+    // Escaped quotes inside the text are not what left the phrase open: not named.
+    let (pos, message) = error(r#""推进\"一带一路\"建设"#);
+    assert_eq!(pos, 0);
+    assert!(message.starts_with("unclosed quote"), "{message}");
+    assert!(!message.contains("character"), "{message}");
+    // `\\` before the closing quote is a backslash, and the phrase closes.
+    assert_eq!(parse(r#""a\\" b"#).unwrap().to_string(), r#""a\\" b"#);
+}
+
+#[test]
+fn where_phrases_open_and_close() {
+    let title = |q| Query::Field {
+        field: FieldName::Title,
+        query: Box::new(q),
+    };
+    // Two phrases: the first closes before the space.
+    assert_eq!(
+        parse(r#""a" "b""#).unwrap(),
+        Query::And(vec![phrase("a", 1), phrase("b", 5)])
+    );
+    assert_eq!(
+        parse(r#""a"|"b""#).unwrap(),
+        Query::Or(vec![phrase("a", 1), phrase("b", 5)])
+    );
+    // After a field's colon, a `-`, a `(` or a `)`.
+    assert_eq!(parse(r#"title:"x""#).unwrap(), title(phrase("x", 7)));
+    assert_eq!(
+        parse(r#"title:"“十四五”规划""#).unwrap(),
+        title(phrase("“十四五”规划", 7))
+    );
+    assert_eq!(
+        parse(r#"a -"x""#).unwrap(),
+        Query::And(vec![term("a", 0), Query::Not(Box::new(phrase("x", 4)))])
+    );
+    assert_eq!(
+        parse(r#"a -title:"x y""#).unwrap(),
+        Query::And(vec![
+            term("a", 0),
+            Query::Not(Box::new(title(phrase("x y", 10))))
+        ])
+    );
+    assert_eq!(parse(r#"("x")"#).unwrap(), phrase("x", 2));
+    assert_eq!(
+        parse(r#"(a OR "b")"#).unwrap(),
+        Query::Or(vec![term("a", 1), phrase("b", 7)])
+    );
+    assert_eq!(
+        parse(r#"(a)"b""#).unwrap(),
+        Query::And(vec![term("a", 1), phrase("b", 4)])
+    );
+    // Inside a term a quote is text, at its start or not.
+    assert_eq!(parse(r#"a"b""#).unwrap(), term(r#"a"b""#, 0));
+    assert_eq!(parse("”a”").unwrap(), term("”a”", 0));
+    // Quotes glued together stay inside one phrase.
+    assert_eq!(parse(r#""a""b""#).unwrap(), phrase(r#"a""b"#, 1));
+    assert_eq!(parse("“a”“b”").unwrap(), phrase("a”“b", 1));
+    assert_eq!(parse(r#"""""#).unwrap(), phrase(r#"""#, 1));
+    assert_eq!(error(r#""""#), (0, "empty phrase".into()));
+}
+
+#[test]
+fn a_quote_glued_to_the_next_term_is_an_error_that_names_it() {
+    // `"a"b`: the `"` before `b` is text, so the phrase never closes. The error is at the
+    // opening quote and names the one that did not close.
+    let (pos, message) = error(r#""a"b"#);
+    assert_eq!(pos, 0);
+    assert!(message.starts_with("unclosed quote"), "{message}");
+    assert!(
+        message.contains(r#"the `"` at character 2 is followed by `b`"#),
+        "{message}"
+    );
+    let (pos, message) = error(r#"x "a"-b"#);
+    assert_eq!(pos, 2);
+    assert!(message.contains("character 4"), "{message}");
+    let (pos, message) = error(r#"x “a”(b)"#);
+    assert_eq!(pos, 2);
+    assert!(message.contains("character 4"), "{message}");
+    let (pos, message) = error(r#"-"x"y"#);
+    assert_eq!(pos, 1);
+    assert!(message.contains("character 3"), "{message}");
+    // A sentence pasted without its closing quote: named at its first inner quote.
+    let (pos, message) = error(r#"报告 "推进"一带一路"建设"#);
+    assert_eq!(pos, 3);
+    assert!(message.contains("character 6"), "{message}");
+    // A mismatched pair is still unclosed.
+    assert_eq!(error("\"a”").0, 0);
+    assert_eq!(error("“a\"").0, 0);
 }
 
 #[test]
@@ -392,10 +613,11 @@ fn positive_texts_skip_negated_parts() {
     assert_eq!(q.positive_texts()[1].span, (6, 11));
 }
 
-/// Every span in `q`, with the text it must cover.
-fn spans<'a>(q: &'a Query, out: &mut Vec<(&'a str, (usize, usize))>) {
+/// Every span in `q`, with whether it is a phrase's and the text it must cover.
+fn spans<'a>(q: &'a Query, out: &mut Vec<(bool, &'a str, (usize, usize))>) {
     match q {
-        Query::Term { text, span } | Query::Phrase { text, span } => out.push((text, *span)),
+        Query::Term { text, span } => out.push((false, text, *span)),
+        Query::Phrase { text, span } => out.push((true, text, *span)),
         Query::Field { query, .. } | Query::Not(query) => spans(query, out),
         Query::And(items) | Query::Or(items) => items.iter().for_each(|i| spans(i, out)),
     }
@@ -411,13 +633,16 @@ fn check_invariants(input: &str) {
             let mut all = Vec::new();
             spans(&q, &mut all);
             assert!(!all.is_empty());
-            for (text, (start, end)) in all {
+            for (phrase, text, (start, end)) in all {
                 assert!(
                     start < end && end <= chars.len(),
                     "{input:?}: {start}..{end}"
                 );
                 let covered: String = chars[start..end].iter().collect();
-                assert_eq!(covered, text);
+                match phrase {
+                    true => assert_eq!(phrase_text(&covered), text),
+                    false => assert_eq!(covered, text),
+                }
             }
             let printed = q.to_string();
             let again =
@@ -467,6 +692,9 @@ fn fragment() -> impl Strategy<Value = &'static str> {
         "😀",
         "𠀀",
         "\u{200B}",
+        "\\",
+        "\\\"",
+        "一带一路",
     ])
 }
 
