@@ -7,6 +7,7 @@ mod harness;
 mod bench;
 mod faults;
 mod finding;
+mod formats;
 mod incremental;
 mod inspect;
 mod promises;

@@ -6,7 +6,7 @@
 //! - **Page furniture:** a line among the first or last [`EDGE_LINES`] lines of a page is
 //!   left out when it is a page number (`3`, `- 3 -`, `— 3 —`, `第 3 页`, `第3页 共9页`,
 //!   `3/9`) or when the same line, digits aside, stands at the edge of at least half of the
-//!   pages (three pages at least): a running header (`××市人民政府文件`) or footer.
+//!   pages (two pages at least): a running header (`××市人民政府文件`) or footer.
 //! - **No text layer:** a PDF whose pages yield no letters at all is [`ReadError::NoText`]
 //!   (scanned), not an empty document.
 //! - **Damage:** a file `lopdf` cannot load is [`ReadError::Damaged`]; an encrypted one that
@@ -102,7 +102,7 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
     Ok(pages)
 }
 
-/// Lines (digits aside) at the edge of at least half of the pages, three at least.
+/// Lines (digits aside) at the edge of at least half of the pages, two at least.
 fn running_lines(pages: &[Vec<&str>]) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for page in pages {
@@ -120,7 +120,7 @@ fn running_lines(pages: &[Vec<&str>]) -> HashMap<String, usize> {
             *counts.entry(key).or_default() += 1;
         }
     }
-    let needed = (pages.len().div_ceil(2)).max(3);
+    let needed = pages.len().div_ceil(2).max(2);
     counts.retain(|_, n| *n >= needed);
     counts
 }
