@@ -14,4 +14,5 @@ mod promises;
 mod ranking;
 mod real_corpus;
 mod real_finding;
+mod real_formats;
 mod search;

@@ -99,6 +99,7 @@ const FURNITURE_LINES: &[&str] = &[
     "当前位置",
     "相关链接",
     "相关稿件",
+    "相关解读",
 ];
 const FURNITURE_MAX_CHARS: usize = 60;
 

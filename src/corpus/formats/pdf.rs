@@ -22,6 +22,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pdf_extract::{output_doc_page, Document, PlainTextOutput};
 
+use super::super::heading::{display_width, ends_sentence, match_label};
 use super::{ReadError, TextBuilder};
 
 const FORMAT: &str = "PDF";
@@ -32,9 +33,18 @@ pub const EDGE_LINES: usize = 2;
 /// Reads a PDF's text layer into the text handed to the parser.
 pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
     let pages = page_texts(bytes)?;
-    let pages: Vec<Vec<&str>> = pages
+    let lines: Vec<Vec<String>> = pages
         .iter()
-        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+        .map(|p| {
+            p.lines()
+                .map(|l| squeeze_wide_spaces(l.trim()))
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .collect();
+    let pages: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|p| p.iter().map(String::as_str).collect())
         .collect();
     if !pages
         .iter()
@@ -46,13 +56,46 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
     Ok(paged_text(&pages))
 }
 
-/// The lines of all pages (trimmed, not empty) one after the other, page furniture left out.
+/// The lines of all pages (trimmed, not empty) one after the other, page furniture left out
+/// and the lines of one paragraph joined ([`join_wrapped`]).
 pub fn paged_text(pages: &[Vec<&str>]) -> String {
     let mut b = TextBuilder::new(false);
-    for line in kept_lines(pages) {
-        b.line(line);
+    for line in join_wrapped(&kept_lines(pages).collect::<Vec<_>>()) {
+        b.line(&line);
     }
     b.finish()
+}
+
+/// How many display columns short of the full width a line may be and still be full (three
+/// wide characters: digits and Latin letters are narrower, justified lines hold fewer).
+pub const FULL_LINE_SLACK: usize = 6;
+
+/// Lines of one paragraph joined: a line is joined to the next when it is *full* (within
+/// [`FULL_LINE_SLACK`] of the width that a quarter of the long lines reach), does not end a
+/// sentence, and the next line does not start with a numbered label. The text parser's
+/// hard-wrap rule wants one exact width, which lines laid out on a page rarely share (digits
+/// are narrower, justified lines vary); this rule tolerates that.
+pub fn join_wrapped(lines: &[&str]) -> Vec<String> {
+    let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+    let mut long: Vec<usize> = widths.iter().copied().filter(|&w| w >= 20).collect();
+    long.sort_unstable();
+    let full = long.get(long.len() * 3 / 4).copied();
+    let mut out: Vec<String> = Vec::new();
+    let mut joining = false;
+    for (line, width) in lines.iter().zip(&widths) {
+        match out.last_mut() {
+            Some(last) if joining && match_label(line).is_none() => {
+                let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                if latin(last.chars().next_back()) && latin(line.chars().next()) {
+                    last.push(' ');
+                }
+                last.push_str(line);
+            }
+            _ => out.push((*line).to_string()),
+        }
+        joining = full.is_some_and(|f| width + FULL_LINE_SLACK >= f) && !ends_sentence(line);
+    }
+    out
 }
 
 /// The lines of all pages that are not page furniture, in order.
@@ -76,6 +119,7 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ReadError::Encrypted { format: FORMAT });
     }
+    ucs2_fonts_as_identity(&mut doc);
     let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
     if numbers.is_empty() {
         return Err(ReadError::damaged(FORMAT, "no pages"));
@@ -100,6 +144,83 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
         ));
     }
     Ok(pages)
+}
+
+/// `line` without the spaces that stand between two wide characters (`中 共 唐 山` →
+/// `中共唐山`): letter-spaced headlines and justified lines come out of the extractor with
+/// spaces that are not in the text, and they would make lines of one width look different
+/// to the hard-wrap rule. Spaces next to Latin letters or digits stay.
+fn squeeze_wide_spaces(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let wide = |c: char| c > '\u{2E7F}' && !c.is_whitespace();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' {
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            let before = out.chars().next_back();
+            let after = chars.get(j).copied();
+            if !(before.is_some_and(wide) && after.is_some_and(wide)) {
+                out.push(' ');
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Type0 fonts whose encoding is one of Adobe's Unicode CMaps (`UniGB-UCS2-H`,
+/// `UniCNS-UCS2-H`, `UniJIS-UTF16-H`, …: two-byte codes that *are* UTF-16 code units), which
+/// the extractor does not know, rewritten as `Identity-H` with a `ToUnicode` map from each
+/// code to itself (when the font has none), so their text is read instead of the page being
+/// lost.
+fn ucs2_fonts_as_identity(doc: &mut Document) {
+    use pdf_extract::{Dictionary, Object, Stream};
+    let is_unicode_cmap = |name: &[u8]| {
+        name.starts_with(b"Uni") && (name.ends_with(b"-UCS2-H") || name.ends_with(b"-UTF16-H"))
+    };
+    let fonts: Vec<_> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, o)| {
+            let d = o.as_dict().ok()?;
+            let subtype = d.get(b"Subtype").ok()?.as_name().ok()?;
+            let encoding = d.get(b"Encoding").ok()?.as_name().ok()?;
+            (subtype == b"Type0" && is_unicode_cmap(encoding))
+                .then(|| (*id, d.get(b"ToUnicode").is_ok()))
+        })
+        .collect();
+    if fonts.is_empty() {
+        return;
+    }
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /UCS2-Identity def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    // Ranges may not cross a first byte: one range per first byte, in blocks of 100.
+    for block in (0u32..256).collect::<Vec<_>>().chunks(100) {
+        cmap.push_str(&format!("{} beginbfrange\n", block.len()));
+        for hi in block {
+            cmap.push_str(&format!("<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>\n"));
+        }
+        cmap.push_str("endbfrange\n");
+    }
+    cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
+    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+    for (id, has_to_unicode) in fonts {
+        if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
+            d.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+            if !has_to_unicode {
+                d.set("ToUnicode", Object::Reference(to_unicode));
+            }
+        }
+    }
 }
 
 /// Lines (digits aside) at the edge of at least half of the pages, two at least.
@@ -163,6 +284,45 @@ fn is_page_number(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaces_between_wide_characters_go() {
+        assert_eq!(squeeze_wide_spaces("中 共 唐 山 市 委"), "中共唐山市委");
+        assert_eq!(
+            squeeze_wide_spaces("自 1995年 1月 1日起"),
+            "自 1995年 1月 1日起"
+        );
+        assert_eq!(
+            squeeze_wide_spaces("（2018年 4月 7日）"),
+            "（2018年 4月 7日）"
+        );
+        assert_eq!(
+            squeeze_wide_spaces("管理  办法 NB/T 20513"),
+            "管理办法 NB/T 20513"
+        );
+    }
+
+    #[test]
+    fn full_lines_are_joined() {
+        let lines = [
+            "一、总体要求",
+            "按照全省开展“双创双服”活动和市委、市政府关于推进高",
+            "质量发展的安排部署，为进一步优化全市营商环境，打造",
+            "唐山品牌。",
+            "（一）指导思想。深入落实党的十九大精神，以习近平新时",
+            "代中国特色社会主义思想为指导，坚持以人民为中心的发展",
+            "1.取消、下放审批事项 34项，实现审批事项最少，减少收费项",
+        ];
+        assert_eq!(
+            join_wrapped(&lines),
+            [
+                "一、总体要求",
+                "按照全省开展“双创双服”活动和市委、市政府关于推进高质量发展的安排部署，为进一步优化全市营商环境，打造唐山品牌。",
+                "（一）指导思想。深入落实党的十九大精神，以习近平新时代中国特色社会主义思想为指导，坚持以人民为中心的发展",
+                "1.取消、下放审批事项 34项，实现审批事项最少，减少收费项",
+            ]
+        );
+    }
 
     #[test]
     fn page_numbers() {
