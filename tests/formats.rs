@@ -113,8 +113,10 @@ fn a_pdf_is_joined_across_lines_and_pages_without_its_furniture() {
 #[test]
 fn an_ofd_is_read_line_by_line() {
     let doc = inspect("formats/河道采砂许可批复.ofd");
+    // The name below the issuer's masthead is the title.
+    assert_eq!(doc["title"], "关于同意某某公司河道采砂许可的批复");
     let t = texts(&doc);
-    assert_eq!(t[1], "关于同意某某公司河道采砂许可的批复");
+    assert_eq!(t[1], "某某县水利局");
     assert!(t.contains(
         &"你公司报来的河道采砂许可申请收悉。经审查，同意你公司在清水河下游段开采河砂，许可期限一年，年度开采总量不超过五万立方米。"
             .to_string()

@@ -139,7 +139,8 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "pdf/jiangxi_2020_附件1_投资项目容缺审批承诺制事项清单.pdf",
-        // The attachment label is the first line; the list's name follows it.
+        // The attachment label is the first line; the list's name follows it, joined to
+        // the table's header row.
         title: "附件1",
         first_heading: Some("一、投资规模较小、技术方案简单的项目无需提供"),
         paragraphs: 803,
@@ -158,9 +159,9 @@ const EXPECT: &[Expect] = &[
         not_found: None,
     },
     Expect {
-        // A document with a masthead: its first line is the issuer.
+        // Below a masthead of two issuers.
         path: "pdf/tangshan_唐发〔2018〕10号_中共唐山市委唐山市人民政府关于进一步优化全市营商环境的意见.pdf",
-        title: "中共唐山市委",
+        title: "关于进一步优化全市营商环境的意见",
         first_heading: Some("一、总体要求"),
         paragraphs: 272,
         found: [
@@ -171,7 +172,7 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "pdf/tangshan_唐港城办发〔2019〕10号_市政设施审批与绿地树木审批合并办理的通知.pdf",
-        title: "唐港城办发〔2019〕10 号",
+        title: "关于进一步规范市中心区市政设施建设类审批、工程建设涉及城市绿地树木审批事项合并办理工作的通知",
         first_heading: Some("一、适用范围"),
         paragraphs: 56,
         found: ["在建设用地（含临时用地）规划红线范围内", "项目单位提供建设工程规划许可证及附图"],
@@ -179,7 +180,7 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "pdf/tangshan_唐港城办发〔2019〕13号_多测合一改革的实施意见.pdf",
-        title: "唐港城办发〔2019〕13 号",
+        title: "关于印发《全面推进工程建设项目验收阶段“多测合一”改革的实施意见》的通知",
         first_heading: Some("一、工作目标"),
         paragraphs: 34,
         found: ["规划核实竣工测量、土地勘测、房屋面积测绘", "加强组织领导"],
@@ -187,7 +188,7 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "pdf/tangshan_唐港城办发〔2019〕8号_11类工程建设项目审批流程图的通知.pdf",
-        title: "唐港城办发〔2019〕8 号",
+        title: "关于印发《政府投资房屋建筑类项目审批流程图》等11 类工程建设项目审批流程图的通知",
         first_heading: None,
         paragraphs: 35,
         found: ["深化工程建设项目审批制度改革实施方案", "不改变建筑功能或性质"],
@@ -211,7 +212,7 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "ofd/ofdrw_路桥区卫生局_路卫发〔2011〕76号_批复_测试样张.ofd",
-        title: "测试符路桥区卫生局文件",
+        title: "关于同意张阿三同志辞职的批复",
         first_heading: None,
         paragraphs: 10,
         found: ["关于同意张阿三同志辞职的批复", "2001年9月参加工作"],

@@ -60,10 +60,92 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
 /// and the lines of one paragraph joined ([`join_wrapped`]).
 pub fn paged_text(pages: &[Vec<&str>]) -> String {
     let mut b = TextBuilder::new(false);
-    for line in join_wrapped(&kept_lines(pages).collect::<Vec<_>>()) {
+    let mut lines = join_wrapped(&kept_lines(pages).collect::<Vec<_>>());
+    if let Some(title) = front_title(&mut lines) {
+        b.title(&title);
+    }
+    for line in lines {
         b.line(&line);
     }
     b.finish()
+}
+
+/// How a document's name ends (`关于…的通知`).
+const KIND_ENDINGS: &[&str] = &[
+    "通知",
+    "意见",
+    "决定",
+    "批复",
+    "办法",
+    "规定",
+    "方案",
+    "细则",
+    "报告",
+    "函",
+    "通报",
+    "决议",
+    "公告",
+    "通告",
+    "请示",
+    "纪要",
+    "规划",
+    "计划",
+    "指南",
+    "条例",
+    "规则",
+    "答复",
+    "通知》",
+    "意見",
+    "決定",
+    "辦法",
+    "規定",
+    "報告",
+    "規劃",
+    "計畫",
+    "條例",
+    "規則",
+];
+
+/// The title of a paged official document whose first lines are not its title, taken out of
+/// `lines`: after a masthead (issuers, `××文件`, a 文号, each a short line without sentence
+/// punctuation), the lines from one starting with `关于` to the first that ends like a
+/// document's name (`…的通知`), four lines at most; or, after an attachment label alone
+/// (`附件1`), the next line. `None` leaves the parser's rule (the first line) in force.
+fn front_title(lines: &mut Vec<String>) -> Option<String> {
+    let short = |l: &str| l.chars().count() <= 30 && !l.contains(['。', '；', '，', '：', ':']);
+    let squash = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let first = squash(lines.first()?);
+    let label = first.strip_prefix("附件").is_some_and(|r| {
+        r.chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十：:".contains(c))
+    });
+    if label {
+        let next = lines.get(1)?;
+        if next.chars().count() <= 80 && short(&next.replace(['，', '：'], "")) {
+            return Some(lines.remove(1));
+        }
+        return None;
+    }
+    let start = (1..lines.len().min(8)).find(|&i| squash(&lines[i]).starts_with("关于"))?;
+    if !lines[..start].iter().all(|l| short(l)) {
+        return None;
+    }
+    let end = (start..lines.len().min(start + 4)).find(|&j| {
+        let t = squash(&lines[j]);
+        let t = t.trim_end_matches(['）', ')']);
+        KIND_ENDINGS.iter().any(|k| t.ends_with(k))
+    })?;
+    let parts: Vec<String> = lines.drain(start..=end).collect();
+    let title: String = parts.iter().map(|l| l.trim()).collect();
+    (!title.contains(['。', '；']))
+        .then_some(title)
+        .or_else(|| {
+            // Not a name after all: put the lines back.
+            for (k, l) in parts.into_iter().enumerate() {
+                lines.insert(start + k, l);
+            }
+            None
+        })
 }
 
 /// How many display columns short of the full width a line may be and still be full (three
@@ -322,6 +404,45 @@ mod tests {
                 "1.取消、下放审批事项 34项，实现审批事项最少，减少收费项",
             ]
         );
+    }
+
+    #[test]
+    fn titles_after_a_masthead_or_an_attachment_label() {
+        let mut lines: Vec<String> = [
+            "唐港城办发〔2019〕10 号",
+            "唐山市行政审批局",
+            "关于进一步规范市政设施建设类审批、",
+            "合并办理工作的通知",
+            "各县（市、区）人民政府：",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            front_title(&mut lines).as_deref(),
+            Some("关于进一步规范市政设施建设类审批、合并办理工作的通知")
+        );
+        assert_eq!(
+            lines,
+            [
+                "唐港城办发〔2019〕10 号",
+                "唐山市行政审批局",
+                "各县（市、区）人民政府："
+            ]
+        );
+        let mut lines: Vec<String> = ["附件1", "投资项目事项清单", "序号"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(front_title(&mut lines).as_deref(), Some("投资项目事项清单"));
+        // A document that starts with its name, or whose first lines are text, keeps the rule.
+        let mut lines: Vec<String> = [
+            "中华人民共和国劳动法",
+            "《中华人民共和国劳动法》已由……通过，现予公布。",
+            "关于劳动的通知",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(front_title(&mut lines), None);
+        assert_eq!(lines.len(), 3);
     }
 
     #[test]
