@@ -121,9 +121,9 @@ const EXPECT: &[Expect] = &[
         not_found: Some("填写标准名称"),
     },
     Expect {
-        // The title is set on two lines; the first is taken.
+        // The title is set on two lines.
         path: "docx/shanghai_上海保险分支机构高级管理人员任职资格考试管理办法.docx",
-        title: "上海保险分支机构高级管理人员",
+        title: "上海保险分支机构高级管理人员任职资格考试管理办法",
         first_heading: Some("第一章 总 则"),
         paragraphs: 50,
         found: ["根据备案管理改革精神", "考试结束后2个工作日内发布考试成绩单"],

@@ -63,10 +63,29 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
             Some(Block::Heading(..) | Block::Line(_)) => Some(0),
             _ => None,
         });
-    if let Some(Block::Title(t) | Block::Heading(_, t) | Block::Line(t)) =
-        title_at.map(|i| &blocks[i])
-    {
-        b.title(t);
+    // A name set on two lines (`上海保险分支机构高级管理人员` / `任职资格考试管理办法`): two
+    // short first paragraphs of which only the second ends like a document's name.
+    let mut second_title_line = None;
+    match (title_at, blocks.first(), blocks.get(1)) {
+        (
+            Some(0),
+            Some(Block::Heading(_, first) | Block::Line(first)),
+            Some(Block::Heading(_, second) | Block::Line(second)),
+        ) if is_short_line(first)
+            && is_short_line(second)
+            && !super::ends_like_a_name(first)
+            && super::ends_like_a_name(second) =>
+        {
+            b.title(&format!("{}{}", first.trim(), second.trim()));
+            second_title_line = Some(1);
+        }
+        _ => {
+            if let Some(Block::Title(t) | Block::Heading(_, t) | Block::Line(t)) =
+                title_at.map(|i| &blocks[i])
+            {
+                b.title(t);
+            }
+        }
     }
     if let Some(core) = core.filter(|_| title_at.is_some()) {
         for (key, value) in core_dates(&core) {
@@ -74,7 +93,7 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
         }
     }
     for (i, block) in blocks.iter().enumerate() {
-        if Some(i) == title_at {
+        if Some(i) == title_at || Some(i) == second_title_line {
             continue;
         }
         match block {
@@ -84,6 +103,11 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
         }
     }
     Ok(b.finish())
+}
+
+/// A line that may be part of a title: at most 30 characters, no sentence punctuation.
+fn is_short_line(line: &str) -> bool {
+    line.trim().chars().count() <= 30 && !line.contains(['。', '；', '，', '：', ':'])
 }
 
 /// Paragraph styles: which are headings (and of what level) and which is the title.

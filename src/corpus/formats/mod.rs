@@ -271,6 +271,49 @@ impl TextBuilder {
     }
 }
 
+/// How a document's name ends (`关于…的通知`).
+const KIND_ENDINGS: &[&str] = &[
+    "通知",
+    "意见",
+    "决定",
+    "批复",
+    "办法",
+    "规定",
+    "方案",
+    "细则",
+    "报告",
+    "函",
+    "通报",
+    "决议",
+    "公告",
+    "通告",
+    "请示",
+    "纪要",
+    "规划",
+    "计划",
+    "指南",
+    "条例",
+    "规则",
+    "答复",
+    "通知》",
+    "意見",
+    "決定",
+    "辦法",
+    "規定",
+    "報告",
+    "規劃",
+    "計畫",
+    "條例",
+    "規則",
+];
+
+/// Whether `line` ends like a document's name (`…的通知`, `…管理办法`), closing brackets and
+/// white space aside.
+fn ends_like_a_name(line: &str) -> bool {
+    let t = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '）' | ')'));
+    KIND_ENDINGS.iter().any(|k| t.ends_with(k))
+}
+
 /// `s` on one line: line breaks and runs of ASCII white space become one space, outer white
 /// space (ASCII, U+3000, NBSP) trimmed; U+3000 inside is kept as written.
 fn one_line(s: &str) -> String {

@@ -70,42 +70,6 @@ pub fn paged_text(pages: &[Vec<&str>]) -> String {
     b.finish()
 }
 
-/// How a document's name ends (`关于…的通知`).
-const KIND_ENDINGS: &[&str] = &[
-    "通知",
-    "意见",
-    "决定",
-    "批复",
-    "办法",
-    "规定",
-    "方案",
-    "细则",
-    "报告",
-    "函",
-    "通报",
-    "决议",
-    "公告",
-    "通告",
-    "请示",
-    "纪要",
-    "规划",
-    "计划",
-    "指南",
-    "条例",
-    "规则",
-    "答复",
-    "通知》",
-    "意見",
-    "決定",
-    "辦法",
-    "規定",
-    "報告",
-    "規劃",
-    "計畫",
-    "條例",
-    "規則",
-];
-
 /// The title of a paged official document whose first lines are not its title, taken out of
 /// `lines`: after a masthead (issuers, `××文件`, a 文号, each a short line without sentence
 /// punctuation), the lines from one starting with `关于` to the first that ends like a
@@ -130,11 +94,7 @@ fn front_title(lines: &mut Vec<String>) -> Option<String> {
     if !lines[..start].iter().all(|l| short(l)) {
         return None;
     }
-    let end = (start..lines.len().min(start + 4)).find(|&j| {
-        let t = squash(&lines[j]);
-        let t = t.trim_end_matches(['）', ')']);
-        KIND_ENDINGS.iter().any(|k| t.ends_with(k))
-    })?;
+    let end = (start..lines.len().min(start + 4)).find(|&j| super::ends_like_a_name(&lines[j]))?;
     let parts: Vec<String> = lines.drain(start..=end).collect();
     let title: String = parts.iter().map(|l| l.trim()).collect();
     (!title.contains(['。', '；']))
