@@ -307,6 +307,7 @@ fn every_file_is_read_or_refused_with_a_reason() {
 fn each_readable_file_meets_its_expectation() {
     let root = formats_root();
     let mut problems = Vec::new();
+    let caught = corpus::formats::caught_panics();
     for e in EXPECT {
         let doc = read(&root, e.path).unwrap_or_else(|err| panic!("{}: {err}", e.path));
         let mut fail = |what: String| problems.push(format!("{}: {what}", e.path));
@@ -349,6 +350,8 @@ fn each_readable_file_meets_its_expectation() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+    // No page was lost to a panic of the extractor (its reader's safety net).
+    assert_eq!(corpus::formats::caught_panics(), caught);
 }
 
 /// The 8-character phrases of the lines `pdftotext -layout` prints, without the running

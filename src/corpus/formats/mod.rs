@@ -26,6 +26,8 @@ mod ofd;
 mod pdf;
 mod xml;
 
+pub use pdf::{caught_panics, inside_pdf_extractor};
+
 use super::decode::{self, DecodeError};
 use super::{parse_document, Document};
 

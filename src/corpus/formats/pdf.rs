@@ -17,6 +17,7 @@
 //! The whole file is loaded in memory (`lopdf` parses every object): memory grows with the
 //! file's size.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -29,6 +30,24 @@ const FORMAT: &str = "PDF";
 
 /// How many lines at the top and at the bottom of a page may be running furniture.
 pub const EDGE_LINES: usize = 2;
+
+thread_local! {
+    /// Whether this thread is inside the extractor, and how many of its panics it caught.
+    static EXTRACTING: Cell<bool> = const { Cell::new(false) };
+    static CAUGHT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Whether the current thread is inside the PDF extractor, whose panics on malformed files
+/// are caught here and cost only their page: a panic hook need not report them as bugs.
+pub fn inside_pdf_extractor() -> bool {
+    EXTRACTING.with(Cell::get)
+}
+
+/// How many panics of the extractor the current thread has caught so far (pages left out):
+/// tests check that the safety net was not used.
+pub fn caught_panics() -> u64 {
+    CAUGHT.with(Cell::get)
+}
 
 /// Reads a PDF's text layer into the text handed to the parser.
 pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
@@ -169,11 +188,16 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
     let mut pages = Vec::with_capacity(numbers.len());
     let mut failed = 0;
     for n in numbers {
+        EXTRACTING.with(|e| e.set(true));
         let page = catch_unwind(AssertUnwindSafe(|| {
             let mut s = String::new();
             let mut out = PlainTextOutput::new(&mut s);
             output_doc_page(&doc, &mut out, n).map(|()| s)
         }));
+        EXTRACTING.with(|e| e.set(false));
+        if page.is_err() {
+            CAUGHT.with(|c| c.set(c.get() + 1));
+        }
         match page {
             Ok(Ok(text)) => pages.push(text),
             _ => failed += 1,
