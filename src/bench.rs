@@ -61,6 +61,22 @@ pub struct StageSeconds {
     pub commit: f64,
 }
 
+/// How fast one format is read into documents (reading the file, decoding or extracting,
+/// parsing), one thread, file by file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FormatSpeed {
+    /// `text`, `html`, `docx`, `pdf`, `ofd` ([`corpus::Format::name`]).
+    pub format: String,
+    /// Files read (files that could not be read are not counted).
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Seconds spent reading them into documents.
+    pub seconds: f64,
+    /// MB (10^6 bytes) per second.
+    pub mb_per_s: f64,
+}
+
 /// Latency figures of a set of queries.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Latency {
@@ -118,6 +134,8 @@ pub struct BenchReport {
     pub texts_bytes: u64,
     /// CPU seconds of each stage.
     pub stages: StageSeconds,
+    /// Reading speed of each format found in the corpus, text first.
+    pub formats: Vec<FormatSpeed>,
     /// Query latency through the index (top 10 with paths and highlights).
     pub search: Latency,
     /// The same queries answered by scanning the normalized text of every paragraph.
@@ -173,7 +191,8 @@ pub fn run(opts: &BenchOptions, progress: &dyn ProgressSink) -> Result<BenchRepo
     ) = exact;
 
     // Stage by stage, one thread; keeps the normalized text for the scan baseline.
-    let (stages, texts) = stage_times(&opts.corpus)?;
+    let (stages, texts, formats) = stage_times(&opts.corpus)?;
+    report.formats = formats;
     report.stages = StageSeconds {
         index_write: (cpu_index
             - stages.read_decode
@@ -291,7 +310,25 @@ struct Texts {
     normalized: Vec<String>,
 }
 
-fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
+fn stage_times(root: &Path) -> Result<(StageSeconds, Texts, Vec<FormatSpeed>)> {
+    let mut speeds: Vec<FormatSpeed> = Vec::new();
+    let mut tally = |format: corpus::Format, bytes: usize, seconds: f64| {
+        let name = format.name();
+        let at = match speeds.iter().position(|s| s.format == name) {
+            Some(at) => at,
+            None => {
+                speeds.push(FormatSpeed {
+                    format: name.to_string(),
+                    ..FormatSpeed::default()
+                });
+                speeds.len() - 1
+            }
+        };
+        let s = &mut speeds[at];
+        s.files += 1;
+        s.bytes += bytes as u64;
+        s.seconds += seconds;
+    };
     let mut s = StageSeconds::default();
     let mut texts = Texts {
         originals: Vec::new(),
@@ -307,13 +344,29 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
         let Ok(bytes) = std::fs::read(&f.path) else {
             continue;
         };
-        let Ok((text, enc)) = corpus::decode(&bytes) else {
-            continue;
+        let format = corpus::Format::of(&f.rel).unwrap_or(corpus::Format::Text);
+        let doc = if format == corpus::Format::Text {
+            let Ok((text, enc)) = corpus::decode(&bytes) else {
+                continue;
+            };
+            let decoded = t.elapsed().as_secs_f64();
+            s.read_decode += decoded;
+            let t = Instant::now();
+            let doc = corpus::parse_document(&f.rel, &text, enc.name());
+            let parsed = t.elapsed().as_secs_f64();
+            s.parse += parsed;
+            tally(format, bytes.len(), decoded + parsed);
+            doc
+        } else {
+            // Extraction and parsing of other formats count as reading and decoding.
+            let Ok(doc) = corpus::document_from_bytes(&f.rel, &bytes) else {
+                continue;
+            };
+            let seconds = t.elapsed().as_secs_f64();
+            s.read_decode += seconds;
+            tally(format, bytes.len(), seconds);
+            doc
         };
-        s.read_decode += t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let doc = corpus::parse_document(&f.rel, &text, enc.name());
-        s.parse += t.elapsed().as_secs_f64();
         file_no += 1;
         bigrams.begin_file(file_no, 0);
         for p in doc.paragraphs {
@@ -349,7 +402,15 @@ fn stage_times(root: &Path) -> Result<(StageSeconds, Texts)> {
             .len(),
     );
     s.exact += t.elapsed().as_secs_f64();
-    Ok((s, texts))
+    for f in &mut speeds {
+        f.mb_per_s = if f.seconds > 0.0 {
+            f.bytes as f64 / 1e6 / f.seconds
+        } else {
+            0.0
+        };
+    }
+    speeds.sort_by(|a, b| (a.format != "text", &a.format).cmp(&(b.format != "text", &b.format)));
+    Ok((s, texts, speeds))
 }
 
 /// The normalized text a phrase query looks for (the query without its quotes).

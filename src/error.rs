@@ -19,8 +19,9 @@ pub enum Error {
         /// What the operating system said.
         error: std::io::Error,
     },
-    /// A file whose bytes are not text in any encoding we read. The path is the caller's to
-    /// show: the reason does not repeat it.
+    /// A file whose bytes are not text in any encoding we read, or that cannot be read in
+    /// its format (a damaged DOCX, a PDF without text, a Word 97-2003 file). The path is
+    /// the caller's to show: the reason does not repeat it.
     #[error("{reason}")]
     Decode {
         /// The file.

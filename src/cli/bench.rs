@@ -100,6 +100,17 @@ fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {
         "stages (CPU s)  read+decode {:.2}, parse {:.2}, normalize {:.2}, segment none (jieba cuts only query terms), exact index {:.2}, index write {:.2}; commit+merge {:.2} s wall",
         s.read_decode, s.parse, s.normalize, s.exact, s.index_write, s.commit
     )?;
+    for f in &r.formats {
+        writeln!(
+            out,
+            "read {:<10} {} files, {:.1} MB in {:.2} s: {:.1} MB/s",
+            f.format,
+            f.files,
+            mb(f.bytes),
+            f.seconds,
+            f.mb_per_s
+        )?;
+    }
     // The scan is slow: each query runs once there, the index's runs `--runs` times.
     for (name, l) in [("search", &r.search), ("substring scan", &r.scan)] {
         let runs = match l.runs {

@@ -31,7 +31,7 @@ pub fn run(a: InspectArgs) -> anyhow::Result<super::Exit> {
         std::fs::read(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
     let name = a.file.to_string_lossy().replace('\\', "/");
     let doc = corpus::document_from_bytes(&name, &bytes)
-        .with_context(|| format!("{}: cannot decode", a.file.display()))?;
+        .with_context(|| format!("{}: cannot read", a.file.display()))?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &doc)?;

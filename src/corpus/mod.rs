@@ -11,6 +11,7 @@
 //! prints and never reads the environment (its tests aside).
 
 pub mod decode;
+pub mod formats;
 mod heading;
 pub mod meta;
 pub mod parse;
@@ -23,6 +24,7 @@ mod wrap;
 use serde::{Deserialize, Serialize};
 
 pub use decode::{decode, decode_owned, DecodeError, Encoding};
+pub use formats::{Format, ReadError};
 pub use parse::{document_name, is_table_row, parse_document, version_date};
 pub use walk::{read_document, walk, walk_excluding, CorpusFile, WalkEvent};
 
@@ -78,9 +80,9 @@ pub struct Paragraph {
     pub text: String,
 }
 
-/// Decodes and parses the bytes of the file at `rel` (path relative to the corpus root,
-/// `/`-separated; its extension decides whether Markdown-only syntax applies).
-pub fn document_from_bytes(rel: &str, bytes: &[u8]) -> Result<Document, decode::DecodeError> {
-    let (text, encoding) = decode(bytes)?;
-    Ok(parse_document(rel, &text, encoding.name()))
+/// Reads the bytes of the file at `rel` (path relative to the corpus root, `/`-separated)
+/// into a document: text files are decoded and parsed (the extension decides whether
+/// Markdown-only syntax applies); web pages, DOCX, PDF and OFD are read by [`formats`].
+pub fn document_from_bytes(rel: &str, bytes: &[u8]) -> Result<Document, formats::ReadError> {
+    formats::read(rel, bytes)
 }

@@ -16,12 +16,13 @@ use std::time::Instant;
 use super::heading::{ends_sentence, match_label, LabelKind};
 use super::*;
 
+/// The text files under `root` (the other formats have their own tests).
 fn files_under(root: &Path) -> Vec<CorpusFile> {
     walk(root)
         .expect("walk the corpus")
         .into_iter()
         .filter_map(|e| match e {
-            WalkEvent::File(f) => Some(f),
+            WalkEvent::File(f) if Format::of(&f.rel) == Ok(Format::Text) => Some(f),
             _ => None,
         })
         .collect()

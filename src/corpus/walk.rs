@@ -1,5 +1,7 @@
-//! Walking a corpus folder: every `.txt` and `.md` file below it (extension compared without
-//! regard to case), in a stable sorted order, with every other file reported as skipped.
+//! Walking a corpus folder: every file below it whose extension names a format zhengce reads
+//! ([`super::Format::of`]: text, web pages, DOCX, PDF, OFD, and the Word 97-2003 and WPS
+//! files it reports; compared without regard to case), in a stable sorted order, with every
+//! other file reported as skipped.
 //!
 //! Hidden entries (names starting with `.`) are left out silently. Symbolic links to folders
 //! are followed, but a folder already walked (same device and inode) is never entered again,
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use super::Document;
 use crate::{Error, Result};
 
-/// A text file found in the corpus.
+/// A file found in the corpus, in a format zhengce reads (or reports).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorpusFile {
     /// Where it is on disk.
@@ -39,7 +41,7 @@ pub struct CorpusFile {
 /// What the walk found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalkEvent {
-    /// A `.txt` or `.md` file to read.
+    /// A file to read (text, web page, DOCX, PDF, OFD, or a Word 97-2003 file to report).
     File(CorpusFile),
     /// An entry that is not read by design; `reason` says why: for files of other types
     /// `extension .xyz` (lowercased) or `no extension`, so callers can count skips by
@@ -239,7 +241,7 @@ impl Walker {
             self.skip(path, "not a regular file");
             return;
         }
-        if let Err(reason) = text_extension(name) {
+        if let Err(reason) = super::Format::of(name) {
             self.skip(path, reason);
             return;
         }
@@ -268,20 +270,6 @@ impl Walker {
             }
             Some(_) => self.skip(path, LINK_SKIPPED),
         }
-    }
-}
-
-/// `Ok` for `.txt` and `.md` (any case), else the skip reason naming the extension.
-fn text_extension(name: &str) -> std::result::Result<(), String> {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
-            if ext.eq_ignore_ascii_case("txt") || ext.eq_ignore_ascii_case("md") {
-                Ok(())
-            } else {
-                Err(format!("extension .{}", ext.to_lowercase()))
-            }
-        }
-        _ => Err("no extension".to_string()),
     }
 }
 
@@ -340,7 +328,7 @@ mod tests {
         fs::write(root.join("b/inner/z.TXT"), "z").unwrap();
         fs::write(root.join("b/a.md"), "# a").unwrap();
         fs::write(root.join("a.txt"), "a").unwrap();
-        fs::write(root.join("report.PDF"), "x").unwrap();
+        fs::write(root.join("report.PNG"), "x").unwrap();
         fs::write(root.join("README"), "x").unwrap();
         fs::write(root.join(".hidden.txt"), "x").unwrap();
         fs::write(root.join(".git/config.txt"), "x").unwrap();
@@ -348,7 +336,7 @@ mod tests {
         assert_eq!(files(&events), ["a.txt", "b/a.md", "b/inner/z.TXT"]);
         assert_eq!(
             skips(&events),
-            ["README: no extension", "report.PDF: extension .pdf"]
+            ["README: no extension", "report.PNG: extension .png"]
         );
         let WalkEvent::File(f) = &events[1] else {
             panic!("expected a file")
@@ -503,9 +491,10 @@ mod tests {
 
     #[test]
     fn extensions() {
-        assert!(text_extension("a.Md").is_ok());
-        assert_eq!(text_extension(".txt"), Err("no extension".into()));
-        assert_eq!(text_extension("a."), Err("no extension".into()));
-        assert_eq!(text_extension("a.tar.GZ"), Err("extension .gz".into()));
+        use crate::corpus::Format;
+        assert_eq!(Format::of("a.Md"), Ok(Format::Text));
+        assert_eq!(Format::of(".txt"), Err("no extension".into()));
+        assert_eq!(Format::of("a."), Err("no extension".into()));
+        assert_eq!(Format::of("a.tar.GZ"), Err("extension .gz".into()));
     }
 }

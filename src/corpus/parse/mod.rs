@@ -112,6 +112,10 @@ pub const HEADER_KEYS: &[&str] = &[
     "抄送",
     "簽發人",
     "签发人",
+    "標題",
+    "标题",
+    "組配分類",
+    "组配分类",
 ];
 
 fn is_trimmed(c: char) -> bool {

@@ -260,9 +260,18 @@ pub(super) fn check_changed(
     let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     if known.content_hash != hash {
-        corpus::decode(&bytes).map_err(|e| Error::Decode {
+        // Text is only checked to decode; other formats are read (that is the check).
+        let readable = match corpus::Format::of(&file.rel) {
+            Ok(corpus::Format::Text) | Err(_) => {
+                corpus::decode(&bytes).map(drop).map_err(|e| e.to_string())
+            }
+            Ok(_) => corpus::document_from_bytes(&file.rel, &bytes)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        };
+        readable.map_err(|reason| Error::Decode {
             path: file.path.clone(),
-            reason: e.to_string(),
+            reason,
         })?;
         return Ok(true);
     }
@@ -292,16 +301,25 @@ fn index_file(
     let unreadable = FileError::Unreadable;
     let bytes = std::fs::read(&file.path).map_err(|e| unreadable(Error::io(&file.path, e)))?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    // One copy of a big file at a time: the bytes become the text (no copy for UTF-8), the
-    // text is dropped once parsed.
-    let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| {
-        unreadable(Error::Decode {
-            path: file.path.clone(),
-            reason: e.to_string(),
-        })
-    })?;
-    let doc = corpus::parse_document(&file.rel, &text, encoding.name());
-    drop(text);
+    let doc = match corpus::Format::of(&file.rel) {
+        // One copy of a big text file at a time: the bytes become the text (no copy for
+        // UTF-8), the text is dropped once parsed.
+        Ok(corpus::Format::Text) | Err(_) => {
+            let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| {
+                unreadable(Error::Decode {
+                    path: file.path.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            corpus::parse_document(&file.rel, &text, encoding.name())
+        }
+        Ok(_) => corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
+            unreadable(Error::Decode {
+                path: file.path.clone(),
+                reason: e.to_string(),
+            })
+        })?,
+    };
     if known.is_some() {
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
         xb.remove(file_id as u32);
