@@ -204,3 +204,41 @@ fn damaged_and_legacy_files_are_failed_with_their_reason_and_the_run_goes_on() {
     assert_eq!(repaired["added"], 1, "{repaired}");
     assert_eq!(total(&idx, "\"泵站满负荷运行\""), 2);
 }
+
+#[test]
+fn a_hit_in_a_paged_file_says_its_page() {
+    // The sample PDF has eight lines a page: articles one and two on page 1, article three
+    // from page 1 across the break, four and five on page 2.
+    for (phrase, page) in [
+        ("\"乡镇人民政府负责\"", 1),
+        ("\"检测报告，检测结果\"", 1),
+        ("\"不得在水源保护范围内\"", 2),
+        ("\"二〇二五年七月一日\"", 2),
+    ] {
+        let (code, v) = search_sample(phrase, &[]);
+        assert_eq!(code, 0, "{phrase}: {v}");
+        let hit = &v["hits"][0];
+        assert_eq!(
+            hit["path"], "formats/农村供水工程运行管理规定.pdf",
+            "{phrase}"
+        );
+        assert_eq!(hit["page"], page, "{phrase}: {hit}");
+    }
+    // People read it beside the line; a text file has no page.
+    let r = run(zhengce()
+        .args([
+            "search",
+            "\"不得在水源保护范围内\"",
+            "--color",
+            "never",
+            "--index",
+        ])
+        .arg(&sample_index().index));
+    assert!(
+        r.stdout().contains(".pdf:") && r.stdout().contains("(page 2)"),
+        "{}",
+        r.stdout()
+    );
+    let (_, v) = search_sample("\"攀树折枝\"", &[]);
+    assert!(v["hits"][0].get("page").is_none(), "{v}");
+}

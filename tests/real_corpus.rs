@@ -299,6 +299,10 @@ fn variant_forms_have_full_recall_and_precision_on_the_real_corpus() {
     let mut phrased_starts = Vec::new();
     for event in corpus::walk(&root).unwrap() {
         let WalkEvent::File(f) = event else { continue };
+        // Word 97-2003 files are reported, not indexed.
+        if corpus::Format::of(&f.rel) == Ok(corpus::Format::LegacyWord) {
+            continue;
+        }
         let doc = corpus::read_document(&f).unwrap();
         for p in &doc.paragraphs {
             keys.push((f.rel.clone(), p.paragraph));

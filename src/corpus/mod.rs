@@ -46,6 +46,18 @@ pub struct Document {
     pub metadata: Vec<(String, String)>,
     /// The paragraphs in source order; `paragraphs[i].paragraph == i`.
     pub paragraphs: Vec<Paragraph>,
+    /// For a paged file (PDF, OFD), the line of its text where each page begins, page 1
+    /// first ([`Document::page_of`]); empty for other files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<u32>,
+}
+
+impl Document {
+    /// The page (1-based) that line `line` of a paged file's text is on: the last page that
+    /// begins at or before it. `None` for a file without pages.
+    pub fn page_of(pages: &[u32], line: u32) -> Option<u32> {
+        (!pages.is_empty()).then(|| pages.partition_point(|&start| start <= line).max(1) as u32)
+    }
 }
 
 /// Whether a paragraph is a section heading, body text or a header metadata line.

@@ -67,6 +67,9 @@ pub struct Fields {
     pub mtime_ns: Field,
     /// xxh3 of the file's bytes (document records, fast).
     pub content_hash: Field,
+    /// A paged file's page starts, the lines of its text where each page begins, as decimal
+    /// numbers separated by commas (document records, stored; absent for other files).
+    pub pages: Field,
 }
 
 /// Separator between the headings of a stored section path (ASCII unit separator).
@@ -112,6 +115,7 @@ pub fn build_schema() -> (Schema, Fields) {
         size: b.add_u64_field("size", FAST),
         mtime_ns: b.add_i64_field("mtime_ns", FAST),
         content_hash: b.add_u64_field("content_hash", FAST),
+        pages: b.add_text_field("pages", STORED),
     };
     (b.build(), fields)
 }
@@ -143,6 +147,7 @@ impl Fields {
             size: f("size")?,
             mtime_ns: f("mtime_ns")?,
             content_hash: f("content_hash")?,
+            pages: f("pages")?,
         })
     }
 }

@@ -152,7 +152,8 @@ fn write_hit<W: Write + ?Sized>(
         [a, b] if b > a => format!("{a}-{b}"),
         [a, _] => a.to_string(),
     };
-    writeln!(out, "   {}{}:{lines}{reset}", paint(PATH), hit.path)?;
+    let page = hit.page.map(|p| format!(" (page {p})")).unwrap_or_default();
+    writeln!(out, "   {}{}:{lines}{page}{reset}", paint(PATH), hit.path)?;
     if let Some(ctx) = &hit.context {
         for n in &ctx.before {
             writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
@@ -322,6 +323,7 @@ mod tests {
                 section: vec!["一、甲".into(), "（一）乙".into()],
                 paragraph: 2,
                 lines: [9, 9],
+                page: None,
                 text: "发展人工智能".into(),
                 highlights: vec![[2, 6]],
                 snippet: Snippet {

@@ -43,6 +43,9 @@ pub struct JsonHit {
     pub paragraph: u32,
     /// 1-based inclusive line range.
     pub lines: [u32; 2],
+    /// The page a paragraph of a PDF or OFD begins on (1-based); absent for other files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// The whole paragraph.
     pub text: String,
     /// `[start, end)` character offsets into `text`.
@@ -122,6 +125,7 @@ impl From<&Hit> for JsonHit {
             section: h.section.clone(),
             paragraph: h.paragraph,
             lines: h.lines,
+            page: h.page,
             text: h.text.clone(),
             highlights: h.highlights.clone(),
             snippet: h.snippet.text.clone(),
@@ -210,6 +214,7 @@ mod tests {
                 section: vec!["一、总则".into()],
                 paragraph: 3,
                 lines: [4, 5],
+                page: None,
                 text: "发展人工智能".into(),
                 highlights: vec![[2, 6]],
                 snippet: Snippet {

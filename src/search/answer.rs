@@ -21,7 +21,7 @@ pub struct Answer<'a> {
     snippet_chars: usize,
     context: usize,
     /// Path and title by file number, read once per query.
-    docs: HashMap<u32, (String, String)>,
+    docs: HashMap<u32, (String, String, Vec<u32>)>,
 }
 
 impl<'a> Answer<'a> {
@@ -45,10 +45,17 @@ impl<'a> Answer<'a> {
 
     /// The path and title of file `file_no`.
     pub fn document(&mut self, file_no: u32) -> Result<(String, String)> {
+        let (path, title, _) = self.record(file_no)?;
+        Ok((path, title))
+    }
+
+    /// The path, title and page starts of file `file_no`.
+    fn record(&mut self, file_no: u32) -> Result<(String, String, Vec<u32>)> {
         if let Some(d) = self.docs.get(&file_no) {
             return Ok(d.clone());
         }
-        let d = self.s.doc_record(self.searcher, u64::from(file_no))?;
+        let r = self.s.doc_record(self.searcher, u64::from(file_no))?;
+        let d = (r.path, r.title, r.pages);
         self.docs.insert(file_no, d.clone());
         Ok(d)
     }
@@ -72,7 +79,7 @@ impl<'a> Answer<'a> {
     /// The hit of paragraph `para` of file `file_no`, with `score`, ranked `rank`.
     pub fn paragraph(&mut self, file_no: u32, para: u32, score: f32, rank: usize) -> Result<Hit> {
         let stored = self.s.stored(file_no, para)?;
-        let (path, title) = self.document(file_no)?;
+        let (path, title, pages) = self.record(file_no)?;
         let found = self.found(&stored.text, &stored.section, &title);
         let missing = (found.iter())
             .filter(|f| f.found_in.is_empty())
@@ -93,6 +100,7 @@ impl<'a> Answer<'a> {
             section: stored.section.iter().map(|s| convert(s)).collect(),
             paragraph: para,
             lines: stored.lines,
+            page: crate::corpus::Document::page_of(&pages, stored.lines[0]),
             snippet: highlight::snippet(&text, &spans, self.snippet_chars),
             text,
             highlights: spans,

@@ -47,6 +47,8 @@ pub struct Hit {
     pub paragraph: u32,
     /// 1-based inclusive line range in the source file.
     pub lines: [u32; 2],
+    /// The page a paragraph of a paged file (PDF, OFD) begins on, 1-based.
+    pub page: Option<u32>,
     /// The whole paragraph (original script unless converted).
     pub text: String,
     /// `[start, end)` character offsets into `text`, one per occurrence of a query phrase or

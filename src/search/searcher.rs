@@ -464,21 +464,28 @@ impl Searcher {
         &self,
         searcher: &tantivy::Searcher,
         file_id: u64,
-    ) -> Result<(String, String)> {
+    ) -> Result<DocRecord> {
         let f = &self.zh.fields;
         let q = TermQuery::new(
             Term::from_field_u64(f.doc_key, file_id),
             IndexRecordOption::Basic,
         );
         let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let read = |addr: DocAddress| -> Result<Option<(String, String)>> {
+        let read = |addr: DocAddress| -> Result<Option<DocRecord>> {
             let d: TantivyDocument = searcher.doc(addr)?;
             let s = |field| {
                 d.get_first(field)
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
             };
-            Ok(s(f.path).map(|path| (path, s(f.title_text).unwrap_or_default())))
+            let pages = (s(f.pages).unwrap_or_default().split(','))
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            Ok(s(f.path).map(|path| DocRecord {
+                path,
+                title: s(f.title_text).unwrap_or_default(),
+                pages,
+            }))
         };
         let record = match found.first() {
             Some((_, addr)) => read(*addr)?,
@@ -486,6 +493,17 @@ impl Searcher {
         };
         record.ok_or_else(|| Error::damaged(&self.zh.dir, "a paragraph has no document record"))
     }
+}
+
+/// What a hit shows of its document's record.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocRecord {
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// A paged file's page starts ([`crate::corpus::Document::pages`]).
+    pub pages: Vec<u32>,
 }
 
 /// What a part of a relaxed query adds to a match's rank: a match holding more parts always

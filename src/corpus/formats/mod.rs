@@ -141,6 +141,7 @@ impl ReadError {
 /// read as text.
 pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     let format = Format::of(rel).unwrap_or(Format::Text);
+    let mut pages = Vec::new();
     let (text, encoding) = match format {
         Format::Text => {
             let (text, encoding) = decode::decode(bytes)?;
@@ -148,8 +149,16 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         }
         Format::Html => html::to_text(bytes)?,
         Format::Docx => (docx::to_text(bytes)?, "DOCX".to_string()),
-        Format::Pdf => (pdf::to_text(bytes)?, "PDF".to_string()),
-        Format::Ofd => (ofd::to_text(bytes)?, "OFD".to_string()),
+        Format::Pdf => {
+            let (text, starts) = pdf::to_text(bytes)?;
+            pages = starts;
+            (text, "PDF".to_string())
+        }
+        Format::Ofd => {
+            let (text, starts) = ofd::to_text(bytes)?;
+            pages = starts;
+            (text, "OFD".to_string())
+        }
         Format::LegacyWord => {
             // A `.doc` that is really a DOCX, a web page or text (sites serve all three
             // under that name) is read as what it is.
@@ -172,7 +181,9 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         }
     };
     // The extracted text is parsed as plain text (no Markdown-only syntax beyond `#`).
-    Ok(parse_document(&plain_name(rel), &text, &encoding))
+    let mut doc = parse_document(&plain_name(rel), &text, &encoding);
+    doc.pages = pages;
+    Ok(doc)
 }
 
 /// `rel` with its extension replaced by `.txt`, so the parser applies the rules of text

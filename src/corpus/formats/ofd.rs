@@ -30,7 +30,7 @@ struct Piece {
 }
 
 /// Reads an OFD file into the text handed to the parser.
-pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
+pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
     let mut zip = xml::open(FORMAT, bytes)?;
     let Some(ofd) = xml::member(FORMAT, &mut zip, "OFD.xml")? else {
         return Err(ReadError::damaged(FORMAT, "no OFD.xml: not an OFD package"));

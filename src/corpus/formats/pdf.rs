@@ -50,7 +50,7 @@ pub fn caught_panics() -> u64 {
 }
 
 /// Reads a PDF's text layer into the text handed to the parser.
-pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
+pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
     let pages = page_texts(bytes)?;
     let lines: Vec<Vec<String>> = pages
         .iter()
@@ -76,17 +76,44 @@ pub fn to_text(bytes: &[u8]) -> Result<String, ReadError> {
 }
 
 /// The lines of all pages (trimmed, not empty) one after the other, page furniture left out
-/// and the lines of one paragraph joined ([`join_wrapped`]).
-pub fn paged_text(pages: &[Vec<&str>]) -> String {
+/// and the lines of one paragraph joined ([`join_wrapped`]); with the line of that text where
+/// each page begins (a paragraph that runs on to the next page is on the page it starts on).
+pub fn paged_text(pages: &[Vec<&str>]) -> (String, Vec<u32>) {
     let mut b = TextBuilder::new(false);
-    let mut lines = join_wrapped(&kept_lines(pages).collect::<Vec<_>>());
+    let by_page = kept_by_page(pages);
+    let mut lines = join_wrapped(&by_page.iter().flatten().copied().collect::<Vec<_>>());
     if let Some(title) = front_title(&mut lines) {
         b.title(&title);
     }
     for line in lines {
         b.line(&line);
     }
-    b.finish()
+    let text = b.finish();
+    let starts = page_starts(&text, by_page.iter().map(|p| p.first().copied()));
+    (text, starts)
+}
+
+/// The line (1-based) of `text` where each page begins, given each page's first kept line:
+/// the first line at or after the previous page's that holds it (joined lines hold several);
+/// a page without text begins where the previous one does.
+fn page_starts<'a>(text: &str, firsts: impl Iterator<Item = Option<&'a str>>) -> Vec<u32> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut at = 0;
+    let mut out = Vec::new();
+    for first in firsts {
+        if let Some(f) = first {
+            if let Some(k) = (at..lines.len()).find(|&k| lines[k].contains(f)) {
+                // Inside a line joined across the break, the page begins with the next line:
+                // the paragraph it is in began on the page before.
+                at = match lines[k].trim_start_matches("# ").starts_with(f) {
+                    true => k,
+                    false => k + 1,
+                };
+            }
+        }
+        out.push(at as u32 + 1);
+    }
+    out
 }
 
 /// The title of a paged official document whose first lines are not its title, taken out of
@@ -159,19 +186,22 @@ pub fn join_wrapped(lines: &[&str]) -> Vec<String> {
     out
 }
 
-/// The lines of all pages that are not page furniture, in order.
-pub fn kept_lines<'a>(pages: &'a [Vec<&'a str>]) -> impl Iterator<Item = &'a str> + 'a {
+/// The lines of each page that are not page furniture, in order.
+fn kept_by_page<'a>(pages: &'a [Vec<&'a str>]) -> Vec<Vec<&'a str>> {
     let running = running_lines(pages);
-    pages.iter().flat_map(move |page| {
-        let n = page.len();
-        let running = running.clone();
-        page.iter().enumerate().filter_map(move |(i, line)| {
-            let edge = i < EDGE_LINES || i + EDGE_LINES >= n;
-            let furniture =
-                edge && (is_page_number(line) || running.contains_key(&digits_aside(line)));
-            (!furniture).then_some(*line)
+    (pages.iter())
+        .map(|page| {
+            let n = page.len();
+            (page.iter().enumerate())
+                .filter_map(|(i, line)| {
+                    let edge = i < EDGE_LINES || i + EDGE_LINES >= n;
+                    let furniture =
+                        edge && (is_page_number(line) || running.contains_key(&digits_aside(line)));
+                    (!furniture).then_some(*line)
+                })
+                .collect()
         })
-    })
+        .collect()
 }
 
 /// The text of each page, as the extractor lays it out.
@@ -465,7 +495,7 @@ mod tests {
         let running = running_lines(&pages);
         assert!(running.contains_key("某市人民政府文件"), "{running:?}");
         assert!(!running.contains_key("一"), "{running:?}");
-        let kept: Vec<&str> = kept_lines(&pages).collect();
+        let kept: Vec<&str> = kept_by_page(&pages).concat();
         // `正文` stands at the bottom of every page: a running line too.
         assert_eq!(kept, ["一", "二", "三", "四", "五", "六", "七", "八"]);
     }

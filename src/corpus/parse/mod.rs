@@ -240,6 +240,7 @@ pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
         encoding: encoding.to_string(),
         metadata,
         paragraphs,
+        pages: Vec::new(),
     }
 }
 

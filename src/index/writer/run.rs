@@ -337,7 +337,7 @@ fn doc_record(
     hash: u64,
     doc: &corpus::Document,
 ) -> TantivyDocument {
-    doc!(
+    let mut record = doc!(
         fields.rec => REC_DOC,
         fields.file_id => file_id,
         fields.doc_key => file_id,
@@ -356,7 +356,12 @@ fn doc_record(
         fields.size => size,
         fields.mtime_ns => file.mtime_ns,
         fields.content_hash => hash,
-    )
+    );
+    if !doc.pages.is_empty() {
+        let pages: Vec<String> = doc.pages.iter().map(u32::to_string).collect();
+        record.add_text(fields.pages, pages.join(","));
+    }
+    record
 }
 
 /// Writes the document record and the section records of one parsed file; returns the
