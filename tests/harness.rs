@@ -195,3 +195,46 @@ pub fn indexed_sample_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     index_json(&corpus, &index, &[]);
     (dir, corpus, index)
 }
+
+/// A corpus written by a test, indexed once: its temporary folder and the index in it.
+pub struct Written {
+    _dir: tempfile::TempDir,
+    /// The index folder.
+    pub index: PathBuf,
+}
+
+impl Written {
+    /// Writes `files` ((path, text) pairs) into a temporary corpus and indexes it.
+    pub fn new(files: &[(&str, &str)]) -> Written {
+        let dir = tempdir();
+        let corpus = dir.path().join("corpus");
+        for (path, text) in files {
+            let file = corpus.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        let index = dir.path().join("index");
+        index_json(&corpus, &index, &[]);
+        Written { _dir: dir, index }
+    }
+
+    /// `zhengce search QUERY --json EXTRA...` over it: (exit code, answer); an error fails.
+    pub fn search(&self, query: &str, extra: &[&str]) -> (i32, Value) {
+        let r = run(zhengce()
+            .args(["search", query, "--json", "--index"])
+            .arg(&self.index)
+            .args(extra));
+        assert!(r.code() < 2, "{query}: {}", r.stderr());
+        (r.code(), r.json())
+    }
+
+    /// `zhengce search QUERY EXTRA...` as a person reads it.
+    pub fn search_human(&self, query: &str, extra: &[&str]) -> String {
+        let r = run(zhengce()
+            .args(["search", query, "--color", "never", "--index"])
+            .arg(&self.index)
+            .args(extra));
+        assert!(r.code() < 2, "{query}: {}", r.stderr());
+        r.stdout()
+    }
+}

@@ -3,7 +3,6 @@
 //! converts the title, the section path and the neighbours as well as the paragraph, in
 //! JSON and for people, by paragraph and by document. The corpus is written here.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -48,45 +47,19 @@ const FILES: &[(&str, &str)] = &[
 const CURLY: &str = "坚持共商共建共享，推进“一带一路”建设走深走实。";
 const ASCII: &str = "继续推进\"一带一路\"建设，深化国际产能合作。";
 
-struct Indexed {
-    _dir: tempfile::TempDir,
-    index: PathBuf,
-}
-
-fn indexed() -> &'static Indexed {
-    static ONCE: OnceLock<Indexed> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        let dir = tempdir();
-        let corpus = dir.path().join("corpus");
-        for (path, text) in FILES {
-            let file = corpus.join(path);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(file, text).unwrap();
-        }
-        let index = dir.path().join("index");
-        index_json(&corpus, &index, &[]);
-        Indexed { _dir: dir, index }
-    })
+fn indexed() -> &'static Written {
+    static ONCE: OnceLock<Written> = OnceLock::new();
+    ONCE.get_or_init(|| Written::new(FILES))
 }
 
 /// `zhengce search QUERY --json EXTRA...` over the corpus: (exit code, answer).
 fn search(query: &str, extra: &[&str]) -> (i32, Value) {
-    let r = run(zhengce()
-        .args(["search", query, "--json", "--index"])
-        .arg(&indexed().index)
-        .args(extra));
-    assert!(r.code() < 2, "{query}: {}", r.stderr());
-    (r.code(), r.json())
+    indexed().search(query, extra)
 }
 
 /// `zhengce search QUERY EXTRA...` as a person reads it.
 fn search_human(query: &str, extra: &[&str]) -> String {
-    let r = run(zhengce()
-        .args(["search", query, "--color", "never", "--index"])
-        .arg(&indexed().index)
-        .args(extra));
-    assert!(r.code() < 2, "{query}: {}", r.stderr());
-    r.stdout()
+    indexed().search_human(query, extra)
 }
 
 fn hits(v: &Value) -> &Vec<Value> {

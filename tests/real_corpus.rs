@@ -58,6 +58,23 @@ pub fn real_index(root: &Path) -> &'static (tempfile::TempDir, PathBuf, u64) {
     })
 }
 
+/// Every paragraph the index holds, read again from the files: ((path, paragraph), text).
+/// Word 97-2003 files are reported, not indexed.
+fn indexed_paragraphs(root: &Path) -> (Vec<(String, u32)>, Vec<String>) {
+    let (mut keys, mut texts) = (Vec::new(), Vec::new());
+    for event in corpus::walk(root).unwrap() {
+        let WalkEvent::File(f) = event else { continue };
+        if corpus::Format::of(&f.rel) == Ok(corpus::Format::LegacyWord) {
+            continue;
+        }
+        for p in corpus::read_document(&f).unwrap().paragraphs {
+            keys.push((f.rel.clone(), p.paragraph));
+            texts.push(p.text);
+        }
+    }
+    (keys, texts)
+}
+
 #[test]
 #[cfg_attr(
     not(real_corpus),
@@ -69,23 +86,13 @@ fn exact_phrases_have_full_recall_and_precision_on_the_real_corpus() {
     let (_, index, paragraphs) = real_index(&root);
 
     // Every paragraph, normalized, in one buffer (one line each) for the reference scan.
-    let mut keys: Vec<(String, u32)> = Vec::new();
-    let mut originals: Vec<String> = Vec::new();
+    let (keys, originals) = indexed_paragraphs(&root);
     let mut haystack = String::new();
     let mut starts = Vec::new();
-    for event in corpus::walk(&root).unwrap() {
-        let WalkEvent::File(f) = event else { continue };
-        if corpus::Format::of(&f.rel) == Ok(corpus::Format::LegacyWord) {
-            continue;
-        }
-        let doc = corpus::read_document(&f).unwrap();
-        for p in &doc.paragraphs {
-            keys.push((f.rel.clone(), p.paragraph));
-            starts.push(haystack.len());
-            haystack.push_str(normalize_exact(&p.text).as_str());
-            haystack.push('\n');
-            originals.push(p.text.clone());
-        }
+    for text in &originals {
+        starts.push(haystack.len());
+        haystack.push_str(normalize_exact(text).as_str());
+        haystack.push('\n');
     }
     assert_eq!(keys.len() as u64, *paragraphs);
 
@@ -293,27 +300,16 @@ fn variant_forms_have_full_recall_and_precision_on_the_real_corpus() {
     let root = real_corpus();
     let started = std::time::Instant::now();
     let (_, index, _) = real_index(&root);
-    let mut keys: Vec<(String, u32)> = Vec::new();
-    let mut originals: Vec<String> = Vec::new();
+    let (keys, originals) = indexed_paragraphs(&root);
     let (mut literal, mut phrased, mut starts) = (String::new(), String::new(), Vec::new());
     let mut phrased_starts = Vec::new();
-    for event in corpus::walk(&root).unwrap() {
-        let WalkEvent::File(f) = event else { continue };
-        // Word 97-2003 files are reported, not indexed.
-        if corpus::Format::of(&f.rel) == Ok(corpus::Format::LegacyWord) {
-            continue;
-        }
-        let doc = corpus::read_document(&f).unwrap();
-        for p in &doc.paragraphs {
-            keys.push((f.rel.clone(), p.paragraph));
-            starts.push(literal.len());
-            literal.push_str(normalize_exact(&p.text).as_str());
-            literal.push('\n');
-            phrased_starts.push(phrased.len());
-            phrased.push_str(normalize_exact(&hanconv::t2s(&p.text)).as_str());
-            phrased.push('\n');
-            originals.push(p.text.clone());
-        }
+    for text in &originals {
+        starts.push(literal.len());
+        literal.push_str(normalize_exact(text).as_str());
+        literal.push('\n');
+        phrased_starts.push(phrased.len());
+        phrased.push_str(normalize_exact(&hanconv::t2s(text)).as_str());
+        phrased.push('\n');
     }
     let holding = |hay: &str, at_starts: &[usize], needle: &str, out: &mut HashSet<usize>| {
         for at in memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()) {

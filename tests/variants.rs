@@ -62,32 +62,18 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+fn written() -> &'static Written {
+    static ONCE: OnceLock<Written> = OnceLock::new();
+    ONCE.get_or_init(|| Written::new(FILES))
+}
+
 fn index() -> &'static std::path::Path {
-    static ONCE: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
-    &ONCE
-        .get_or_init(|| {
-            let dir = tempdir();
-            let corpus = dir.path().join("corpus");
-            for (path, text) in FILES {
-                let file = corpus.join(path);
-                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-                std::fs::write(file, text).unwrap();
-            }
-            let index = dir.path().join("index");
-            index_json(&corpus, &index, &[]);
-            (dir, index)
-        })
-        .1
+    &written().index
 }
 
 /// `zhengce search QUERY --json EXTRA...`: (exit code, answer).
 fn search(query: &str, extra: &[&str]) -> (i32, Value) {
-    let r = run(zhengce()
-        .args(["search", query, "--json", "--index"])
-        .arg(index())
-        .args(extra));
-    assert!(r.code() < 2, "{query}: {}", r.stderr());
-    (r.code(), r.json())
+    written().search(query, extra)
 }
 
 fn texts(v: &Value) -> Vec<String> {
