@@ -159,17 +159,7 @@ impl Variants {
         let mut out = Vec::new();
         let mut i = 0;
         while i < text.len() {
-            let longest = (self.by_first.get(&text[i]).into_iter().flatten())
-                .map(|&(g, m)| self.groups[g as usize][m as usize].len())
-                .filter(|&len| {
-                    text[i..].len() >= len
-                        && (self.by_first[&text[i]].iter()).any(|&(g, m)| {
-                            let f = &self.groups[g as usize][m as usize];
-                            f.len() == len && text[i..].starts_with(f)
-                        })
-                })
-                .max();
-            match longest {
+            match self.members_at(text, i).map(|(_, m)| m.len()).max() {
                 Some(len) => {
                     out.push(i..i + len);
                     i += len;
@@ -180,21 +170,29 @@ impl Variants {
         out
     }
 
+    /// The members of groups that `text` holds at `i`, each with its group.
+    fn members_at<'a>(
+        &'a self,
+        text: &'a [char],
+        i: usize,
+    ) -> impl Iterator<Item = (&'a [Vec<char>], &'a [char])> + 'a {
+        (self.by_first.get(&text[i]).into_iter().flatten()).filter_map(move |&(g, m)| {
+            let group = &self.groups[g as usize];
+            let member = &group[m as usize];
+            text[i..]
+                .starts_with(member)
+                .then_some((group.as_slice(), member.as_slice()))
+        })
+    }
+
     fn group_forms(&self, text: &[char], out: &mut Vec<Vec<char>>) {
         for i in 0..text.len() {
-            for &(g, m) in self.by_first.get(&text[i]).into_iter().flatten() {
-                let group = &self.groups[g as usize];
-                let member = &group[m as usize];
-                if !text[i..].starts_with(member) {
-                    continue;
-                }
-                for (o, other) in group.iter().enumerate() {
-                    if o != m as usize {
-                        let mut f = text[..i].to_vec();
-                        f.extend(other);
-                        f.extend(&text[i + member.len()..]);
-                        out.push(f);
-                    }
+            for (group, member) in self.members_at(text, i) {
+                for other in group.iter().filter(|o| o.as_slice() != member) {
+                    let mut f = text[..i].to_vec();
+                    f.extend(other);
+                    f.extend(&text[i + member.len()..]);
+                    out.push(f);
                 }
             }
         }

@@ -225,11 +225,9 @@ fn look_up(
 /// The hits of a text's forms (each list in look-up order, the text itself first) as one
 /// list in look-up order: a paragraph that holds several forms has one hit counting all their
 /// occurrences, marked [`ExactHit::other_form`] when it holds none of the text itself.
-fn merge_forms(mut lists: Vec<Vec<ExactHit>>) -> Vec<ExactHit> {
-    let mut merged = match lists.len() {
-        0 => return Vec::new(),
-        _ => lists.swap_remove(0),
-    };
+fn merge_forms(lists: Vec<Vec<ExactHit>>) -> Vec<ExactHit> {
+    let mut lists = lists.into_iter();
+    let mut merged = lists.next().unwrap_or_default();
     for other in lists {
         let mut out = Vec::with_capacity(merged.len() + other.len());
         let (mut i, mut j) = (0, 0);

@@ -102,7 +102,15 @@ impl<'a> Records<'a> {
 
     /// [`Records::context`] of a word that has other forms: where any of them stands.
     pub fn context_of_forms<'f>(&self, forms: impl Iterator<Item = &'f [char]>) -> Result<Context> {
-        let mut all = Context::default();
+        let mut forms = forms.peekable();
+        let mut all = match forms.next() {
+            Some(first) => self.context(first)?,
+            None => return Ok(Context::default()),
+        };
+        if forms.peek().is_none() {
+            // One form, the common case: its context is sorted already.
+            return Ok(all);
+        }
         for form in forms {
             let c = self.context(form)?;
             all.titles.extend(c.titles);
