@@ -67,7 +67,6 @@ type Indexed = (Vec<(String, u32)>, Vec<String>, Vec<Option<Written>>);
 /// Every paragraph the index holds, read again from the files: ((path, paragraph), text, the
 /// script of its document ([`distinct::document_script`])). Word 97-2003 files are reported,
 /// not indexed.
-
 fn indexed_paragraphs(root: &Path) -> Indexed {
     let (mut keys, mut texts, mut scripts) = (Vec::new(), Vec::new(), Vec::new());
     for event in corpus::walk(root).unwrap() {
