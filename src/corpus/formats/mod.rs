@@ -22,8 +22,11 @@
 
 mod docx;
 mod html;
+mod numbering;
 mod ofd;
+mod paged;
 mod pdf;
+mod pdf_streams;
 mod xml;
 
 pub use pdf::{caught_panics, inside_pdf_extractor};
@@ -309,6 +312,9 @@ const KIND_ENDINGS: &[&str] = &[
     "规则",
     "答复",
     "通知》",
+    "清单",
+    "名单",
+    "名录",
     "意見",
     "決定",
     "辦法",

@@ -313,12 +313,17 @@ fn index_file(
             })?;
             corpus::parse_document(&file.rel, &text, encoding.name())
         }
-        Ok(_) => corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
-            unreadable(Error::Decode {
-                path: file.path.clone(),
-                reason: e.to_string(),
-            })
-        })?,
+        Ok(_) => {
+            let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
+                unreadable(Error::Decode {
+                    path: file.path.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            // A big PDF's bytes are not needed while its paragraphs are indexed.
+            drop(bytes);
+            doc
+        }
     };
     if known.is_some() {
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
