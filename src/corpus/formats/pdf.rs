@@ -1,6 +1,6 @@
-//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`), laid
-//! out into lines by [`PageLines`], then handed to [`super::paged`] (furniture, joining,
-//! bounded paragraphs, the title).
+//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`; its
+//! plain-text layout), handed to [`super::paged`] (furniture, joining, bounded paragraphs,
+//! the title, where each page begins).
 //!
 //! - **No text layer:** a PDF whose pages yield no letters at all is [`ReadError::NoText`]
 //!   (scanned), not an empty document.
@@ -8,10 +8,10 @@
 //!   does not open with the empty password is [`ReadError::Encrypted`]. A page the extractor
 //!   fails on (it panics on some malformed fonts) is left out and the others are read; a
 //!   file where every page fails is damaged.
-//! - **Memory:** `lopdf` parses every object of the file, but the content of streams larger
-//!   than [`LAZY_STREAM_BYTES`] (page contents, images, embedded fonts) is not kept: it is
-//!   read from the file's bytes for the page that needs it and dropped after. What grows
-//!   with the file is its bytes, the objects' dictionaries, and the text.
+//! - **Memory:** large streams are read from the file's bytes for the page that needs them
+//!   ([`super::pdf_streams`]), and the extractor is shown a page tree of one page at a time,
+//!   so that finding a page does not walk the whole tree. What grows with the file is its
+//!   bytes, the objects' dictionaries, and the text.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
