@@ -177,3 +177,105 @@ fn locate(pdf: &[u8], doc: &Document, id: ObjectId, len: usize) -> Option<(usize
         .map(|k| &after[k..])?;
     after.starts_with(b"endstream").then_some((start, len))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PDF of `pages` pages in Helvetica whose content streams are `lines` lines long
+    /// (above [`LAZY_STREAM_BYTES`] for 40 lines).
+    fn pdf(pages: usize, lines: usize) -> Vec<u8> {
+        pdf_with(pages, lines, "")
+    }
+
+    /// The same with `extra` at the start of each content stream's dictionary.
+    fn pdf_with(pages: usize, lines: usize, extra: &str) -> Vec<u8> {
+        let mut objects: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+                (0..pages)
+                    .map(|i| format!("{} 0 R ", 4 + 2 * i))
+                    .collect::<String>()
+            )
+            .into_bytes(),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        ];
+        for p in 0..pages {
+            objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>", 5 + 2 * p).into_bytes());
+            let content: String = (0..lines)
+                .map(|l| {
+                    format!(
+                        "BT /F1 10 Tf 50 {} Td (page {p} line {l} text) Tj ET\n",
+                        800 - 15 * l
+                    )
+                })
+                .collect();
+            let mut s = format!("<< {extra}/Length {} >>\nstream\n", content.len()).into_bytes();
+            s.extend_from_slice(content.as_bytes());
+            s.extend_from_slice(b"\nendstream");
+            objects.push(s);
+        }
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn large_streams_are_dropped_and_read_back_for_their_page() {
+        let bytes = pdf(3, 40);
+        let whole = Document::load_mem(&bytes).unwrap();
+        let mut lazy = LazyDocument::load(&bytes).unwrap();
+        let pages: Vec<ObjectId> = lazy.doc.page_iter().collect();
+        assert_eq!(lazy.spans.len(), 3, "the three content streams are dropped");
+        let content = |doc: &Document, page: ObjectId| doc.get_page_content(page).unwrap();
+        assert!(content(&lazy.doc, pages[1])
+            .iter()
+            .all(u8::is_ascii_whitespace));
+        lazy.prepare(pages[1]);
+        assert_eq!(content(&lazy.doc, pages[1]), content(&whole, pages[1]));
+        // The page before is dropped again when the next is prepared.
+        lazy.prepare(pages[2]);
+        assert!(content(&lazy.doc, pages[1])
+            .iter()
+            .all(u8::is_ascii_whitespace));
+        assert_eq!(content(&lazy.doc, pages[2]), content(&whole, pages[2]));
+        // Small streams stay as they are.
+        let small = pdf(1, 2);
+        assert!(LazyDocument::load(&small).unwrap().spans.is_empty());
+    }
+
+    #[test]
+    fn a_stream_that_cannot_be_found_again_loads_the_file_whole() {
+        // The word `stream` inside the dictionary is not where the content starts: the
+        // stream is not found again, so the file is loaded with its streams.
+        let odd = pdf_with(1, 40, "/Note (stream) ");
+        let lazy = LazyDocument::load(&odd).unwrap();
+        assert!(lazy.spans.is_empty());
+        let page = lazy.doc.page_iter().next().unwrap();
+        assert!(
+            String::from_utf8_lossy(&lazy.doc.get_page_content(page).unwrap())
+                .contains("page 0 line 39 text")
+        );
+    }
+}
