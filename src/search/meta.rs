@@ -2,8 +2,9 @@
 //! ([`crate::index::docmeta`]) loaded once per [`super::Searcher`], with the values filters
 //! compare already normalized, so that a metadata filter is one pass over the documents
 //! giving a bit per file ([`FileMask`]), never a look at a paragraph. It also gives the
-//! files hidden as older versions, the date a match sorts by and the facets of a set of
-//! matches.
+//! date a match sorts by and the facets of a set of matches. It is read only by queries
+//! that need it (metadata filters, facets, sorting by date); hits show the metadata their
+//! document records keep, and older versions are told by [`Statuses`], read with the index.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +14,7 @@ use super::query::values::{self, DateRange, PathPattern};
 use super::query::{FieldName, Query};
 use super::{FacetCount, Facets};
 use crate::analysis;
-use crate::corpus::meta::{DateRole, DocMeta, Status};
+use crate::corpus::meta::{DateRole, DocMeta, Status, StatusInfo};
 use crate::index::docmeta::{self, MetaEntry};
 use crate::Result;
 
@@ -66,9 +67,42 @@ pub struct MetaTable {
     rows: Vec<Row>,
     /// Row index + 1 by file number (0: none).
     by_file: Vec<u32>,
+}
+
+/// The statuses resolving the versions changed ([`docmeta::Resolved`]), read when the index
+/// is opened: what makes a document an older version, and the final status a hit shows.
+#[derive(Debug, Default)]
+pub struct Statuses {
     /// The files whose status is `amended_by_newer`: hidden unless every version is asked
     /// for.
     pub superseded: Arc<FileMask>,
+    /// The final status of each file whose status the resolution changed.
+    changed: HashMap<u32, Option<StatusInfo>>,
+}
+
+impl Statuses {
+    /// The statuses of `resolved`.
+    pub fn new(resolved: docmeta::Resolved) -> Statuses {
+        let mut superseded = FileMask::default();
+        for (file, s) in &resolved.changed {
+            if s.as_ref()
+                .is_some_and(|s| s.value == Status::AmendedByNewer)
+            {
+                superseded.insert(*file);
+            }
+        }
+        Statuses {
+            superseded: Arc::new(superseded),
+            changed: resolved.changed.into_iter().collect(),
+        }
+    }
+
+    /// Sets the final status on the metadata of file `file` as its record keeps it.
+    pub fn resolve(&self, file: u32, meta: &mut DocMeta) {
+        if let Some(s) = self.changed.get(&file) {
+            meta.status = s.clone();
+        }
+    }
 }
 
 /// The form a number is compared in: N(text) without brackets or white space, so that
@@ -111,15 +145,8 @@ impl MetaTable {
     /// The table of `entries`.
     pub fn new(entries: Vec<MetaEntry>) -> MetaTable {
         let mut t = MetaTable::default();
-        let mut superseded = FileMask::default();
         for entry in entries {
             let m = &entry.meta;
-            if m.status
-                .as_ref()
-                .is_some_and(|s| s.value == Status::AmendedByNewer)
-            {
-                superseded.insert(entry.file);
-            }
             let at = entry.file as usize;
             if t.by_file.len() <= at {
                 t.by_file.resize(at + 1, 0);
@@ -141,7 +168,6 @@ impl MetaTable {
                 entry,
             });
         }
-        t.superseded = Arc::new(superseded);
         t
     }
 

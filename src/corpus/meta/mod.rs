@@ -69,7 +69,7 @@ use serde::{Deserialize, Serialize};
 pub use dates::PartialDate;
 pub use events::DateRole;
 pub use kind::Kind;
-pub use versions::{resolve_versions, version_key};
+pub use versions::{provisional_status, resolve_versions, version_key};
 
 use super::Document;
 use events::Event;
