@@ -218,43 +218,40 @@ impl MetaTable {
     /// documents without the field), and the [`TOP_ISSUERS`] issuers with most (a jointly
     /// issued document counts for each of its issuers).
     pub fn facets(&self, counts: &[u32]) -> Facets {
-        let mut kind: HashMap<Option<String>, usize> = HashMap::new();
-        let mut status: HashMap<Option<String>, usize> = HashMap::new();
-        let mut region: HashMap<Option<String>, usize> = HashMap::new();
-        let mut year: HashMap<Option<String>, usize> = HashMap::new();
-        let mut issuer: HashMap<Option<String>, usize> = HashMap::new();
+        // Keyed by the table's own strings: nothing is allocated per matching file.
+        type Counts<'t> = HashMap<Option<&'t str>, usize>;
+        let (mut kind, mut status, mut region, mut issuer): (Counts, Counts, Counts, Counts) =
+            Default::default();
+        let mut year: HashMap<Option<u16>, usize> = HashMap::new();
         for (file, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             let n = n as usize;
             let m = self.meta(file as u32);
             *kind
-                .entry(
-                    m.and_then(|m| m.kind.as_ref())
-                        .map(|k| k.value.name().to_string()),
-                )
+                .entry(m.and_then(|m| m.kind.as_ref()).map(|k| k.value.name()))
                 .or_default() += n;
             *status
-                .entry(
-                    m.and_then(|m| m.status.as_ref())
-                        .map(|s| s.value.as_str().to_string()),
-                )
+                .entry(m.and_then(|m| m.status.as_ref()).map(|s| s.value.as_str()))
                 .or_default() += n;
             *region
-                .entry(m.and_then(|m| m.region.as_ref()).map(|r| r.value.clone()))
+                .entry(m.and_then(|m| m.region.as_ref()).map(|r| r.value.as_str()))
                 .or_default() += n;
             *year
-                .entry(
-                    m.and_then(|m| m.main_date)
-                        .map(|d| format!("{:04}", d.date.year)),
-                )
+                .entry(m.and_then(|m| m.main_date).map(|d| d.date.year))
                 .or_default() += n;
-            for i in m
-                .and_then(|m| m.issuer.as_ref())
-                .iter()
-                .flat_map(|i| &i.value)
-            {
-                *issuer.entry(Some(i.clone())).or_default() += n;
+            for i in (m.and_then(|m| m.issuer.as_ref()).iter()).flat_map(|i| &i.value) {
+                *issuer.entry(Some(i.as_str())).or_default() += n;
             }
         }
+        let year: HashMap<Option<String>, usize> = (year.into_iter())
+            .map(|(y, n)| (y.map(|y| format!("{y:04}")), n))
+            .collect();
+        let owned = |m: Counts| -> HashMap<Option<String>, usize> {
+            (m.into_iter())
+                .map(|(v, n)| (v.map(str::to_string), n))
+                .collect()
+        };
+        let (kind, status, region, issuer) =
+            (owned(kind), owned(status), owned(region), owned(issuer));
         let by_count = |m: HashMap<Option<String>, usize>| {
             let mut v: Vec<FacetCount> = (m.into_iter())
                 .map(|(value, count)| FacetCount { value, count })
