@@ -254,7 +254,7 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
         } else if let Some(id) = name.strip_suffix(".ztx").and_then(|s| s.parse().ok()) {
             text_stores.push(id);
         } else if (name.starts_with("live-") && name.ends_with(".bin"))
-            || (name.starts_with("meta-") && name.ends_with(".zst"))
+            || (name.starts_with("meta-") && (name.ends_with(".zst") || name.ends_with(".json")))
         {
             maps.push(name);
         } else {
@@ -275,7 +275,11 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
         let gen = commit_record(&index)["exact_gen"].as_u64().unwrap();
         let live = zhengce::index::exact::LiveMap::read(&index, gen).unwrap();
         let (segments, maps, other) = exact_files(&index);
-        let commit = [format!("live-{gen:08}.bin"), format!("meta-{gen:08}.zst")];
+        let commit = [
+            format!("live-{gen:08}.bin"),
+            format!("meta-{gen:08}.json"),
+            format!("meta-{gen:08}.zst"),
+        ];
         assert_eq!(maps, commit, "{round}");
         assert!(other.is_empty(), "{round}: {other:?}");
         let needed: Vec<u32> = live.segments().into_iter().collect();

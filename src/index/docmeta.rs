@@ -1,5 +1,6 @@
-//! The documents' metadata of one commit (`exact/meta-NNNNNNNN.zst`): every document's
-//! [`DocMeta`] with its status resolved over the whole index ([`resolve_versions`]).
+//! The documents' metadata of one commit (`exact/meta-NNNNNNNN.zst` and `.json`): every
+//! document's [`DocMeta`] with its status resolved over the whole index
+//! ([`resolve_versions`]).
 //!
 //! Statuses depend on the other documents (a new version of a law makes the older one
 //! `amended_by_newer`), so they cannot live in a document's own record: an incremental run
@@ -13,14 +14,17 @@
 //! The file is zstd-compressed JSON Lines: a header `{"format":1,"reference":"YYYY-MM-DD",
 //! "documents":N}` (the reference date statuses were resolved against: the commit's day,
 //! UTC), then one `{"file":N,"path":"…","meta":{…}}` per document, by file number, `meta`
-//! as documented in [`crate::corpus::meta`]. It knows nothing of queries.
+//! as documented in [`crate::corpus::meta`]. Beside it, `meta-NNNNNNNN.json` holds what a
+//! search needs at every query, small and read when the index is opened: the statuses the
+//! resolution changed ([`Resolved`]), since each document's record in tantivy keeps its
+//! metadata as extracted from it alone. It knows nothing of queries.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::exact::{write_durably, EXACT_DIR};
-use crate::corpus::meta::{resolve_versions, DocMeta, PartialDate};
+use crate::corpus::meta::{provisional_status, resolve_versions, DocMeta, PartialDate, StatusInfo};
 use crate::{Error, Result};
 
 /// The version of the file's layout.
@@ -47,6 +51,41 @@ struct Header {
 /// The metadata file of generation `gen`.
 pub fn meta_path(index_dir: &Path, gen: u64) -> PathBuf {
     index_dir.join(EXACT_DIR).join(format!("meta-{gen:08}.zst"))
+}
+
+/// The resolved statuses file of generation `gen`.
+pub fn resolved_path(index_dir: &Path, gen: u64) -> PathBuf {
+    index_dir
+        .join(EXACT_DIR)
+        .join(format!("meta-{gen:08}.json"))
+}
+
+/// The statuses that resolving the versions changed: each document whose final status is
+/// not the one it has alone ([`provisional_status`]): older versions, laws whose repeal or
+/// effective date is judged against the reference date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolved {
+    /// The format of the file.
+    pub format: u32,
+    /// The date statuses were resolved against.
+    pub reference: Option<PartialDate>,
+    /// (file number, final status), by file number.
+    pub changed: Vec<(u32, Option<StatusInfo>)>,
+}
+
+/// Reads the resolved statuses of generation `gen` (none for 0); an error names the file.
+pub fn read_resolved(index_dir: &Path, gen: u64) -> Result<Resolved> {
+    if gen == 0 {
+        return Ok(Resolved::default());
+    }
+    let path = resolved_path(index_dir, gen);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let r: Resolved = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::damaged(&path, format_args!("not its JSON ({e})")))?;
+    if r.format != META_FORMAT {
+        return Err(Error::damaged(&path, format_args!("format {}", r.format)));
+    }
+    Ok(r)
 }
 
 /// Reads the metadata of generation `gen`, by file number; an error names the file.
@@ -119,7 +158,17 @@ pub fn resolve_and_write(
     }
     let path = meta_path(index_dir, gen);
     let packed = zstd::encode_all(text.as_slice(), 3).map_err(|e| Error::io(&path, e))?;
-    write_durably(&path, &packed)
+    write_durably(&path, &packed)?;
+    let resolved = Resolved {
+        format: META_FORMAT,
+        reference: Some(reference),
+        changed: (entries.iter())
+            .filter(|e| provisional_status(&e.meta) != e.meta.status)
+            .map(|e| (e.file, e.meta.status.clone()))
+            .collect(),
+    };
+    let json = serde_json::to_vec(&resolved).map_err(json)?;
+    write_durably(&resolved_path(index_dir, gen), &json)
 }
 
 /// Today (UTC) as the reference date of statuses: a law whose effective date is later is
@@ -195,6 +244,10 @@ mod tests {
             old.replaced_by.as_deref(),
             Some("laws-cn/社会法/某某法(2020-01-01).md")
         );
+        // Only the older version's status changed.
+        let r = read_resolved(dir.path(), 7).unwrap();
+        assert_eq!(r.changed, [(1, Some(old.clone()))]);
+        assert_eq!(r.reference, Some(reference));
     }
 
     #[test]

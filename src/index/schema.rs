@@ -70,6 +70,10 @@ pub struct Fields {
     /// A paged file's page starts, the lines of its text where each page begins, as decimal
     /// numbers separated by commas (document records, stored; absent for other files).
     pub pages: Field,
+    /// The document's metadata as extracted from it alone, as JSON
+    /// ([`crate::corpus::meta::DocMeta`]; document records, stored): a hit shows it, with
+    /// the status resolved over the index ([`crate::index::docmeta`]).
+    pub meta: Field,
 }
 
 /// Separator between the headings of a stored section path (ASCII unit separator).
@@ -116,6 +120,7 @@ pub fn build_schema() -> (Schema, Fields) {
         mtime_ns: b.add_i64_field("mtime_ns", FAST),
         content_hash: b.add_u64_field("content_hash", FAST),
         pages: b.add_text_field("pages", STORED),
+        meta: b.add_text_field("meta", STORED),
     };
     (b.build(), fields)
 }
@@ -148,6 +153,7 @@ impl Fields {
             mtime_ns: f("mtime_ns")?,
             content_hash: f("content_hash")?,
             pages: f("pages")?,
+            meta: f("meta")?,
         })
     }
 }

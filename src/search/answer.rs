@@ -10,6 +10,7 @@ use super::highlight::{self, Script};
 use super::plan::Plan;
 use super::{Copies, Hit, Neighbour, Neighbours, Searcher, TermFound};
 use crate::analysis;
+use crate::corpus::meta::DocMeta;
 use crate::Result;
 
 /// Fills hits for one query.
@@ -20,11 +21,12 @@ pub struct Answer<'a> {
     script: Script,
     snippet_chars: usize,
     context: usize,
-    /// Path and title by file number, read once per query.
-    docs: HashMap<u32, (String, String, Vec<u32>)>,
-    /// The documents' metadata.
-    table: std::sync::Arc<super::meta::MetaTable>,
+    /// Path, title, page starts and metadata by file number, read once per query.
+    docs: HashMap<u32, Record>,
 }
+
+/// What a hit shows of its document's record.
+type Record = (String, String, Vec<u32>, Option<DocMeta>);
 
 impl<'a> Answer<'a> {
     /// An answer to `plan` over `searcher`, `s`'s open snapshot.
@@ -33,7 +35,6 @@ impl<'a> Answer<'a> {
         searcher: &'a tantivy::Searcher,
         plan: &'a Plan,
         opts: &super::SearchOptions,
-        table: std::sync::Arc<super::meta::MetaTable>,
     ) -> Self {
         Answer {
             s,
@@ -43,23 +44,27 @@ impl<'a> Answer<'a> {
             snippet_chars: opts.snippet_chars,
             context: opts.context,
             docs: HashMap::new(),
-            table,
         }
     }
 
     /// The path and title of file `file_no`.
     pub fn document(&mut self, file_no: u32) -> Result<(String, String)> {
-        let (path, title, _) = self.record(file_no)?;
+        let (path, title, ..) = self.record(file_no)?;
         Ok((path, title))
     }
 
-    /// The path, title and page starts of file `file_no`.
-    fn record(&mut self, file_no: u32) -> Result<(String, String, Vec<u32>)> {
+    /// The metadata of file `file_no`, status resolved.
+    pub fn meta(&mut self, file_no: u32) -> Result<Option<DocMeta>> {
+        Ok(self.record(file_no)?.3)
+    }
+
+    /// The path, title, page starts and metadata of file `file_no`.
+    fn record(&mut self, file_no: u32) -> Result<Record> {
         if let Some(d) = self.docs.get(&file_no) {
             return Ok(d.clone());
         }
         let r = self.s.doc_record(self.searcher, u64::from(file_no))?;
-        let d = (r.path, r.title, r.pages);
+        let d = (r.path, r.title, r.pages, r.meta);
         self.docs.insert(file_no, d.clone());
         Ok(d)
     }
@@ -83,7 +88,7 @@ impl<'a> Answer<'a> {
     /// The hit of paragraph `para` of file `file_no`, with `score`, ranked `rank`.
     pub fn paragraph(&mut self, file_no: u32, para: u32, score: f32, rank: usize) -> Result<Hit> {
         let stored = self.s.stored(file_no, para)?;
-        let (path, title, pages) = self.record(file_no)?;
+        let (path, title, pages, meta) = self.record(file_no)?;
         let found = self.found(&stored.text, &stored.section, &title);
         let missing = (found.iter())
             .filter(|f| f.found_in.is_empty())
@@ -99,7 +104,6 @@ impl<'a> Answer<'a> {
             0 => None,
             n => Some(self.neighbours(file_no, para, n)?),
         };
-        let meta = self.table.meta(file_no).cloned();
         let replaced_by =
             (meta.as_ref().and_then(|m| m.status.as_ref())).and_then(|s| s.replaced_by.clone());
         Ok(Hit {

@@ -2,8 +2,9 @@
 //! ([`crate::index::docmeta`]) loaded once per [`super::Searcher`], with the values filters
 //! compare already normalized, so that a metadata filter is one pass over the documents
 //! giving a bit per file ([`FileMask`]), never a look at a paragraph. It also gives the
-//! files hidden as older versions, the date a match sorts by and the facets of a set of
-//! matches.
+//! date a match sorts by and the facets of a set of matches. It is read only by queries
+//! that need it (metadata filters, facets, sorting by date); hits show the metadata their
+//! document records keep, and older versions are told by [`Statuses`], read with the index.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +14,7 @@ use super::query::values::{self, DateRange, PathPattern};
 use super::query::{FieldName, Query};
 use super::{FacetCount, Facets};
 use crate::analysis;
-use crate::corpus::meta::{DateRole, DocMeta, Status};
+use crate::corpus::meta::{DateRole, DocMeta, Status, StatusInfo};
 use crate::index::docmeta::{self, MetaEntry};
 use crate::Result;
 
@@ -66,9 +67,42 @@ pub struct MetaTable {
     rows: Vec<Row>,
     /// Row index + 1 by file number (0: none).
     by_file: Vec<u32>,
+}
+
+/// The statuses resolving the versions changed ([`docmeta::Resolved`]), read when the index
+/// is opened: what makes a document an older version, and the final status a hit shows.
+#[derive(Debug, Default)]
+pub struct Statuses {
     /// The files whose status is `amended_by_newer`: hidden unless every version is asked
     /// for.
     pub superseded: Arc<FileMask>,
+    /// The final status of each file whose status the resolution changed.
+    changed: HashMap<u32, Option<StatusInfo>>,
+}
+
+impl Statuses {
+    /// The statuses of `resolved`.
+    pub fn new(resolved: docmeta::Resolved) -> Statuses {
+        let mut superseded = FileMask::default();
+        for (file, s) in &resolved.changed {
+            if s.as_ref()
+                .is_some_and(|s| s.value == Status::AmendedByNewer)
+            {
+                superseded.insert(*file);
+            }
+        }
+        Statuses {
+            superseded: Arc::new(superseded),
+            changed: resolved.changed.into_iter().collect(),
+        }
+    }
+
+    /// Sets the final status on the metadata of file `file` as its record keeps it.
+    pub fn resolve(&self, file: u32, meta: &mut DocMeta) {
+        if let Some(s) = self.changed.get(&file) {
+            meta.status = s.clone();
+        }
+    }
 }
 
 /// The form a number is compared in: N(text) without brackets or white space, so that
@@ -111,15 +145,8 @@ impl MetaTable {
     /// The table of `entries`.
     pub fn new(entries: Vec<MetaEntry>) -> MetaTable {
         let mut t = MetaTable::default();
-        let mut superseded = FileMask::default();
         for entry in entries {
             let m = &entry.meta;
-            if m.status
-                .as_ref()
-                .is_some_and(|s| s.value == Status::AmendedByNewer)
-            {
-                superseded.insert(entry.file);
-            }
             let at = entry.file as usize;
             if t.by_file.len() <= at {
                 t.by_file.resize(at + 1, 0);
@@ -141,7 +168,6 @@ impl MetaTable {
                 entry,
             });
         }
-        t.superseded = Arc::new(superseded);
         t
     }
 
@@ -192,43 +218,40 @@ impl MetaTable {
     /// documents without the field), and the [`TOP_ISSUERS`] issuers with most (a jointly
     /// issued document counts for each of its issuers).
     pub fn facets(&self, counts: &[u32]) -> Facets {
-        let mut kind: HashMap<Option<String>, usize> = HashMap::new();
-        let mut status: HashMap<Option<String>, usize> = HashMap::new();
-        let mut region: HashMap<Option<String>, usize> = HashMap::new();
-        let mut year: HashMap<Option<String>, usize> = HashMap::new();
-        let mut issuer: HashMap<Option<String>, usize> = HashMap::new();
+        // Keyed by the table's own strings: nothing is allocated per matching file.
+        type Counts<'t> = HashMap<Option<&'t str>, usize>;
+        let (mut kind, mut status, mut region, mut issuer): (Counts, Counts, Counts, Counts) =
+            Default::default();
+        let mut year: HashMap<Option<u16>, usize> = HashMap::new();
         for (file, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             let n = n as usize;
             let m = self.meta(file as u32);
             *kind
-                .entry(
-                    m.and_then(|m| m.kind.as_ref())
-                        .map(|k| k.value.name().to_string()),
-                )
+                .entry(m.and_then(|m| m.kind.as_ref()).map(|k| k.value.name()))
                 .or_default() += n;
             *status
-                .entry(
-                    m.and_then(|m| m.status.as_ref())
-                        .map(|s| s.value.as_str().to_string()),
-                )
+                .entry(m.and_then(|m| m.status.as_ref()).map(|s| s.value.as_str()))
                 .or_default() += n;
             *region
-                .entry(m.and_then(|m| m.region.as_ref()).map(|r| r.value.clone()))
+                .entry(m.and_then(|m| m.region.as_ref()).map(|r| r.value.as_str()))
                 .or_default() += n;
             *year
-                .entry(
-                    m.and_then(|m| m.main_date)
-                        .map(|d| format!("{:04}", d.date.year)),
-                )
+                .entry(m.and_then(|m| m.main_date).map(|d| d.date.year))
                 .or_default() += n;
-            for i in m
-                .and_then(|m| m.issuer.as_ref())
-                .iter()
-                .flat_map(|i| &i.value)
-            {
-                *issuer.entry(Some(i.clone())).or_default() += n;
+            for i in (m.and_then(|m| m.issuer.as_ref()).iter()).flat_map(|i| &i.value) {
+                *issuer.entry(Some(i.as_str())).or_default() += n;
             }
         }
+        let year: HashMap<Option<String>, usize> = (year.into_iter())
+            .map(|(y, n)| (y.map(|y| format!("{y:04}")), n))
+            .collect();
+        let owned = |m: Counts| -> HashMap<Option<String>, usize> {
+            (m.into_iter())
+                .map(|(v, n)| (v.map(str::to_string), n))
+                .collect()
+        };
+        let (kind, status, region, issuer) =
+            (owned(kind), owned(status), owned(region), owned(issuer));
         let by_count = |m: HashMap<Option<String>, usize>| {
             let mut v: Vec<FacetCount> = (m.into_iter())
                 .map(|(value, count)| FacetCount { value, count })

@@ -21,7 +21,7 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use super::answer::Answer;
 use super::collect::{Collected, Collector, Match, Mode};
 use super::lookup;
-use super::meta::{FileMask, MetaTable};
+use super::meta::{FileMask, MetaTable, Statuses};
 use super::plan::{self, Node, Plan, PlanText};
 use super::rank::{self, Context, FilterSet, Matcher, TfScorer, Titled};
 use super::records::Records;
@@ -62,6 +62,8 @@ pub struct Searcher {
     meta: OnceLock<std::result::Result<Arc<MetaTable>, String>>,
     /// The commit's metadata file, opened with the index, until it is read.
     meta_file: Mutex<Option<(std::path::PathBuf, std::fs::File)>>,
+    /// The statuses the commit's version resolution changed, read with the index.
+    statuses: Statuses,
 }
 
 /// What a search asks of its matches besides the plan: the files left out (older
@@ -135,6 +137,7 @@ impl Searcher {
         let exact = Arc::new(ExactIndex::open(dir, zh.info.exact_gen)?);
         // Opened with the commit's other files, read on first use (a later commit may delete
         // its name meanwhile; the open file stays readable).
+        let statuses = Statuses::new(index::docmeta::read_resolved(dir, zh.info.exact_gen)?);
         let meta_file = match zh.info.exact_gen {
             0 => None,
             gen => {
@@ -158,6 +161,7 @@ impl Searcher {
             variants: analysis::Variants::builtin(),
             meta: OnceLock::new(),
             meta_file: Mutex::new(meta_file),
+            statuses,
         }))
     }
 
@@ -279,18 +283,16 @@ impl Searcher {
             (false, true) => Mode::Folded,
             (false, false) => Mode::Paragraphs,
         };
-        let table = self.meta_table()?;
         // A query that asks for a status gets it in every version.
         let by_status = (plan.filters.iter()).any(|f| f.field == query::FieldName::Status);
+        let superseded = &self.statuses.superseded;
         let shape = Shape {
-            hidden: (opts.versions == Versions::Current
-                && !by_status
-                && !table.superseded.is_empty())
-            .then(|| Arc::clone(&table.superseded)),
+            hidden: (opts.versions == Versions::Current && !by_status && !superseded.is_empty())
+                .then(|| Arc::clone(superseded)),
             dates: match opts.sort {
                 Sort::Relevance => None,
-                Sort::Date => Some((Arc::clone(&table), false)),
-                Sort::DateDesc => Some((Arc::clone(&table), true)),
+                Sort::Date => Some((self.meta_table()?, false)),
+                Sort::DateDesc => Some((self.meta_table()?, true)),
             },
             count_files: opts.facets,
         };
@@ -304,9 +306,12 @@ impl Searcher {
                 partial = got.total > 0;
             }
         }
-        let facets = opts.facets.then(|| table.facets(&got.files));
+        let facets = match opts.facets {
+            true => Some(self.meta_table()?.facets(&got.files)),
+            false => None,
+        };
         let shown = if opts.limit == 0 { 0 } else { limit };
-        let mut answer = Answer::new(self, &searcher, &plan, opts, Arc::clone(&table));
+        let mut answer = Answer::new(self, &searcher, &plan, opts);
         let mut hits = Vec::new();
         for (i, e) in got.entries.iter().skip(offset).take(shown).enumerate() {
             hits.push(answer.hit(e, offset + i + 1)?);
@@ -323,7 +328,7 @@ impl Searcher {
                         (hit.meta, hit.replaced_by) = (None, None);
                         best.push(hit);
                     }
-                    let meta = table.meta(d.file_no).cloned();
+                    let meta = answer.meta(d.file_no)?;
                     let replaced_by = (meta.as_ref().and_then(|m| m.status.as_ref()))
                         .and_then(|s| s.replaced_by.clone());
                     docs.push(DocHit {
@@ -583,10 +588,25 @@ impl Searcher {
             let pages = (s(f.pages).unwrap_or_default().split(','))
                 .filter_map(|n| n.parse().ok())
                 .collect();
+            let meta = match s(f.meta) {
+                Some(json) => {
+                    let mut m: crate::corpus::meta::DocMeta =
+                        serde_json::from_str(&json).map_err(|e| {
+                            Error::damaged(
+                                &self.zh.dir,
+                                format_args!("the metadata of file {file_id} ({e})"),
+                            )
+                        })?;
+                    self.statuses.resolve(file_id as u32, &mut m);
+                    Some(m)
+                }
+                None => None,
+            };
             Ok(s(f.path).map(|path| DocRecord {
                 path,
                 title: s(f.title_text).unwrap_or_default(),
                 pages,
+                meta,
             }))
         };
         let record = match found.first() {
@@ -606,6 +626,8 @@ pub(crate) struct DocRecord {
     pub title: String,
     /// A paged file's page starts ([`crate::corpus::Document::pages`]).
     pub pages: Vec<u32>,
+    /// Its metadata, status resolved.
+    pub meta: Option<crate::corpus::meta::DocMeta>,
 }
 
 /// What a part of a relaxed query adds to a match's rank: a match holding more parts always

@@ -70,7 +70,7 @@ pub use dates::PartialDate;
 pub use events::DateRole;
 pub use kind::Kind;
 pub(crate) use number::line_number;
-pub use versions::{resolve_versions, version_key};
+pub use versions::{provisional_status, resolve_versions, version_key};
 
 use super::Document;
 use events::Event;

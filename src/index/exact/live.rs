@@ -185,6 +185,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
     let keep_segments = live.segments();
     let keep_live = format!("live-{gen:08}.bin");
     let keep_meta = format!("meta-{gen:08}.zst");
+    let keep_resolved = format!("meta-{gen:08}.json");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
@@ -193,6 +194,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
         let name = name.to_string_lossy();
         let needed = name == keep_live
             || name == keep_meta
+            || name == keep_resolved
             || name
                 .strip_suffix(".zbg")
                 .or_else(|| name.strip_suffix(".ztx"))

@@ -291,13 +291,28 @@ pub(super) fn check_changed(
         })?;
         return Ok(true);
     }
-    let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| Error::Decode {
+    let decode_error = |reason: String| Error::Decode {
         path: file.path.clone(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    let (doc, meta) = match corpus::Format::of(&file.rel) {
+        Ok(corpus::Format::Text) | Err(_) => {
+            let (text, encoding) =
+                corpus::decode(&bytes).map_err(|e| decode_error(e.to_string()))?;
+            let doc = corpus::parse_document(&file.rel, &text, encoding.name());
+            let meta = corpus::meta::extract(&file.rel, &text, &doc);
+            (doc, meta)
+        }
+        Ok(_) => {
+            let doc = corpus::document_from_bytes(&file.rel, &bytes)
+                .map_err(|e| decode_error(e.to_string()))?;
+            let meta = corpus::meta::extract_converted(&file.rel, &doc);
+            (doc, meta)
+        }
+    };
     writer.delete_term(Term::from_field_u64(fields.doc_key, known.file_id));
     let size = bytes.len() as u64;
-    let record = doc_record(fields, known.file_id, file, size, hash, &doc);
+    let record = doc_record(fields, known.file_id, file, size, hash, &doc, &meta);
     writer.add_document(Record::new(record))?;
     Ok(false)
 }
@@ -350,7 +365,7 @@ fn index_file(
     }
     xb.add_file(file_id as u32, &doc.paragraphs)
         .map_err(FileError::Fatal)?;
-    write_document(writer, backlog, fields, file_id, file, hash, &doc)
+    write_document(writer, backlog, fields, file_id, file, hash, &doc, &meta)
         .map(|paragraphs| (paragraphs, meta))
         .map_err(FileError::Fatal)
 }
@@ -362,6 +377,7 @@ fn doc_record(
     size: u64,
     hash: u64,
     doc: &corpus::Document,
+    meta: &DocMeta,
 ) -> TantivyDocument {
     let mut record = doc!(
         fields.rec => REC_DOC,
@@ -387,12 +403,17 @@ fn doc_record(
         let pages: Vec<String> = doc.pages.iter().map(u32::to_string).collect();
         record.add_text(fields.pages, pages.join(","));
     }
+    // A DocMeta always serializes.
+    if let Ok(json) = serde_json::to_string(meta) {
+        record.add_text(fields.meta, json);
+    }
     record
 }
 
 /// Writes the document record and the section records of one parsed file; returns the
 /// number of paragraphs. The records of a file are one tantivy batch: its share of the
 /// [`Backlog`] is released once tantivy has indexed the last of them.
+#[allow(clippy::too_many_arguments)] // the file, its parse and where they go, all needed
 fn write_document(
     writer: &IndexWriter,
     backlog: &Arc<Backlog>,
@@ -401,8 +422,11 @@ fn write_document(
     file: &CorpusFile,
     hash: u64,
     doc: &corpus::Document,
+    meta: &DocMeta,
 ) -> Result<u64> {
-    let mut records = vec![doc_record(fields, file_id, file, file.size, hash, doc)];
+    let mut records = vec![doc_record(
+        fields, file_id, file, file.size, hash, doc, meta,
+    )];
     // Open sections: label and record, written once the section closes and its last
     // paragraph is known.
     let mut open: Vec<(&str, TantivyDocument)> = Vec::new();
