@@ -5,6 +5,7 @@
 mod harness;
 
 mod bench;
+mod browser;
 mod faults;
 mod finding;
 mod formats;
@@ -17,4 +18,5 @@ mod real_corpus;
 mod real_finding;
 mod real_formats;
 mod search;
+mod serve;
 mod variants;
