@@ -290,6 +290,24 @@ fn browser_searches_opens_a_document_and_steps_through_hits() {
     d.press("p");
     assert_eq!(d.script(current), *next, "p steps back");
     assert!(hits as usize == ids.len());
+    // "copy citation" copies the title, the section path, the paragraph and where it is
+    // (the clipboard is stood in for, to read back what was written).
+    d.script(
+        "window.copied = null; navigator.clipboard.writeText = function (t) { window.copied = t; return Promise.resolve(); }; return true",
+    );
+    let cite = d.element("p.current button.cite");
+    d.session_call("POST", &format!("/element/{cite}/click"), Some(json!({})));
+    let copied = d.wait_for("the copied citation", "return window.copied");
+    let copied = copied.as_str().unwrap();
+    let title = d.script("return document.querySelector('.doc-head h1').textContent");
+    let text = d.script("return document.querySelector('p.current .t').textContent");
+    assert!(copied.starts_with(title.as_str().unwrap()), "{copied}");
+    assert!(copied.contains(" › "), "the section path: {copied}");
+    assert!(copied.contains(text.as_str().unwrap()), "{copied}");
+    assert!(
+        copied.contains(".txt:") || copied.contains(".md:"),
+        "{copied}"
+    );
     // Nothing is wider than the window.
     let overflow = d.script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth",

@@ -44,6 +44,9 @@ pub struct BenchArgs {
     /// With --serve: requests sent in all.
     #[arg(long, default_value_t = 20_000, requires = "serve")]
     requests: usize,
+    /// With --serve: phrases through the API only, instead of the mix.
+    #[arg(long, requires = "serve")]
+    only_phrases: bool,
 }
 
 /// Runs `zhengce bench`.
@@ -109,7 +112,7 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
     };
     let searcher = zhengce::search::Searcher::open(&index)
         .with_context(|| format!("{}: cannot open the index", index.display()))?;
-    let targets = load::targets(&searcher, 500)?;
+    let targets = load::targets(&searcher, 500, a.only_phrases)?;
     drop(searcher);
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let server = Server::bind(&index, loopback, Limits::default())?.spawn()?;
@@ -133,7 +136,7 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
             "serve           {} clients, {} requests in {:.2} s: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
             report.clients, report.requests, report.seconds, report.requests_per_s, report.p50_ms, report.p99_ms, report.errors
         )?;
-        for k in &report.kinds {
+        for k in report.kinds.iter().filter(|k| k.requests > 0) {
             let kind = serde_json::to_value(k.kind)?;
             writeln!(
                 out,

@@ -102,8 +102,9 @@ pub struct LoadReport {
 }
 
 /// A mix of requests over the documents of the index `searcher` reads: `phrases` phrases
-/// sampled from its paragraphs (half in the other script), used in every kind of request.
-pub fn targets(searcher: &Searcher, phrases: usize) -> Result<Vec<Target>> {
+/// sampled from its paragraphs (half in the other script), used in every kind of request;
+/// with `phrases_only`, only phrases through the API.
+pub fn targets(searcher: &Searcher, phrases: usize, phrases_only: bool) -> Result<Vec<Target>> {
     let paths = searcher.paths()?;
     let step = (paths.len() / SAMPLED_DOCUMENTS).max(1);
     let mut paragraphs = Vec::new();
@@ -123,7 +124,12 @@ pub fn targets(searcher: &Searcher, phrases: usize) -> Result<Vec<Target>> {
     let mut out = Vec::new();
     let mut n = 0usize;
     while out.len() < phrases.len() * 2 {
-        for (kind, count) in MIX {
+        let only = [(Kind::PhraseApi, 1)];
+        let mix: &[(Kind, usize)] = match phrases_only {
+            true => &only,
+            false => &MIX,
+        };
+        for &(kind, count) in mix {
             for _ in 0..count {
                 let phrase = &phrases[n % phrases.len()];
                 let other = &phrases[(n * 7 + 3) % phrases.len()];

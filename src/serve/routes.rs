@@ -222,14 +222,14 @@ async fn search_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
             Err((p, e)) => {
                 return Reply::html(
                     StatusCode::BAD_REQUEST,
-                    pages::search::page(&p, Answer::Failed(&e.0)),
+                    pages::search::page(&p, Answer::Failed(&e.0), &[]),
                 )
             }
         };
         if params.q.trim().is_empty() {
             return Reply::html(
                 StatusCode::OK,
-                pages::search::page(&params, Answer::Nothing),
+                pages::search::page(&params, Answer::Nothing, &[]),
             );
         }
         let searcher = match app.state.searcher() {
@@ -238,18 +238,18 @@ async fn search_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
                 let msg = index_message(app.state.dir(), &e);
                 return Reply::html(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    pages::search::page(&params, Answer::Failed(&msg)),
+                    pages::search::page(&params, Answer::Failed(&msg), &[]),
                 );
             }
         };
         match searcher.search(&params.q, &params.options()) {
             Ok(r) => Reply::html(
                 StatusCode::OK,
-                pages::search::page(&params, Answer::Found(&r)),
+                pages::search::page(&params, Answer::Found(&r), &[]),
             ),
             Err(e) => Reply::html(
                 StatusCode::BAD_REQUEST,
-                pages::search::page(&params, Answer::Failed(&e.to_string())),
+                pages::search::page(&params, Answer::Failed(&e.to_string()), &[]),
             ),
         }
     })

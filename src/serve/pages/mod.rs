@@ -4,6 +4,7 @@
 //! pages. The search results are in [`search`], a document in [`document`].
 
 pub mod document;
+pub mod facets;
 pub mod search;
 
 use maud::{html, Markup, DOCTYPE};

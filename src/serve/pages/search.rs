@@ -4,6 +4,7 @@
 
 use maud::{html, Markup};
 
+use super::facets::FacetValues;
 use super::{help, layout, url};
 use crate::output::html::HtmlPrinter;
 use crate::search::SearchResult;
@@ -30,8 +31,9 @@ pub fn doc_params(params: &SearchParams) -> SearchParams {
     }
 }
 
-/// The whole search page.
-pub fn page(params: &SearchParams, answer: Answer<'_>) -> Markup {
+/// The whole search page; `facets` (the answer's counts by metadata, when it has them) as
+/// links that narrow the query.
+pub fn page(params: &SearchParams, answer: Answer<'_>, facets: &[(&str, FacetValues)]) -> Markup {
     let title = match params.q.is_empty() {
         true => "zhengce 政策检索".to_string(),
         false => format!("{} — zhengce", params.q),
@@ -47,6 +49,9 @@ pub fn page(params: &SearchParams, answer: Answer<'_>) -> Markup {
                 Answer::Nothing => {}
                 Answer::Failed(e) => { p.error { (e) } }
                 Answer::Found(r) => {
+                    @if facets.iter().any(|(_, v)| !v.is_empty()) {
+                        (super::facets::render(params, facets))
+                    }
                     (printer.render(r))
                     (pager(params, r))
                 }
