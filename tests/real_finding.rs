@@ -183,4 +183,27 @@ fn other_forms_on_the_real_corpus() {
     let in_2016 = belt.iter().filter(|h| h.path.contains("2016")).count();
     assert!(in_2016 >= 3, "{belt:?}");
     assert!(belt.iter().all(|h| h.text.contains("一带一路")), "{belt:?}");
+    // A Traditional 乾 is not the 干 of 若干 and 干涉 in Taiwan's constitution, bare or quoted;
+    // the Simplified 干 finds them; 乾 still finds Taiwan's 乾 and the mainland's 干.
+    for q in [
+        "path:laws-tw/憲法/中華民國憲法 \"乾\"",
+        "path:laws-tw/憲法/中華民國憲法 乾",
+    ] {
+        assert!(all(&s, q).is_empty(), "{q}: {:?}", all(&s, q));
+    }
+    let gan = all(&s, "path:laws-tw/憲法/中華民國憲法 \"干\"");
+    assert!(gan.iter().any(|h| h.text.contains("干涉")), "{gan:?}");
+    let qian = all(&s, "\"乾\"");
+    assert!(qian
+        .iter()
+        .any(|h| h.text.contains('乾') && h.path.starts_with("laws-tw")));
+    assert!(qian
+        .iter()
+        .any(|h| h.text.contains("干燥") && h.path.starts_with("laws-cn")));
+    assert!(
+        !qian
+            .iter()
+            .any(|h| h.path.starts_with("laws-tw") && !h.text.contains('乾')),
+        "乾 in Taiwan's texts is only 乾"
+    );
 }

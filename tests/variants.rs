@@ -47,6 +47,8 @@ const FILES: &[(&str, &str)] = &[
          三、本計畫自民國94年起實施，二〇二四年檢討。\n\
          \n\
          四、乾旱地區應加強水資源調度。\n\
+         \n\
+         五、台灣地區應加強颱風防救。\n\
          ",
     ),
     (
@@ -233,4 +235,61 @@ fn quotes_title_marks_and_dashes_of_every_kind_are_alike() {
     ] {
         assert!(any_holds(&search(q, &[]).1, "推进“一带一路”建设"), "{q}");
     }
+}
+
+/// The highlighted text of every hit of `v`, each hit's spans in order.
+fn highlighted(v: &Value) -> Vec<Vec<String>> {
+    (v["hits"].as_array().unwrap().iter())
+        .map(|h| {
+            let text = h["text"].as_str().unwrap();
+            (h["highlights"].as_array().unwrap().iter())
+                .map(|s| {
+                    chars(
+                        text,
+                        s[0].as_u64().unwrap() as usize,
+                        s[1].as_u64().unwrap() as usize,
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_traditional_query_does_not_match_another_traditional_character() {
+    // 乾, 幹 and 干 are all 干 under N. Typed in Traditional script, 乾 means 乾: in Taiwan's
+    // texts it finds 乾旱, not 干涉; in a Simplified paragraph 干 may stand for it.
+    for extra in [&[][..], &["--literal"][..]] {
+        let (code, v) = search("\"乾\"", extra);
+        assert_eq!(code, 0, "{v}");
+        let found = texts(&v);
+        assert!(found.iter().any(|t| t.contains("乾旱")), "{v}");
+        assert!(found.iter().any(|t| t.contains("干部")), "{v}");
+        assert!(!found.iter().any(|t| t.contains("干涉")), "{extra:?}: {v}");
+        for spans in highlighted(&v) {
+            assert!(
+                !spans.is_empty() && spans.iter().all(|s| s == "乾" || s == "干"),
+                "{v}"
+            );
+        }
+    }
+    // The Simplified 干 stands for any of them.
+    let (_, v) = search("\"干\"", &[]);
+    for needle in ["乾旱", "干涉", "干部"] {
+        assert!(any_holds(&v, needle), "{needle}: {v}");
+    }
+    // 幹部 (Traditional) finds the mainland's 干部, and 干涉 only as 干涉.
+    let (_, v) = search("\"幹部\"", &[]);
+    assert!(any_holds(&v, "干部"), "{v}");
+    let (_, v) = search("\"干涉司法\"", &[]);
+    assert!(any_holds(&v, "干涉"), "{v}");
+    let (_, v) = search("\"不得乾涉\"", &[]);
+    assert_eq!(v["total"], 0, "{v}");
+    // Variants of one character still match each other (臺/台 are one class), 颱 is another.
+    let (_, v) = search("\"臺灣地區\"", &[]);
+    assert!(any_holds(&v, "台灣地區"), "{v}");
+    let (_, v) = search("\"臺風\"", &[]);
+    assert_eq!(v["total"], 0, "{v}");
+    let (_, v) = search("\"颱風\"", &[]);
+    assert!(any_holds(&v, "颱風"), "{v}");
 }

@@ -10,6 +10,7 @@
 //! detected. Building queries, snippets and the schema belongs to `search` and `index`.
 
 pub mod bigram;
+pub mod distinct;
 mod fold;
 pub mod normalize;
 pub mod script;
@@ -90,6 +91,7 @@ pub fn fingerprint_of(user_dicts: &[DictFile]) -> String {
     part(&ANALYSIS_VERSION.to_le_bytes());
     part(TABLE_VERSIONS.as_bytes());
     part(hanconv::RawDictionary::TSCharacters.text().as_bytes());
+    part(distinct::TABLE.as_bytes());
     let (a, b, c) = unicode_normalization::UNICODE_VERSION;
     part(&[a, b, c]);
     let (a, b, c) = char::UNICODE_VERSION;

@@ -44,6 +44,11 @@ static SIMPLIFIED_FORMS: std::sync::LazyLock<rustc_hash::FxHashSet<char>> =
             .collect()
     });
 
+/// Whether `c` is a Simplified form (OpenCC's `s2t` character table changes it).
+pub(super) fn is_simplified_form(c: char) -> bool {
+    SIMPLIFIED_FORMS.contains(&c)
+}
+
 /// The script of `text`, character by character: Traditional when more of its characters
 /// are Traditional forms (OpenCC's `t2s` character table changes them) than Simplified forms
 /// (its `s2t` table changes them), Simplified the other way round; `None` when as many (a

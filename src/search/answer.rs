@@ -85,7 +85,10 @@ impl<'a> Answer<'a> {
             .filter(|f| f.found_in.is_empty())
             .map(|f| f.term.clone())
             .collect();
-        let spans = highlight::find_highlights(&stored.text, &self.plan.needles);
+        let ruled = &self.plan.ruled_needles;
+        let traditional = !ruled.is_empty() && self.s.exact_index().is_traditional(file_no, para);
+        let spans =
+            highlight::find_highlights_ruled(&stored.text, &self.plan.needles, ruled, traditional);
         let (text, spans) = highlight::convert_script(&stored.text, &spans, self.script);
         let convert = |s: &str| highlight::convert_script(s, &[], self.script).0;
         let context = match self.context {

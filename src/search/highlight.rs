@@ -6,9 +6,12 @@
 //! mapped back through [`crate::analysis::Normalized`], the one place that converts between
 //! normalized and original positions. This module does not print.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis;
+use crate::analysis::distinct::CharRule;
 
 /// The script of displayed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,13 +38,38 @@ pub struct Snippet {
 /// non-overlapping `[start, end)` character ranges of `text`: occurrences that overlap, of
 /// one needle (`aaa` in `aaaa`) or of different ones, are merged into one span.
 pub fn find_highlights(text: &str, needles: &[String]) -> Vec<[usize; 2]> {
+    find_highlights_ruled(text, needles, &[], false)
+}
+
+/// [`find_highlights`], where an occurrence of a needle of `ruled` (sorted by needle) counts
+/// only if one of its character rules accepts it, in a `traditional` paragraph
+/// ([`analysis::distinct`]).
+pub fn find_highlights_ruled(
+    text: &str,
+    needles: &[String],
+    ruled: &[(String, Vec<Arc<[CharRule]>>)],
+    traditional: bool,
+) -> Vec<[usize; 2]> {
     let norm = analysis::normalize_exact(text);
     let mut spans: Vec<[usize; 2]> = Vec::new();
     for needle in needles {
         if needle.is_empty() {
             continue;
         }
+        let rules = match traditional {
+            true => {
+                (ruled.binary_search_by(|(n, _)| n.as_str().cmp(needle)).ok()).map(|i| &ruled[i].1)
+            }
+            false => None,
+        };
         for (s, e) in norm.find_all(needle) {
+            if let Some(rules) = rules {
+                let ok = (rules.iter())
+                    .any(|r| analysis::distinct::occurrence_accepted(r, true, text, &norm, s));
+                if !ok {
+                    continue;
+                }
+            }
             let (a, b) = norm.orig_chars(s, e);
             spans.push([a, b]);
         }

@@ -41,9 +41,8 @@ pub struct Lists {
 /// One look-up of a chain or of the rest: a text, and for a word its context.
 #[derive(Clone)]
 struct Step {
-    /// The text's forms, itself first (N form without white space).
-    forms: Vec<Vec<char>>,
-    check: Option<WordCheck>,
+    /// The text's forms, itself first (N form without white space), each with its check.
+    forms: Vec<(Vec<char>, Option<WordCheck>)>,
     context: Option<Arc<Context>>,
 }
 
@@ -69,8 +68,10 @@ pub fn look_up_texts(s: &Searcher, plan: &Plan, contexts: &[Arc<Context>]) -> Re
     }
     required.sort_by_key(|&(work, ..)| work);
     let step = |text: usize, word: Option<usize>| Step {
-        forms: plan.texts[text].all_forms().map(<[char]>::to_vec).collect(),
-        check: plan.texts[text].check,
+        forms: (plan.texts[text].all_forms())
+            .zip(plan.texts[text].all_checks())
+            .map(|(f, c)| (f.to_vec(), c.cloned()))
+            .collect(),
         context: word.map(|w| Arc::clone(&contexts[w])),
     };
     let (chain, chain_texts): (Vec<Step>, Vec<usize>) = match required.len() {
@@ -178,9 +179,9 @@ fn look_up(
         // Hits are at most the paragraphs allowed (an estimate counts matches, and for one
         // char those of every bigram starting with it).
         let most = within.map_or_else(|| exact.paragraphs_in(range.clone()), Within::len);
-        let check = st.check.as_ref();
         let mut lists = Vec::with_capacity(st.forms.len());
-        for form in &st.forms {
+        for (form, check) in &st.forms {
+            let check = check.as_ref();
             let mut hits = Vec::with_capacity((size as usize).min(most));
             exact.find_each_unbounded_in(range.clone(), form, within, check, &mut |h| {
                 hits.push(h)

@@ -3,7 +3,9 @@
 //! tree that says how they combine and score.
 //!
 //! Matching is always exact. A quoted phrase matches a paragraph iff its normalized text is a
-//! substring of the paragraph's normalized text. A bare term is cut into words (article labels
+//! substring of the paragraph's normalized text (or of another of its forms), save that a text
+//! typed in Traditional script does not match a *different* Traditional character in a
+//! Traditional paragraph (乾 is not 干 there: [`crate::analysis::distinct`]). A bare term is cut into words (article labels
 //! such as 第一千零七十九条 whole, the rest by jieba) that must all be found in the paragraph's
 //! *context*: its text, one of its enclosing headings, or its document's title
 //! ([`Node::Word`]); the whole term is an optional text that scores double where it stands
@@ -15,7 +17,10 @@
 //! parts ([`Node::Bool`]); how it is scored is [`super::rank`]'s. This module looks nothing up
 //! (jieba's cutter aside).
 
+use std::sync::Arc;
+
 use super::query::{FieldName, Query, MAX_TERMS};
+use crate::analysis::distinct::CharRule;
 use crate::analysis::{self, QueryCutter, Variants};
 use crate::index::exact::WordCheck;
 use crate::{Error, Result};
@@ -41,6 +46,10 @@ pub struct Plan {
     /// Normalized, white-space-free texts whose occurrences are highlighted, sorted and
     /// distinct.
     pub needles: Vec<String>,
+    /// The needles whose every source is a Traditional text with character rules
+    /// ([`crate::analysis::distinct`]): in a Traditional paragraph, an occurrence is
+    /// highlighted only where one of their rules holds.
+    pub ruled_needles: Vec<(String, Vec<Arc<[CharRule]>>)>,
     /// The required bare terms jieba cut into several words, whole (N form without white
     /// space): a document whose title holds one in this order is named better than one
     /// whose title holds its words in another.
@@ -80,12 +89,20 @@ pub struct PlanText {
     /// Its other forms ([`analysis::variants`]), each N form without white space: a
     /// paragraph that holds any of them holds the text. Empty for a literal text.
     pub forms: Vec<Vec<char>>,
+    /// How each of `forms`' occurrences is judged: as `check`, for the form's own chars,
+    /// without `check`'s character rules (those are the typed text's).
+    pub form_checks: Vec<Option<WordCheck>>,
 }
 
 impl PlanText {
     /// The text and its other forms.
     pub fn all_forms(&self) -> impl Iterator<Item = &[char]> {
         std::iter::once(self.chars.as_slice()).chain(self.forms.iter().map(Vec::as_slice))
+    }
+
+    /// The check of each of [`Self::all_forms`].
+    pub fn all_checks(&self) -> impl Iterator<Item = Option<&WordCheck>> {
+        std::iter::once(self.check.as_ref()).chain(self.form_checks.iter().map(Option::as_ref))
     }
 }
 
@@ -155,10 +172,13 @@ pub fn plan<'c>(
             phrases: Vec::new(),
             filters: Vec::new(),
             needles: Vec::new(),
+            ruled_needles: Vec::new(),
             wholes: Vec::new(),
             script: None,
         },
         required: true,
+        word_rules: Vec::new(),
+        needle_rules: Vec::new(),
         distinct: Default::default(),
         near: Vec::new(),
         typed: String::new(),
@@ -181,13 +201,34 @@ pub fn plan<'c>(
     };
     p.plan.needles.sort();
     p.plan.needles.dedup();
+    p.plan.ruled_needles = ruled_needles(std::mem::take(&mut p.needle_rules));
     p.plan.script = analysis::script_of(&p.typed);
     Ok(p.plan)
+}
+
+/// [`Plan::ruled_needles`] from each highlighted needle with its rules, if any.
+fn ruled_needles(
+    mut sources: Vec<(String, Option<Arc<[CharRule]>>)>,
+) -> Vec<(String, Vec<Arc<[CharRule]>>)> {
+    sources.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::new();
+    for group in sources.chunk_by(|a, b| a.0 == b.0) {
+        let rules: Option<Vec<Arc<[CharRule]>>> = group.iter().map(|(_, r)| r.clone()).collect();
+        if let Some(rules) = rules {
+            out.push((group[0].0.clone(), rules));
+        }
+    }
+    out
 }
 
 type CutterSource<'c> = Box<dyn FnOnce() -> Result<&'c QueryCutter> + 'c>;
 
 struct Planner<'c> {
+    /// The character rules of the next text, when it is a word cut from a term typed in
+    /// Traditional script (words are cut from N(term), which has lost the script).
+    word_rules: Vec<CharRule>,
+    /// Each highlighted needle with the character rules of the text it came from.
+    needle_rules: Vec<(String, Option<Arc<[CharRule]>>)>,
     /// The equivalent forms to expand texts into (`None`: literal).
     variants: Option<&'c Variants>,
     /// Whether the part being planned is inside `literal:`.
@@ -313,11 +354,20 @@ impl<'c> Planner<'c> {
         if chars.is_empty() {
             return None;
         }
-        let check = word_check(&chars, bare);
+        let mut check = word_check(&chars, bare);
+        let mut rules = analysis::distinct::rules_of(text, &chars);
+        if rules.is_empty() {
+            rules = std::mem::take(&mut self.word_rules);
+        }
+        self.word_rules.clear();
+        if let (Some(c), false) = (&mut check, rules.is_empty()) {
+            c.rules = Some(rules.into());
+        }
         let forms = match (self.variants, expand && !self.literal) {
             (Some(v), true) => v.forms(&chars),
             _ => Vec::new(),
         };
+        let form_checks = forms.iter().map(|f| word_check(f, bare)).collect();
         let texts = &mut self.plan.texts;
         let at = match texts
             .iter()
@@ -330,6 +380,7 @@ impl<'c> Planner<'c> {
                     check,
                     required: false,
                     forms,
+                    form_checks,
                 });
                 texts.len() - 1
             }
@@ -338,15 +389,24 @@ impl<'c> Planner<'c> {
         Some(Node::Text { text: at, boost })
     }
 
+    /// Highlights the forms of text `text`.
+    fn highlight(&mut self, text: usize) {
+        let t = &self.plan.texts[text];
+        for (form, check) in t.all_forms().zip(t.all_checks()) {
+            let needle: String = form.iter().collect();
+            let rules = check.and_then(|c| c.rules.clone());
+            self.needle_rules.push((needle.clone(), rules));
+            self.plan.needles.push(needle);
+        }
+    }
+
     /// The node of a quoted phrase.
     fn phrase(&mut self, text: &str, pos: usize, negated: bool) -> Result<Node> {
         let node = self
             .text(text, 1.0, false, true)
             .ok_or_else(|| no_chars(text, pos))?;
         if let (false, Node::Text { text, .. }) = (negated, &node) {
-            let t = &self.plan.texts[*text];
-            let needles: Vec<String> = t.all_forms().map(|f| f.iter().collect()).collect();
-            self.plan.needles.extend(needles);
+            self.highlight(*text);
             if !self.plan.phrases.contains(text) {
                 self.plan.phrases.push(*text);
             }
@@ -379,9 +439,7 @@ impl<'c> Planner<'c> {
         words[at].required |= self.required;
         if !negated {
             if highlight {
-                let t = &self.plan.texts[text];
-                let needles: Vec<String> = t.all_forms().map(|f| f.iter().collect()).collect();
-                self.plan.needles.extend(needles);
+                self.highlight(text);
             }
             self.near.push(chars.iter().collect());
         }
@@ -440,9 +498,35 @@ impl<'c> Planner<'c> {
                 });
             }
         }
+        // The typed term's character rules, given to each word at its place in N(term).
+        let term_norm: Vec<char> = analysis::normalize_exact(text).as_str().chars().collect();
+        let term_rules = analysis::distinct::rules_of(text, &term_norm);
+        let mut cursor = 0;
+        let mut rules_of_word = |w: &str| -> Vec<analysis::distinct::CharRule> {
+            let w: Vec<char> = w.chars().collect();
+            if term_rules.is_empty() || w.is_empty() {
+                return Vec::new();
+            }
+            let found = (cursor..term_norm.len().saturating_sub(w.len() - 1))
+                .chain(0..cursor)
+                .find(|&at| term_norm[at..].starts_with(&w));
+            let Some(at) = found else {
+                return Vec::new();
+            };
+            cursor = at + w.len();
+            let span = at as u32..(at + w.len()) as u32;
+            (term_rules.iter())
+                .filter(|r| span.contains(&r.offset))
+                .map(|r| analysis::distinct::CharRule {
+                    offset: r.offset - span.start,
+                    class: r.class,
+                })
+                .collect()
+        };
         if words.len() <= 1 {
             // One word (or only punctuation, which matches as written).
             let word = words.into_iter().next();
+            self.word_rules = word.as_deref().map(&mut rules_of_word).unwrap_or_default();
             return self.word(word.as_deref().unwrap_or(text), pos, negated, true);
         }
         // The pieces are highlighted where they stand together (the whole term), and apart
@@ -451,6 +535,7 @@ impl<'c> Planner<'c> {
         let mut must = Vec::with_capacity(words.len());
         for w in &words {
             let highlight = w.chars().count() >= 2;
+            self.word_rules = rules_of_word(w);
             must.push(self.word(w, pos, negated, highlight)?);
         }
         let mut should = Vec::new();
@@ -464,6 +549,7 @@ impl<'c> Planner<'c> {
                 .needles
                 .push(analysis::normalize_exact(&whole).as_str().to_string());
             let required = std::mem::replace(&mut self.required, false);
+            self.word_rules = term_rules.clone();
             should.extend(self.text(&whole, TOGETHER_BOOST, false, false));
             self.required = required;
         }
@@ -601,6 +687,7 @@ pub fn word_check(chars: &[char], bare: bool) -> Option<WordCheck> {
         len: chars.len() as u32,
         strict_start: bare && (ascii(first) || numeral_start),
         strict_end: bare && (ascii(last) || analysis::is_numeral(last)),
+        rules: None,
     })
 }
 
@@ -699,6 +786,51 @@ mod tests {
         assert_eq!(p.filters[0].field, FieldName::Title);
         assert_eq!(p.filters[0].query.to_string(), "条例");
         assert_eq!(p.words.len(), 1);
+    }
+
+    #[test]
+    fn texts_typed_in_traditional_script_carry_their_character_rules() {
+        use crate::analysis::distinct::CharRule;
+        let rules = |p: &Plan, chars: &str| -> Option<Vec<CharRule>> {
+            let t = p
+                .texts
+                .iter()
+                .find(|t| t.chars.iter().collect::<String>() == chars)?;
+            Some(t.check.as_ref()?.rules.as_deref()?.to_vec())
+        };
+        // A phrase: its own rules, highlighted under them.
+        let p = plan_of("\"乾\"");
+        assert_eq!(
+            rules(&p, "干"),
+            Some(vec![CharRule {
+                offset: 0,
+                class: 2
+            }])
+        );
+        assert_eq!(p.ruled_needles.len(), 1);
+        // A Simplified phrase has none; the same needle from both is not ruled.
+        assert_eq!(rules(&plan_of("\"干\""), "干"), None);
+        assert!(plan_of("\"乾\" OR \"干\"").ruled_needles.is_empty());
+        // Words cut from a Traditional term take the rules at their place in it.
+        let p = plan_of("保持乾燥");
+        let ruled: Vec<_> = (p.texts.iter())
+            .filter_map(|t| {
+                Some((
+                    t.chars.iter().collect::<String>(),
+                    t.check.as_ref()?.rules.clone()?,
+                ))
+            })
+            .collect();
+        assert!(!ruled.is_empty(), "{:?}", p.texts);
+        for (chars, r) in &ruled {
+            let at = chars.find('干').map(|b| chars[..b].chars().count() as u32);
+            assert_eq!(
+                r.iter().map(|r| r.offset).collect::<Vec<_>>(),
+                at.into_iter().collect::<Vec<_>>(),
+                "{chars}"
+            );
+            assert!(r.iter().all(|r| r.class == 2));
+        }
     }
 
     #[test]

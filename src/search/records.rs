@@ -19,7 +19,8 @@ use super::plan::FilterSpec;
 use super::query::{FieldName, Query};
 use super::rank::{Context, FilterSet, Titled};
 use super::Searcher;
-use crate::analysis::{self, BigramTerms};
+use crate::analysis::distinct::{self, CharRule};
+use crate::analysis::{self, BigramTerms, Written};
 use crate::index::manifest;
 use crate::index::schema::{REC_DOC, REC_SECTION};
 use crate::{Error, Result};
@@ -116,6 +117,69 @@ impl<'a> Records<'a> {
             all.titles.extend(c.titles);
             all.sections.extend(c.sections);
         }
+        all.titles.sort_by_key(|t| t.file);
+        all.titles.dedup_by_key(|t| t.file);
+        all.sections.sort_unstable();
+        all.sections.dedup();
+        Ok(all)
+    }
+
+    /// [`Records::context_of_forms`] of a word typed in Traditional script with character
+    /// `rules` ([`analysis::distinct`]) for its first form: a Traditional title or heading
+    /// holds that form only where the rules accept it (乾 is not the 干 of 若干 there).
+    pub fn context_ruled<'f>(
+        &self,
+        mut forms: impl Iterator<Item = &'f [char]>,
+        rules: Option<&[CharRule]>,
+    ) -> Result<Context> {
+        let Some(rules) = rules.filter(|r| !r.is_empty()) else {
+            return self.context_of_forms(forms);
+        };
+        let Some(first) = forms.next() else {
+            return Ok(Context::default());
+        };
+        let needle: String = first.iter().collect();
+        let trad = Some(Written::Traditional);
+        let mut own = self.context(first)?;
+        let mut titles = Vec::with_capacity(own.titles.len());
+        for t in own.titles {
+            let keep = t.script != trad || {
+                let title = self.s.doc_record(self.searcher, t.file)?.title;
+                distinct::holds_ruled(&title, trad, &needle, rules)
+            };
+            if keep {
+                titles.push(t);
+            }
+        }
+        own.titles = titles;
+        let exact = self.s.exact_index();
+        let mut sections = Vec::with_capacity(own.sections.len());
+        for (file, para_first, last) in own.sections {
+            let (f, p) = (file as u32, para_first as u32);
+            let keep = !exact.is_traditional(f, p) || {
+                // The section's first paragraph is its heading; the headings above it are in
+                // its path.
+                let stored = self.s.stored(f, p)?;
+                let norm = |t: &str| analysis::normalize_exact(t).as_str().contains(&needle);
+                let holding: Vec<&String> = (std::iter::once(&stored.text))
+                    .chain(&stored.section)
+                    .filter(|t| norm(t))
+                    .collect();
+                holding.is_empty()
+                    || (holding.iter()).any(|t| distinct::holds_ruled(t, trad, &needle, rules))
+            };
+            if keep {
+                sections.push((file, para_first, last));
+            }
+        }
+        own.sections = sections;
+        let rest: Vec<&[char]> = forms.collect();
+        if rest.is_empty() {
+            return Ok(own);
+        }
+        let mut all = self.context_of_forms(rest.into_iter())?;
+        all.titles.extend(own.titles);
+        all.sections.extend(own.sections);
         all.titles.sort_by_key(|t| t.file);
         all.titles.dedup_by_key(|t| t.file);
         all.sections.sort_unstable();

@@ -328,7 +328,11 @@ impl Searcher {
             .map(|f| records.resolve(f))
             .collect::<Result<Vec<FilterSet>>>()?;
         let contexts = (plan.words.iter())
-            .map(|w| (records.context_of_forms(plan.texts[w.text].all_forms())).map(Arc::new))
+            .map(|w| {
+                let t = &plan.texts[w.text];
+                let rules = t.check.as_ref().and_then(|c| c.rules.as_deref());
+                records.context_ruled(t.all_forms(), rules).map(Arc::new)
+            })
             .collect::<Result<Vec<Arc<Context>>>>()?;
         let lists = lookup::look_up_texts(self, plan, &contexts)?;
         let idf: Vec<f32> = (lists.df.iter())
@@ -387,12 +391,21 @@ impl Searcher {
     ) -> Result<Collected> {
         let segments = self.exact.segment_count();
         let work = self.exact.estimate_by_segment(&text.chars)?;
-        let check = text.check;
+        let check = text.check.clone();
         let collector = if let Some(half) = self.split(&work) {
             let owned = text.chars.clone();
             let (a, b) = self.helper.join(
                 move |exact| best_in(exact, half..segments, &owned, check, mode, keep),
-                || best_in(&self.exact, 0..half, &text.chars, check, mode, keep),
+                || {
+                    best_in(
+                        &self.exact,
+                        0..half,
+                        &text.chars,
+                        text.check.clone(),
+                        mode,
+                        keep,
+                    )
+                },
             )?;
             let (mut mine, theirs) = (a?, b?);
             mine.merge(theirs);
@@ -427,7 +440,9 @@ impl Searcher {
             Some((text, _)) if plan.words.is_empty() => {
                 let t = &plan.texts[text];
                 let all = 0..self.exact.segment_count();
-                (self.exact).find_each_unbounded_in(all, &t.chars, None, None, &mut |h| {
+                // Only character rules can refuse an occurrence of a phrase.
+                let check = t.check.as_ref().filter(|c| c.rules.is_some());
+                (self.exact).find_each_unbounded_in(all, &t.chars, None, check, &mut |h| {
                     matched.push((h.file_no, h.para))
                 })?;
             }

@@ -343,6 +343,20 @@ impl ExactIndex {
         Ok(None)
     }
 
+    /// Whether paragraph `para` of file `file_no` is Traditional for the character rules of
+    /// [`crate::analysis::distinct`] (false if no live segment holds it).
+    pub fn is_traditional(&self, file_no: u32, para: u32) -> bool {
+        for (id, seg) in &self.segments {
+            if !self.is_live(file_no, *id) {
+                continue;
+            }
+            if let Some(k) = seg.index_of(file_no, para) {
+                return seg.is_traditional(k);
+            }
+        }
+        false
+    }
+
     /// The place of file `file_no` among the files of the index sorted by path, which ties
     /// are broken by: file numbers depend on when a file was added, so two indexes of the
     /// same files may number them differently, but they order them alike.

@@ -14,7 +14,7 @@ use super::bigrams::{BigramBuilder, ParagraphKindCode, LISTS_FROM};
 use super::live::{path_order, segment_path, texts_path, write_durably, LiveMap};
 use super::texts::TextsBuilder;
 use super::EXACT_DIR;
-use crate::analysis::{self, Normalized};
+use crate::analysis::{self, distinct, Normalized};
 use crate::corpus::{self, Paragraph, ParagraphKind};
 use crate::{Error, Result};
 
@@ -128,6 +128,7 @@ impl ExactWriter {
             norm: Normalized::default(),
             chars: Vec::new(),
             starts: Vec::new(),
+            classes: Vec::new(),
         }
     }
 
@@ -160,6 +161,8 @@ pub struct ExactBuilder<'a> {
     chars: Vec<char>,
     /// Where the words of the paragraph being added start.
     starts: Vec<bool>,
+    /// The classes of its distinct group characters, when it is Traditional.
+    classes: Vec<(u32, u8)>,
 }
 
 /// A segment under construction: its id, bigrams, texts and files.
@@ -207,6 +210,7 @@ impl ExactBuilder<'_> {
         }
         let mut split = false;
         let mut begun = false;
+        let script = distinct::document_script(paragraphs.iter().map(|p| p.text.as_str()));
         for (para, p) in paragraphs.iter().enumerate() {
             let text = p.text.as_str();
             if !begun {
@@ -239,6 +243,22 @@ impl ExactBuilder<'_> {
             };
             if let Some(b) = &mut self.current {
                 b.bigrams.add_paragraph_with(&self.chars, words, kind);
+                if distinct::is_traditional(text, script) {
+                    self.classes.clear();
+                    for (i, &n) in self.chars.iter().enumerate() {
+                        if !distinct::is_group_fold(n) {
+                            continue;
+                        }
+                        let span = self.norm.span(i);
+                        let orig = text.get(span.byte_start as usize..);
+                        if let Some(orig) = orig.and_then(|s| s.chars().next()) {
+                            if let Some(class) = distinct::code_of(n, orig) {
+                                self.classes.push((i as u32, class));
+                            }
+                        }
+                    }
+                    b.bigrams.mark_traditional(&self.classes);
+                }
                 b.texts.add(text, &p.section, p.lines);
                 if b.bigrams.chars() >= limit {
                     self.flush()?;

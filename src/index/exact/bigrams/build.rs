@@ -19,6 +19,11 @@ pub struct BigramBuilder {
     words: Vec<u64>,
     /// Per paragraph: its [`ParagraphInfo`] packed.
     infos: Vec<u32>,
+    /// A bit per paragraph: whether it is Traditional ([`Self::mark_traditional`]).
+    traditional: Vec<u64>,
+    /// Positions of Traditional paragraphs where a distinct group's character stands in
+    /// another class than the first, with that class, ascending.
+    classes: Vec<(u32, u8)>,
     files: Vec<FileRecord>,
     /// Bigrams with at least this many positions list their paragraphs.
     lists_from: u32,
@@ -31,6 +36,8 @@ impl Default for BigramBuilder {
             starts: Vec::new(),
             words: Vec::new(),
             infos: Vec::new(),
+            traditional: Vec::new(),
+            classes: Vec::new(),
             files: Vec::new(),
             lists_from: LISTS_FROM,
         }
@@ -96,6 +103,27 @@ impl BigramBuilder {
             }
         }
         self.infos.push(ParagraphInfo::pack(chars, kind));
+    }
+
+    /// Marks the paragraph added last as Traditional, with the class of each group character
+    /// of `analysis::distinct` that is not in its group's first class: `(i, class)` for its
+    /// char `i`, ascending. Look-ups with character rules check them.
+    ///
+    /// # Panics
+    ///
+    /// If no paragraph was added, or if an `i` is past its chars or out of order.
+    pub fn mark_traditional(&mut self, classes: &[(u32, u8)]) {
+        let k = self.starts.len().checked_sub(1).expect("no paragraph");
+        self.traditional.resize((k + 1).div_ceil(64), 0);
+        self.traditional[k >> 6] |= 1 << (k & 63);
+        let (start, end) = (self.starts[k], self.text.len() as u32 - 1);
+        let mut last = None;
+        for &(i, class) in classes {
+            let p = start + i;
+            assert!(p < end && last.is_none_or(|l| l < p), "class positions");
+            last = Some(p);
+            self.classes.push((p, class));
+        }
     }
 
     /// Pushes the next paragraph's chars and the gap after them.
@@ -177,6 +205,16 @@ impl BigramBuilder {
         for info in &self.infos {
             out.extend_from_slice(&info.to_le_bytes());
         }
+        let mut traditional = self.traditional;
+        traditional.resize((writer_paragraphs as usize).div_ceil(64), 0);
+        for word in &traditional {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.classes.len() as u32).to_le_bytes());
+        for &(p, _) in &self.classes {
+            out.extend_from_slice(&p.to_le_bytes());
+        }
+        out.extend(self.classes.iter().map(|&(_, c)| c));
         let mut header = MAGIC.to_vec();
         let (n_files, n_paragraphs) = (self.files.len() as u32, writer_paragraphs);
         for value in [

@@ -133,6 +133,29 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         if (c.strict_start && !begins) || (c.strict_end && !ends) {
             return None;
         }
+        if let Some(rules) = &c.rules {
+            let mut traditional = None;
+            for r in rules.iter() {
+                let p = start.saturating_add(r.offset);
+                let recorded = match self.class_at(p) {
+                    Some(class) => Some(class),
+                    // Nothing recorded: the first class in a Traditional paragraph, anything
+                    // in another.
+                    None if r.class == 0 => None,
+                    None => {
+                        let t = *traditional
+                            .get_or_insert_with(|| self.is_traditional(self.paragraph_at(p)));
+                        if !t {
+                            continue;
+                        }
+                        None
+                    }
+                };
+                if !r.accepts(recorded) {
+                    return None;
+                }
+            }
+        }
         Some(begins && ends)
     }
 

@@ -26,8 +26,12 @@
 //! | dictionary | `dict_len` | blocks of 64 terms; per term three LEB128 varints: key minus the previous key (the block's first key for its first term), number of positions, byte length of its lists |
 //! | word starts | 8 × ⌈positions / 64⌉ | a bit per position (bit `p & 63` of u64 `p >> 6`): whether a word starts there; every gap is set, so a word ends where the next starts |
 //! | paragraph info | 4 × paragraphs | per paragraph a [`ParagraphInfo`]: a 30-bit hash of its chars (copies share it) and its kind |
+//! | Traditional | 8 × ⌈paragraphs / 64⌉ | a bit per paragraph: whether it is Traditional (see [`crate::analysis::distinct`]) |
+//! | classes | 4 + 5 × n | `n` as u32, then `n` ascending positions as u32 and `n` class bytes: in Traditional paragraphs, where a distinct group's character stands in another class than its group's first |
 //!
 //! The sections follow each other in this order and end exactly at the end of the file.
+//! The last two let a look-up with [`WordCheck::rules`] tell 乾 from 干 in Traditional text,
+//! which N folds together.
 //! Word starts are where jieba starts a word in N(text), letters and numbers kept whole (see
 //! [`crate::analysis::word_starts`]): a look-up can tell an occurrence that is a word, or
 //! words, from one that cuts into a word (税收 inside 非税收入). A
@@ -72,7 +76,7 @@ pub enum ParagraphKindCode {
 }
 
 /// How a look-up judges a phrase's occurrences against the segment's word starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WordCheck {
     /// The phrase's length in chars.
     pub len: u32,
@@ -82,6 +86,9 @@ pub struct WordCheck {
     /// An occurrence counts only if a word starts right after it (a term that ends with a
     /// letter or a numeral: 百分之五 is not found in 百分之五十).
     pub strict_end: bool,
+    /// Characters of a Traditional query that must stand in their own class in a Traditional
+    /// paragraph ([`crate::analysis::distinct`]): 乾 does not match 干涉 there.
+    pub rules: Option<std::sync::Arc<[crate::analysis::distinct::CharRule]>>,
 }
 
 /// What the exact index keeps of each paragraph besides its positions.
@@ -124,7 +131,7 @@ impl ParagraphInfo {
 /// The first four bytes of every segment file.
 pub const MAGIC: &[u8; 4] = b"ZCBG";
 /// The version of the file format this module writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const HEADER_LEN: usize = 48;
 const FILE_RECORD_LEN: usize = 12;
@@ -277,6 +284,10 @@ pub struct BigramSegment<B: AsRef<[u8]>> {
     dict: Range<usize>,
     words: Range<usize>,
     infos: Range<usize>,
+    traditional: Range<usize>,
+    /// The class table's positions (u32 each) and classes (a byte each).
+    class_positions: Range<usize>,
+    class_codes: Range<usize>,
     files: Vec<FileRecord>,
     n_paragraphs: usize,
     n_positions: u32,

@@ -36,8 +36,13 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let dict = section(read_u64(header, 40).unwrap_or(0))?;
         let words = section(u64::from(n_positions).div_ceil(64) * 8)?;
         let infos = section(u64::from(n_paragraphs) * 4)?;
-        if infos.end != data.len() {
-            return Err(invalid("bytes after the paragraph info"));
+        let traditional = section(u64::from(n_paragraphs).div_ceil(64) * 8)?;
+        let count = section(4)?;
+        let n_classes = u64::from(read_u32(&data[count], 0).unwrap_or(0));
+        let class_positions = section(n_classes * 4)?;
+        let class_codes = section(n_classes)?;
+        if class_codes.end != data.len() {
+            return Err(invalid("bytes after the class table"));
         }
 
         // Only the ends of the starts table are checked here: reading all of it would cost
@@ -97,6 +102,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             dict,
             words,
             infos,
+            traditional,
+            class_positions,
+            class_codes,
             files,
             n_paragraphs,
             n_positions,
@@ -126,6 +134,55 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             }
             None => true,
         }
+    }
+
+    /// Whether paragraph `index` is Traditional (false past the segment's paragraphs).
+    pub fn is_traditional(&self, index: u32) -> bool {
+        let bits = &self.bytes.as_ref()[self.traditional.clone()];
+        let at = (index >> 6) as usize * 8;
+        bits.get(at..at + 8).is_some_and(|w| {
+            let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            word >> (index & 63) & 1 == 1
+        })
+    }
+
+    /// The class recorded at position `p`: `None` where none is (a group character of the
+    /// first class, or any character of a paragraph that is not Traditional).
+    #[inline]
+    pub fn class_at(&self, p: u32) -> Option<u8> {
+        let data = self.bytes.as_ref();
+        let positions = &data[self.class_positions.clone()];
+        let n = positions.len() / 4;
+        let at = |i: usize| read_u32(positions, 4 * i).unwrap_or(u32::MAX);
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if at(mid) < p {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo < n && at(lo) == p)
+            .then(|| data[self.class_codes.clone()].get(lo).copied())
+            .flatten()
+    }
+
+    /// The paragraph holding position `p` (the segment's paragraph count past its end).
+    pub(super) fn paragraph_at(&self, p: u32) -> u32 {
+        let table = &self.bytes.as_ref()[self.starts.clone()];
+        let start = |k: usize| read_u32(table, 4 * k).unwrap_or(u32::MAX);
+        // The last paragraph whose start is at most p.
+        let (mut lo, mut hi) = (0, self.n_paragraphs.saturating_sub(1));
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if start(mid) <= p {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo as u32
     }
 
     /// What the segment keeps of paragraph `index` besides its positions; `None` past the

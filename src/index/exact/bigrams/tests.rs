@@ -445,3 +445,57 @@ proptest! {
         prop_assert_eq!(segment.paragraphs(), text.len());
     }
 }
+
+/// A segment with a Traditional paragraph (classes recorded as the writer does) and a
+/// Simplified one, searched for 干 with and without the rule of a typed 乾.
+#[test]
+fn character_rules_tell_traditional_characters_apart_in_traditional_paragraphs_only() {
+    use crate::analysis::distinct::{self, CharRule};
+    let traditional = "不得干涉，保持乾燥，幹部";
+    let simplified = "保持干燥";
+    let mut builder = BigramBuilder::new();
+    builder.begin_file(7, 0);
+    for (text, trad) in [(traditional, true), (simplified, false)] {
+        let norm = crate::analysis::normalize_exact(text);
+        let n: Vec<char> = norm.as_str().chars().collect();
+        builder.add_paragraph(&n);
+        if trad {
+            let classes: Vec<(u32, u8)> = (n.iter().enumerate())
+                .filter(|(_, &c)| distinct::is_group_fold(c))
+                .filter_map(|(i, &c)| {
+                    let orig = text[norm.span(i).byte_start as usize..].chars().next()?;
+                    Some((i as u32, distinct::code_of(c, orig)?))
+                })
+                .collect();
+            builder.mark_traditional(&classes);
+        }
+    }
+    let bytes = builder.finish();
+    let seg = BigramSegment::open(bytes.as_slice()).unwrap();
+    assert!(seg.is_traditional(0) && !seg.is_traditional(1));
+    let find = |class: Option<u8>| -> Vec<(u32, u32)> {
+        let check = WordCheck {
+            len: 1,
+            strict_start: false,
+            strict_end: false,
+            rules: class.map(|class| vec![CharRule { offset: 0, class }].into()),
+        };
+        let mut hits = Vec::new();
+        seg.find_each(&['干'], None, Some(&check), &mut |h| {
+            hits.push((h.para, h.count))
+        })
+        .unwrap();
+        hits
+    };
+    // Unruled (a Simplified query): all three in the first, one in the second.
+    assert_eq!(find(None), vec![(0, 3), (1, 1)]);
+    // 乾 (class 2): its own in the Traditional paragraph, and the Simplified 干.
+    assert_eq!(find(Some(2)), vec![(0, 1), (1, 1)]);
+    // 幹 (class 0, not recorded) and 干 (class 1).
+    assert_eq!(find(Some(0)), vec![(0, 1), (1, 1)]);
+    assert_eq!(find(Some(1)), vec![(0, 1), (1, 1)]);
+    // A damaged class table is an error, not a panic.
+    let mut cut = bytes.clone();
+    cut.pop();
+    assert!(BigramSegment::open(cut.as_slice()).is_err());
+}
