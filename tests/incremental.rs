@@ -242,8 +242,8 @@ fn append_to_a_law(corpus: &Path, text: &str) {
     std::fs::write(&file, content).unwrap();
 }
 
-/// The exact index's files: (segment ids, live maps, anything else). Each segment must
-/// have its text store.
+/// The exact index's files: (segment ids, live maps and documents' metadata files, sorted,
+/// anything else). Each segment must have its text store.
 fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     let (mut segments, mut maps, mut other) = (Vec::new(), Vec::new(), Vec::new());
     let mut text_stores: Vec<u32> = Vec::new();
@@ -253,7 +253,9 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
             segments.push(id);
         } else if let Some(id) = name.strip_suffix(".ztx").and_then(|s| s.parse().ok()) {
             text_stores.push(id);
-        } else if name.starts_with("live-") && name.ends_with(".bin") {
+        } else if (name.starts_with("live-") && name.ends_with(".bin"))
+            || (name.starts_with("meta-") && name.ends_with(".zst"))
+        {
             maps.push(name);
         } else {
             other.push(name);
@@ -261,6 +263,7 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
     }
     segments.sort();
     text_stores.sort();
+    maps.sort();
     assert_eq!(segments, text_stores, "a text store for each segment");
     (segments, maps, other)
 }
@@ -272,7 +275,8 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
         let gen = commit_record(&index)["exact_gen"].as_u64().unwrap();
         let live = zhengce::index::exact::LiveMap::read(&index, gen).unwrap();
         let (segments, maps, other) = exact_files(&index);
-        assert_eq!(maps, [format!("live-{gen:08}.bin")], "{round}");
+        let commit = [format!("live-{gen:08}.bin"), format!("meta-{gen:08}.zst")];
+        assert_eq!(maps, commit, "{round}");
         assert!(other.is_empty(), "{round}: {other:?}");
         let needed: Vec<u32> = live.segments().into_iter().collect();
         assert_eq!(segments, needed, "{round}");

@@ -189,12 +189,42 @@ fn serve_filters_and_the_by_document_view_answer_as_the_cli() {
         assert!(page.contains(&format!("({n} matching paragraph{s})")));
     }
     assert!(page.contains("checked"), "the by-document box stays ticked");
+    // The facet counts are links that add their filter to the query.
+    let page = s.get(&format!("/?q={}", enc("数据"))).text();
+    let facets = cli_json("数据", &["--facets"])["facets"].clone();
+    let kinds = facets["kind"].as_array().expect("kind facets");
+    let chosen = (kinds.iter())
+        .find(|k| k["value"].is_string())
+        .unwrap_or_else(|| panic!("a document of the sample corpus with a kind: {facets}"));
+    let kind = chosen["value"].as_str().unwrap();
+    let link = format!("href=\"/?q={}\"", enc(&format!("数据 kind:{kind}")));
+    assert!(page.contains("<div class=\"facets\">"), "{page}");
+    assert!(page.contains(&link), "{link}: {page}");
+    let narrowed = json(
+        &s.get(&format!(
+            "/api/search?q={}",
+            enc(&format!("数据 kind:{kind}"))
+        ))
+        .body,
+    );
+    assert_eq!(narrowed["total"], chosen["count"]);
 }
 
 #[test]
 fn serve_api_search_is_the_cli_json_but_for_took_us() {
     let s = Served::start(index(), &[]);
-    let cases: [(&str, &str, &[&str]); 9] = [
+    let cases: [(&str, &str, &[&str]); 12] = [
+        (
+            "数据",
+            "&facets=1&sort=-date",
+            &["--facets", "--sort", "-date"],
+        ),
+        (
+            "数据",
+            "&versions=all&sort=date&by_doc=1",
+            &["--versions", "all", "--sort", "date", "--by-doc"],
+        ),
+        ("数据 kind:规范性文件", "&facets=1", &["--facets"]),
         ("\"人工智能\"", "", &[]),
         (
             "数据 安全",

@@ -32,12 +32,27 @@ pub fn run(a: InspectArgs) -> anyhow::Result<super::Exit> {
     let name = a.file.to_string_lossy().replace('\\', "/");
     let doc = corpus::document_from_bytes(&name, &bytes)
         .with_context(|| format!("{}: cannot read", a.file.display()))?;
+    // The metadata as a corpus of this one file gives it (no other versions to compare).
+    let meta = match corpus::Format::of(&name) {
+        Ok(corpus::Format::Text) | Err(_) => match corpus::decode(&bytes) {
+            Ok((text, _)) => corpus::meta::extract(&name, &text, &doc),
+            Err(_) => corpus::meta::extract_converted(&name, &doc),
+        },
+        Ok(_) => corpus::meta::extract_converted(&name, &doc),
+    };
     let mut out = std::io::stdout().lock();
     if a.json {
-        serde_json::to_writer(&mut out, &doc)?;
+        let mut v = serde_json::to_value(&doc)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("meta".to_string(), serde_json::to_value(&meta)?);
+        }
+        serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;
     } else {
         writeln!(out, "title: {}", doc.title)?;
+        if let Some(line) = zhengce::output::human::meta_line(&meta) {
+            writeln!(out, "metadata: {line}")?;
+        }
         writeln!(
             out,
             "encoding: {}; {} paragraphs",

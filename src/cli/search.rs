@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use zhengce::output::human::{self, HumanOptions, HumanPrinter};
 use zhengce::output::json::JsonPrinter;
 use zhengce::output::Printer;
-use zhengce::search::{Script, SearchOptions, Searcher};
+use zhengce::search::{Script, SearchOptions, Searcher, Sort, Versions};
 
 use super::ColorChoice;
 
@@ -32,6 +32,29 @@ enum ScriptArg {
 }
 
 /// Arguments of `zhengce search`.
+/// Which versions of a document to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+enum VersionsArg {
+    /// The current version of each document (older versions left out).
+    #[default]
+    Current,
+    /// Every version.
+    All,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+enum SortArg {
+    /// Best first.
+    #[default]
+    Relevance,
+    /// Oldest main date first.
+    Date,
+    /// Newest main date first.
+    #[value(name = "-date")]
+    DateDesc,
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query (see the README for the language).
@@ -85,6 +108,17 @@ pub struct SearchArgs {
     /// More groups of equivalent forms: UTF-8, one group a line, forms separated by spaces.
     #[arg(long, value_name = "FILE")]
     variants: Option<PathBuf>,
+    /// Which versions of a document to show: `current` (older versions of a law left out,
+    /// unless the query filters by `status:`) or `all`.
+    #[arg(long, value_enum, default_value_t = VersionsArg::Current)]
+    versions: VersionsArg,
+    /// Count all matching paragraphs by kind, status, region, year and top issuers.
+    #[arg(long)]
+    facets: bool,
+    /// The order of the hits: `relevance`, `date` (oldest first) or `-date` (newest first),
+    /// by the documents' main dates.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance, allow_hyphen_values = true)]
+    sort: SortArg,
 }
 
 /// Runs `zhengce search`.
@@ -143,6 +177,16 @@ pub fn run(a: SearchArgs) -> anyhow::Result<super::Exit> {
         count_only: a.count,
         context: a.context.min(MAX_CONTEXT),
         literal: a.literal,
+        versions: match a.versions {
+            VersionsArg::Current => Versions::Current,
+            VersionsArg::All => Versions::All,
+        },
+        facets: a.facets,
+        sort: match a.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+            SortArg::DateDesc => Sort::DateDesc,
+        },
         ..SearchOptions::default()
     };
     match (&a.query, &a.batch) {

@@ -8,6 +8,7 @@
 //! analysis fingerprint and exact index generation travel in tantivy's commit payload, so
 //! they change atomically with the data they describe. Writing is in [`writer`].
 
+pub mod docmeta;
 pub mod exact;
 pub mod manifest;
 pub mod schema;
@@ -27,7 +28,7 @@ pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 
 /// Version of the on-disk layout and record structure. Bump it whenever the schema or the
 /// meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 18;
+pub const FORMAT_VERSION: u32 = 19;
 
 /// What a commit records about the analysis behind the index (tantivy's commit payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

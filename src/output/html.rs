@@ -86,6 +86,12 @@ impl HtmlPrinter {
                     " " span.dim { "(" (human::matching_note(d.matches)) ")" }
                 }
                 div.loc { (d.path) }
+                @if let Some(line) = d.meta.as_ref().and_then(human::meta_line) {
+                    div.meta-line { (line) }
+                }
+                @if let Some(newer) = &d.replaced_by {
+                    div.meta-line { "an older version: replaced by " a href=(self.doc_href(newer, None)) { (newer) } }
+                }
                 ul.best {
                     @for hit in &d.hits { (self.hit(hit, "·")) }
                 }
@@ -102,6 +108,12 @@ impl HtmlPrinter {
                     a href=(self.doc_href(&hit.path, Some(hit.paragraph))) { (human::heading(hit)) }
                 }
                 div.loc { (human::location(hit)) }
+                @if let Some(line) = hit.meta.as_ref().and_then(human::meta_line) {
+                    div.meta-line { (line) }
+                }
+                @if let Some(newer) = &hit.replaced_by {
+                    div.meta-line { "an older version: replaced by " a href=(self.doc_href(newer, None)) { (newer) } }
+                }
                 @if let Some(ctx) = &hit.context {
                     @for n in &ctx.before { p.context { (n.text) } }
                 }
@@ -212,6 +224,8 @@ mod tests {
                 paths: vec!["c&d.txt".into()],
             }),
             context: None,
+            meta: None,
+            replaced_by: None,
         }
     }
 
@@ -225,6 +239,7 @@ mod tests {
             took_us: 10,
             hits: vec![hit("<b>计画</b>发展", vec![[3, 5]])],
             documents: None,
+            facets: None,
         };
         let p = HtmlPrinter {
             doc_params: "q=%3Cq%3E".into(),

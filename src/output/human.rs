@@ -6,8 +6,9 @@
 use std::io::{self, Write};
 
 use super::Printer;
+use crate::corpus::meta::DocMeta;
 use crate::index::IndexSummary;
-use crate::search::{Copies, Hit, SearchResult};
+use crate::search::{Copies, Facets, Hit, SearchResult};
 
 /// Opens a match in output without colour: a bracket policy texts do not use (unlike 【】,
 /// which they do), so a marked match cannot be mistaken for the text's own brackets.
@@ -80,9 +81,19 @@ pub fn write_result<W: Write + ?Sized>(
             paint(DIM),
             matching_note(doc.matches)
         )?;
+        write_meta(
+            out,
+            doc.meta.as_ref(),
+            doc.replaced_by.as_deref(),
+            "   ",
+            opts,
+        )?;
         for hit in &doc.hits {
             write_hit(out, hit, "   · ", opts)?;
         }
+    }
+    if let Some(f) = &r.facets {
+        write_facets(out, f, opts)?;
     }
     writeln!(
         out,
@@ -192,6 +203,83 @@ pub fn copies_note(copies: &Copies) -> String {
     )
 }
 
+/// The short line of a document's metadata: kind · issuer · number · main date · status,
+/// each when known; `None` when none is.
+pub fn meta_line(m: &DocMeta) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(k) = &m.kind {
+        parts.push(k.value.name().to_string());
+    }
+    if let Some(i) = &m.issuer {
+        parts.push(i.value.join("、"));
+    }
+    if let Some(n) = &m.number {
+        parts.push(n.value.clone());
+    }
+    if let Some(d) = &m.main_date {
+        parts.push(d.date.to_string());
+    }
+    if let Some(s) = &m.status {
+        parts.push(s.value.as_str().to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// Writes a document's metadata line and, for an older version, what replaced it.
+fn write_meta<W: Write + ?Sized>(
+    out: &mut W,
+    meta: Option<&DocMeta>,
+    replaced_by: Option<&str>,
+    indent: &str,
+    opts: HumanOptions,
+) -> std::io::Result<()> {
+    let paint = |code: &'static str| if opts.color { code } else { "" };
+    let reset = paint(RESET);
+    if let Some(line) = meta.and_then(meta_line) {
+        writeln!(out, "{indent}{}{line}{reset}", paint(DIM))?;
+    }
+    if let Some(newer) = replaced_by {
+        writeln!(
+            out,
+            "{indent}{}an older version: replaced by {newer}{reset}",
+            paint(DIM)
+        )?;
+    }
+    Ok(())
+}
+
+/// The values of a facet shown in the summary.
+const FACET_VALUES: usize = 5;
+
+/// Writes the facets in a few lines: each facet's first values with their counts.
+fn write_facets<W: Write + ?Sized>(
+    out: &mut W,
+    f: &Facets,
+    opts: HumanOptions,
+) -> std::io::Result<()> {
+    let paint = |code: &'static str| if opts.color { code } else { "" };
+    let reset = paint(RESET);
+    for (name, counts) in [
+        ("kind", &f.kind),
+        ("status", &f.status),
+        ("region", &f.region),
+        ("year", &f.year),
+        ("issuer", &f.issuer),
+    ] {
+        if counts.is_empty() {
+            continue;
+        }
+        let mut shown: Vec<String> = (counts.iter().take(FACET_VALUES))
+            .map(|c| format!("{} {}", c.value.as_deref().unwrap_or("(none)"), c.count))
+            .collect();
+        if counts.len() > FACET_VALUES {
+            shown.push(format!("… ({} more)", counts.len() - FACET_VALUES));
+        }
+        writeln!(out, "{}{name}: {}{reset}", paint(DIM), shown.join(", "))?;
+    }
+    Ok(())
+}
+
 /// Writes one hit, its heading line starting with `lead`.
 fn write_hit<W: Write + ?Sized>(
     out: &mut W,
@@ -203,6 +291,13 @@ fn write_hit<W: Write + ?Sized>(
     let reset = paint(RESET);
     writeln!(out, "{}{lead}{}{reset}", paint(BOLD), heading(hit))?;
     writeln!(out, "   {}{}{reset}", paint(PATH), location(hit))?;
+    write_meta(
+        out,
+        hit.meta.as_ref(),
+        hit.replaced_by.as_deref(),
+        "   ",
+        opts,
+    )?;
     if let Some(ctx) = &hit.context {
         for n in &ctx.before {
             writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
@@ -353,6 +448,7 @@ mod tests {
             distinct: 7,
             partial: false,
             documents: None,
+            facets: None,
             took_us: 1500,
             hits: vec![Hit {
                 rank: 1,
@@ -373,6 +469,8 @@ mod tests {
                 missing: Vec::new(),
                 copies: None,
                 context: None,
+                meta: None,
+                replaced_by: None,
             }],
         };
         let mut out = Vec::new();

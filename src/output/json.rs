@@ -2,15 +2,18 @@
 //!
 //! One object per query: `{"query","total","took_us","hits":[...]}` where each hit has
 //! `rank, score, path, title, section, paragraph, lines, text, highlights, snippet`
-//! (`highlights` are `[start, end)` character offsets into `text`); an error in one query is
-//! `{"query","error"}`. The wire types are here and only here.
+//! (`highlights` are `[start, end)` character offsets into `text`), its document's `meta`
+//! (the JSON of `corpus::meta::DocMeta`) and, for an older version, `replaced_by`; with
+//! `--facets`, `facets`; an error in one query is `{"query","error"}`. The wire types are
+//! here and only here.
 
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
 use super::Printer;
-use crate::search::{Copies, DocHit, Hit, Neighbours, SearchResult, TermFound};
+use crate::corpus::meta::DocMeta;
+use crate::search::{Copies, DocHit, Facets, Hit, Neighbours, SearchResult, TermFound};
 
 /// The JSON Lines printer: one object a query, an answer or an error.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,6 +67,14 @@ pub struct JsonHit {
     /// `{"paragraph","lines","text"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Neighbours>,
+    /// Its document's metadata, as documented in `corpus::meta` (absent by document: the
+    /// document carries it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<DocMeta>,
+    /// For a hit in an older version of a document (shown with `--versions all`): the
+    /// path of the next newer version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
 }
 
 /// One document of a by-document answer on the wire.
@@ -81,6 +92,12 @@ pub struct JsonDocument {
     pub matches: usize,
     /// Its best paragraphs, as hits.
     pub hits: Vec<JsonHit>,
+    /// Its metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<DocMeta>,
+    /// For an older version: the path of the next newer version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
 }
 
 /// One query's line on the wire: either a result or an error.
@@ -105,6 +122,10 @@ pub enum JsonLine {
         /// By document: the page of documents.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         documents: Option<Vec<JsonDocument>>,
+        /// With `--facets`: counts of all matching paragraphs by kind, status, region, year
+        /// and top issuers, each `[{"value","count"}]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        facets: Option<Facets>,
     },
     /// The query failed.
     Error {
@@ -133,6 +154,8 @@ impl From<&Hit> for JsonHit {
             missing: h.missing.clone(),
             copies: h.copies.clone(),
             context: h.context.clone(),
+            meta: h.meta.clone(),
+            replaced_by: h.replaced_by.clone(),
         }
     }
 }
@@ -146,6 +169,8 @@ impl From<&DocHit> for JsonDocument {
             title: d.title.clone(),
             matches: d.matches,
             hits: d.hits.iter().map(JsonHit::from).collect(),
+            meta: d.meta.clone(),
+            replaced_by: d.replaced_by.clone(),
         }
     }
 }
@@ -161,6 +186,7 @@ impl From<&SearchResult> for JsonLine {
             hits: r.hits.iter().map(JsonHit::from).collect(),
             documents: (r.documents.as_ref())
                 .map(|docs| docs.iter().map(JsonDocument::from).collect()),
+            facets: r.facets.clone(),
         }
     }
 }
@@ -205,6 +231,7 @@ mod tests {
             distinct: 1,
             partial: false,
             documents: None,
+            facets: None,
             took_us: 12,
             hits: vec![Hit {
                 rank: 1,
@@ -232,6 +259,8 @@ mod tests {
                     paths: vec!["c.txt".into()],
                 }),
                 context: None,
+                meta: None,
+                replaced_by: None,
             }],
         }
     }

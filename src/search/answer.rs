@@ -22,6 +22,8 @@ pub struct Answer<'a> {
     context: usize,
     /// Path and title by file number, read once per query.
     docs: HashMap<u32, (String, String, Vec<u32>)>,
+    /// The documents' metadata.
+    table: std::sync::Arc<super::meta::MetaTable>,
 }
 
 impl<'a> Answer<'a> {
@@ -31,6 +33,7 @@ impl<'a> Answer<'a> {
         searcher: &'a tantivy::Searcher,
         plan: &'a Plan,
         opts: &super::SearchOptions,
+        table: std::sync::Arc<super::meta::MetaTable>,
     ) -> Self {
         Answer {
             s,
@@ -40,6 +43,7 @@ impl<'a> Answer<'a> {
             snippet_chars: opts.snippet_chars,
             context: opts.context,
             docs: HashMap::new(),
+            table,
         }
     }
 
@@ -95,7 +99,12 @@ impl<'a> Answer<'a> {
             0 => None,
             n => Some(self.neighbours(file_no, para, n)?),
         };
+        let meta = self.table.meta(file_no).cloned();
+        let replaced_by =
+            (meta.as_ref().and_then(|m| m.status.as_ref())).and_then(|s| s.replaced_by.clone());
         Ok(Hit {
+            meta,
+            replaced_by,
             rank,
             score,
             path,

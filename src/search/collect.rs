@@ -77,6 +77,9 @@ pub struct Collected {
     pub entries: Vec<Entry>,
     /// The best documents, best first (mode documents).
     pub documents: Vec<DocEntry>,
+    /// Matching paragraphs by file number, when counted ([`Collector::count_files`]; for
+    /// facets); empty otherwise.
+    pub files: Vec<u32>,
 }
 
 impl Collected {
@@ -148,6 +151,8 @@ pub struct Collector {
     faces: Faces,
     copies: Vec<(u64, u32)>,
     docs: FxHashMap<u32, Doc>,
+    /// Matches by file number, when counted.
+    files: Option<Vec<u32>>,
 }
 
 impl Collector {
@@ -164,12 +169,26 @@ impl Collector {
                 _ => Vec::new(),
             },
             docs: FxHashMap::default(),
+            files: None,
         }
+    }
+
+    /// Also counts the matches of each file ([`Collected::files`]).
+    pub fn count_files(mut self, count: bool) -> Collector {
+        self.files = count.then(Vec::new);
+        self
     }
 
     /// Offers one match.
     pub fn add(&mut self, m: Match) {
         self.total += 1;
+        if let Some(files) = &mut self.files {
+            let at = m.file_no as usize;
+            if files.len() <= at {
+                files.resize(at + 1, 0);
+            }
+            files[at] += 1;
+        }
         match self.mode {
             Mode::Paragraphs => {
                 if self.paragraphs.admits(m.rank) {
@@ -203,6 +222,14 @@ impl Collector {
     /// Takes in what another collector of the same mode gathered (a share of one look-up).
     pub fn merge(&mut self, other: Collector) {
         self.total += other.total;
+        if let (Some(mine), Some(theirs)) = (&mut self.files, &other.files) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
         self.paragraphs.merge(other.paragraphs);
         self.copies.extend_from_slice(&other.copies);
         scratch::give_copies(other.copies);
@@ -228,6 +255,7 @@ impl Collector {
     pub fn finish(self) -> Collected {
         let mut out = Collected {
             total: self.total,
+            files: self.files.unwrap_or_default(),
             ..Collected::default()
         };
         match self.mode {

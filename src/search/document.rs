@@ -1,6 +1,7 @@
 //! A whole document read back from the index by its path: what `zhengce inspect --json`
-//! prints for a file, rebuilt from the document record (title, encoding, pages) and the exact
-//! index's text store (every paragraph with its kind, section and lines). It never reads the
+//! prints for a file, rebuilt from the document record (title, encoding, pages), the exact
+//! index's text store (every paragraph with its kind, section and lines) and the commit's
+//! metadata table. It never reads the
 //! corpus folder: a path the index does not hold is `None`, whatever exists on disk, so a
 //! caller cannot be led outside the indexed documents (`../../etc/passwd` is just a path the
 //! index lacks).
@@ -11,6 +12,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use super::Searcher;
+use crate::corpus::meta::DocMeta;
 use crate::corpus::{self, Document, ParagraphKind};
 use crate::{analysis, Result};
 
@@ -20,8 +22,9 @@ const SAME_KEY: usize = 16;
 
 impl Searcher {
     /// The document at `path` (relative to the corpus root, `/`-separated, exactly as hits
-    /// name it), read from the index; `None` when the index holds no such document.
-    pub fn document(&self, path: &str) -> Result<Option<Document>> {
+    /// name it), read from the index, with its metadata as this commit resolved it; `None`
+    /// when the index holds no such document.
+    pub fn document(&self, path: &str) -> Result<Option<(Document, Option<DocMeta>)>> {
         let searcher = self.reader().searcher();
         let f = &self.index().fields;
         let key = Term::from_field_text(f.path_key, &analysis::normalize(path));
@@ -50,14 +53,16 @@ impl Searcher {
             let pages = (s(f.pages).unwrap_or_default().split(','))
                 .filter_map(|n| n.parse().ok())
                 .collect();
-            return Ok(Some(Document {
+            let meta = self.meta_table()?.meta(file_no).cloned();
+            let doc = Document {
                 path: path.to_string(),
                 title: s(f.title_text).unwrap_or_default(),
                 encoding: s(f.encoding).unwrap_or_default(),
                 metadata,
                 paragraphs,
                 pages,
-            }));
+            };
+            return Ok(Some((doc, meta)));
         }
         Ok(None)
     }
@@ -98,10 +103,14 @@ mod tests {
         crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
         let s = Searcher::open(&index).unwrap();
         assert_eq!(s.paths().unwrap(), ["a/通知.txt", "a/通知.txt.bak.txt"]);
-        let doc = s
+        let (doc, meta) = s
             .document("a/通知.txt")
             .unwrap()
             .expect("the document is found");
+        assert!(
+            meta.is_some_and(|m| m.main_date.is_some()),
+            "its metadata comes along"
+        );
         let parsed = corpus::parse_document("a/通知.txt", text, "UTF-8");
         assert_eq!(doc.title, parsed.title);
         assert_eq!(doc.paragraphs, parsed.paragraphs);

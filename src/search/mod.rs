@@ -20,6 +20,7 @@ mod document;
 mod helper;
 pub mod highlight;
 pub mod lookup;
+pub mod meta;
 pub mod plan;
 pub mod query;
 pub mod rank;
@@ -28,6 +29,7 @@ mod searcher;
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::meta::DocMeta;
 pub use highlight::{Script, Snippet};
 pub use searcher::Searcher;
 
@@ -66,6 +68,11 @@ pub struct Hit {
     pub copies: Option<Copies>,
     /// Neighbouring paragraphs of the same document, when asked for.
     pub context: Option<Neighbours>,
+    /// Its document's metadata ([`crate::corpus::meta`]; by document, on the document
+    /// instead).
+    pub meta: Option<DocMeta>,
+    /// For a hit in an older version of a document: the path of the next newer version.
+    pub replaced_by: Option<String>,
 }
 
 /// Where one part of the query was found for a hit: in the paragraph's text, in one of its
@@ -130,6 +137,10 @@ pub struct DocHit {
     pub matches: usize,
     /// Its best paragraphs (at most [`BEST_PER_DOCUMENT`]), best first.
     pub hits: Vec<Hit>,
+    /// Its metadata.
+    pub meta: Option<DocMeta>,
+    /// For an older version of a document: the path of the next newer version.
+    pub replaced_by: Option<String>,
 }
 
 /// Paragraphs shown for each document of a by-document answer.
@@ -154,6 +165,59 @@ pub struct SearchResult {
     pub hits: Vec<Hit>,
     /// By document: the requested page of documents, best first.
     pub documents: Option<Vec<DocHit>>,
+    /// Counts over all matching paragraphs by their documents' metadata, when asked for.
+    pub facets: Option<Facets>,
+}
+
+/// Counts of the matching paragraphs (all of them, not one page) by their documents'
+/// metadata: `kind`, `status`, `region` and `year` (of the main date) each sum to the
+/// total, `null` counting the documents without the field; `issuer` lists the
+/// [`meta::TOP_ISSUERS`] issuers with most (a jointly issued document counts for each).
+/// Sorted by count, most first, except `year`: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By kind (the vocabulary's names).
+    pub kind: Vec<FacetCount>,
+    /// By status (`in_force`, `amended_by_newer`, `repealed`, `not_yet_in_force`).
+    pub status: Vec<FacetCount>,
+    /// By region (`全国` or a province-level name).
+    pub region: Vec<FacetCount>,
+    /// By year of the main date (`"2021"`).
+    pub year: Vec<FacetCount>,
+    /// The top issuers.
+    pub issuer: Vec<FacetCount>,
+}
+
+/// One value of a facet and its matching paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The value; `null` for documents without one.
+    pub value: Option<String>,
+    /// Matching paragraphs in documents with it.
+    pub count: usize,
+}
+
+/// Which versions of a document a search shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Versions {
+    /// Only the current version of each version group: older versions (status
+    /// `amended_by_newer`) are left out, unless the query filters by `status:`.
+    #[default]
+    Current,
+    /// Every version.
+    All,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best first.
+    #[default]
+    Relevance,
+    /// Oldest main date first (documents without one last; ties best first).
+    Date,
+    /// Newest main date first (documents without one last; ties best first).
+    DateDesc,
 }
 
 /// How to answer queries.
@@ -177,6 +241,12 @@ pub struct SearchOptions {
     pub context: usize,
     /// Search every text as written, without its other forms (`--literal`).
     pub literal: bool,
+    /// Which versions of a document to show.
+    pub versions: Versions,
+    /// Count the matches by metadata ([`SearchResult::facets`]).
+    pub facets: bool,
+    /// The order of the hits.
+    pub sort: Sort,
 }
 
 impl Default for SearchOptions {
@@ -191,6 +261,9 @@ impl Default for SearchOptions {
             count_only: false,
             context: 0,
             literal: false,
+            versions: Versions::Current,
+            facets: false,
+            sort: Sort::Relevance,
         }
     }
 }

@@ -278,6 +278,8 @@ pub enum FilterSet {
     Files(Vec<u64>),
     /// Paragraphs `first..=last` of a file, as `(file id, first, last)` sorted.
     Sections(Vec<(u64, u64, u64)>),
+    /// Every paragraph of the files in the mask (metadata and path filters).
+    Mask(super::meta::FileMask),
 }
 
 impl FilterSet {
@@ -286,6 +288,7 @@ impl FilterSet {
         match self {
             FilterSet::Files(files) => files.binary_search(&file).is_ok(),
             FilterSet::Sections(ranges) => in_ranges(ranges, file, para),
+            FilterSet::Mask(mask) => mask.contains(file),
         }
     }
 
@@ -293,6 +296,7 @@ impl FilterSet {
     pub fn touches(&self, file: u64) -> bool {
         match self {
             FilterSet::Files(files) => files.binary_search(&file).is_ok(),
+            FilterSet::Mask(mask) => mask.contains(file),
             FilterSet::Sections(ranges) => ranges
                 .get(ranges.partition_point(|r| r.0 < file))
                 .is_some_and(|r| r.0 == file),

@@ -4,7 +4,8 @@
 //!
 //! Titles and headings are indexed as character bigrams of their normalized text (the
 //! [`crate::analysis::BIGRAM_TOKENIZER`]), so a filter's words and phrases match them as exact
-//! substrings, as paragraph texts are matched. `path:` is a prefix of the normalized path. A
+//! substrings, as paragraph texts are matched. `path:` and the metadata filters (`kind:`,
+//! `date:`, …) are resolved from the documents' metadata instead ([`super::meta`]). A
 //! filter's own query may combine words with AND, OR and NOT; it cannot hold another filter.
 
 use std::ops::Bound;
@@ -35,7 +36,6 @@ pub const HEADING_CONTEXT_MAX: usize = 20_000;
 enum Target {
     Title,
     Section,
-    Path,
 }
 
 /// Record look-ups of one search.
@@ -56,15 +56,26 @@ impl<'a> Records<'a> {
 
     /// The files (title, path) or paragraph ranges (section) that `spec` selects.
     pub fn resolve(&self, spec: &FilterSpec) -> Result<FilterSet> {
+        if spec.field == FieldName::Path || spec.field.is_metadata() {
+            // One pass over the documents' metadata, a bit per file.
+            return Ok(FilterSet::Mask(
+                self.s.meta_table()?.filter(spec.field, &spec.query),
+            ));
+        }
         let target = match spec.field {
             FieldName::Title => Target::Title,
             FieldName::Section => Target::Section,
-            FieldName::Path => Target::Path,
             // The planner reads `literal:` itself; it never becomes a filter.
             FieldName::Literal => {
                 return Err(crate::Error::Other(
                     "`literal:` is not a filter".to_string(),
                 ))
+            }
+            _ => {
+                return Err(crate::Error::Other(format!(
+                    "`{}:` is no record filter",
+                    spec.field
+                )))
             }
         };
         let records = self.node(&spec.query, target)?;
@@ -77,7 +88,7 @@ impl<'a> Records<'a> {
                 self.section_ranges(&*restricted, usize::MAX)?
                     .unwrap_or_default(),
             ),
-            Target::Title | Target::Path => FilterSet::Files(
+            Target::Title => FilterSet::Files(
                 self.key_values(&*restricted, "file_id", None)?
                     .unwrap_or_default(),
             ),
@@ -222,9 +233,6 @@ impl<'a> Records<'a> {
     fn node(&self, q: &Query, target: Target) -> Result<Box<dyn TQuery>> {
         match q {
             Query::Term { text, span } | Query::Phrase { text, span } => {
-                if target == Target::Path {
-                    return Ok(self.path_prefix(text));
-                }
                 // Titles, headings and paths match as written: no segmenting.
                 let norm = analysis::normalize_exact(text);
                 self.exact(target, norm.as_str())
@@ -287,7 +295,7 @@ impl<'a> Records<'a> {
     /// Every record of the kind `target` queries.
     fn all(&self, target: Target) -> Box<dyn TQuery> {
         let rec = match target {
-            Target::Title | Target::Path => REC_DOC,
+            Target::Title => REC_DOC,
             Target::Section => REC_SECTION,
         };
         let records = Box::new(TermQuery::new(
@@ -303,21 +311,8 @@ impl<'a> Records<'a> {
         let field = match target {
             Target::Title => self.fields().title,
             Target::Section => self.fields().section,
-            Target::Path => self.fields().path_key,
         };
         bigram_query(field, text)
-    }
-
-    fn path_prefix(&self, text: &str) -> Box<dyn TQuery> {
-        let prefix = analysis::normalize(text.trim_start_matches('/'));
-        let field = self.fields().path_key;
-        let mut upper = prefix.clone();
-        upper.push(char::MAX);
-        upper.push(char::MAX);
-        Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_text(field, &prefix)),
-            Bound::Included(Term::from_field_text(field, &upper)),
-        ))
     }
 
     /// The paragraph ranges `(file id, first, last)` of the section records `q` matches,

@@ -21,10 +21,11 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use super::answer::Answer;
 use super::collect::{Collected, Collector, Match, Mode};
 use super::lookup;
+use super::meta::{FileMask, MetaTable};
 use super::plan::{self, Node, Plan, PlanText};
 use super::rank::{self, Context, FilterSet, Matcher, TfScorer, Titled};
 use super::records::Records;
-use super::{helper, query, DocHit, SearchOptions, SearchResult};
+use super::{helper, query, DocHit, SearchOptions, SearchResult, Sort, Versions};
 use crate::analysis;
 use crate::index::exact::texts::Stored;
 use crate::index::exact::{ExactHit, ExactIndex, WordCheck};
@@ -57,6 +58,28 @@ pub struct Searcher {
     parallel_from: u64,
     /// The equivalent forms queries are expanded into (unless literal).
     variants: Arc<analysis::Variants>,
+    /// The documents' metadata, read on first use.
+    meta: OnceLock<std::result::Result<Arc<MetaTable>, String>>,
+    /// The commit's metadata file, opened with the index, until it is read.
+    meta_file: Mutex<Option<(std::path::PathBuf, std::fs::File)>>,
+}
+
+/// What a search asks of its matches besides the plan: the files left out (older
+/// versions), the order by date, and counts by file (for facets).
+#[derive(Clone, Default)]
+pub(crate) struct Shape {
+    /// Files whose matches are left out.
+    hidden: Option<Arc<FileMask>>,
+    /// Sort by the documents' main dates (the table, and whether newest first).
+    dates: Option<(Arc<MetaTable>, bool)>,
+    /// Count the matches of each file.
+    count_files: bool,
+}
+
+impl Shape {
+    fn hides(&self, file_no: u32) -> bool {
+        (self.hidden.as_ref()).is_some_and(|m| m.contains(u64::from(file_no)))
+    }
 }
 
 impl Searcher {
@@ -110,6 +133,16 @@ impl Searcher {
             return Ok(None);
         }
         let exact = Arc::new(ExactIndex::open(dir, zh.info.exact_gen)?);
+        // Opened with the commit's other files, read on first use (a later commit may delete
+        // its name meanwhile; the open file stays readable).
+        let meta_file = match zh.info.exact_gen {
+            0 => None,
+            gen => {
+                let path = index::docmeta::meta_path(dir, gen);
+                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                Some((path, file))
+            }
+        };
         Ok(Some(Searcher {
             zh,
             reader,
@@ -123,6 +156,8 @@ impl Searcher {
                 _ => u64::MAX,
             },
             variants: analysis::Variants::builtin(),
+            meta: OnceLock::new(),
+            meta_file: Mutex::new(meta_file),
         }))
     }
 
@@ -210,6 +245,21 @@ impl Searcher {
         })
     }
 
+    /// The documents' metadata of the commit this searcher reads, loaded on first use.
+    pub fn meta_table(&self) -> Result<Arc<MetaTable>> {
+        self.meta
+            .get_or_init(|| {
+                let file = (self.meta_file.lock().unwrap_or_else(|e| e.into_inner())).take();
+                let table = match file {
+                    Some((path, file)) => MetaTable::load_open(&path, file),
+                    None => Ok(MetaTable::default()),
+                };
+                table.map(Arc::new).map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(Error::Other)
+    }
+
     /// The open index.
     pub fn index(&self) -> &ZhIndex {
         &self.zh
@@ -235,18 +285,34 @@ impl Searcher {
             (false, true) => Mode::Folded,
             (false, false) => Mode::Paragraphs,
         };
-        let mut got = self.collect(&plan, &searcher, mode, keep, None)?;
+        let table = self.meta_table()?;
+        // A query that asks for a status gets it in every version.
+        let by_status = (plan.filters.iter()).any(|f| f.field == query::FieldName::Status);
+        let shape = Shape {
+            hidden: (opts.versions == Versions::Current
+                && !by_status
+                && !table.superseded.is_empty())
+            .then(|| Arc::clone(&table.superseded)),
+            dates: match opts.sort {
+                Sort::Relevance => None,
+                Sort::Date => Some((Arc::clone(&table), false)),
+                Sort::DateDesc => Some((Arc::clone(&table), true)),
+            },
+            count_files: opts.facets,
+        };
+        let mut got = self.collect(&plan, &searcher, mode, keep, None, &shape)?;
         let mut partial = false;
         if got.total == 0 {
             // No dead ends: the paragraphs with most of the query's parts, each naming what
             // it lacks.
             if let Some((relaxed, parts)) = plan.relaxed() {
-                got = self.collect(&relaxed, &searcher, mode, keep, Some(&parts))?;
+                got = self.collect(&relaxed, &searcher, mode, keep, Some(&parts), &shape)?;
                 partial = got.total > 0;
             }
         }
+        let facets = opts.facets.then(|| table.facets(&got.files));
         let shown = if opts.limit == 0 { 0 } else { limit };
-        let mut answer = Answer::new(self, &searcher, &plan, opts);
+        let mut answer = Answer::new(self, &searcher, &plan, opts, Arc::clone(&table));
         let mut hits = Vec::new();
         for (i, e) in got.entries.iter().skip(offset).take(shown).enumerate() {
             hits.push(answer.hit(e, offset + i + 1)?);
@@ -258,9 +324,17 @@ impl Searcher {
                     let (path, title) = answer.document(d.file_no)?;
                     let mut best = Vec::with_capacity(d.best.len());
                     for (k, &(score, para)) in d.best.iter().enumerate() {
-                        best.push(answer.paragraph(d.file_no, para, score, k + 1)?);
+                        let mut hit = answer.paragraph(d.file_no, para, score, k + 1)?;
+                        // The document carries them, once.
+                        (hit.meta, hit.replaced_by) = (None, None);
+                        best.push(hit);
                     }
+                    let meta = table.meta(d.file_no).cloned();
+                    let replaced_by = (meta.as_ref().and_then(|m| m.status.as_ref()))
+                        .and_then(|s| s.replaced_by.clone());
                     docs.push(DocHit {
+                        meta,
+                        replaced_by,
                         rank: offset + i + 1,
                         score: d.score,
                         title: best.first().map_or(title, |h| h.title.clone()),
@@ -282,6 +356,7 @@ impl Searcher {
             took_us: started.elapsed().as_micros() as u64,
             hits,
             documents,
+            facets,
         })
     }
 
@@ -294,13 +369,16 @@ impl Searcher {
         mode: Mode,
         keep: usize,
         parts: Option<&[Node]>,
+        shape: &Shape,
     ) -> Result<Collected> {
-        if let (Some((text, boost)), true) = (rank::lone_text(plan), plan.words.is_empty()) {
+        if let (Some((text, boost)), true, None) =
+            (rank::lone_text(plan), plan.words.is_empty(), &shape.dates)
+        {
             // A lone phrase: nothing to combine.
-            return self.collect_lone_text(&plan.texts[text], boost, mode, keep);
+            return self.collect_lone_text(&plan.texts[text], boost, mode, keep, shape);
         }
-        let mut collector = Collector::new(mode, keep);
-        self.each_match(plan, searcher, parts, |rank, score, h, text_id| {
+        let mut collector = Collector::new(mode, keep).count_files(shape.count_files);
+        self.each_match(plan, searcher, parts, shape, |rank, score, h, text_id| {
             collector.add(Match {
                 rank,
                 score,
@@ -315,12 +393,14 @@ impl Searcher {
 
     /// Evaluates every candidate of `plan`, handing each match to `f` with what it ranks by,
     /// its score and what identifies its text among copies; returns the number of matches.
-    /// With `parts`, a match ranks first by how many of them it holds.
+    /// With `parts`, a match ranks first by how many of them it holds; `shape` leaves files
+    /// out and may rank by date instead.
     fn each_match(
         &self,
         plan: &Plan,
         searcher: &tantivy::Searcher,
         parts: Option<&[Node]>,
+        shape: &Shape,
         mut f: impl FnMut(f32, f32, &ExactHit, u64),
     ) -> Result<usize> {
         let records = Records::new(self, searcher);
@@ -352,6 +432,9 @@ impl Searcher {
         let named = DocumentName::of(plan, &contexts, &wholes);
         let mut total = 0;
         for c in candidates.iter() {
+            if shape.hides(c.file_no) {
+                continue;
+            }
             let Some(mut score) = matcher.eval(&plan.root, c) else {
                 continue;
             };
@@ -367,6 +450,10 @@ impl Searcher {
                         .count();
                     held as f32 * PART_RANK + score
                 }
+            };
+            let rank = match &shape.dates {
+                Some((table, newest_first)) => table.date_rank(c.file_no, *newest_first, score),
+                None => rank,
             };
             f(rank, score, c, self.text_id(c));
         }
@@ -388,30 +475,30 @@ impl Searcher {
         boost: f32,
         mode: Mode,
         keep: usize,
+        shape: &Shape,
     ) -> Result<Collected> {
         let segments = self.exact.segment_count();
         let work = self.exact.estimate_by_segment(&text.chars)?;
         let check = text.check.clone();
+        let gather = Gather {
+            mode,
+            keep,
+            check,
+            hidden: shape.hidden.clone(),
+            count_files: shape.count_files,
+        };
         let collector = if let Some(half) = self.split(&work) {
             let owned = text.chars.clone();
+            let theirs = gather.clone();
             let (a, b) = self.helper.join(
-                move |exact| best_in(exact, half..segments, &owned, check, mode, keep),
-                || {
-                    best_in(
-                        &self.exact,
-                        0..half,
-                        &text.chars,
-                        text.check.clone(),
-                        mode,
-                        keep,
-                    )
-                },
+                move |exact| best_in(exact, half..segments, &owned, &theirs),
+                || best_in(&self.exact, 0..half, &text.chars, &gather),
             )?;
             let (mut mine, theirs) = (a?, b?);
             mine.merge(theirs);
             mine
         } else {
-            best_in(&self.exact, 0..segments, &text.chars, check, mode, keep)?
+            best_in(&self.exact, 0..segments, &text.chars, &gather)?
         };
         let mut got = collector.finish();
         got.scale(boost * rank::idf(got.total as f32, self.exact.paragraphs()));
@@ -447,7 +534,7 @@ impl Searcher {
                 })?;
             }
             _ => {
-                self.each_match(&plan, &searcher, None, |_, _, h, _| {
+                self.each_match(&plan, &searcher, None, &Shape::default(), |_, _, h, _| {
                     matched.push((h.file_no, h.para))
                 })?;
             }
@@ -666,19 +753,32 @@ impl<'a> DocumentName<'a> {
     }
 }
 
-/// The matches of `phrase` in the exact segments `range`, gathered in `mode` by the
+/// How [`best_in`] gathers the matches of a lone text.
+#[derive(Clone)]
+struct Gather {
+    mode: Mode,
+    keep: usize,
+    check: Option<WordCheck>,
+    /// Files whose matches are left out.
+    hidden: Option<Arc<FileMask>>,
+    count_files: bool,
+}
+
+/// The matches of `phrase` in the exact segments `range`, gathered as `g` says by the
 /// term-frequency part of their score.
 fn best_in(
     exact: &ExactIndex,
     range: std::ops::Range<usize>,
     phrase: &[char],
-    check: Option<WordCheck>,
-    mode: Mode,
-    keep: usize,
+    g: &Gather,
 ) -> Result<Collector> {
-    let mut collector = Collector::new(mode, keep);
+    let mut collector = Collector::new(g.mode, g.keep).count_files(g.count_files);
     let scorer = TfScorer::new(exact.mean_len());
-    exact.find_each_in(range, phrase, None, check.as_ref(), &mut |h| {
+    let hidden = g.hidden.as_deref();
+    exact.find_each_in(range, phrase, None, g.check.as_ref(), &mut |h| {
+        if hidden.is_some_and(|m| m.contains(u64::from(h.file_no))) {
+            return;
+        }
         let info = exact.info(h.at);
         let tf = scorer.tf_part(&h) * rank::kind_weight(info.map(|i| i.kind));
         let hash = info.map_or(u32::MAX, |i| i.hash);
@@ -748,20 +848,26 @@ mod tests {
         let (text, boost) = rank::lone_text(&plan).unwrap();
         for mode in [Mode::Paragraphs, Mode::Folded, Mode::Documents] {
             let fast = s
-                .collect_lone_text(&plan.texts[text], boost, mode, 7)
+                .collect_lone_text(&plan.texts[text], boost, mode, 7, &Shape::default())
                 .unwrap();
             let mut collector = Collector::new(mode, 7);
             let total = s
-                .each_match(&plan, &searcher, None, |rank, score, h, text_id| {
-                    collector.add(Match {
-                        rank,
-                        score,
-                        key: s.key(h),
-                        file_no: h.file_no,
-                        para: h.para,
-                        text_id,
-                    })
-                })
+                .each_match(
+                    &plan,
+                    &searcher,
+                    None,
+                    &Shape::default(),
+                    |rank, score, h, text_id| {
+                        collector.add(Match {
+                            rank,
+                            score,
+                            key: s.key(h),
+                            file_no: h.file_no,
+                            para: h.para,
+                            text_id,
+                        })
+                    },
+                )
                 .unwrap();
             assert_eq!(fast, collector.finish(), "{mode:?}");
             assert_eq!(total, 30);

@@ -110,7 +110,7 @@ pub fn targets(searcher: &Searcher, phrases: usize, phrases_only: bool) -> Resul
     let mut paragraphs = Vec::new();
     let mut docs = Vec::new();
     for path in paths.iter().step_by(step) {
-        if let Some(doc) = searcher.document(path)? {
+        if let Some((doc, _)) = searcher.document(path)? {
             paragraphs.extend(doc.paragraphs.into_iter().map(|p| p.text));
             docs.push(path.clone());
         }

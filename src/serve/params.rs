@@ -1,14 +1,14 @@
 //! The parameters of a search, as the page's URL and the JSON API take them: the flags of
 //! `zhengce search` under the same names (`q` for the query; `_` for `-`), so that
-//! `/api/search?q=…&limit=5&by_doc=1` answers as `zhengce search … --limit 5 --by-doc --json`
-//! does. Every state of the page is in these parameters, so a search can be bookmarked; a
+//! `/api/search?q=…&limit=5&by_doc=1&sort=-date` answers as
+//! `zhengce search … --limit 5 --by-doc --sort -date --json` does. Every state of the page is in these parameters, so a search can be bookmarked; a
 //! value out of bounds is an error naming the parameter, not a silently different search.
 
 use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::search::{Script, SearchOptions};
+use crate::search::{Script, SearchOptions, Sort, Versions};
 
 /// The most hits (or documents) on one page.
 pub const MAX_LIMIT: usize = 100;
@@ -50,6 +50,12 @@ pub struct SearchParams {
     pub context: usize,
     /// `literal`: every text as written, without its other forms.
     pub literal: bool,
+    /// `versions`: `current` (older versions of a document left out) or `all`.
+    pub versions: Versions,
+    /// `facets`: count the matches by kind, status, region, year and issuer.
+    pub facets: bool,
+    /// `sort`: `relevance`, `date` (oldest first) or `-date` (newest first).
+    pub sort: Sort,
 }
 
 impl Default for SearchParams {
@@ -64,6 +70,9 @@ impl Default for SearchParams {
             count: false,
             context: 0,
             literal: false,
+            versions: Versions::Current,
+            facets: false,
+            sort: Sort::Relevance,
         }
     }
 }
@@ -103,6 +112,9 @@ impl SearchParams {
                 "by_doc" => p.by_doc = flag(name, value)?,
                 "count" => p.count = flag(name, value)?,
                 "literal" => p.literal = flag(name, value)?,
+                "facets" => p.facets = flag(name, value)?,
+                "versions" => p.versions = versions(value)?,
+                "sort" => p.sort = sort(value)?,
                 _ => {}
             }
         }
@@ -120,6 +132,9 @@ impl SearchParams {
             count_only: self.count,
             context: self.context,
             literal: self.literal,
+            versions: self.versions,
+            facets: self.facets,
+            sort: self.sort,
             ..SearchOptions::default()
         }
     }
@@ -153,6 +168,7 @@ impl SearchParams {
             ("by_doc", self.by_doc),
             ("count", self.count),
             ("literal", self.literal),
+            ("facets", self.facets),
         ] {
             if on {
                 add(name, "1");
@@ -160,6 +176,12 @@ impl SearchParams {
         }
         if self.context != d.context {
             add("context", &self.context.to_string());
+        }
+        if self.versions != d.versions {
+            add("versions", "all");
+        }
+        if self.sort != d.sort {
+            add("sort", sort_name(self.sort));
         }
         s
     }
@@ -194,6 +216,36 @@ pub fn decode_pairs(raw: &str) -> Vec<(String, String)> {
             (decode(n), decode(v))
         })
         .collect()
+}
+
+/// The name of an order in URLs and on the command line.
+pub fn sort_name(s: Sort) -> &'static str {
+    match s {
+        Sort::Relevance => "relevance",
+        Sort::Date => "date",
+        Sort::DateDesc => "-date",
+    }
+}
+
+fn versions(value: &str) -> Result<Versions, ParamError> {
+    match value {
+        "" | "current" => Ok(Versions::Current),
+        "all" => Ok(Versions::All),
+        _ => Err(ParamError(format!(
+            "versions: `{value}` is not current or all"
+        ))),
+    }
+}
+
+fn sort(value: &str) -> Result<Sort, ParamError> {
+    match value {
+        "" | "relevance" => Ok(Sort::Relevance),
+        "date" => Ok(Sort::Date),
+        "-date" => Ok(Sort::DateDesc),
+        _ => Err(ParamError(format!(
+            "sort: `{value}` is not relevance, date or -date"
+        ))),
+    }
 }
 
 fn number(name: &str, value: &str, max: usize) -> Result<usize, ParamError> {
@@ -237,12 +289,13 @@ mod tests {
 
     #[test]
     fn parameters_round_trip_through_their_query_string() {
-        let p = parse("q=%22%E4%BA%BA%E5%B7%A5%22+a%26b&limit=5&offset=10&script=trad&by_doc=on&literal=1&context=2&x=y")
+        let p = parse("q=%22%E4%BA%BA%E5%B7%A5%22+a%26b&limit=5&offset=10&script=trad&by_doc=on&literal=1&context=2&x=y&versions=all&sort=-date&facets=1")
             .unwrap();
         assert_eq!(p.q, "\"人工\" a&b");
         assert_eq!((p.limit, p.offset, p.context), (5, 10, 2));
         assert_eq!(p.script, Script::Traditional);
-        assert!(p.by_doc && p.literal && !p.all_copies && !p.count);
+        assert!(p.by_doc && p.literal && !p.all_copies && !p.count && p.facets);
+        assert_eq!((p.versions, p.sort), (Versions::All, Sort::DateDesc));
         assert_eq!(parse(&p.query_string()).unwrap(), p);
         assert_eq!(SearchParams::default().query_string(), "");
         let o = p.options();
@@ -258,6 +311,8 @@ mod tests {
             ("context=51", "context"),
             ("script=latin", "script"),
             ("by_doc=maybe", "by_doc"),
+            ("sort=size", "sort"),
+            ("versions=old", "versions"),
         ] {
             let e = parse(raw).unwrap_err();
             assert!(e.0.starts_with(name), "{raw}: {e}");

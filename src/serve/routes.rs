@@ -26,7 +26,7 @@ use axum::Router;
 use maud::Markup;
 use tokio::sync::Semaphore;
 
-use super::pages::{self, document::Found, search::Answer};
+use super::pages::{self, document::Found, facets::FacetValues, search::Answer};
 use super::params::{decode_pairs, ParamError, SearchParams};
 use super::state::IndexState;
 use crate::output::json::{self as json_out};
@@ -242,11 +242,19 @@ async fn search_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
                 );
             }
         };
-        match searcher.search(&params.q, &params.options()) {
-            Ok(r) => Reply::html(
-                StatusCode::OK,
-                pages::search::page(&params, Answer::Found(&r), &[]),
-            ),
+        // The page always shows the facet counts, as links that narrow the query.
+        let opts = SearchOptions {
+            facets: true,
+            ..params.options()
+        };
+        match searcher.search(&params.q, &opts) {
+            Ok(r) => {
+                let facets = facet_values(r.facets.as_ref());
+                Reply::html(
+                    StatusCode::OK,
+                    pages::search::page(&params, Answer::Found(&r), &facets),
+                )
+            }
             Err(e) => Reply::html(
                 StatusCode::BAD_REQUEST,
                 pages::search::page(&params, Answer::Failed(&e.to_string()), &[]),
@@ -254,6 +262,23 @@ async fn search_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
         }
     })
     .await
+}
+
+/// The facets of an answer as the page renders them, by name.
+fn facet_values(f: Option<&crate::search::Facets>) -> Vec<(&'static str, FacetValues)> {
+    let Some(f) = f else {
+        return Vec::new();
+    };
+    let values = |counts: &[crate::search::FacetCount]| -> FacetValues {
+        counts.iter().map(|c| (c.value.clone(), c.count)).collect()
+    };
+    vec![
+        ("kind", values(&f.kind)),
+        ("status", values(&f.status)),
+        ("region", values(&f.region)),
+        ("year", values(&f.year)),
+        ("issuer", values(&f.issuer)),
+    ]
 }
 
 async fn api_search(State(app): State<Arc<App>>, uri: Uri) -> Reply {
@@ -299,12 +324,18 @@ pub fn doc_path(request_path: &str, prefix: &str) -> Option<String> {
     }
 }
 
+/// A document and its metadata, read from the index.
+type IndexedDocument = (
+    crate::corpus::Document,
+    Option<crate::corpus::meta::DocMeta>,
+);
+
 /// The document at the request's path, or the reply that says why there is none.
 fn find_document(
     app: &App,
     uri: &Uri,
     prefix: &str,
-) -> Result<(crate::corpus::Document, Arc<crate::search::Searcher>), Reply> {
+) -> Result<(IndexedDocument, Arc<crate::search::Searcher>), Reply> {
     let missing = || Reply::failed(StatusCode::NOT_FOUND, "no such document in the index");
     let path = doc_path(uri.path(), prefix).ok_or_else(missing)?;
     let searcher = app.state.searcher().map_err(|e| {
@@ -329,7 +360,7 @@ async fn doc_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
             Ok(p) => (p, None),
             Err((p, e)) => (p, Some(e)),
         };
-        let (doc, searcher) = match find_document(app, &uri, "/doc/") {
+        let ((doc, meta), searcher) = match find_document(app, &uri, "/doc/") {
             Ok(found) => found,
             Err(reply) => {
                 let heading = match reply.status {
@@ -363,7 +394,10 @@ async fn doc_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
                 }
             }
         };
-        Reply::html(StatusCode::OK, pages::document::page(&params, &doc, &found))
+        Reply::html(
+            StatusCode::OK,
+            pages::document::page(&params, &doc, meta.as_ref(), &found),
+        )
     })
     .await
 }
@@ -371,7 +405,7 @@ async fn doc_page(State(app): State<Arc<App>>, uri: Uri) -> Reply {
 async fn api_doc(State(app): State<Arc<App>>, uri: Uri) -> Reply {
     with_app(app, move |app| {
         match find_document(app, &uri, "/api/doc/") {
-            Ok((doc, _)) => match serde_json::to_vec(&doc) {
+            Ok(((doc, meta), _)) => match document_json(&doc, meta.unwrap_or_default()) {
                 Ok(mut body) => {
                     body.push(b'\n');
                     Reply::json(StatusCode::OK, body)
@@ -382,6 +416,18 @@ async fn api_doc(State(app): State<Arc<App>>, uri: Uri) -> Reply {
         }
     })
     .await
+}
+
+/// The document as `inspect --json` prints it: the document's fields and its `meta`.
+fn document_json(
+    doc: &crate::corpus::Document,
+    meta: crate::corpus::meta::DocMeta,
+) -> serde_json::Result<Vec<u8>> {
+    let mut v = serde_json::to_value(doc)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("meta".to_string(), serde_json::to_value(&meta)?);
+    }
+    serde_json::to_vec(&v)
 }
 
 /// `{"error": …}`, as the commands other than `search` print their errors with `--json`.

@@ -287,6 +287,17 @@ pub fn extract(rel_path: &str, text: &str, doc: &Document) -> DocMeta {
     extract_parts(rel_path, &doc.title, &doc.metadata, text)
 }
 
+/// [`extract`] for a file of another format (web page, DOCX, PDF, OFD), whose text is the
+/// lines its reader turned it into: its paragraphs, one a line.
+pub fn extract_converted(rel_path: &str, doc: &Document) -> DocMeta {
+    let mut text = String::new();
+    for p in &doc.paragraphs {
+        text.push_str(&p.text);
+        text.push('\n');
+    }
+    extract_parts(rel_path, &doc.title, &doc.metadata, &text)
+}
+
 /// Helpers shared by the extraction steps.
 fn lines_source(info: bool, line: u32) -> Source {
     if info {

@@ -184,6 +184,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
     let dir = index_dir.join(EXACT_DIR);
     let keep_segments = live.segments();
     let keep_live = format!("live-{gen:08}.bin");
+    let keep_meta = format!("meta-{gen:08}.zst");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
@@ -191,6 +192,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         let needed = name == keep_live
+            || name == keep_meta
             || name
                 .strip_suffix(".zbg")
                 .or_else(|| name.strip_suffix(".ztx"))

@@ -201,6 +201,8 @@ pub(super) struct CommitInfo<'a> {
     pub exact: exact::ExactWriter,
     /// The last commit's generation of the exact index (0 for a rebuild).
     pub old_gen: u64,
+    /// Every file's metadata after the run, statuses not yet resolved.
+    pub metas: Vec<crate::index::docmeta::MetaEntry>,
     /// Every file of the index after the run, as (file number, relative path).
     pub paths: Vec<(u32, &'a str)>,
     /// The analysis fingerprint.
@@ -211,8 +213,9 @@ pub(super) struct CommitInfo<'a> {
     pub corpus_root: String,
 }
 
-/// Commits a run: the exact index's live map first (it names only segments already on disk,
-/// and nothing refers to it until tantivy commits the payload that names its generation),
+/// Commits a run: the exact index's live map and the documents' metadata first (they name
+/// only segments already on disk, and nothing refers to them until tantivy commits the
+/// payload that names their generation),
 /// the dictionaries' copies, then tantivy's commit with the payload; then removes what no
 /// commit needs any more.
 pub(super) fn commit<D: tantivy::Document>(
@@ -222,6 +225,9 @@ pub(super) fn commit<D: tantivy::Document>(
 ) -> Result<()> {
     let exact_gen = exact::next_gen(&opts.index_dir, c.old_gen);
     let live = c.exact.finish(exact_gen, c.paths)?;
+    let mut metas = c.metas;
+    let reference = crate::index::docmeta::today();
+    crate::index::docmeta::resolve_and_write(&opts.index_dir, exact_gen, reference, &mut metas)?;
     let (dict_names, dicts_dir) = copy_dicts(&opts.index_dir, c.fingerprint, c.dicts)?;
     let info = IndexInfo {
         format: FORMAT_VERSION,

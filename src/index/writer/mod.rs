@@ -194,9 +194,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         ..IndexSummary::default()
     };
     let mut new_dicts = false;
-    let (manifest, live, old_gen, old_exact) = if rebuilt.is_some() {
+    let (manifest, live, old_gen, old_exact, old_metas) = if rebuilt.is_some() {
         writer.delete_all_documents()?;
-        (HashMap::new(), LiveMap::default(), 0, None)
+        (HashMap::new(), LiveMap::default(), 0, None, Vec::new())
     } else {
         let reader = index.reader()?;
         let old = parse_info(&opts.index_dir, index.load_metas()?.payload.as_deref())?;
@@ -212,11 +212,16 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         // Opening the exact index checks its files: a damaged one is refused here, as
         // searches refuse it, rather than updated around.
         let old_exact = ExactIndex::open(&opts.index_dir, old.exact_gen)?;
+        let old_metas = match old.exact_gen {
+            0 => Vec::new(),
+            gen => super::docmeta::read(&opts.index_dir, gen)?.1,
+        };
         (
             read_manifest(&opts.index_dir, &reader.searcher(), &fields)?,
             old_exact.live_map().clone(),
             old.exact_gen,
             Some(old_exact),
+            old_metas,
         )
     };
     let segment_chars = match opts.segment_chars {
@@ -284,6 +289,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         plan.todo.len() as u64,
         plan.todo.iter().map(|(f, ..)| f.size).sum(),
     );
+    let metas = std::sync::Mutex::new(Vec::new());
     let reading = Reading {
         opts,
         writer: &writer,
@@ -291,6 +297,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         exact: &exact,
         fields: &fields,
         old: old_exact.as_ref(),
+        metas: &metas,
     };
     let counts = reading.run(&plan.todo, &moving, threads, progress);
     summary.added = counts.added;
@@ -311,9 +318,20 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn ProgressSink) -> Result<
         .map(|(path, m)| (m.file_id as u32, path.as_str()))
         .chain((plan.todo.iter()).map(|(f, no, ..)| (*no as u32, f.rel.as_str())))
         .collect();
+    // The metadata of every file after the run: those read now, and the others' as the last
+    // commit had them (a file that could not be read again keeps its indexed version).
+    let mut metas = metas.into_inner().unwrap_or_else(|e| e.into_inner());
+    let read_now: std::collections::HashSet<u32> = metas.iter().map(|m| m.file).collect();
+    let removed: std::collections::HashSet<u64> = plan.removed.iter().copied().collect();
+    metas.extend(
+        old_metas
+            .into_iter()
+            .filter(|m| !read_now.contains(&m.file) && !removed.contains(&u64::from(m.file))),
+    );
     let info = commit::CommitInfo {
         exact,
         old_gen,
+        metas,
         paths,
         fingerprint: &fingerprint,
         dicts: &dict_files,

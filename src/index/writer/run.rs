@@ -13,7 +13,9 @@ use tantivy::{doc, Document, TantivyDocument, Term};
 use super::plan::{kept_failure, reason, Kind, Todo};
 use super::{Failure, IndexOptions, ProgressSink};
 use crate::analysis;
+use crate::corpus::meta::DocMeta;
 use crate::corpus::{self, CorpusFile};
+use crate::index::docmeta::MetaEntry;
 use crate::index::exact::{ExactBuilder, ExactIndex, ExactWriter};
 use crate::index::manifest::ManifestEntry;
 use crate::index::schema::{Fields, REC_DOC, REC_SECTION};
@@ -29,6 +31,8 @@ pub(super) struct Reading<'a> {
     /// The exact index of the last commit (none for a rebuild), which moved files are read
     /// from.
     pub old: Option<&'a ExactIndex>,
+    /// The metadata of the files read ([`crate::corpus::meta::extract`]).
+    pub metas: &'a Mutex<Vec<MetaEntry>>,
 }
 
 impl Reading<'_> {
@@ -69,7 +73,19 @@ impl Reading<'_> {
                             file,
                             *file_no,
                             known.as_ref(),
-                        );
+                        )
+                        .map(|(paragraphs, meta)| {
+                            let entry = MetaEntry {
+                                file: *file_no as u32,
+                                path: file.rel.clone(),
+                                meta,
+                            };
+                            self.metas
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(entry);
+                            paragraphs
+                        });
                         if let (Kind::Changed, Err(FileError::Unreadable(_)), Some(old)) =
                             (kind, &result, self.old)
                         {
@@ -287,7 +303,7 @@ pub(super) fn check_changed(
 }
 
 /// Reads one file and writes its records, replacing those of its previous version (`known`);
-/// returns its number of paragraphs. A file that cannot be read or decoded leaves its
+/// returns its number of paragraphs and its metadata. A file that cannot be read or decoded leaves its
 /// previous version in place; an error writing the index is fatal to the run.
 fn index_file(
     writer: &IndexWriter,
@@ -297,11 +313,11 @@ fn index_file(
     file: &CorpusFile,
     file_id: u64,
     known: Option<&ManifestEntry>,
-) -> Result<u64, FileError> {
+) -> Result<(u64, DocMeta), FileError> {
     let unreadable = FileError::Unreadable;
     let bytes = std::fs::read(&file.path).map_err(|e| unreadable(Error::io(&file.path, e)))?;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    let doc = match corpus::Format::of(&file.rel) {
+    let (doc, meta) = match corpus::Format::of(&file.rel) {
         // One copy of a big text file at a time: the bytes become the text (no copy for
         // UTF-8), the text is dropped once parsed.
         Ok(corpus::Format::Text) | Err(_) => {
@@ -311,14 +327,20 @@ fn index_file(
                     reason: e.to_string(),
                 })
             })?;
-            corpus::parse_document(&file.rel, &text, encoding.name())
+            let doc = corpus::parse_document(&file.rel, &text, encoding.name());
+            let meta = corpus::meta::extract(&file.rel, &text, &doc);
+            (doc, meta)
         }
-        Ok(_) => corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
-            unreadable(Error::Decode {
-                path: file.path.clone(),
-                reason: e.to_string(),
-            })
-        })?,
+        Ok(_) => {
+            let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
+                unreadable(Error::Decode {
+                    path: file.path.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            let meta = corpus::meta::extract_converted(&file.rel, &doc);
+            (doc, meta)
+        }
     };
     if known.is_some() {
         writer.delete_term(Term::from_field_u64(fields.file_id, file_id));
@@ -326,7 +348,9 @@ fn index_file(
     }
     xb.add_file(file_id as u32, &doc.paragraphs)
         .map_err(FileError::Fatal)?;
-    write_document(writer, backlog, fields, file_id, file, hash, &doc).map_err(FileError::Fatal)
+    write_document(writer, backlog, fields, file_id, file, hash, &doc)
+        .map(|paragraphs| (paragraphs, meta))
+        .map_err(FileError::Fatal)
 }
 
 fn doc_record(

@@ -316,8 +316,9 @@ impl Lexer<'_> {
                     return Err(query_error(
                         start,
                         format!(
-                            "unknown field `{name}` (known: title, section, path); \
-                             put the term in quotes to search for it as text"
+                            "unknown field `{name}` (known: {}); \
+                             put the term in quotes to search for it as text",
+                            FieldName::known()
                         ),
                     ));
                 }

@@ -75,7 +75,9 @@ mod lexer;
 mod parser;
 #[cfg(test)]
 mod tests;
+pub mod values;
 
+use crate::corpus::meta::DateRole;
 use crate::{Error, Result};
 
 /// How deeply parentheses may nest before the query is refused.
@@ -95,36 +97,101 @@ pub enum FieldName {
     Title,
     /// The headings of the sections that enclose the paragraph.
     Section,
-    /// A prefix of the document's path relative to the corpus root, `/`-separated.
+    /// The document's path relative to the corpus root, `/`-separated: a substring of it, a
+    /// prefix with a leading `/`, or a glob with `*` and `?` ([`values`]).
     Path,
     /// Not a filter: what it holds is searched as written, without other forms.
     Literal,
+    /// The document's kind, one of the vocabulary of [`crate::corpus::meta::kind`].
+    Kind,
+    /// Who issued or enacted the document (part of a body's name).
+    Issuer,
+    /// The document number (文号), or part of it.
+    Number,
+    /// Whether the document is in force ([`values::parse_status`]).
+    Status,
+    /// The province-level region (`浙江`, `全国`) or city.
+    Region,
+    /// The speaker or signer (part of the name).
+    Person,
+    /// A date range ([`values::DateRange`]) on the main date (`date:`), or on the dates of
+    /// one role (`effective:`, `adopted:`, …).
+    Date(Option<DateRole>),
 }
 
+/// The date roles that name a date field, as written in queries.
+const DATE_ROLES: [DateRole; 11] = [
+    DateRole::Adopted,
+    DateRole::Approved,
+    DateRole::Promulgated,
+    DateRole::Effective,
+    DateRole::Amended,
+    DateRole::Revised,
+    DateRole::Repealed,
+    DateRole::Delivered,
+    DateRole::Signed,
+    DateRole::Modified,
+    DateRole::Version,
+];
+
 impl FieldName {
-    /// Every field, in the order they are listed in messages.
-    pub const ALL: [FieldName; 4] = [
+    /// The fields that are not dates, in the order they are listed in messages.
+    pub const ALL: [FieldName; 10] = [
         FieldName::Title,
         FieldName::Section,
         FieldName::Path,
         FieldName::Literal,
+        FieldName::Kind,
+        FieldName::Issuer,
+        FieldName::Number,
+        FieldName::Status,
+        FieldName::Region,
+        FieldName::Person,
     ];
 
-    /// The name as written in queries (`title`, `section`, `path`).
+    /// The name as written in queries (`title`, `section`, `path`, `date`, `effective`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             FieldName::Title => "title",
             FieldName::Section => "section",
             FieldName::Path => "path",
             FieldName::Literal => "literal",
+            FieldName::Kind => "kind",
+            FieldName::Issuer => "issuer",
+            FieldName::Number => "number",
+            FieldName::Status => "status",
+            FieldName::Region => "region",
+            FieldName::Person => "person",
+            FieldName::Date(None) => "date",
+            FieldName::Date(Some(role)) => role.as_str(),
         }
     }
 
     /// The field called `name`, ignoring ASCII case.
     pub fn from_name(name: &str) -> Option<FieldName> {
-        FieldName::ALL
-            .into_iter()
+        if name.eq_ignore_ascii_case("date") {
+            return Some(FieldName::Date(None));
+        }
+        (FieldName::ALL.into_iter())
+            .chain(DATE_ROLES.map(|r| FieldName::Date(Some(r))))
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the field filters by the document's metadata ([`crate::corpus::meta`]), whose
+    /// values [`values::check`] validates as the query is parsed.
+    pub fn is_metadata(self) -> bool {
+        !matches!(
+            self,
+            FieldName::Title | FieldName::Section | FieldName::Path | FieldName::Literal
+        )
+    }
+
+    /// Every field name, for messages.
+    pub fn known() -> String {
+        let mut names: Vec<&str> = FieldName::ALL.iter().map(|f| f.as_str()).collect();
+        names.push("date");
+        names.extend(DATE_ROLES.iter().map(|r| r.as_str()));
+        names.join(", ")
     }
 }
 

@@ -204,6 +204,9 @@ impl Parser {
                 format!("`{inner}:` needs a term, phrase or group right after the colon"),
             ));
         };
+        if inner.is_metadata() {
+            super::values::check(inner, &operand)?;
+        }
         Ok(Query::Field {
             field: inner,
             query: Box::new(operand),

@@ -196,11 +196,14 @@ fn field_errors() {
         error("x foo:bar"),
         (
             2,
-            "unknown field `foo` (known: title, section, path); put the term in quotes \
-             to search for it as text"
-                .into()
+            format!(
+                "unknown field `foo` (known: {}); put the term in quotes to search for it \
+                 as text",
+                FieldName::known()
+            )
         )
     );
+    assert!(FieldName::known().starts_with("title, section, path, literal, kind"));
     assert_eq!(error("https://www.gov.cn").0, 0);
     assert_eq!(error("title:").0, 5);
     assert_eq!(error("a title: b").0, 7);
@@ -210,6 +213,67 @@ fn field_errors() {
     let (pos, message) = error("title:(a section:b)");
     assert_eq!(pos, 9);
     assert!(message.contains("cannot be nested"), "{message}");
+}
+
+#[test]
+fn metadata_fields_parse_with_their_values() {
+    let field = |q: &str| match parse(q).unwrap() {
+        Query::Field { field, .. } => field,
+        other => panic!("{q}: {other:?}"),
+    };
+    assert_eq!(field("kind:法律"), FieldName::Kind);
+    assert_eq!(field("KIND：司法解釋"), FieldName::Kind);
+    assert_eq!(field("issuer:国务院"), FieldName::Issuer);
+    assert_eq!(field("number:国发〔2024〕1号"), FieldName::Number);
+    assert_eq!(field("status:repealed"), FieldName::Status);
+    assert_eq!(field("region:浙江"), FieldName::Region);
+    assert_eq!(field("person:周恩来"), FieldName::Person);
+    assert_eq!(field("date:2018..2024"), FieldName::Date(None));
+    assert_eq!(field("date:>=2021-01-01"), FieldName::Date(None));
+    assert_eq!(field("date:<2000"), FieldName::Date(None));
+    use crate::corpus::meta::DateRole;
+    assert_eq!(
+        field("effective:2021.."),
+        FieldName::Date(Some(DateRole::Effective))
+    );
+    assert_eq!(
+        field("adopted:..1999"),
+        FieldName::Date(Some(DateRole::Adopted))
+    );
+    assert_eq!(canon("effective:2021.."), "effective:2021..");
+    assert_eq!(canon("kind:(法律 OR 行政法规)"), "kind:(法律 OR 行政法规)");
+    // A field's own text stays whole: a date range is one term.
+    assert_eq!(
+        parse("a date:2018..2024").unwrap(),
+        Query::And(vec![
+            term("a", 0),
+            Query::Field {
+                field: FieldName::Date(None),
+                query: Box::new(term("2018..2024", 7)),
+            }
+        ])
+    );
+}
+
+#[test]
+fn metadata_values_are_checked_at_their_position() {
+    assert_eq!(error("a date:2018..20x4").0, 13);
+    assert_eq!(error("a date:..").0, 7);
+    assert_eq!(error("a date:2024..2018").0, 13);
+    assert_eq!(error("a date:(2018 OR 19x9)").0, 16);
+    assert_eq!(error("a effective:>=2021-13").0, 14);
+    assert_eq!(error("a date:\"2021-02-30\"").0, 8);
+    let (pos, message) = error("a kind:小说");
+    assert_eq!(pos, 7);
+    assert!(
+        message.contains("unknown kind `小说`") && message.contains("司法解释"),
+        "{message}"
+    );
+    let (pos, message) = error("a status:maybe");
+    assert_eq!(pos, 9);
+    assert!(message.contains("in_force"), "{message}");
+    // Other fields take any text.
+    assert!(parse("a issuer:whatever region:x person:y number:z").is_ok());
 }
 
 #[test]

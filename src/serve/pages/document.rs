@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 
 use super::{layout, url};
+use crate::corpus::meta::DocMeta;
 use crate::corpus::{Document, ParagraphKind};
 use crate::output::html::{encode_path, highlighted};
+use crate::output::human;
 use crate::search::highlight;
 use crate::serve::params::SearchParams;
 
@@ -41,7 +43,12 @@ struct Entry {
 }
 
 /// The whole document page.
-pub fn page(params: &SearchParams, doc: &Document, found: &Found) -> Markup {
+pub fn page(
+    params: &SearchParams,
+    doc: &Document,
+    meta: Option<&DocMeta>,
+    found: &Found,
+) -> Markup {
     let convert = |s: &str| highlight::convert_script(s, &[], params.script).0;
     let base = format!("/doc/{}", encode_path(&doc.path));
     let hits = match found {
@@ -65,6 +72,12 @@ pub fn page(params: &SearchParams, doc: &Document, found: &Found) -> Markup {
                 }
                 h1 { (title) }
                 dl.meta {
+                    @if let Some(line) = meta.and_then(human::meta_line) {
+                        dt { "document" } dd { (line) }
+                    }
+                    @if let Some(newer) = meta.and_then(|m| m.status.as_ref()).and_then(|s| s.replaced_by.as_deref()) {
+                        dt { "newer version" } dd { a href=(format!("/doc/{}", encode_path(newer))) { (newer) } }
+                    }
                     dt { "path" } dd { (doc.path) }
                     dt { "encoding" } dd { (doc.encoding) }
                     dt { "paragraphs" } dd { (doc.paragraphs.len()) }

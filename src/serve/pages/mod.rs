@@ -9,8 +9,8 @@ pub mod search;
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::params::{script_name, SearchParams};
-use crate::search::Script;
+use super::params::{script_name, sort_name, SearchParams};
+use crate::search::{Script, Sort, Versions};
 
 /// A whole page: `title`, the search frame for `params` whose links and form go to `base`
 /// (`/` or a document's URL), then `body`.
@@ -58,6 +58,15 @@ fn top(params: &SearchParams, base: &str) -> Markup {
                     label { input type="checkbox" name="by_doc" value="1" checked[params.by_doc]; " by document 按文件" }
                     label { input type="checkbox" name="all_copies" value="1" checked[params.all_copies]; " every copy 显示重复" }
                     label { input type="checkbox" name="literal" value="1" checked[params.literal]; " as written 不扩展异形" }
+                    label { input type="checkbox" name="versions" value="all" checked[params.versions == Versions::All]; " every version 所有版本" }
+                    label {
+                        "order 排序 "
+                        select name="sort" {
+                            @for (s, name) in [(Sort::Relevance, "relevance 相关"), (Sort::DateDesc, "newest 最新"), (Sort::Date, "oldest 最早")] {
+                                option value=(sort_name(s)) selected[s == params.sort] { (name) }
+                            }
+                        }
+                    }
                     span.scripts {
                         "script: "
                         @for (s, name) in [(Script::Original, "原文"), (Script::Simplified, "简体"), (Script::Traditional, "繁體")] {
