@@ -377,9 +377,10 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
         )
         .unwrap();
     }
-    let child = slow_index(&corpus, &idx, 300, &["--json"]);
+    let child = slow_index(&corpus, &idx, 600, &["--json"]);
     // Once the run holds the lock, it walks the folder within a few hundred ms and then
-    // reads one file each 300 ms: z5, the last, comes about 1.5 s after the walk.
+    // reads one file each 600 ms: z5, the last, comes about 3.6 s after the walk. The file
+    // goes 1.5 s after the lock, which leaves a loaded machine room for a slow walk.
     let lock = idx.join("zhengce.lock");
     for _ in 0..500 {
         if std::fs::read_to_string(&lock).is_ok_and(|s| s.trim() == child.id().to_string()) {
@@ -387,7 +388,7 @@ fn a_file_that_disappears_mid_run_is_reported_and_searches_see_the_last_commit_m
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(1500));
     // The last file is gone before the run reaches it.
     std::fs::remove_file(corpus.join("reports/z5.txt")).unwrap();
     // A search while the run writes sees the last commit.

@@ -103,9 +103,10 @@ const EXPECT: &[Expect] = &[
         not_found: None,
     },
     Expect {
-        // The cover's first line stands as title: the standard's name is further down.
+        // The cover's code lines (ICS, F69, 备案号：, NB) are passed over: the title is the
+        // name set in the cover's largest font, on two lines.
         path: "docx/nea_NBT_核电厂定期安全审查指南_第1部分通用要求_征求意见稿.docx",
-        title: "ICS\u{2002}27.120.99",
+        title: "核电厂定期安全评价 第1部分：通用要求",
         first_heading: Some("目\u{2003}\u{2003}次"),
         paragraphs: 267,
         found: ["持续开发先进、可靠的核安全技术", "项目管理人员对进度计划的执行"],
@@ -113,8 +114,11 @@ const EXPECT: &[Expect] = &[
     },
     Expect {
         path: "docx/nea_NBT_编制说明_核电厂定期安全审查第1部分.docx",
-        title: "NB/T XXXX－20YY 核电厂定期安全评价 第1部分：通用要求",
-        first_heading: Some("二、 编制过程"),
+        // A cover laid out in a one-column table: the standard's number is passed over,
+        // the largest line (`编制说明`) follows the name before it.
+        title: "核电厂定期安全评价 第1部分：通用要求 编制说明",
+        // Numbered by Word (japaneseCounting `%1、`): the number is generated.
+        first_heading: Some("一、 任务来源及计划要求"),
         paragraphs: 82,
         found: ["纠正行动/安全改进计划", "离不开有效的过程管控"],
         // The core properties' placeholder title is not text of the document.
@@ -140,8 +144,8 @@ const EXPECT: &[Expect] = &[
     Expect {
         path: "pdf/jiangxi_2020_附件1_投资项目容缺审批承诺制事项清单.pdf",
         // The attachment label is the first line; the list's name follows it, joined to
-        // the table's header row.
-        title: "附件1",
+        // the table's header row, which is left as text.
+        title: "江西省投资项目“容缺审批+承诺制”办理模式事项清单",
         first_heading: Some("一、投资规模较小、技术方案简单的项目无需提供"),
         paragraphs: 803,
         found: ["江西省投资项目“容缺审批+承诺制”办理模式事项清单", "总规划平面图"],

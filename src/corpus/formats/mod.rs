@@ -11,9 +11,9 @@
 //!   headings (`## …`), nested by their level; numbered labels (`一、`, `第一条`) are found in
 //!   the text as in any file;
 //! - a table row is one paragraph with its cells separated by two U+3000 spaces;
-//! - paragraphs of web pages, DOCX and OFD are separated by blank lines (their paragraphs are
-//!   known, nothing is wrapped), while a PDF's lines are given one after the other, across
-//!   page breaks, so the hard-wrap rule joins the lines of one paragraph.
+//! - paragraphs of web pages and DOCX are separated by blank lines (their paragraphs are
+//!   known, nothing is wrapped), while the lines of a PDF or OFD are joined into bounded
+//!   paragraphs across page breaks first (`paged`).
 //!
 //! A paragraph's `lines` therefore count lines of that extracted text (what `zhengce inspect`
 //! shows), not of the file's bytes. Word 97-2003 (`.doc`), WPS (`.wps`) and anything that
@@ -22,8 +22,11 @@
 
 mod docx;
 mod html;
+mod numbering;
 mod ofd;
+mod paged;
 mod pdf;
+mod pdf_streams;
 mod xml;
 
 pub use pdf::{caught_panics, inside_pdf_extractor};
@@ -309,6 +312,9 @@ const KIND_ENDINGS: &[&str] = &[
     "规则",
     "答复",
     "通知》",
+    "清单",
+    "名单",
+    "名录",
     "意見",
     "決定",
     "辦法",

@@ -60,11 +60,7 @@ pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
     {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    let pages: Vec<Vec<&str>> = pages
-        .iter()
-        .map(|p| p.iter().map(String::as_str).collect())
-        .collect();
-    Ok(super::pdf::paged_text(&pages))
+    Ok(super::paged::paged_text(pages, Clone::clone))
 }
 
 /// `loc` inside the package: absolute (`/Doc_0/…`) or relative to `dir`.

@@ -1,35 +1,27 @@
-//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`), with
-//! running headers, footers and page numbers taken out, the pages' lines given one after
-//! the other so that the hard-wrap rule of text files joins the lines of a paragraph, also
-//! across a page break.
+//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`; its
+//! plain-text layout), handed to [`super::paged`] (furniture, joining, bounded paragraphs,
+//! the title, where each page begins).
 //!
-//! - **Page furniture:** a line among the first or last [`EDGE_LINES`] lines of a page is
-//!   left out when it is a page number (`3`, `- 3 -`, `— 3 —`, `第 3 页`, `第3页 共9页`,
-//!   `3/9`) or when the same line, digits aside, stands at the edge of at least half of the
-//!   pages (two pages at least): a running header (`××市人民政府文件`) or footer.
 //! - **No text layer:** a PDF whose pages yield no letters at all is [`ReadError::NoText`]
 //!   (scanned), not an empty document.
 //! - **Damage:** a file `lopdf` cannot load is [`ReadError::Damaged`]; an encrypted one that
 //!   does not open with the empty password is [`ReadError::Encrypted`]. A page the extractor
 //!   fails on (it panics on some malformed fonts) is left out and the others are read; a
 //!   file where every page fails is damaged.
-//!
-//! The whole file is loaded in memory (`lopdf` parses every object): memory grows with the
-//! file's size.
+//! - **Memory:** large streams are read from the file's bytes for the page that needs them
+//!   ([`super::pdf_streams`]), and the extractor is shown a page tree of one page at a time,
+//!   so that finding a page does not walk the whole tree. What grows with the file is its
+//!   bytes, the objects' dictionaries, and the text.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pdf_extract::{output_doc_page, Document, PlainTextOutput};
+use pdf_extract::{output_doc_page, Document, Object, ObjectId, PlainTextOutput};
 
-use super::super::heading::{display_width, ends_sentence, match_label};
-use super::{ReadError, TextBuilder};
+use super::pdf_streams::LazyDocument;
+use super::{paged, ReadError};
 
 const FORMAT: &str = "PDF";
-
-/// How many lines at the top and at the bottom of a page may be running furniture.
-pub const EDGE_LINES: usize = 2;
 
 thread_local! {
     /// Whether this thread is inside the extractor, and how many of its panics it caught.
@@ -49,180 +41,47 @@ pub fn caught_panics() -> u64 {
     CAUGHT.with(Cell::get)
 }
 
-/// Reads a PDF's text layer into the text handed to the parser.
+/// Reads a PDF's text layer into the text handed to the parser, with the line where each
+/// page begins.
 pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
     let pages = page_texts(bytes)?;
-    let lines: Vec<Vec<String>> = pages
-        .iter()
-        .map(|p| {
-            p.lines()
-                .map(|l| squeeze_wide_spaces(l.trim()))
-                .filter(|l| !l.is_empty())
-                .collect()
-        })
-        .collect();
-    let pages: Vec<Vec<&str>> = lines
-        .iter()
-        .map(|p| p.iter().map(String::as_str).collect())
-        .collect();
-    if !pages
-        .iter()
-        .flatten()
-        .any(|l| l.chars().any(char::is_alphanumeric))
-    {
+    if !pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    Ok(paged_text(&pages))
-}
-
-/// The lines of all pages (trimmed, not empty) one after the other, page furniture left out
-/// and the lines of one paragraph joined ([`join_wrapped`]); with the line of that text where
-/// each page begins (a paragraph that runs on to the next page is on the page it starts on).
-pub fn paged_text(pages: &[Vec<&str>]) -> (String, Vec<u32>) {
-    let mut b = TextBuilder::new(false);
-    let by_page = kept_by_page(pages);
-    let mut lines = join_wrapped(&by_page.iter().flatten().copied().collect::<Vec<_>>());
-    if let Some(title) = front_title(&mut lines) {
-        b.title(&title);
-    }
-    for line in lines {
-        b.line(&line);
-    }
-    let text = b.finish();
-    let starts = page_starts(&text, by_page.iter().map(|p| p.first().copied()));
-    (text, starts)
-}
-
-/// The line (1-based) of `text` where each page begins, given each page's first kept line:
-/// the first line at or after the previous page's that holds it (joined lines hold several);
-/// a page without text begins where the previous one does.
-fn page_starts<'a>(text: &str, firsts: impl Iterator<Item = Option<&'a str>>) -> Vec<u32> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut at = 0;
-    let mut out = Vec::new();
-    for first in firsts {
-        if let Some(f) = first {
-            if let Some(k) = (at..lines.len()).find(|&k| lines[k].contains(f)) {
-                // Inside a line joined across the break, the page begins with the next line:
-                // the paragraph it is in began on the page before.
-                at = match lines[k].trim_start_matches("# ").starts_with(f) {
-                    true => k,
-                    false => k + 1,
-                };
-            }
-        }
-        out.push(at as u32 + 1);
-    }
-    out
-}
-
-/// The title of a paged official document whose first lines are not its title, taken out of
-/// `lines`: after a masthead (issuers, `××文件`, a 文号, each a short line without sentence
-/// punctuation), the lines from one starting with `关于` to the first that ends like a
-/// document's name (`…的通知`), four lines at most; or, after an attachment label alone
-/// (`附件1`), the next line. `None` leaves the parser's rule (the first line) in force.
-fn front_title(lines: &mut Vec<String>) -> Option<String> {
-    let short = |l: &str| l.chars().count() <= 30 && !l.contains(['。', '；', '，', '：', ':']);
-    let squash = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let first = squash(lines.first()?);
-    let label = first.strip_prefix("附件").is_some_and(|r| {
-        r.chars()
-            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十：:".contains(c))
-    });
-    if label {
-        let next = lines.get(1)?;
-        if next.chars().count() <= 80 && short(&next.replace(['，', '：'], "")) {
-            return Some(lines.remove(1));
-        }
-        return None;
-    }
-    let start = (1..lines.len().min(8)).find(|&i| squash(&lines[i]).starts_with("关于"))?;
-    if !lines[..start].iter().all(|l| short(l)) {
-        return None;
-    }
-    let end = (start..lines.len().min(start + 4)).find(|&j| super::ends_like_a_name(&lines[j]))?;
-    let parts: Vec<String> = lines.drain(start..=end).collect();
-    let title: String = parts.iter().map(|l| l.trim()).collect();
-    (!title.contains(['。', '；']))
-        .then_some(title)
-        .or_else(|| {
-            // Not a name after all: put the lines back.
-            for (k, l) in parts.into_iter().enumerate() {
-                lines.insert(start + k, l);
-            }
-            None
-        })
-}
-
-/// How many display columns short of the full width a line may be and still be full (three
-/// wide characters: digits and Latin letters are narrower, justified lines hold fewer).
-pub const FULL_LINE_SLACK: usize = 6;
-
-/// Lines of one paragraph joined: a line is joined to the next when it is *full* (within
-/// [`FULL_LINE_SLACK`] of the width that a quarter of the long lines reach), does not end a
-/// sentence, and the next line does not start with a numbered label. The text parser's
-/// hard-wrap rule wants one exact width, which lines laid out on a page rarely share (digits
-/// are narrower, justified lines vary); this rule tolerates that.
-pub fn join_wrapped(lines: &[&str]) -> Vec<String> {
-    let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
-    let mut long: Vec<usize> = widths.iter().copied().filter(|&w| w >= 20).collect();
-    long.sort_unstable();
-    let full = long.get(long.len() * 3 / 4).copied();
-    let mut out: Vec<String> = Vec::new();
-    let mut joining = false;
-    for (line, width) in lines.iter().zip(&widths) {
-        match out.last_mut() {
-            Some(last) if joining && match_label(line).is_none() => {
-                let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-                if latin(last.chars().next_back()) && latin(line.chars().next()) {
-                    last.push(' ');
-                }
-                last.push_str(line);
-            }
-            _ => out.push((*line).to_string()),
-        }
-        joining = full.is_some_and(|f| width + FULL_LINE_SLACK >= f) && !ends_sentence(line);
-    }
-    out
-}
-
-/// The lines of each page that are not page furniture, in order.
-fn kept_by_page<'a>(pages: &'a [Vec<&'a str>]) -> Vec<Vec<&'a str>> {
-    let running = running_lines(pages);
-    (pages.iter())
-        .map(|page| {
-            let n = page.len();
-            (page.iter().enumerate())
-                .filter_map(|(i, line)| {
-                    let edge = i < EDGE_LINES || i + EDGE_LINES >= n;
-                    let furniture =
-                        edge && (is_page_number(line) || running.contains_key(&digits_aside(line)));
-                    (!furniture).then_some(*line)
-                })
-                .collect()
-        })
-        .collect()
+    Ok(paged::paged_text(pages, |page: &String| {
+        page.lines()
+            .map(|l| squeeze_wide_spaces(l.trim()))
+            .filter(|l| !l.is_empty())
+            .collect()
+    }))
 }
 
 /// The text of each page, as the extractor lays it out.
 fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
-    let mut doc = Document::load_mem(bytes).map_err(|e| ReadError::damaged(FORMAT, e))?;
-    if doc.is_encrypted() && doc.decrypt("").is_err() {
+    let mut lazy = LazyDocument::load(bytes).map_err(|e| ReadError::damaged(FORMAT, e))?;
+    if lazy.doc.is_encrypted() && lazy.doc.decrypt("").is_err() {
         return Err(ReadError::Encrypted { format: FORMAT });
     }
-    ucs2_fonts_as_identity(&mut doc);
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
-    if numbers.is_empty() {
+    ucs2_fonts_as_identity(&mut lazy.doc);
+    let ids: Vec<ObjectId> = lazy.doc.page_iter().collect();
+    let Some(single) = ids.first().and_then(|_| one_page_tree(&mut lazy.doc)) else {
         return Err(ReadError::damaged(FORMAT, "no pages"));
-    }
-    let mut pages = Vec::with_capacity(numbers.len());
+    };
+    let mut pages = Vec::with_capacity(ids.len());
     let mut failed = 0;
-    for n in numbers {
+    for id in ids {
+        // The extractor finds a page by its number in the page tree, which it walks for
+        // every page: through a tree holding only this page, each page costs its own work.
+        if let Ok(Object::Dictionary(d)) = lazy.doc.get_object_mut(single) {
+            d.set("Kids", vec![Object::Reference(id)]);
+        }
+        lazy.prepare(id);
+        let doc = &lazy.doc;
         EXTRACTING.with(|e| e.set(true));
         let page = catch_unwind(AssertUnwindSafe(|| {
             let mut s = String::new();
             let mut out = PlainTextOutput::new(&mut s);
-            output_doc_page(&doc, &mut out, n).map(|()| s)
+            output_doc_page(doc, &mut out, 1).map(|()| s)
         }));
         EXTRACTING.with(|e| e.set(false));
         if page.is_err() {
@@ -240,6 +99,21 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
         ));
     }
     Ok(pages)
+}
+
+/// Makes the catalog's page tree one `Pages` node of one page (its `Kids` are set before
+/// each page is read) and returns that node. The pages keep their `Parent`, so what they
+/// inherit (resources, media box) is found as before. `None` without a catalog.
+fn one_page_tree(doc: &mut Document) -> Option<ObjectId> {
+    use pdf_extract::Dictionary;
+    let mut node = Dictionary::new();
+    node.set("Type", Object::Name(b"Pages".to_vec()));
+    node.set("Kids", Vec::<Object>::new());
+    node.set("Count", 1);
+    doc.catalog().ok()?;
+    let id = doc.add_object(node);
+    doc.catalog_mut().ok()?.set("Pages", Object::Reference(id));
+    Some(id)
 }
 
 /// `line` without the spaces that stand between two wide characters (`中 共 唐 山` →
@@ -278,7 +152,7 @@ fn squeeze_wide_spaces(line: &str) -> String {
 /// code to itself (when the font has none), so their text is read instead of the page being
 /// lost.
 fn ucs2_fonts_as_identity(doc: &mut Document) {
-    use pdf_extract::{Dictionary, Object, Stream};
+    use pdf_extract::{Dictionary, Stream};
     let is_unicode_cmap = |name: &[u8]| {
         name.starts_with(b"Uni") && (name.ends_with(b"-UCS2-H") || name.ends_with(b"-UTF16-H"))
     };
@@ -319,64 +193,6 @@ fn ucs2_fonts_as_identity(doc: &mut Document) {
     }
 }
 
-/// Lines (digits aside) at the edge of at least half of the pages, two at least.
-fn running_lines(pages: &[Vec<&str>]) -> HashMap<String, usize> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for page in pages {
-        let n = page.len();
-        let mut seen: Vec<String> = Vec::new();
-        for (i, line) in page.iter().enumerate() {
-            if i < EDGE_LINES || i + EDGE_LINES >= n {
-                let key = digits_aside(line);
-                if !seen.contains(&key) {
-                    seen.push(key);
-                }
-            }
-        }
-        for key in seen {
-            *counts.entry(key).or_default() += 1;
-        }
-    }
-    let needed = pages.len().div_ceil(2).max(2);
-    counts.retain(|_, n| *n >= needed);
-    counts
-}
-
-/// The line with white space removed and every run of digits as `#`.
-fn digits_aside(line: &str) -> String {
-    let mut out = String::new();
-    let mut in_digits = false;
-    for c in line.chars().filter(|c| !c.is_whitespace()) {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `3`, `- 3 -`, `—3—`, `第 3 页`, `第3页 共9页`, `3/9`, `Page 3`.
-fn is_page_number(line: &str) -> bool {
-    let shape = digits_aside(line).to_lowercase();
-    let dashes: &[char] = &['-', '—', '–', '－', '·'];
-    let bare = shape.trim_matches(dashes);
-    matches!(
-        bare,
-        "#" | "第#页"
-            | "第#页共#页"
-            | "第#页,共#页"
-            | "第#页，共#页"
-            | "#/#"
-            | "page#"
-            | "page#of#"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,108 +212,6 @@ mod tests {
             squeeze_wide_spaces("管理  办法 NB/T 20513"),
             "管理办法 NB/T 20513"
         );
-    }
-
-    #[test]
-    fn full_lines_are_joined() {
-        let lines = [
-            "一、总体要求",
-            "按照全省开展“双创双服”活动和市委、市政府关于推进高",
-            "质量发展的安排部署，为进一步优化全市营商环境，打造",
-            "唐山品牌。",
-            "（一）指导思想。深入落实党的十九大精神，以习近平新时",
-            "代中国特色社会主义思想为指导，坚持以人民为中心的发展",
-            "1.取消、下放审批事项 34项，实现审批事项最少，减少收费项",
-        ];
-        assert_eq!(
-            join_wrapped(&lines),
-            [
-                "一、总体要求",
-                "按照全省开展“双创双服”活动和市委、市政府关于推进高质量发展的安排部署，为进一步优化全市营商环境，打造唐山品牌。",
-                "（一）指导思想。深入落实党的十九大精神，以习近平新时代中国特色社会主义思想为指导，坚持以人民为中心的发展",
-                "1.取消、下放审批事项 34项，实现审批事项最少，减少收费项",
-            ]
-        );
-    }
-
-    #[test]
-    fn titles_after_a_masthead_or_an_attachment_label() {
-        let mut lines: Vec<String> = [
-            "唐港城办发〔2019〕10 号",
-            "唐山市行政审批局",
-            "关于进一步规范市政设施建设类审批、",
-            "合并办理工作的通知",
-            "各县（市、区）人民政府：",
-        ]
-        .map(String::from)
-        .to_vec();
-        assert_eq!(
-            front_title(&mut lines).as_deref(),
-            Some("关于进一步规范市政设施建设类审批、合并办理工作的通知")
-        );
-        assert_eq!(
-            lines,
-            [
-                "唐港城办发〔2019〕10 号",
-                "唐山市行政审批局",
-                "各县（市、区）人民政府："
-            ]
-        );
-        let mut lines: Vec<String> = ["附件1", "投资项目事项清单", "序号"]
-            .map(String::from)
-            .to_vec();
-        assert_eq!(front_title(&mut lines).as_deref(), Some("投资项目事项清单"));
-        // A document that starts with its name, or whose first lines are text, keeps the rule.
-        let mut lines: Vec<String> = [
-            "中华人民共和国劳动法",
-            "《中华人民共和国劳动法》已由……通过，现予公布。",
-            "关于劳动的通知",
-        ]
-        .map(String::from)
-        .to_vec();
-        assert_eq!(front_title(&mut lines), None);
-        assert_eq!(lines.len(), 3);
-    }
-
-    #[test]
-    fn page_numbers() {
-        for yes in [
-            "3",
-            "- 3 -",
-            "— 12 —",
-            "第 3 页",
-            "第3页 共9页",
-            "3/9",
-            "－ 4 －",
-        ] {
-            assert!(is_page_number(yes), "{yes}");
-        }
-        for no in ["第3条", "2020年", "一、总则", "- 3 - 4"] {
-            assert!(!is_page_number(no), "{no}");
-        }
-    }
-
-    #[test]
-    fn running_headers_need_half_the_pages() {
-        let body = ["一", "二", "三", "四", "五", "六", "七", "八"];
-        let pages: Vec<Vec<&str>> = (0..4)
-            .map(|i| {
-                let mut p = if i < 3 {
-                    vec!["某市人民政府文件"]
-                } else {
-                    vec![]
-                };
-                p.extend_from_slice(&body[i * 2..i * 2 + 2]);
-                p.extend_from_slice(&["正文", "- 1 -"]);
-                p
-            })
-            .collect();
-        let running = running_lines(&pages);
-        assert!(running.contains_key("某市人民政府文件"), "{running:?}");
-        assert!(!running.contains_key("一"), "{running:?}");
-        let kept: Vec<&str> = kept_by_page(&pages).concat();
-        // `正文` stands at the bottom of every page: a running line too.
-        assert_eq!(kept, ["一", "二", "三", "四", "五", "六", "七", "八"]);
     }
 
     #[test]

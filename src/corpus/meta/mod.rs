@@ -69,6 +69,7 @@ use serde::{Deserialize, Serialize};
 pub use dates::PartialDate;
 pub use events::DateRole;
 pub use kind::Kind;
+pub(crate) use number::line_number;
 pub use versions::{resolve_versions, version_key};
 
 use super::Document;

@@ -338,6 +338,8 @@ fn index_file(
                     reason: e.to_string(),
                 })
             })?;
+            // A big PDF's bytes are not needed while its paragraphs are indexed.
+            drop(bytes);
             let meta = corpus::meta::extract_converted(&file.rel, &doc);
             (doc, meta)
         }
