@@ -4,7 +4,8 @@
 //! into [`corpus::Document`]s of [`corpus::Paragraph`]s with their section headings;
 //! [`analysis`] normalizes script and width and cuts text into index terms; [`index`] writes
 //! and opens the tantivy index; [`search`] parses the query language, runs queries and builds
-//! highlights; [`output`] prints hits for people and as JSON Lines for scripts. The binary
+//! highlights; [`output`] prints hits for people and as JSON Lines for scripts; [`serve`] is the
+//! local web page and JSON API over the same searcher and printers. The binary
 //! (`src/main.rs` and `src/cli/`) wires the commands together. Library code never prints to the
 //! terminal by itself, never exits and never reads the environment: the binary does that.
 
@@ -16,6 +17,7 @@ pub mod index;
 pub mod output;
 pub mod rng;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, Result};
 

@@ -238,3 +238,89 @@ impl Written {
         r.stdout()
     }
 }
+
+/// A `zhengce serve` process on a free loopback port, ended (by its own handle) when dropped;
+/// its stderr is checked for a panic then.
+pub struct Served {
+    child: std::process::Child,
+    /// The address it answers on.
+    pub addr: std::net::SocketAddr,
+    /// What it printed first on stdout (the URL line).
+    pub banner: String,
+}
+
+impl Served {
+    /// `zhengce serve --index INDEX --bind 127.0.0.1:0 EXTRA...`, once it has printed its URL.
+    pub fn start(index: &Path, extra: &[&str]) -> Served {
+        Served::start_at(index, "127.0.0.1:0", extra)
+    }
+
+    /// As [`Served::start`], bound to `bind`.
+    pub fn start_at(index: &Path, bind: &str, extra: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = zhengce()
+            .arg("serve")
+            .arg("--index")
+            .arg(index)
+            .args(["--bind", bind])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("zhengce serve starts");
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        out.read_line(&mut banner).unwrap();
+        let url = banner
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {banner:?}"));
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        Served {
+            child,
+            addr,
+            banner,
+        }
+    }
+
+    /// `GET target` on a new connection.
+    pub fn get(&self, target: &str) -> zhengce::serve::client::Response {
+        self.client()
+            .get(target)
+            .unwrap_or_else(|e| panic!("GET {target}: {e}"))
+    }
+
+    /// A client of this server.
+    pub fn client(&self) -> zhengce::serve::client::Client {
+        zhengce::serve::client::Client::new(self.addr, std::time::Duration::from_secs(60))
+    }
+
+    /// Ends the server and returns what it printed on stderr.
+    pub fn stop(mut self) -> String {
+        self.end()
+    }
+
+    fn end(&mut self) -> String {
+        use std::io::Read;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        err
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let err = self.end();
+        if !std::thread::panicking() {
+            assert_no_panic(err.as_bytes());
+        }
+    }
+}

@@ -5,6 +5,7 @@
 mod harness;
 
 mod bench;
+mod browser;
 mod faults;
 mod finding;
 mod formats;
@@ -19,4 +20,5 @@ mod real_finding;
 mod real_formats;
 mod real_metadata;
 mod search;
+mod serve;
 mod variants;

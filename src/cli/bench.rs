@@ -1,6 +1,7 @@
 //! `zhengce bench CORPUS_DIR [--queries FILE] [--runs N] [--json]`: indexes the folder into a
 //! temporary index and times queries (see [`zhengce::bench`]); prints a table or one JSON
-//! object.
+//! object. `zhengce bench CORPUS_DIR --serve [--index DIR] [--clients N] [--requests N]`
+//! load-tests the web server instead ([`zhengce::serve::load`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,10 +31,29 @@ pub struct BenchArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Load-test `zhengce serve` instead: a server on a free loopback port over the index of
+    /// CORPUS (or `--index DIR`), `--clients` clients sending `--requests` mixed requests.
+    #[arg(long)]
+    serve: bool,
+    /// With --serve: serve this existing index instead of indexing CORPUS first.
+    #[arg(long, value_name = "DIR", requires = "serve")]
+    index: Option<PathBuf>,
+    /// With --serve: concurrent clients, each with one kept-alive connection.
+    #[arg(long, default_value_t = 16, requires = "serve")]
+    clients: usize,
+    /// With --serve: requests sent in all.
+    #[arg(long, default_value_t = 20_000, requires = "serve")]
+    requests: usize,
+    /// With --serve: phrases through the API only, instead of the mix.
+    #[arg(long, requires = "serve")]
+    only_phrases: bool,
 }
 
 /// Runs `zhengce bench`.
 pub fn run(a: BenchArgs) -> anyhow::Result<super::Exit> {
+    if a.serve {
+        return serve_load(a);
+    }
     anyhow::ensure!(a.runs > 0, "--runs must be at least 1");
     anyhow::ensure!(a.sample > 0, "--sample must be at least 1");
     let threads = a
@@ -59,6 +79,84 @@ pub fn run(a: BenchArgs) -> anyhow::Result<super::Exit> {
     }
     out.flush()?;
     Ok(super::Exit::Success)
+}
+
+/// `zhengce bench --serve`: indexes the corpus into a temporary folder (unless `--index` names
+/// an index), serves it on a free loopback port in this process, and runs the load test
+/// ([`zhengce::serve::load`]). Any failed request makes it exit with 2 after the report.
+fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
+    use anyhow::Context;
+    use zhengce::serve::{load, Limits, Server};
+    anyhow::ensure!(a.clients > 0, "--clients must be at least 1");
+    anyhow::ensure!(a.requests > 0, "--requests must be at least 1");
+    /// A temporary index folder, removed when dropped.
+    struct Temp(PathBuf);
+    impl Drop for Temp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let mut _temp = None;
+    let index = match &a.index {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir =
+                std::env::temp_dir().join(format!("zhengce-serve-bench-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            _temp = Some(Temp(dir.clone()));
+            eprintln!("zhengce bench: indexing {} ...", a.corpus.display());
+            let opts = zhengce::index::IndexOptions::new(&a.corpus, &dir);
+            zhengce::index::index_corpus(&opts, &super::index::Bar::new())?;
+            dir
+        }
+    };
+    let searcher = zhengce::search::Searcher::open(&index)
+        .with_context(|| format!("{}: cannot open the index", index.display()))?;
+    let targets = load::targets(&searcher, 500, a.only_phrases)?;
+    drop(searcher);
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = Server::bind(&index, loopback, Limits::default())?.spawn()?;
+    // One pass over a few requests of every kind first: the dictionary and the first pages of
+    // the index files are read then, not inside the timed run.
+    load::run(server.addr(), &targets, 1, 40.min(targets.len()));
+    eprintln!(
+        "zhengce bench: {} clients sending {} requests to http://{}/ ...",
+        a.clients,
+        a.requests,
+        server.addr()
+    );
+    let report = load::run(server.addr(), &targets, a.clients, a.requests);
+    drop(server);
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        json::write_line(&mut out, &report)?;
+    } else {
+        writeln!(
+            out,
+            "serve           {} clients, {} requests in {:.2} s: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+            report.clients, report.requests, report.seconds, report.requests_per_s, report.p50_ms, report.p99_ms, report.errors
+        )?;
+        for k in report.kinds.iter().filter(|k| k.requests > 0) {
+            let kind = serde_json::to_value(k.kind)?;
+            writeln!(
+                out,
+                "  {:<18} {:>6} requests: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                kind.as_str().unwrap_or_default(),
+                k.requests,
+                k.p50_ms,
+                k.p99_ms,
+                k.max_ms
+            )?;
+        }
+        for e in &report.first_errors {
+            writeln!(out, "  error: {e}")?;
+        }
+    }
+    out.flush()?;
+    match report.errors {
+        0 => Ok(super::Exit::Success),
+        n => anyhow::bail!("{n} of {} requests failed", report.requests),
+    }
 }
 
 fn write_table<W: Write>(out: &mut W, r: &BenchReport) -> std::io::Result<()> {

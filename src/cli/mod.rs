@@ -7,6 +7,7 @@ mod index;
 mod inspect;
 pub mod memory;
 mod search;
+mod serve;
 
 use std::io::{IsTerminal, Write};
 
@@ -28,6 +29,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Show how a file is parsed into paragraphs and sections.
     Inspect(inspect::InspectArgs),
+    /// Serve a local web page and JSON API over the index (loopback only by default).
+    Serve(serve::ServeArgs),
     /// Measure indexing speed, index size and query latency on a corpus folder.
     Bench(bench::BenchArgs),
 }
@@ -86,12 +89,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Inspect(a) => a.json,
         Command::Bench(a) => a.json,
         // A search writes its own error object, with the query in it.
-        Command::Search(_) => false,
+        Command::Search(_) | Command::Serve(_) => false,
     };
     let result = match cli.command {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Bench(a) => bench::run(a),
     };
     if let Err(e) = &result {

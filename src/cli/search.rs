@@ -359,7 +359,7 @@ type Line = Result<String, (String, String)>;
 
 /// Builds the default index from the default corpus when neither exists yet, so that
 /// `zhengce search 人工智能` works in a fresh checkout.
-fn ensure_default_index(index: &Path) -> anyhow::Result<()> {
+pub(super) fn ensure_default_index(index: &Path) -> anyhow::Result<()> {
     if index != Path::new(DEFAULT_INDEX) || zhengce::index::exists(index) {
         return Ok(());
     }

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use super::Printer;
 use crate::corpus::meta::DocMeta;
 use crate::index::IndexSummary;
-use crate::search::{Facets, Hit, SearchResult};
+use crate::search::{Copies, Facets, Hit, SearchResult};
 
 /// Opens a match in output without colour: a bracket policy texts do not use (unlike 【】,
 /// which they do), so a marked match cannot be mistaken for the text's own brackets.
@@ -65,35 +65,21 @@ pub fn write_result<W: Write + ?Sized>(
 ) -> std::io::Result<()> {
     let paint = |code: &'static str| if opts.color { code } else { "" };
     let reset = paint(RESET);
-    if r.partial {
-        // One line a reader (and `grep`) finds: what the best answer lacks, by name.
-        let best = (r.hits.first())
-            .or_else(|| r.documents.as_ref()?.first()?.hits.first())
-            .map(|h| h.missing.join(", "))
-            .unwrap_or_default();
-        let lacks = match best.is_empty() {
-            true => String::new(),
-            false => format!(" The best lack: {best}."),
-        };
-        writeln!(
-            out,
-            "{}No paragraph has every part of the query; these have most of them.{lacks}{reset}",
-            paint(BOLD)
-        )?;
+    if let Some(note) = partial_note(r) {
+        writeln!(out, "{}{note}{reset}", paint(BOLD))?;
     }
     for hit in &r.hits {
         write_hit(out, hit, &format!("{}. ", hit.rank), opts)?;
     }
     for doc in r.documents.iter().flatten() {
-        let n = doc.matches;
-        let s = if n == 1 { "" } else { "s" };
         writeln!(
             out,
-            "{}{}. {}{reset}  {}({n} matching paragraph{s}){reset}",
+            "{}{}. {}{reset}  {}({}){reset}",
             paint(BOLD),
             doc.rank,
             doc.title,
-            paint(DIM)
+            paint(DIM),
+            matching_note(doc.matches)
         )?;
         write_meta(
             out,
@@ -109,13 +95,45 @@ pub fn write_result<W: Write + ?Sized>(
     if let Some(f) = &r.facets {
         write_facets(out, f, opts)?;
     }
+    writeln!(
+        out,
+        "{}{}{reset}",
+        paint(DIM),
+        count_line(r, opts.counts_only)
+    )
+}
+
+/// The line a partial answer opens with (one a reader, and `grep`, finds): that no paragraph
+/// has every part of the query, and what the best answer lacks, by name; `None` for a
+/// complete answer.
+pub fn partial_note(r: &SearchResult) -> Option<String> {
+    if !r.partial {
+        return None;
+    }
+    let best = (r.hits.first())
+        .or_else(|| r.documents.as_ref()?.first()?.hits.first())
+        .map(|h| h.missing.join(", "))
+        .unwrap_or_default();
+    let lacks = match best.is_empty() {
+        true => String::new(),
+        false => format!(" The best lack: {best}."),
+    };
+    Some(format!(
+        "No paragraph has every part of the query; these have most of them.{lacks}"
+    ))
+}
+
+/// The closing line of an answer: how many paragraphs match (in how many documents, or
+/// distinct texts), which are shown and the time taken. `counts_only`: counts were asked
+/// for, so an answer without hits is not a page past the last.
+pub fn count_line(r: &SearchResult, counts_only: bool) -> String {
     let shown = r.hits.len() + r.documents.as_ref().map_or(0, Vec::len);
     let first = (r.hits.first().map(|h| h.rank))
         .or_else(|| r.documents.as_ref()?.first().map(|d| d.rank))
         .unwrap_or(0);
     let range = if shown > 0 {
         format!(", showing {first}-{}", first + shown - 1)
-    } else if r.total > 0 && !opts.counts_only {
+    } else if r.total > 0 && !counts_only {
         ", none shown".to_string()
     } else {
         String::new()
@@ -132,13 +150,56 @@ pub fn write_result<W: Write + ?Sized>(
         (false, true) => String::new(),
     };
     let some = if r.partial { " some of" } else { "" };
-    writeln!(
-        out,
-        "{}{} {matches}{some} {}{distinct}{range} ({:.1} ms){reset}",
-        paint(DIM),
+    format!(
+        "{} {matches}{some} {}{distinct}{range} ({:.1} ms)",
         r.total,
         r.query,
         r.took_us as f64 / 1000.0
+    )
+}
+
+/// How many paragraphs of a document match: `3 matching paragraphs`.
+pub fn matching_note(n: usize) -> String {
+    format!("{n} matching paragraph{}", if n == 1 { "" } else { "s" })
+}
+
+/// A hit's heading: its document's title, then its section path, `title › 一、… › （一）…`.
+pub fn heading(hit: &Hit) -> String {
+    let mut heading = hit.title.clone();
+    for s in &hit.section {
+        heading.push_str(" › ");
+        heading.push_str(s);
+    }
+    heading
+}
+
+/// Where a hit is: `path:line`, `path:first-last` for a paragraph over several lines (a
+/// hard-wrapped preamble: the match may be on any of them), and the page of a paged file.
+pub fn location(hit: &Hit) -> String {
+    let lines = match hit.lines {
+        [a, b] if b > a => format!("{a}-{b}"),
+        [a, _] => a.to_string(),
+    };
+    let page = hit.page.map(|p| format!(" (page {p})")).unwrap_or_default();
+    format!("{}:{lines}{page}", hit.path)
+}
+
+/// The parts of the query a hit holds in another form than the one typed
+/// (`计划 as 计画; 第184条 as 第一百八十四条`); `None` when it holds them all as typed.
+pub fn other_forms(hit: &Hit) -> Option<String> {
+    let forms: Vec<String> = (hit.found.iter())
+        .filter(|f| !f.forms.is_empty())
+        .map(|f| format!("{} as {}", f.term, f.forms.join(" / ")))
+        .collect();
+    (!forms.is_empty()).then(|| forms.join("; "))
+}
+
+/// What a hit's folded copies are: `the same text in N more paragraphs` (the paths follow).
+pub fn copies_note(copies: &Copies) -> String {
+    format!(
+        "the same text in {} more paragraph{}",
+        copies.count,
+        if copies.count == 1 { "" } else { "s" }
     )
 }
 
@@ -228,20 +289,8 @@ fn write_hit<W: Write + ?Sized>(
 ) -> std::io::Result<()> {
     let paint = |code: &'static str| if opts.color { code } else { "" };
     let reset = paint(RESET);
-    let mut heading = hit.title.clone();
-    for s in &hit.section {
-        heading.push_str(" › ");
-        heading.push_str(s);
-    }
-    writeln!(out, "{}{lead}{heading}{reset}", paint(BOLD))?;
-    // A paragraph over several lines (a hard-wrapped preamble) shows them all: the match may
-    // be on any of them.
-    let lines = match hit.lines {
-        [a, b] if b > a => format!("{a}-{b}"),
-        [a, _] => a.to_string(),
-    };
-    let page = hit.page.map(|p| format!(" (page {p})")).unwrap_or_default();
-    writeln!(out, "   {}{}:{lines}{page}{reset}", paint(PATH), hit.path)?;
+    writeln!(out, "{}{lead}{}{reset}", paint(BOLD), heading(hit))?;
+    writeln!(out, "   {}{}{reset}", paint(PATH), location(hit))?;
     write_meta(
         out,
         hit.meta.as_ref(),
@@ -277,17 +326,8 @@ fn write_hit<W: Write + ?Sized>(
             writeln!(out, "   {}{}{reset}", paint(DIM), n.text)?;
         }
     }
-    let other_forms: Vec<String> = (hit.found.iter())
-        .filter(|f| !f.forms.is_empty())
-        .map(|f| format!("{} as {}", f.term, f.forms.join(" / ")))
-        .collect();
-    if !other_forms.is_empty() {
-        writeln!(
-            out,
-            "   {}found {}{reset}",
-            paint(DIM),
-            other_forms.join("; ")
-        )?;
+    if let Some(forms) = other_forms(hit) {
+        writeln!(out, "   {}found {forms}{reset}", paint(DIM))?;
     }
     if !hit.missing.is_empty() {
         writeln!(
@@ -304,10 +344,9 @@ fn write_hit<W: Write + ?Sized>(
         };
         writeln!(
             out,
-            "   {}the same text in {} more paragraph{}: {}{more}{reset}",
+            "   {}{}: {}{more}{reset}",
             paint(DIM),
-            c.count,
-            if c.count == 1 { "" } else { "s" },
+            copies_note(c),
             c.paths.join(", ")
         )?;
     }

@@ -1,9 +1,11 @@
-//! Printers: search results for people ([`human`]) and as JSON Lines for scripts ([`json`]),
+//! Printers: search results for people ([`human`]), as JSON Lines for scripts ([`json`]) and
+//! as HTML for the web page ([`html`]),
 //! each one small type implementing [`Printer`], which every front end uses (the command
 //! line; the web page's JSON API). Each writes to an `io::Write` handed in, so it is tested
 //! against a `Vec<u8>`; whether to use colour is decided by the caller. Index summaries are
 //! printed by [`human::write_summary`] or as one JSON object ([`json::write_line`]).
 
+pub mod html;
 pub mod human;
 pub mod json;
 

@@ -16,6 +16,7 @@
 
 mod answer;
 pub mod collect;
+mod document;
 mod helper;
 pub mod highlight;
 pub mod lookup;

@@ -194,6 +194,12 @@ impl Searcher {
         self.helper.join(theirs, mine)
     }
 
+    /// The tantivy reader of this searcher's commit (it never reloads: a new commit is a new
+    /// `Searcher`).
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
     /// The exact index this searcher reads.
     pub fn exact_index(&self) -> &ExactIndex {
         &self.exact

@@ -417,6 +417,21 @@ pub fn phrase_query(text: &str) -> String {
     .to_string()
 }
 
+/// The query `query` restricted to the document at `path`: `(query) path:"path"`, the path
+/// quoted as a phrase (its `"` and `\\` escaped), so that the hits of a query inside one
+/// document (the web page's document view) are found by the one search path. `path:` is a
+/// prefix: the caller keeps the hits whose path is `path` itself.
+pub fn within_document(query: &str, path: &str) -> String {
+    let mut quoted = String::with_capacity(path.len() + 2);
+    for c in path.chars() {
+        if matches!(c, '"' | '\\' | '“' | '”' | '＂') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    format!("({query}) path:\"{quoted}\"")
+}
+
 /// Parses a query (see the module docs for the language). Errors are [`Error::Query`] with the
 /// 0-based character position of the problem; no input makes it panic.
 pub fn parse(query: &str) -> Result<Query> {
