@@ -113,16 +113,28 @@ impl<'a> Records<'a> {
     }
 
     /// [`Records::context`] of a word that has other forms: where any of them stands.
-    pub fn context_of_forms<'f>(&self, forms: impl Iterator<Item = &'f [char]>) -> Result<Context> {
+    pub fn context_of_forms<'f>(
+        &self,
+        mut forms: impl Iterator<Item = &'f [char]>,
+    ) -> Result<Context> {
+        match forms.next() {
+            Some(first) => self.with_forms(self.context(first)?, forms),
+            None => Ok(Context::default()),
+        }
+    }
+
+    /// The context `first` (of a word's first form) and those of its other `forms`, together.
+    fn with_forms<'f>(
+        &self,
+        first: Context,
+        forms: impl Iterator<Item = &'f [char]>,
+    ) -> Result<Context> {
         let mut forms = forms.peekable();
-        let mut all = match forms.next() {
-            Some(first) => self.context(first)?,
-            None => return Ok(Context::default()),
-        };
         if forms.peek().is_none() {
             // One form, the common case: its context is sorted already.
-            return Ok(all);
+            return Ok(first);
         }
+        let mut all = first;
         for form in forms {
             let c = self.context(form)?;
             all.titles.extend(c.titles);
@@ -184,18 +196,7 @@ impl<'a> Records<'a> {
             }
         }
         own.sections = sections;
-        let rest: Vec<&[char]> = forms.collect();
-        if rest.is_empty() {
-            return Ok(own);
-        }
-        let mut all = self.context_of_forms(rest.into_iter())?;
-        all.titles.extend(own.titles);
-        all.sections.extend(own.sections);
-        all.titles.sort_by_key(|t| t.file);
-        all.titles.dedup_by_key(|t| t.file);
-        all.sections.sort_unstable();
-        all.sections.dedup();
-        Ok(all)
+        self.with_forms(own, forms)
     }
 
     /// The documents whose title holds `text` (N form without white space), sorted by file.
