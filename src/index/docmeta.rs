@@ -17,7 +17,9 @@
 //! as documented in [`crate::corpus::meta`]. Beside it, `meta-NNNNNNNN.json` holds what a
 //! search needs at every query, small and read when the index is opened: the statuses the
 //! resolution changed ([`Resolved`]), since each document's record in tantivy keeps its
-//! metadata as extracted from it alone. It knows nothing of queries.
+//! metadata as extracted from it alone. What filters compare is the commit's third file,
+//! `meta-NNNNNNNN.tbl` ([`super::metatable`]), written here from the same entries. It knows
+//! nothing of queries.
 
 use std::path::{Path, PathBuf};
 
@@ -127,7 +129,8 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(PartialDate, Vec<MetaEntry>)> {
 }
 
 /// Resolves the statuses of `entries` against `reference` ([`resolve_versions`]), sorts
-/// them by file number and writes them durably as generation `gen`.
+/// them by file number and writes them durably as generation `gen`, with their filter table
+/// ([`super::metatable`]).
 pub fn resolve_and_write(
     index_dir: &Path,
     gen: u64,
@@ -159,6 +162,8 @@ pub fn resolve_and_write(
     let path = meta_path(index_dir, gen);
     let packed = zstd::encode_all(text.as_slice(), 3).map_err(|e| Error::io(&path, e))?;
     write_durably(&path, &packed)?;
+    let table = super::metatable::Table::encode(entries);
+    write_durably(&super::metatable::table_path(index_dir, gen), &table)?;
     let resolved = Resolved {
         format: META_FORMAT,
         reference: Some(reference),

@@ -53,7 +53,10 @@ impl Searcher {
             let pages = (s(f.pages).unwrap_or_default().split(','))
                 .filter_map(|n| n.parse().ok())
                 .collect();
-            let meta = self.meta_table()?.meta(file_no).cloned();
+            let meta = match s(f.meta) {
+                Some(json) => Some(self.record_meta(&json, file_no)?),
+                None => None,
+            };
             let doc = Document {
                 path: path.to_string(),
                 title: s(f.title_text).unwrap_or_default(),

@@ -1,5 +1,5 @@
-//! The documents' metadata as a search reads it: the commit's metadata file
-//! ([`crate::index::docmeta`]) loaded once per [`super::Searcher`], with the values filters
+//! The documents' metadata as a search reads it: the commit's filter table
+//! ([`crate::index::metatable`]) loaded once per [`super::Searcher`], with the values filters
 //! compare already normalized, so that a metadata filter is one pass over the documents
 //! giving a bit per file ([`FileMask`]), never a look at a paragraph. It also gives the
 //! date a match sorts by and the facets of a set of matches. It is read only by queries
@@ -10,12 +10,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use super::query::values::{self, DateRange, PathPattern};
 use super::query::{FieldName, Query};
 use super::{FacetCount, Facets};
 use crate::analysis;
 use crate::corpus::meta::{DateRole, DocMeta, Status, StatusInfo};
 use crate::index::docmeta::{self, MetaEntry};
+use crate::index::metatable::{self, StrId, Table, TableRow};
 use crate::Result;
 
 /// A set of file numbers, a bit each.
@@ -45,28 +48,10 @@ impl FileMask {
     }
 }
 
-/// One document, with the values filters compare in N form.
-#[derive(Debug)]
-pub struct Row {
-    /// The entry as stored.
-    pub entry: MetaEntry,
-    path: String,
-    issuers: Vec<String>,
-    number: Option<String>,
-    person: Option<String>,
-    region: Option<String>,
-    city: Option<String>,
-    /// The days the main date stands for.
-    main: Option<(i32, i32)>,
-    dates: Vec<(DateRole, (i32, i32))>,
-}
-
-/// Every document's metadata, by file number.
+/// Every document's filter row ([`metatable::Table`]), by file number.
 #[derive(Debug, Default)]
 pub struct MetaTable {
-    rows: Vec<Row>,
-    /// Row index + 1 by file number (0: none).
-    by_file: Vec<u32>,
+    t: Table,
 }
 
 /// The statuses resolving the versions changed ([`docmeta::Resolved`]), read when the index
@@ -105,81 +90,20 @@ impl Statuses {
     }
 }
 
-/// The form a number is compared in: N(text) without brackets or white space, so that
-/// `国发[2024]1号` finds `国发〔2024〕1号`.
-fn number_form(s: &str) -> String {
-    (analysis::normalize(s).chars())
-        .filter(|c| !c.is_whitespace() && !"〔〕[]【】()（）{}﹝﹞［］".contains(*c))
-        .collect()
-}
-
-/// The form a region is compared in: N(text) without an administrative suffix.
-fn region_form(s: &str) -> String {
-    let n = analysis::normalize(s.trim());
-    let national = ["national", "全国", "中央", "国家"];
-    if national.contains(&n.as_str()) {
-        return "全国".to_string();
-    }
-    for suffix in [
-        "特别行政区",
-        "维吾尔自治区",
-        "壮族自治区",
-        "回族自治区",
-        "自治区",
-        "省",
-        "市",
-    ] {
-        if let Some(rest) = n.strip_suffix(suffix).filter(|r| r.chars().count() >= 2) {
-            return rest.to_string();
-        }
-    }
-    n
-}
-
 impl MetaTable {
-    /// Loads the metadata from `file`, opened as `path` ([`docmeta::read_open`]).
+    /// Loads the table from `file`, opened as `path` ([`Table::read_open`]).
     pub fn load_open(path: &Path, file: std::fs::File) -> Result<MetaTable> {
-        Ok(MetaTable::new(docmeta::read_open(path, file)?.1))
+        Ok(MetaTable {
+            t: Table::read_open(path, file)?,
+        })
     }
 
-    /// The table of `entries`.
-    pub fn new(entries: Vec<MetaEntry>) -> MetaTable {
-        let mut t = MetaTable::default();
-        for entry in entries {
-            let m = &entry.meta;
-            let at = entry.file as usize;
-            if t.by_file.len() <= at {
-                t.by_file.resize(at + 1, 0);
-            }
-            t.by_file[at] = t.rows.len() as u32 + 1;
-            t.rows.push(Row {
-                path: analysis::normalize(&entry.path),
-                issuers: (m.issuer.iter().flat_map(|i| &i.value))
-                    .map(|i| analysis::normalize(i))
-                    .collect(),
-                number: m.number.as_ref().map(|n| number_form(&n.value)),
-                person: m.person.as_ref().map(|p| analysis::normalize(&p.value)),
-                region: m.region.as_ref().map(|r| region_form(&r.value)),
-                city: m.city.as_ref().map(|c| region_form(&c.value)),
-                main: m.main_date.map(|d| values::span_of(d.date)),
-                dates: (m.dates.iter())
-                    .map(|d| (d.role, values::span_of(d.date)))
-                    .collect(),
-                entry,
-            });
-        }
-        t
-    }
-
-    /// The row of file `file`.
-    pub fn get(&self, file: u32) -> Option<&Row> {
-        let i = *self.by_file.get(file as usize)?;
-        self.rows.get((i as usize).checked_sub(1)?)
-    }
-
-    /// The metadata of file `file`.
-    pub fn meta(&self, file: u32) -> Option<&DocMeta> {
-        self.get(file).map(|r| &r.entry.meta)
+    /// The table of `entries` (by ascending file number), as a commit writes and a search
+    /// reads it.
+    pub fn of_entries(entries: &[MetaEntry]) -> Result<MetaTable> {
+        Ok(MetaTable {
+            t: Table::of_entries(entries)?,
+        })
     }
 
     /// The files whose metadata `field` matches `q` (terms and phrases as values, combined
@@ -187,9 +111,9 @@ impl MetaTable {
     pub fn filter(&self, field: FieldName, q: &Query) -> FileMask {
         let test = Test::new(field, q);
         let mut mask = FileMask::default();
-        for r in &self.rows {
-            if test.matches(r) {
-                mask.insert(r.entry.file);
+        for r in self.t.rows() {
+            if test.matches(&self.t, r) {
+                mask.insert(r.file);
             }
         }
         mask
@@ -200,9 +124,9 @@ impl MetaTable {
     /// a date last either way. Never negative: ranks compare by their bits.
     pub fn date_rank(&self, file: u32, newest_first: bool, score: f32) -> f32 {
         let tie = score.max(0.0) / (score.max(0.0) + 1.0) * 0.5;
-        match self.get(file).and_then(|r| r.main) {
+        match self.t.get(file).and_then(|r| r.main) {
             // Years 1000-2999 are days -354,000..376,000 from 1970: shifted to stay positive.
-            Some((first, _)) => {
+            Some(((first, _), _)) => {
                 let day = (first + DAY_SHIFT).clamp(0, 2 * DAY_SHIFT) as f32;
                 match newest_first {
                     true => 1.0 + day + tie,
@@ -218,55 +142,71 @@ impl MetaTable {
     /// documents without the field), and the [`TOP_ISSUERS`] issuers with most (a jointly
     /// issued document counts for each of its issuers).
     pub fn facets(&self, counts: &[u32]) -> Facets {
-        // Keyed by the table's own strings: nothing is allocated per matching file.
-        type Counts<'t> = HashMap<Option<&'t str>, usize>;
+        // Counted by string number: nothing is allocated per matching file.
+        type Counts = FxHashMap<Option<StrId>, usize>;
         let (mut kind, mut status, mut region, mut issuer): (Counts, Counts, Counts, Counts) =
             Default::default();
-        let mut year: HashMap<Option<u16>, usize> = HashMap::new();
+        let mut year: FxHashMap<Option<u16>, usize> = FxHashMap::default();
+        let mut kind_names = FxHashMap::default();
+        let mut status_names = FxHashMap::default();
         for (file, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             let n = n as usize;
-            let m = self.meta(file as u32);
-            *kind
-                .entry(m.and_then(|m| m.kind.as_ref()).map(|k| k.value.name()))
-                .or_default() += n;
-            *status
-                .entry(m.and_then(|m| m.status.as_ref()).map(|s| s.value.as_str()))
-                .or_default() += n;
-            *region
-                .entry(m.and_then(|m| m.region.as_ref()).map(|r| r.value.as_str()))
-                .or_default() += n;
-            *year
-                .entry(m.and_then(|m| m.main_date).map(|d| d.date.year))
-                .or_default() += n;
-            for i in (m.and_then(|m| m.issuer.as_ref()).iter()).flat_map(|i| &i.value) {
-                *issuer.entry(Some(i.as_str())).or_default() += n;
+            let Some(r) = self.t.get(file as u32) else {
+                for facet in [&mut kind, &mut status, &mut region] {
+                    *facet.entry(None).or_default() += n;
+                }
+                *year.entry(None).or_default() += n;
+                continue;
+            };
+            // Kinds and statuses are few: keyed by their names' order of first sight.
+            let k = r.kind.map(|k| {
+                let next = kind_names.len() as StrId;
+                *kind_names.entry(k.name()).or_insert(next)
+            });
+            *kind.entry(k).or_default() += n;
+            let s = r.status.map(|s| {
+                let next = status_names.len() as StrId;
+                *status_names.entry(s.as_str()).or_insert(next)
+            });
+            *status.entry(s).or_default() += n;
+            *region.entry(r.region_shown).or_default() += n;
+            *year.entry(r.main.map(|(_, y)| y)).or_default() += n;
+            for &(shown, _) in self.t.issuers(r) {
+                *issuer.entry(Some(shown)).or_default() += n;
             }
         }
-        let year: HashMap<Option<String>, usize> = (year.into_iter())
-            .map(|(y, n)| (y.map(|y| format!("{y:04}")), n))
-            .collect();
-        let owned = |m: Counts| -> HashMap<Option<String>, usize> {
-            (m.into_iter())
-                .map(|(v, n)| (v.map(str::to_string), n))
-                .collect()
+        let named = |names: FxHashMap<&'static str, StrId>| {
+            let mut by_id = vec![""; names.len()];
+            for (name, id) in names {
+                by_id[id as usize] = name;
+            }
+            by_id
         };
-        let (kind, status, region, issuer) =
-            (owned(kind), owned(status), owned(region), owned(issuer));
-        let by_count = |m: HashMap<Option<String>, usize>| {
+        let (kind_names, status_names) = (named(kind_names), named(status_names));
+        let listed = |m: Counts, name: &dyn Fn(StrId) -> String| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = (m.into_iter())
-                .map(|(value, count)| FacetCount { value, count })
+                .map(|(id, count)| FacetCount {
+                    value: id.map(name),
+                    count,
+                })
                 .collect();
             v.sort_by(|a, b| (b.count, &a.value).cmp(&(a.count, &b.value)));
             v
         };
-        let mut years = by_count(year);
+        let shown = |id: StrId| self.t.str(id).to_string();
+        let mut years: Vec<FacetCount> = (year.into_iter())
+            .map(|(y, count)| FacetCount {
+                value: y.map(|y| format!("{y:04}")),
+                count,
+            })
+            .collect();
         years.sort_by(|a, b| b.value.cmp(&a.value));
-        let mut issuers = by_count(issuer);
+        let mut issuers = listed(issuer, &shown);
         issuers.truncate(TOP_ISSUERS);
         Facets {
-            kind: by_count(kind),
-            status: by_count(status),
-            region: by_count(region),
+            kind: listed(kind, &|id| kind_names[id as usize].to_string()),
+            status: listed(status, &|id| status_names[id as usize].to_string()),
+            region: listed(region, &shown),
             year: years,
             issuer: issuers,
         }
@@ -307,9 +247,9 @@ impl Test {
                 FieldName::Path => Leaf::Path(PathPattern::new(text)),
                 FieldName::Kind => Leaf::Kind(values::parse_kind(text)),
                 FieldName::Issuer => Leaf::Issuer(analysis::normalize(text.trim())),
-                FieldName::Number => Leaf::Number(number_form(text)),
+                FieldName::Number => Leaf::Number(metatable::number_form(text)),
                 FieldName::Status => Leaf::Status(values::parse_status(text)),
-                FieldName::Region => Leaf::Region(region_form(text)),
+                FieldName::Region => Leaf::Region(metatable::region_form(text)),
                 FieldName::Person => Leaf::Person(analysis::normalize(text.trim())),
                 FieldName::Date(role) => Leaf::Date(role, DateRange::parse(text, 0).ok()),
                 FieldName::Title | FieldName::Section | FieldName::Literal => Leaf::Nothing,
@@ -321,34 +261,33 @@ impl Test {
         }
     }
 
-    fn matches(&self, r: &Row) -> bool {
+    fn matches(&self, t: &Table, r: &TableRow) -> bool {
         match self {
-            Test::And(parts) => parts.iter().all(|p| p.matches(r)),
-            Test::Or(parts) => parts.iter().any(|p| p.matches(r)),
-            Test::Not(inner) => !inner.matches(r),
-            Test::Leaf(leaf) => leaf.matches(r),
+            Test::And(parts) => parts.iter().all(|p| p.matches(t, r)),
+            Test::Or(parts) => parts.iter().any(|p| p.matches(t, r)),
+            Test::Not(inner) => !inner.matches(t, r),
+            Test::Leaf(leaf) => leaf.matches(t, r),
         }
     }
 }
 
 impl Leaf {
-    fn matches(&self, r: &Row) -> bool {
-        let m = &r.entry.meta;
-        let has = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.contains(want));
+    fn matches(&self, t: &Table, r: &TableRow) -> bool {
+        let has = |v: Option<StrId>, want: &str| v.is_some_and(|v| t.str(v).contains(want));
+        let is = |v: Option<StrId>, want: &str| v.is_some_and(|v| t.str(v) == want);
         match self {
-            Leaf::Path(p) => p.matches(&r.path),
-            Leaf::Kind(k) => k.is_some() && m.kind.as_ref().map(|x| x.value) == *k,
-            Leaf::Issuer(want) => !want.is_empty() && r.issuers.iter().any(|i| i.contains(want)),
-            Leaf::Number(want) => !want.is_empty() && has(&r.number, want),
-            Leaf::Status(s) => s.is_some() && m.status.as_ref().map(|x| x.value) == *s,
-            Leaf::Region(want) => {
-                !want.is_empty()
-                    && (r.region.as_deref() == Some(want) || r.city.as_deref() == Some(want))
+            Leaf::Path(p) => p.matches(t.str(r.path)),
+            Leaf::Kind(k) => k.is_some() && r.kind == *k,
+            Leaf::Issuer(want) => {
+                !want.is_empty() && (t.issuers(r).iter()).any(|&(_, n)| t.str(n).contains(want))
             }
-            Leaf::Person(want) => !want.is_empty() && has(&r.person, want),
-            Leaf::Date(None, Some(range)) => r.main.is_some_and(|d| range.meets(d)),
+            Leaf::Number(want) => !want.is_empty() && has(r.number, want),
+            Leaf::Status(s) => s.is_some() && r.status == *s,
+            Leaf::Region(want) => !want.is_empty() && (is(r.region, want) || is(r.city, want)),
+            Leaf::Person(want) => !want.is_empty() && has(r.person, want),
+            Leaf::Date(None, Some(range)) => r.main.is_some_and(|(d, _)| range.meets(d)),
             Leaf::Date(Some(role), Some(range)) => {
-                (r.dates.iter()).any(|(x, d)| x == role && range.meets(*d))
+                (t.dates(r).iter()).any(|(x, d)| x == role && range.meets(*d))
             }
             Leaf::Date(_, None) | Leaf::Nothing => false,
         }
@@ -392,7 +331,7 @@ mod tests {
             replaced_by: None,
             latest: None,
         });
-        MetaTable::new(entries)
+        MetaTable::of_entries(&entries).unwrap()
     }
 
     fn files(t: &MetaTable, q: &str) -> Vec<u32> {

@@ -27,6 +27,7 @@ use super::rank::{self, Context, FilterSet, Matcher, TfScorer, Titled};
 use super::records::Records;
 use super::{helper, query, DocHit, SearchOptions, SearchResult, Sort, Versions};
 use crate::analysis;
+use crate::corpus::meta::DocMeta;
 use crate::index::exact::texts::Stored;
 use crate::index::exact::{ExactHit, ExactIndex, WordCheck};
 use crate::index::{self, manifest, ZhIndex};
@@ -141,7 +142,7 @@ impl Searcher {
         let meta_file = match zh.info.exact_gen {
             0 => None,
             gen => {
-                let path = index::docmeta::meta_path(dir, gen);
+                let path = index::metatable::table_path(dir, gen);
                 let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
                 Some((path, file))
             }
@@ -572,7 +573,19 @@ impl Searcher {
         })
     }
 
-    /// Path and title of the document record of `file_id`.
+    /// The metadata a document record of file `file` keeps (`json`), status resolved.
+    pub(crate) fn record_meta(&self, json: &str, file: u32) -> Result<DocMeta> {
+        let mut m: DocMeta = serde_json::from_str(json).map_err(|e| {
+            Error::damaged(
+                &self.zh.dir,
+                format_args!("the metadata of file {file} ({e})"),
+            )
+        })?;
+        self.statuses.resolve(file, &mut m);
+        Ok(m)
+    }
+
+    /// Path, title, page starts and metadata of the document record of `file_id`.
     pub(crate) fn doc_record(
         &self,
         searcher: &tantivy::Searcher,
@@ -595,17 +608,7 @@ impl Searcher {
                 .filter_map(|n| n.parse().ok())
                 .collect();
             let meta = match s(f.meta) {
-                Some(json) => {
-                    let mut m: crate::corpus::meta::DocMeta =
-                        serde_json::from_str(&json).map_err(|e| {
-                            Error::damaged(
-                                &self.zh.dir,
-                                format_args!("the metadata of file {file_id} ({e})"),
-                            )
-                        })?;
-                    self.statuses.resolve(file_id as u32, &mut m);
-                    Some(m)
-                }
+                Some(json) => Some(self.record_meta(&json, file_id as u32)?),
                 None => None,
             };
             Ok(s(f.path).map(|path| DocRecord {

@@ -186,6 +186,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
     let keep_live = format!("live-{gen:08}.bin");
     let keep_meta = format!("meta-{gen:08}.zst");
     let keep_resolved = format!("meta-{gen:08}.json");
+    let keep_table = format!("meta-{gen:08}.tbl");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };
@@ -195,6 +196,7 @@ pub fn collect_garbage(index_dir: &Path, live: &LiveMap, gen: u64) {
         let needed = name == keep_live
             || name == keep_meta
             || name == keep_resolved
+            || name == keep_table
             || name
                 .strip_suffix(".zbg")
                 .or_else(|| name.strip_suffix(".ztx"))

@@ -31,7 +31,7 @@
 pub mod bigrams;
 mod live;
 pub mod texts;
-mod varint;
+pub(crate) mod varint;
 mod writer;
 
 use std::collections::HashSet;
