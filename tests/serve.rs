@@ -1,7 +1,9 @@
 //! `zhengce serve`: the real binary serving on a free loopback port, asked over HTTP — the
 //! search page (hits as the command line shows them, paging, filters, by document), the
 //! document page, the JSON API against `zhengce search --json` and `inspect --json`,
-//! escaping, confined paths, bounds, a missing index and a reload after a new commit.
+//! escaping, confined paths, bounds, a missing index and a reload after a new commit; and the
+//! library's server with small limits: the connection limit, the time allowed to send a
+//! request's head and to build an answer.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -498,4 +500,119 @@ fn serve_answers_from_a_new_commit_without_restart() {
     std::fs::write(&meta, good).unwrap();
     index_json(&corpus, &index, &["--full"]);
     assert_eq!(total("\"丁戊己\""), 1);
+}
+
+/// A server of the library on a free loopback port over the shared test index, with `limits`.
+fn limited(limits: zhengce::serve::Limits) -> zhengce::serve::Running {
+    let addr = "127.0.0.1:0".parse().unwrap();
+    let server = zhengce::serve::Server::bind(index(), addr, limits).unwrap();
+    server.spawn().unwrap()
+}
+
+/// Sends a GET of `target` on `stream` without waiting for the answer.
+fn send_get(stream: &mut std::net::TcpStream, target: &str) {
+    use std::io::Write;
+    let head = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+}
+
+/// What `stream` answers, read to its end within `wait`; the error kind if it answers nothing.
+fn read_answer(
+    stream: &mut std::net::TcpStream,
+    wait: std::time::Duration,
+) -> Result<String, std::io::ErrorKind> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut out = Vec::new();
+    match stream.read_to_end(&mut out) {
+        Ok(_) => Ok(String::from_utf8_lossy(&out).into_owned()),
+        Err(e) if !out.is_empty() && e.kind() == std::io::ErrorKind::ConnectionReset => {
+            Ok(String::from_utf8_lossy(&out).into_owned())
+        }
+        Err(e) => Err(e.kind()),
+    }
+}
+
+/// Whether a read error kind is a read that timed out (rather than the connection ending).
+fn timed_out(kind: std::io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+#[test]
+fn serve_holds_no_more_connections_than_its_limit() {
+    use std::net::TcpStream;
+    use std::time::Duration;
+    let limits = zhengce::serve::Limits {
+        connections: 2,
+        ..Default::default()
+    };
+    let server = limited(limits);
+    // Two clients that send nothing hold both places (the listen queue is first come, first
+    // accepted).
+    let mut held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    let mut third = TcpStream::connect(server.addr()).unwrap();
+    send_get(&mut third, &format!("/api/search?q={}", enc("\"数据\"")));
+    // Not accepted while both are held: no answer (this can only fail by answering).
+    let waited = read_answer(&mut third, Duration::from_millis(800));
+    assert!(matches!(waited, Err(k) if timed_out(k)), "{waited:?}");
+    // One place freed: the waiting request is accepted and answered.
+    drop(held.remove(0));
+    let answer = read_answer(&mut third, Duration::from_secs(60)).expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"query\":"), "{answer}");
+}
+
+#[test]
+fn serve_drops_a_client_that_sends_no_request_in_time() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    use std::time::Duration;
+    let limits = zhengce::serve::Limits {
+        header_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let server = limited(limits);
+    // One sends nothing, one half a request head: both are closed by the server, which
+    // would otherwise keep them open for as long as they like.
+    let mut silent = TcpStream::connect(server.addr()).unwrap();
+    let mut half = TcpStream::connect(server.addr()).unwrap();
+    half.write_all(b"GET /api/search?q=x HTTP/1.1\r\nHost: loc")
+        .unwrap();
+    for (name, stream) in [("silent", &mut silent), ("half", &mut half)] {
+        match read_answer(stream, Duration::from_secs(60)) {
+            // Closed, with or without a 408.
+            Ok(text) => assert!(
+                text.is_empty() || text.starts_with("HTTP/1.1 408"),
+                "{name}: {text}"
+            ),
+            Err(k) => assert!(!timed_out(k), "{name}: still open after a minute ({k:?})"),
+        }
+    }
+    // A prompt client is still answered.
+    let mut prompt = TcpStream::connect(server.addr()).unwrap();
+    send_get(&mut prompt, &format!("/api/search?q={}", enc("数据")));
+    let answer = read_answer(&mut prompt, Duration::from_secs(60)).expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn serve_answers_503_when_an_answer_takes_longer_than_allowed() {
+    use std::net::TcpStream;
+    use std::time::Duration;
+    // No time at all: every answer built on a thread comes too late.
+    let limits = zhengce::serve::Limits {
+        request_timeout: Duration::ZERO,
+        ..Default::default()
+    };
+    let server = limited(limits);
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    send_get(&mut stream, &format!("/api/search?q={}", enc("\"数据\"")));
+    let answer = read_answer(&mut stream, Duration::from_secs(60)).expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("took too long"), "{answer}");
 }
