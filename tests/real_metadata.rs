@@ -46,8 +46,8 @@ fn metadata_filters_on_the_real_corpus() {
     let (docs, r) = documents(&s, "kind:司法解释", Versions::Current);
     assert!(docs.len() > 100, "{}", docs.len());
     for d in r.documents.iter().flatten() {
-        let kind = d
-            .meta
+        let meta = d.meta.as_ref().and_then(|m| m.parse());
+        let kind = meta
             .as_ref()
             .and_then(|m| m.kind.as_ref())
             .map(|k| k.value.name());
@@ -92,9 +92,7 @@ fn metadata_filters_on_the_real_corpus() {
     let (_, r) = documents(&s, "劳动 date:2018..2020", Versions::All);
     assert!(r.distinct > 10, "{}", r.distinct);
     for d in r.documents.iter().flatten() {
-        let year = d
-            .meta
-            .as_ref()
+        let year = (d.meta.as_ref().and_then(|m| m.parse()))
             .and_then(|m| m.main_date)
             .map(|d| d.date.year);
         assert!(
@@ -106,7 +104,7 @@ fn metadata_filters_on_the_real_corpus() {
     let (_, r) = documents(&s, "劳动 effective:>=2021-01-01", Versions::All);
     assert!(r.distinct > 5, "{}", r.distinct);
     for d in r.documents.iter().flatten() {
-        let dates = &d.meta.as_ref().expect("meta").dates;
+        let dates = d.meta.as_ref().and_then(|m| m.parse()).expect("meta").dates;
         assert!(
             dates
                 .iter()

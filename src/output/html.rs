@@ -11,7 +11,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::human;
 use super::Printer;
-use crate::search::{highlight, DocHit, Hit, SearchResult};
+use crate::search::{highlight, DocHit, Hit, HitMeta, SearchResult};
 
 /// A paragraph longer than this many characters is shown as a window of
 /// [`LONG_PARAGRAPH_WINDOW`] characters around its first match.
@@ -86,7 +86,7 @@ impl HtmlPrinter {
                     " " span.dim { "(" (human::matching_note(d.matches)) ")" }
                 }
                 div.loc { (d.path) }
-                @if let Some(line) = d.meta.as_ref().and_then(human::meta_line) {
+                @if let Some(line) = d.meta.as_ref().and_then(HitMeta::parse).as_ref().and_then(human::meta_line) {
                     div.meta-line { (line) }
                 }
                 @if let Some(newer) = &d.replaced_by {
@@ -108,7 +108,7 @@ impl HtmlPrinter {
                     a href=(self.doc_href(&hit.path, Some(hit.paragraph))) { (human::heading(hit)) }
                 }
                 div.loc { (human::location(hit)) }
-                @if let Some(line) = hit.meta.as_ref().and_then(human::meta_line) {
+                @if let Some(line) = hit.meta.as_ref().and_then(HitMeta::parse).as_ref().and_then(human::meta_line) {
                     div.meta-line { (line) }
                 }
                 @if let Some(newer) = &hit.replaced_by {

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use super::Printer;
 use crate::corpus::meta::DocMeta;
 use crate::index::IndexSummary;
-use crate::search::{Copies, Facets, Hit, SearchResult};
+use crate::search::{Copies, Facets, Hit, HitMeta, SearchResult};
 
 /// Opens a match in output without colour: a bracket policy texts do not use (unlike 【】,
 /// which they do), so a marked match cannot be mistaken for the text's own brackets.
@@ -83,7 +83,7 @@ pub fn write_result<W: Write + ?Sized>(
         )?;
         write_meta(
             out,
-            doc.meta.as_ref(),
+            doc.meta.as_ref().and_then(HitMeta::parse).as_ref(),
             doc.replaced_by.as_deref(),
             "   ",
             opts,
@@ -293,7 +293,7 @@ fn write_hit<W: Write + ?Sized>(
     writeln!(out, "   {}{}{reset}", paint(PATH), location(hit))?;
     write_meta(
         out,
-        hit.meta.as_ref(),
+        hit.meta.as_ref().and_then(HitMeta::parse).as_ref(),
         hit.replaced_by.as_deref(),
         "   ",
         opts,

@@ -12,8 +12,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::Printer;
-use crate::corpus::meta::DocMeta;
-use crate::search::{Copies, DocHit, Facets, Hit, Neighbours, SearchResult, TermFound};
+use crate::search::{Copies, DocHit, Facets, Hit, HitMeta, Neighbours, SearchResult, TermFound};
 
 /// The JSON Lines printer: one object a query, an answer or an error.
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,7 +69,7 @@ pub struct JsonHit {
     /// Its document's metadata, as documented in `corpus::meta` (absent by document: the
     /// document carries it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<DocMeta>,
+    pub meta: Option<HitMeta>,
     /// For a hit in an older version of a document (shown with `--versions all`): the
     /// path of the next newer version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,7 +93,7 @@ pub struct JsonDocument {
     pub hits: Vec<JsonHit>,
     /// Its metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<DocMeta>,
+    pub meta: Option<HitMeta>,
     /// For an older version: the path of the next newer version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<String>,

@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use super::collect::Entry;
 use super::highlight::{self, Script};
 use super::plan::Plan;
-use super::{Copies, Hit, Neighbour, Neighbours, Searcher, TermFound};
+use super::{Copies, Hit, HitMeta, Neighbour, Neighbours, Searcher, TermFound};
 use crate::analysis;
-use crate::corpus::meta::DocMeta;
 use crate::Result;
 
 /// Fills hits for one query.
@@ -26,7 +25,7 @@ pub struct Answer<'a> {
 }
 
 /// What a hit shows of its document's record.
-type Record = (String, String, Vec<u32>, Option<DocMeta>);
+type Record = (String, String, Vec<u32>, Option<HitMeta>);
 
 impl<'a> Answer<'a> {
     /// An answer to `plan` over `searcher`, `s`'s open snapshot.
@@ -54,7 +53,7 @@ impl<'a> Answer<'a> {
     }
 
     /// The metadata of file `file_no`, status resolved.
-    pub fn meta(&mut self, file_no: u32) -> Result<Option<DocMeta>> {
+    pub fn meta(&mut self, file_no: u32) -> Result<Option<HitMeta>> {
         Ok(self.record(file_no)?.3)
     }
 
@@ -104,8 +103,7 @@ impl<'a> Answer<'a> {
             0 => None,
             n => Some(self.neighbours(file_no, para, n)?),
         };
-        let replaced_by =
-            (meta.as_ref().and_then(|m| m.status.as_ref())).and_then(|s| s.replaced_by.clone());
+        let replaced_by = self.s.replaced_by(file_no);
         Ok(Hit {
             meta,
             replaced_by,

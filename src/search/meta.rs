@@ -82,6 +82,17 @@ impl Statuses {
         }
     }
 
+    /// Whether resolving the versions changed the status of file `file`.
+    pub fn changes(&self, file: u32) -> bool {
+        self.changed.contains_key(&file)
+    }
+
+    /// The newer version that replaced file `file`, if one did.
+    pub fn replaced_by(&self, file: u32) -> Option<String> {
+        let status = self.changed.get(&file)?.as_ref()?;
+        status.replaced_by.clone()
+    }
+
     /// Sets the final status on the metadata of file `file` as its record keeps it.
     pub fn resolve(&self, file: u32, meta: &mut DocMeta) {
         if let Some(s) = self.changed.get(&file) {

@@ -70,9 +70,58 @@ pub struct Hit {
     pub context: Option<Neighbours>,
     /// Its document's metadata ([`crate::corpus::meta`]; by document, on the document
     /// instead).
-    pub meta: Option<DocMeta>,
+    pub meta: Option<HitMeta>,
     /// For a hit in an older version of a document: the path of the next newer version.
     pub replaced_by: Option<String>,
+}
+
+/// A document's metadata as its record keeps it: the JSON of [`DocMeta`] with the status
+/// resolved, passed to the output as it is. Parsing it for every hit (serde reads each
+/// internally tagged `source` twice) cost more than the rest of a light query's hits; the
+/// printers that show it as a line parse it ([`HitMeta::parse`]).
+#[derive(Debug, Clone)]
+pub struct HitMeta(std::sync::Arc<serde_json::value::RawValue>);
+
+impl HitMeta {
+    /// The metadata of `json`, checked to be JSON (not read).
+    pub fn from_json(json: String) -> serde_json::Result<HitMeta> {
+        let raw = serde_json::value::RawValue::from_string(json)?;
+        Ok(HitMeta(raw.into()))
+    }
+
+    /// The metadata `meta`.
+    pub fn from_meta(meta: &DocMeta) -> serde_json::Result<HitMeta> {
+        HitMeta::from_json(serde_json::to_string(meta)?)
+    }
+
+    /// The metadata, read; `None` if it is not [`DocMeta`]'s JSON.
+    pub fn parse(&self) -> Option<DocMeta> {
+        serde_json::from_str(self.0.get()).ok()
+    }
+
+    /// Its JSON.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for HitMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
+    }
+}
+
+impl Serialize for HitMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for HitMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        Ok(HitMeta(raw.into()))
+    }
 }
 
 /// Where one part of the query was found for a hit: in the paragraph's text, in one of its
@@ -138,7 +187,7 @@ pub struct DocHit {
     /// Its best paragraphs (at most [`BEST_PER_DOCUMENT`]), best first.
     pub hits: Vec<Hit>,
     /// Its metadata.
-    pub meta: Option<DocMeta>,
+    pub meta: Option<HitMeta>,
     /// For an older version of a document: the path of the next newer version.
     pub replaced_by: Option<String>,
 }
@@ -265,5 +314,35 @@ impl Default for SearchOptions {
             facets: false,
             sort: Sort::Relevance,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hit_metadata_goes_out_as_its_record_keeps_it() {
+        let path = "gov-reports/1954政府工作报告_周恩来.txt";
+        let text = "政府工作报告\n——1954年9月23日在第一届全国人民代表大会第一次会议上\n国务院总理 周恩来\n各位代表……\n";
+        let doc = crate::corpus::parse_document(path, text, "UTF-8");
+        let meta = crate::corpus::meta::extract(path, text, &doc);
+        let stored = serde_json::to_string(&meta).unwrap();
+        let m = HitMeta::from_json(stored.clone()).unwrap();
+        assert_eq!(m.parse().as_ref(), Some(&meta));
+        // Written out unchanged, inside the hit's JSON, and read back equal.
+        #[derive(Serialize)]
+        struct Wrapped<'a> {
+            meta: &'a HitMeta,
+        }
+        let wrapped = serde_json::to_string(&Wrapped { meta: &m }).unwrap();
+        assert_eq!(wrapped, format!("{{\"meta\":{stored}}}"));
+        let back: std::collections::HashMap<String, HitMeta> =
+            serde_json::from_str(&wrapped).unwrap();
+        assert_eq!(back["meta"], m);
+        assert_eq!(HitMeta::from_meta(&meta).unwrap(), m);
+        // Not JSON: refused when read from the record; JSON of something else: no metadata.
+        assert!(HitMeta::from_json("{\"kind\":".into()).is_err());
+        assert_eq!(HitMeta::from_json("[1]".into()).unwrap().parse(), None);
     }
 }

@@ -336,8 +336,7 @@ impl Searcher {
                         best.push(hit);
                     }
                     let meta = answer.meta(d.file_no)?;
-                    let replaced_by = (meta.as_ref().and_then(|m| m.status.as_ref()))
-                        .and_then(|s| s.replaced_by.clone());
+                    let replaced_by = self.replaced_by(d.file_no);
                     docs.push(DocHit {
                         meta,
                         replaced_by,
@@ -585,6 +584,26 @@ impl Searcher {
         Ok(m)
     }
 
+    /// The newer version that replaced file `file`, if one did.
+    pub(crate) fn replaced_by(&self, file: u32) -> Option<String> {
+        self.statuses.replaced_by(file)
+    }
+
+    /// [`Self::record_meta`] as it goes to the output: the record's JSON as it is, unless
+    /// resolving the versions changed the status.
+    fn record_hit_meta(&self, json: String, file: u32) -> Result<super::HitMeta> {
+        let damaged = |e: serde_json::Error| {
+            Error::damaged(
+                &self.zh.dir,
+                format_args!("the metadata of file {file} ({e})"),
+            )
+        };
+        match self.statuses.changes(file) {
+            true => super::HitMeta::from_meta(&self.record_meta(&json, file)?).map_err(damaged),
+            false => super::HitMeta::from_json(json).map_err(damaged),
+        }
+    }
+
     /// Path, title, page starts and metadata of the document record of `file_id`.
     pub(crate) fn doc_record(
         &self,
@@ -608,7 +627,7 @@ impl Searcher {
                 .filter_map(|n| n.parse().ok())
                 .collect();
             let meta = match s(f.meta) {
-                Some(json) => Some(self.record_meta(&json, file_id as u32)?),
+                Some(json) => Some(self.record_hit_meta(json, file_id as u32)?),
                 None => None,
             };
             Ok(s(f.path).map(|path| DocRecord {
@@ -636,7 +655,7 @@ pub(crate) struct DocRecord {
     /// A paged file's page starts ([`crate::corpus::Document::pages`]).
     pub pages: Vec<u32>,
     /// Its metadata, status resolved.
-    pub meta: Option<crate::corpus::meta::DocMeta>,
+    pub meta: Option<super::HitMeta>,
 }
 
 /// What a part of a relaxed query adds to a match's rank: a match holding more parts always
