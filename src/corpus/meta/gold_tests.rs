@@ -46,16 +46,24 @@ fn extract_corpus(root: &Path) -> (Vec<(String, DocMeta)>, Duration, u64) {
     let (mut spent, mut bytes) = (Duration::ZERO, 0u64);
     for e in walk(root).expect("walk the corpus") {
         let WalkEvent::File(f) = e else { continue };
-        // Text files: the metadata of the other formats is their readers' (`formats`).
-        if crate::corpus::Format::of(&f.rel) != Ok(crate::corpus::Format::Text) {
-            continue;
-        }
         let raw = std::fs::read(&f.path).expect("read a corpus file");
-        let (text, enc) = decode(&raw).expect("decode a corpus file");
-        let doc = parse_document(&f.rel, &text, enc.name());
-        let start = Instant::now();
-        let m = extract(&f.rel, &text, &doc);
-        spent += start.elapsed();
+        let m = match crate::corpus::Format::of(&f.rel) {
+            Ok(crate::corpus::Format::Text) => {
+                let (text, enc) = decode(&raw).expect("decode a corpus file");
+                let doc = parse_document(&f.rel, &text, enc.name());
+                let start = Instant::now();
+                let m = extract(&f.rel, &text, &doc);
+                spent += start.elapsed();
+                m
+            }
+            // Web pages, Word, PDF, OFD: as their readers give them to the index (a file
+            // that is only reported, such as a `.doc`, has no metadata).
+            Ok(_) => match crate::corpus::formats::read(&f.rel, &raw) {
+                Ok(doc) => crate::corpus::meta::extract_converted(&f.rel, &doc),
+                Err(_) => continue,
+            },
+            Err(_) => continue,
+        };
         bytes += raw.len() as u64;
         out.push((f.rel.clone(), m));
     }
@@ -167,6 +175,8 @@ fn gold_sample_accuracy_and_corpus_checks() {
     let mut right: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
     let mut pending = (0usize, 0usize);
+    // Fields right and scored in web pages, Word, PDF and OFD files.
+    let mut formats = (0usize, 0usize);
     for g in &gold {
         let got = match (&g.pending, by_path.get(g.path.as_str())) {
             (None, Some(m)) => fields(m),
@@ -183,9 +193,14 @@ fn gold_sample_accuracy_and_corpus_checks() {
                 continue;
             }
         };
+        let format = crate::corpus::Format::of(&g.path) != Ok(crate::corpus::Format::Text);
         for (f, want) in expected(g) {
             let e = right.entry(f).or_default();
             e.1 += 1;
+            if format {
+                formats.1 += 1;
+                formats.0 += usize::from(got[f] == want);
+            }
             if got[f] == want {
                 e.0 += 1;
             } else {
@@ -198,6 +213,13 @@ fn gold_sample_accuracy_and_corpus_checks() {
     }
     let scored = gold.iter().filter(|g| g.pending.is_none()).count();
     println!("gold: {scored} documents scored, reference date {REFERENCE}");
+    let n_formats = (gold.iter())
+        .filter(|g| crate::corpus::Format::of(&g.path) != Ok(crate::corpus::Format::Text))
+        .count();
+    println!(
+        "of them {n_formats} web pages, Word and PDF files, as their readers give them: {}/{} fields right",
+        formats.0, formats.1
+    );
     let mut failed = Vec::new();
     for (f, (ok, n)) in &right {
         let pct = 100.0 * *ok as f64 / *n as f64;
