@@ -134,29 +134,40 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             return None;
         }
         if let Some(rules) = &c.rules {
-            let mut traditional = None;
-            for r in rules.iter() {
-                let p = start.saturating_add(r.offset);
-                let recorded = match self.class_at(p) {
-                    Some(class) => Some(class),
-                    // Nothing recorded: the first class in a Traditional paragraph, anything
-                    // in another.
-                    None if r.class == 0 => None,
-                    None => {
-                        let t = *traditional
-                            .get_or_insert_with(|| self.is_traditional(self.paragraph_at(p)));
-                        if !t {
-                            continue;
-                        }
-                        None
-                    }
-                };
-                if !r.accepts(recorded) {
-                    return None;
-                }
+            if !self.rules_accept(rules, start) {
+                return None;
             }
         }
         Some(begins && ends)
+    }
+
+    /// Whether the characters of the occurrence starting at `start` meet `rules` (a term
+    /// typed in Traditional script). Apart from [`Self::judge`], which runs for every
+    /// occurrence of every checked term and stays small enough to be inlined there.
+    #[inline(never)]
+    fn rules_accept(&self, rules: &[crate::analysis::distinct::CharRule], start: u32) -> bool {
+        let mut traditional = None;
+        for r in rules {
+            let p = start.saturating_add(r.offset);
+            let recorded = match self.class_at(p) {
+                Some(class) => Some(class),
+                // Nothing recorded: the first class in a Traditional paragraph, anything in
+                // another.
+                None if r.class == 0 => None,
+                None => {
+                    let t = *traditional
+                        .get_or_insert_with(|| self.is_traditional(self.paragraph_at(p)));
+                    if !t {
+                        continue;
+                    }
+                    None
+                }
+            };
+            if !r.accepts(recorded) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Paragraphs containing `phrase` (normalized chars, no white space), in segment order,
