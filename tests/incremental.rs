@@ -254,7 +254,8 @@ fn exact_files(index: &Path) -> (Vec<u32>, Vec<String>, Vec<String>) {
         } else if let Some(id) = name.strip_suffix(".ztx").and_then(|s| s.parse().ok()) {
             text_stores.push(id);
         } else if (name.starts_with("live-") && name.ends_with(".bin"))
-            || (name.starts_with("meta-") && (name.ends_with(".zst") || name.ends_with(".json")))
+            || (name.starts_with("meta-")
+                && [".zst", ".json", ".tbl"].iter().any(|x| name.ends_with(x)))
         {
             maps.push(name);
         } else {
@@ -278,6 +279,7 @@ fn the_exact_index_keeps_only_what_the_last_commit_needs() {
         let commit = [
             format!("live-{gen:08}.bin"),
             format!("meta-{gen:08}.json"),
+            format!("meta-{gen:08}.tbl"),
             format!("meta-{gen:08}.zst"),
         ];
         assert_eq!(maps, commit, "{round}");

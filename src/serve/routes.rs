@@ -498,4 +498,32 @@ mod tests {
         }));
         assert_eq!((ok.status, ok.body.as_str()), (StatusCode::OK, "fine\n"));
     }
+
+    #[test]
+    fn an_answer_past_its_time_is_a_503_and_keeps_its_permit_until_done() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let permits = Arc::new(Semaphore::new(1));
+        // An answer that waits until the test lets it go: it cannot finish in time.
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let slow = rt.block_on(guarded(&permits, Duration::from_millis(50), move || {
+            let _ = wait.recv();
+            let _ = done.send(());
+            Reply::failed(StatusCode::OK, "late")
+        }));
+        assert_eq!(slow.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(slow.body.contains("took too long"), "{}", slow.body);
+        // Still working: it holds the only permit, so slow answers cannot pile up.
+        assert_eq!(permits.available_permits(), 0);
+        go.send(()).unwrap();
+        finished.recv().unwrap();
+        let ok = rt.block_on(guarded(&permits, Duration::from_secs(30), || {
+            Reply::failed(StatusCode::OK, "fine")
+        }));
+        assert_eq!(ok.status, StatusCode::OK);
+    }
 }
