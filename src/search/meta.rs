@@ -382,12 +382,31 @@ mod tests {
     #[test]
     fn facets_sum_to_the_total() {
         let t = table();
-        let f = t.facets(&[3, 0, 2]);
+        // File 4 has no row: it counts as `null` in every facet.
+        let f = t.facets(&[3, 0, 2, 0, 4]);
         for facet in [&f.kind, &f.status, &f.region, &f.year] {
-            assert_eq!(facet.iter().map(|c| c.count).sum::<usize>(), 5, "{facet:?}");
+            assert_eq!(facet.iter().map(|c| c.count).sum::<usize>(), 9, "{facet:?}");
         }
-        assert_eq!(f.kind[0].value.as_deref(), Some("司法解释"));
-        assert_eq!(f.kind[0].count, 3);
+        assert_eq!(f.kind[0].value, None);
+        assert_eq!(f.kind[0].count, 4);
+        assert_eq!(f.kind[1].value.as_deref(), Some("司法解释"));
+        assert_eq!(f.kind[1].count, 3);
+        let year = |y: &str| {
+            f.year
+                .iter()
+                .find(|c| c.value.as_deref() == Some(y))
+                .map(|c| c.count)
+        };
+        assert_eq!(year("2020"), Some(3));
+        let issuer = |i: &str| f.issuer.iter().find(|c| c.value.as_deref() == Some(i));
+        assert_eq!(issuer("最高人民法院").map(|c| c.count), Some(3));
+        assert_eq!(
+            (f.status
+                .iter()
+                .find(|c| c.value.as_deref() == Some("repealed")))
+            .map(|c| c.count),
+            Some(2)
+        );
     }
 
     #[test]
