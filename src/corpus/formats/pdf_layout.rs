@@ -13,8 +13,10 @@
 //!   row is one line with its cells in order, whichever order they were drawn in, and a
 //!   phrase that runs from one cell into the next is in the text as it is on the page.
 //! - **Not cells:** glyphs set one by one at an even spacing (a letter-spaced headline,
-//!   `中  共  唐  山  市  委`) and the gap after a numbered label that starts a line
-//!   (`第一条    为了…`) are spaces, so those lines stay ordinary text.
+//!   `中  共  唐  山  市  委`), a line of glyphs that all stand alone (`說    明`), the gap
+//!   after a numbered label that starts a line (`第一条    为了…`) and the gap after a glyph
+//!   without width (a font whose widths the extractor does not find) are spaces, so those
+//!   lines stay ordinary text.
 //! - **Overprinted glyphs** (the same character drawn again at nearly the same place, a
 //!   way of making text bold) are read once.
 //!
@@ -293,7 +295,7 @@ fn line_text(line: &[Run<'_>], text: &str) -> String {
             glyphs.push(g);
             before = g.end;
             end = end.max(g.end);
-            sized = g.end - g.x >= g.size * 0.2;
+            sized = g.end - g.x > g.size * 0.01;
             spaced = text_of(g, text) == IDEOGRAPHIC_SPACE;
         }
     }
@@ -317,7 +319,8 @@ fn line_text(line: &[Run<'_>], text: &str) -> String {
 }
 
 /// Cell gaps around single glyphs set at an even spacing (three glyphs at least, each gap
-/// within a quarter of the next) are the letter spacing of one piece of text.
+/// within a quarter of the next), or between the glyphs of a line of lone glyphs (`目    录`,
+/// `总    则`), are the letter spacing of one piece of text.
 fn spaced_letters_are_not_cells(gaps: &mut [Gap], widths: &[f64]) {
     // A glyph stands alone when big gaps are on both of its sides (or the line's end).
     let n = gaps.len();
@@ -326,6 +329,10 @@ fn spaced_letters_are_not_cells(gaps: &mut [Gap], widths: &[f64]) {
         let after = i + 1 == n || gaps[i + 1] == Gap::Cell;
         before && after
     };
+    if (0..n).all(alone) {
+        gaps.iter_mut().skip(1).for_each(|g| *g = Gap::Space);
+        return;
+    }
     let even = |a: f64, b: f64| (a - b).abs() <= a.max(b) * 0.25;
     let mut letter = vec![false; n];
     for i in 1..n.saturating_sub(1) {
@@ -469,9 +476,16 @@ mod tests {
             (70.0, 50.0, 10.0, "为了保护劳动者的合法权益"),
         ]);
         assert_eq!(s.lines(), ["第一条 为了保护劳动者的合法权益"]);
-        // Two lone glyphs are not enough to call it letter spacing: a row of cells.
-        let s = sink(&[(10.0, 50.0, 10.0, "是"), (60.0, 50.0, 10.0, "否")]);
-        assert_eq!(s.lines(), ["是\u{3000}\u{3000}否"]);
+        // A line of lone glyphs is a spaced word; two lone glyphs beside a cell of more
+        // are not enough to call it letter spacing: a row of cells.
+        let s = sink(&[(10.0, 50.0, 10.0, "目"), (60.0, 50.0, 10.0, "录")]);
+        assert_eq!(s.lines(), ["目 录"]);
+        let s = sink(&[
+            (10.0, 50.0, 10.0, "项目"),
+            (60.0, 50.0, 10.0, "是"),
+            (100.0, 50.0, 10.0, "否"),
+        ]);
+        assert_eq!(s.lines(), ["项目\u{3000}\u{3000}是\u{3000}\u{3000}否"]);
     }
 
     #[test]
