@@ -26,6 +26,7 @@ mod numbering;
 mod ofd;
 mod paged;
 mod pdf;
+mod pdf_layout;
 mod pdf_streams;
 mod xml;
 
@@ -279,13 +280,18 @@ impl TextBuilder {
             .map(|c| one_line(c.as_ref()))
             .filter(|c| !c.is_empty())
             .collect();
-        self.line(&cells.join("\u{3000}\u{3000}"));
+        self.line(&cells.join(CELL_SEPARATOR));
     }
 
     fn finish(self) -> String {
         self.out
     }
 }
+
+/// What stands between the cells of a table's row (two U+3000): white space, which the
+/// exact search's normalization drops, so a phrase that runs from one cell into the next is
+/// found, while the cells stay apart to the eye and to the readers that tell rows from text.
+pub(crate) const CELL_SEPARATOR: &str = "\u{3000}\u{3000}";
 
 /// How a document's name ends (`关于…的通知`).
 const KIND_ENDINGS: &[&str] = &[

@@ -192,7 +192,7 @@ fn page_lines(mut pieces: Vec<Piece>) -> Vec<String> {
             let mut end = f64::NEG_INFINITY;
             for p in line {
                 if !text.is_empty() && p.x > end + p.size {
-                    text.push_str("\u{3000}\u{3000}");
+                    text.push_str(super::CELL_SEPARATOR);
                 }
                 text.push_str(p.text.trim());
                 end = end.max(p.end);

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::super::heading::{display_width, ends_sentence, match_label};
-use super::TextBuilder;
+use super::{TextBuilder, CELL_SEPARATOR};
 
 /// How many lines at the top and at the bottom of a page may be running furniture.
 pub const EDGE_LINES: usize = 2;
@@ -51,6 +51,7 @@ pub fn paged_text<P>(pages: Vec<P>, lines_of: impl Fn(&P) -> Vec<String>) -> (St
     let running = running_lines(pages.iter().map(&lines_of));
     let (full, bytes) = full_width(pages.iter().map(|p| kept(lines_of(p), &running)));
     let mut out = PagedWriter::new(full);
+    out.running_title = running_title(pages.iter().map(&lines_of), &running);
     // The text is about as long as the lines: reserved at once, it is not copied as it grows.
     out.builder.out.reserve(bytes + bytes / 16);
     for page in pages {
@@ -67,8 +68,9 @@ struct Para {
     text: String,
     chars: usize,
     starts: Vec<usize>,
-    /// Ended by the bound without a sentence end: a blank line follows it.
-    forced: bool,
+    /// A blank line follows it: a table's row, or a paragraph ended by the bound without a
+    /// sentence end.
+    blank_after: bool,
 }
 
 /// Joins lines page after page into paragraphs and writes them.
@@ -79,6 +81,9 @@ struct PagedWriter {
     written: u32,
     /// Paragraphs held back until the title is known (`None` once it is).
     head: Option<Vec<Para>>,
+    /// The title when the text begins with a table's row: the running lines at the top of
+    /// the first page ([`running_title`]).
+    running_title: Option<String>,
     current: Option<Para>,
     /// Whether the current paragraph takes the next line.
     joining: bool,
@@ -99,6 +104,7 @@ impl PagedWriter {
             builder: TextBuilder::new(false),
             written: 0,
             head: Some(Vec::new()),
+            running_title: None,
             current: None,
             joining: false,
             carried: Vec::new(),
@@ -125,6 +131,16 @@ impl PagedWriter {
 
     /// One line; `first_of` the page it begins.
     fn line(&mut self, line: String, first_of: Option<usize>) {
+        if is_row(&line) {
+            // A table's row is a paragraph of its own, a blank line after it so that the
+            // parser's wrap rule does not join it either.
+            self.joining = false;
+            self.start_new(line, first_of);
+            if let Some(row) = self.current.as_mut() {
+                row.blank_after = true;
+            }
+            return;
+        }
         let width = display_width(&line);
         let full = self.full.is_some_and(|f| width + FULL_LINE_SLACK >= f);
         let ends = ends_sentence(&line);
@@ -140,7 +156,7 @@ impl PagedWriter {
             return;
         };
         if cur.chars >= MAX_PARAGRAPH_CHARS {
-            cur.forced = true;
+            cur.blank_after = true;
             self.start_new(line, None);
             return;
         }
@@ -167,7 +183,7 @@ impl PagedWriter {
             chars: line.chars().count(),
             text: line,
             starts,
-            forced: false,
+            blank_after: false,
         });
     }
 
@@ -215,6 +231,11 @@ impl PagedWriter {
                     self.carried = moved;
                 }
             }
+        } else if let Some(title) =
+            (self.running_title.take()).filter(|_| head.first().is_some_and(|p| is_row(&p.text)))
+        {
+            // A table from the first line: its rows are no title, the book's name is.
+            self.emit(|b| b.title(&title));
         }
         for para in head {
             self.write(para);
@@ -228,7 +249,7 @@ impl PagedWriter {
         }
         self.emit(|b| {
             b.line(&para.text);
-            if para.forced {
+            if para.blank_after {
                 b.out.push('\n');
             }
         });
@@ -286,13 +307,22 @@ fn sentence_end(line: &str) -> Option<usize> {
     Some(end)
 }
 
+/// Whether `line` is a table's row: cells apart ([`CELL_SEPARATOR`]).
+fn is_row(line: &str) -> bool {
+    line.contains(CELL_SEPARATOR)
+}
+
 /// The width a line must nearly reach to be full: the one a quarter of the long lines (20
-/// columns and more) reach; and the bytes of all lines (with their line breaks).
+/// columns and more, table rows aside) reach; and the bytes of all lines (with their line
+/// breaks).
 fn full_width(pages: impl Iterator<Item = Vec<String>>) -> (Option<usize>, usize) {
     let mut counts: HashMap<usize, usize> = HashMap::new();
     let mut bytes = 0;
     for line in pages.flatten() {
         bytes += line.len() + 1;
+        if is_row(&line) {
+            continue;
+        }
         let w = display_width(&line);
         if w >= 20 {
             *counts.entry(w).or_default() += 1;
@@ -327,6 +357,20 @@ fn join_wrapped(lines: &[&str]) -> Vec<String> {
     w.end_current();
     let text = w.builder.finish();
     text.lines().map(str::to_string).collect()
+}
+
+/// The running lines at the top of the first page with text, joined by a space (the
+/// book's name a budget table repeats on every page: `臺北市總預算案 歲出機關別預算表`).
+fn running_title(
+    mut pages: impl Iterator<Item = Vec<String>>,
+    running: &HashMap<String, usize>,
+) -> Option<String> {
+    let first = pages.find(|p| !p.is_empty())?;
+    let top: Vec<&str> = (first.iter().take(EDGE_LINES))
+        .filter(|l| !is_page_number(l) && running.contains_key(&digits_aside(l)))
+        .map(|l| l.trim())
+        .collect();
+    (!top.is_empty()).then(|| top.join(" "))
 }
 
 /// The lines of a page that are not page furniture, in order.
@@ -609,6 +653,37 @@ mod tests {
     }
 
     #[test]
+    fn rows_stand_alone_and_a_table_is_named_by_its_running_header() {
+        let names = ["一般行政", "行政管理", "議事工作"];
+        let pages: Vec<Vec<String>> = (0..3)
+            .map(|i| {
+                vec![
+                    "臺北市總預算案".to_string(),
+                    "歲出機關別預算表".to_string(),
+                    "科目\u{3000}\u{3000}本年度預算數".to_string(),
+                    format!("{}\u{3000}\u{3000}{}", names[i], 100 + i),
+                    format!("本年度預算數內容與上年度之比較如下，{}核實編列", names[i]),
+                    format!("- {} -", i + 1),
+                ]
+            })
+            .collect();
+        let (text, starts) = paged_text(pages, Clone::clone);
+        assert!(
+            text.starts_with(
+                "# 臺北市總預算案 歲出機關別預算表\n\n科目\u{3000}\u{3000}本年度預算數\n\n一般行政"
+            ),
+            "{text}"
+        );
+        // A row is joined to nothing, before or after it.
+        assert!(text.contains("\u{3000}\u{3000}100\n\n本年度"), "{text}");
+        assert_eq!(text.matches("臺北市總預算案").count(), 1);
+        assert_eq!(starts.len(), 3);
+        // A text that begins with text keeps the parser's title rule.
+        let pages = vec![owned(&["某某规定", "甲\u{3000}\u{3000}乙"])];
+        assert!(paged_text(pages, Clone::clone).0.starts_with("某某规定\n"));
+    }
+
+    #[test]
     fn page_numbers() {
         for yes in [
             "3",
@@ -644,6 +719,10 @@ mod tests {
         let running = running_lines(pages.iter().cloned());
         assert!(running.contains_key("某市人民政府文件"), "{running:?}");
         assert!(!running.contains_key("一"), "{running:?}");
+        assert_eq!(
+            running_title(pages.iter().cloned(), &running).as_deref(),
+            Some("某市人民政府文件")
+        );
         let kept: Vec<String> = pages.into_iter().flat_map(|p| kept(p, &running)).collect();
         // `正文` stands at the bottom of every page: a running line too.
         assert_eq!(kept, ["一", "二", "三", "四", "五", "六", "七", "八"]);

@@ -1,6 +1,7 @@
-//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`; its
-//! plain-text layout), handed to [`super::paged`] (furniture, joining, bounded paragraphs,
-//! the title, where each page begins).
+//! PDF to clean text lines: the text layer page by page (`pdf-extract`, over `lopdf`), its
+//! glyphs laid out by position ([`super::pdf_layout`]: a table's row is one line, cells
+//! apart), handed to [`super::paged`] (furniture, joining, bounded paragraphs, the title,
+//! where each page begins).
 //!
 //! - **No text layer:** a PDF whose pages yield no letters at all is [`ReadError::NoText`]
 //!   (scanned), not an empty document.
@@ -16,8 +17,9 @@
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pdf_extract::{output_doc_page, Document, Object, ObjectId, PlainTextOutput};
+use pdf_extract::{output_doc_page, Document, Object, ObjectId};
 
+use super::pdf_layout::GlyphSink;
 use super::pdf_streams::LazyDocument;
 use super::{paged, ReadError};
 
@@ -44,20 +46,20 @@ pub fn caught_panics() -> u64 {
 /// Reads a PDF's text layer into the text handed to the parser, with the line where each
 /// page begins.
 pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
-    let pages = page_texts(bytes)?;
-    if !pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
+    let pages = page_lines(bytes)?;
+    if !pages
+        .iter()
+        .flatten()
+        .any(|l| l.chars().any(char::is_alphanumeric))
+    {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    Ok(paged::paged_text(pages, |page: &String| {
-        page.lines()
-            .map(|l| squeeze_wide_spaces(l.trim()))
-            .filter(|l| !l.is_empty())
-            .collect()
-    }))
+    Ok(paged::paged_text(pages, Clone::clone))
 }
 
-/// The text of each page, as the extractor lays it out.
-fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
+/// The lines of each page, laid out by position ([`GlyphSink`]), trimmed, spaces between
+/// wide characters dropped, empty ones left out.
+fn page_lines(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let mut lazy = LazyDocument::load(bytes).map_err(|e| ReadError::damaged(FORMAT, e))?;
     if lazy.doc.is_encrypted() && lazy.doc.decrypt("").is_err() {
         return Err(ReadError::Encrypted { format: FORMAT });
@@ -79,16 +81,21 @@ fn page_texts(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
         let doc = &lazy.doc;
         EXTRACTING.with(|e| e.set(true));
         let page = catch_unwind(AssertUnwindSafe(|| {
-            let mut s = String::new();
-            let mut out = PlainTextOutput::new(&mut s);
-            output_doc_page(doc, &mut out, 1).map(|()| s)
+            let mut sink = GlyphSink::default();
+            output_doc_page(doc, &mut sink, 1).map(|()| sink.lines())
         }));
         EXTRACTING.with(|e| e.set(false));
         if page.is_err() {
             CAUGHT.with(|c| c.set(c.get() + 1));
         }
         match page {
-            Ok(Ok(text)) => pages.push(text),
+            Ok(Ok(lines)) => pages.push(
+                lines
+                    .iter()
+                    .map(|l| squeeze_wide_spaces(l.trim()))
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+            ),
             _ => failed += 1,
         }
     }
