@@ -102,6 +102,13 @@ pub(super) fn issuer_of(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
             .filter(|(e, _)| roles.contains(&e.role))
             .find_map(|(e, s)| event_organs(cx, e, s).map(|o| (e.line, o, s)));
         if let Some((line, mut organs, src)) = first {
+            // A signature at the end may be laid out in columns (joint issuers side by side,
+            // a long name wrapped); the issuers' lines under the title say it plainly.
+            if matches!(src, Source::LastLines { .. }) {
+                if let Some(head) = head_organs(cx) {
+                    return Some(head);
+                }
+            }
             // Joint enactments list each body's meeting on one line.
             for (e, s) in cx
                 .events
@@ -126,6 +133,32 @@ pub(super) fn issuer_of(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
         }
     }
     None
+}
+
+/// The issuers a document names on lines of their own among its first lines (the issuing
+/// bodies of a joint document stand one a line under the title or the number): the first
+/// run of such lines.
+fn head_organs(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
+    let mut organs: Vec<String> = Vec::new();
+    let mut first_line = None;
+    for l in &cx.header.first {
+        match (issuer::is_organ(l.text), first_line) {
+            (true, _) => {
+                first_line.get_or_insert(l.no);
+                for part in issuer::split_glued(l.text) {
+                    for o in issuer::normalize(part, cx.place)? {
+                        if !organs.contains(&o) {
+                            organs.push(o);
+                        }
+                    }
+                }
+            }
+            (false, Some(_)) => break,
+            (false, None) => {}
+        }
+    }
+    let line = first_line?;
+    Some(Sourced::new(organs, Source::FirstLines { line }))
 }
 
 /// Issuers found only once the kind is known, and the weakest sources: a report's title
@@ -180,6 +213,11 @@ pub(super) fn fallback_issuer(
         if let Some(o) = issuer::from_compiler_line(l.text) {
             return Some(Sourced::new(vec![o], Source::LastLines { line: l.no }));
         }
+    }
+    // A signature may be laid out in columns (joint issuers side by side, a long name
+    // wrapped); the issuers' own lines under the title say it plainly.
+    if let Some(head) = head_organs(cx) {
+        return Some(head);
     }
     let (org, _, line) = signature(&cx.header.tail)?;
     let o = issuer::normalize(org, cx.place)?;

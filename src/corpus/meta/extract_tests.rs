@@ -294,3 +294,31 @@ proptest! {
         prop_assert_eq!(back, m);
     }
 }
+
+#[test]
+fn joint_issuers_come_from_their_lines_under_the_number_not_a_signature_in_columns() {
+    // As a PDF reads: the issuers one a line (two glued on one), the signature laid out in
+    // two columns with the first name wrapped.
+    let text = "关于进一步规范市政设施审批事项合并办理工作的通知\n\
+        唐港城办发〔2019〕10号\n\
+        唐山市“一港双城”（城镇化）工作委员会办公室\n\
+        唐山市自然资源和规划局唐山市行政审批局\n\
+        各县（市、区）人民政府，市直有关单位：\n\
+        为进一步优化营商环境，现就有关事项通知如下。\n\
+        一、合并办理的事项\n\
+        市政设施建设类审批与绿地树木审批合并办理。\n\
+        唐山市“一港双城”（城镇化）\u{3000}\u{3000}唐山市行政审批局\n\
+        工作委员会办公室\n\
+        2019年3月26日\n";
+    let m = meta_of("通知/唐港城办发〔2019〕10号.pdf", text);
+    assert_eq!(
+        issuer(&m),
+        [
+            "唐山市“一港双城”（城镇化）工作委员会办公室",
+            "唐山市自然资源和规划局",
+            "唐山市行政审批局"
+        ]
+    );
+    assert_eq!(region(&m), Some("河北"));
+    assert_eq!(dates(&m), ["signed:2019-03-26"]);
+}

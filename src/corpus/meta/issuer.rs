@@ -155,6 +155,33 @@ pub fn normalize(raw: &str, place: Option<&str>) -> Option<Vec<String>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The bodies of a line that names several of one place glued together, as a PDF's
+/// issuers' block reads (`唐山市自然资源和规划局唐山市住房和城乡建设局`): cut before each repeat of
+/// the line's place (its text up to the first 省, 市 or 县 in its first six characters) that
+/// follows the end of a body's name. A line without a repeated place is itself.
+pub fn split_glued(line: &str) -> Vec<&str> {
+    let head: String = line.chars().take(6).collect();
+    let Some(end) = head.find(['省', '市', '县']) else {
+        return vec![line];
+    };
+    let place = &line[..end + '市'.len_utf8()];
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in line.match_indices(place).filter(|&(at, _)| at > 0) {
+        let before = &line[from..at];
+        if is_organ(before) {
+            out.push(before);
+            from = at;
+        }
+    }
+    out.push(&line[from..]);
+    if out.iter().all(|p| is_organ(p)) {
+        out
+    } else {
+        vec![line]
+    }
+}
+
 /// The bodies a title names before `关于`/`關於` (`最高人民法院、最高人民检察院关于…`).
 pub fn from_title(title: &str) -> Option<Vec<String>> {
     let p = title.find("关于").or_else(|| title.find("關於"))?;
@@ -260,6 +287,25 @@ mod tests {
             n("由最高人民法院审判委员会第1823次会议通过，现予公布，自"),
             v(&["最高人民法院"])
         );
+    }
+
+    #[test]
+    fn glued_bodies_of_one_place_are_cut_apart() {
+        assert_eq!(
+            split_glued("唐山市自然资源和规划局唐山市住房和城乡建设局唐山市行政审批局"),
+            [
+                "唐山市自然资源和规划局",
+                "唐山市住房和城乡建设局",
+                "唐山市行政审批局"
+            ]
+        );
+        assert_eq!(split_glued("唐山市行政审批局"), ["唐山市行政审批局"]);
+        // A place named again inside one body's name is no cut.
+        assert_eq!(
+            split_glued("上海市人民政府上海市"),
+            ["上海市人民政府上海市"]
+        );
+        assert_eq!(split_glued("国务院办公厅"), ["国务院办公厅"]);
     }
 
     #[test]
