@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use super::script::{script_of, Written};
+use super::script::{ScriptCounts, Written};
 
 /// The groups, as shipped.
 pub const TABLE: &str = include_str!("../../data/variants/distinct-traditional.txt");
@@ -170,7 +170,12 @@ pub fn rules_of(typed: &str, norm: &[char]) -> Vec<CharRule> {
 /// Whether a paragraph is Traditional for these rules: its own characters say so, or, when
 /// they say neither (人民, a number), the document's (`document`).
 pub fn is_traditional(paragraph: &str, document: Option<Written>) -> bool {
-    match script_of(paragraph) {
+    is_traditional_by(ScriptCounts::of(paragraph), document)
+}
+
+/// [`is_traditional`] of a paragraph whose script counts are `counts`.
+pub fn is_traditional_by(counts: ScriptCounts, document: Option<Written>) -> bool {
+    match counts.script() {
         Some(w) => w == Written::Traditional,
         None => document == Some(Written::Traditional),
     }
@@ -179,15 +184,23 @@ pub fn is_traditional(paragraph: &str, document: Option<Written>) -> bool {
 /// The script of a document for [`is_traditional`]: that of its first paragraphs (`texts`),
 /// some 12 KB of them.
 pub fn document_script<'t>(texts: impl IntoIterator<Item = &'t str>) -> Option<Written> {
+    document_script_by(texts.into_iter().map(|t| (t.len(), ScriptCounts::of(t))))
+}
+
+/// [`document_script`] of paragraphs given as (length in bytes, script counts).
+pub fn document_script_by(
+    paragraphs: impl IntoIterator<Item = (usize, ScriptCounts)>,
+) -> Option<Written> {
     const SAMPLE_BYTES: usize = 12_000;
-    let mut sample = String::new();
-    for t in texts {
-        if sample.len() >= SAMPLE_BYTES {
+    let (mut bytes, mut sum) = (0, ScriptCounts::default());
+    for (len, counts) in paragraphs {
+        if bytes >= SAMPLE_BYTES {
             break;
         }
-        sample.push_str(t);
+        bytes += len;
+        sum = sum + counts;
     }
-    script_of(&sample)
+    sum.script()
 }
 
 /// Whether `text` (a paragraph of a document in `script`) holds N-form `needle` at an

@@ -30,7 +30,7 @@ pub use bigram::{
 pub use normalize::{
     normalize, normalize_exact, normalize_exact_into, normalize_mapped_into, Normalized, OrigSpan,
 };
-pub use script::{s2t, script_of, t2s, Written};
+pub use script::{s2t, script_of, t2s, ScriptCounts, Written};
 pub use variants::Variants;
 pub use words::{
     is_numeral, load_jieba, parse_user_dicts, read_dict_files, read_user_dicts, segment_query,

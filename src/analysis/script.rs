@@ -87,16 +87,51 @@ pub(super) fn is_simplified_form(c: char) -> bool {
 /// text both scripts write alike: 人民, `ai`). A query uses it on every search: a process
 /// answering one query must not build OpenCC's phrase tables for it.
 pub fn script_of(text: &str) -> Option<Written> {
-    let forms = &*SIMPLIFIED_FORMS;
-    let (mut to_simp, mut to_trad) = (0usize, 0usize);
-    for c in text.chars() {
-        to_simp += usize::from(super::simplify::simplify_char(c) != c);
-        to_trad += usize::from(forms.contains(c));
+    ScriptCounts::of(text).script()
+}
+
+/// What [`script_of`] counts in a text: its characters that are Traditional forms and those
+/// that are Simplified forms. Counts add up over pieces of a text, so a document's script can
+/// be told from its paragraphs' counts without reading them again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptCounts {
+    /// Characters OpenCC's `t2s` character table changes.
+    pub traditional: usize,
+    /// Characters its `s2t` character table changes.
+    pub simplified: usize,
+}
+
+impl ScriptCounts {
+    /// The counts of `text`.
+    pub fn of(text: &str) -> ScriptCounts {
+        let forms = &*SIMPLIFIED_FORMS;
+        let mut n = ScriptCounts::default();
+        for c in text.chars() {
+            n.traditional += usize::from(super::simplify::simplify_char(c) != c);
+            n.simplified += usize::from(forms.contains(c));
+        }
+        n
     }
-    match to_simp.cmp(&to_trad) {
-        std::cmp::Ordering::Greater => Some(Written::Traditional),
-        std::cmp::Ordering::Less => Some(Written::Simplified),
-        std::cmp::Ordering::Equal => None,
+
+    /// The script they tell ([`script_of`]): the one with more of its forms.
+    pub fn script(self) -> Option<Written> {
+        match self.traditional.cmp(&self.simplified) {
+            std::cmp::Ordering::Greater => Some(Written::Traditional),
+            std::cmp::Ordering::Less => Some(Written::Simplified),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+}
+
+impl std::ops::Add for ScriptCounts {
+    type Output = ScriptCounts;
+
+    /// The counts of two pieces together.
+    fn add(self, other: ScriptCounts) -> ScriptCounts {
+        ScriptCounts {
+            traditional: self.traditional + other.traditional,
+            simplified: self.simplified + other.simplified,
+        }
     }
 }
 
@@ -115,6 +150,17 @@ mod tests {
             Some(Written::Simplified)
         );
         assert_eq!(script_of(""), None);
+        // Counts add up over the pieces of a text.
+        let (a, b) = ("中華民國", "憲法 中华人民共和国宪法");
+        let whole = format!("{a}{b}");
+        assert_eq!(
+            ScriptCounts::of(a) + ScriptCounts::of(b),
+            ScriptCounts::of(&whole)
+        );
+        assert_eq!(
+            (ScriptCounts::of(a) + ScriptCounts::of(b)).script(),
+            script_of(&whole)
+        );
     }
 
     #[test]

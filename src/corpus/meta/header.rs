@@ -233,7 +233,7 @@ pub fn split<'a>(text: &'a str, title: &str) -> Header<'a> {
 }
 
 fn tail_lines(text: &str) -> Vec<Line<'_>> {
-    let total = text.split('\n').count() as u32;
+    let total = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32 + 1;
     let mut out: Vec<Line> = text
         .rsplit('\n')
         .enumerate()

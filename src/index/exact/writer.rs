@@ -129,6 +129,7 @@ impl ExactWriter {
             chars: Vec::new(),
             starts: Vec::new(),
             classes: Vec::new(),
+            scripts: Vec::new(),
         }
     }
 
@@ -163,6 +164,8 @@ pub struct ExactBuilder<'a> {
     starts: Vec<bool>,
     /// The classes of its distinct group characters, when it is Traditional.
     classes: Vec<(u32, u8)>,
+    /// The script counts of the paragraphs of the file being added.
+    scripts: Vec<analysis::ScriptCounts>,
 }
 
 /// A segment under construction: its id, bigrams, texts and files.
@@ -210,7 +213,17 @@ impl ExactBuilder<'_> {
         }
         let mut split = false;
         let mut begun = false;
-        let script = distinct::document_script(paragraphs.iter().map(|p| p.text.as_str()));
+        // Each paragraph's script counts, read once: the document's script is that of its
+        // first paragraphs, a paragraph's its own unless it says neither.
+        self.scripts.clear();
+        (self.scripts).extend(
+            paragraphs
+                .iter()
+                .map(|p| analysis::ScriptCounts::of(&p.text)),
+        );
+        let script = distinct::document_script_by(
+            (paragraphs.iter().zip(&self.scripts)).map(|(p, &n)| (p.text.len(), n)),
+        );
         for (para, p) in paragraphs.iter().enumerate() {
             let text = p.text.as_str();
             if !begun {
@@ -243,7 +256,7 @@ impl ExactBuilder<'_> {
             };
             if let Some(b) = &mut self.current {
                 b.bigrams.add_paragraph_with(&self.chars, words, kind);
-                if distinct::is_traditional(text, script) {
+                if distinct::is_traditional_by(self.scripts[para], script) {
                     self.classes.clear();
                     for (i, &n) in self.chars.iter().enumerate() {
                         if !distinct::is_group_fold(n) {
