@@ -43,6 +43,19 @@ pub struct MetaEntry {
     pub meta: DocMeta,
 }
 
+#[cfg(test)]
+impl MetaEntry {
+    /// The entry of file `file`, a text written for a test at `path`, as indexing extracts it.
+    pub(crate) fn of_text(file: u32, path: &str, text: &str) -> MetaEntry {
+        let doc = crate::corpus::parse_document(path, text, "UTF-8");
+        MetaEntry {
+            file,
+            path: path.to_string(),
+            meta: crate::corpus::meta::extract(path, text, &doc),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
     format: u32,

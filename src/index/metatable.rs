@@ -396,14 +396,7 @@ mod tests {
     use super::*;
 
     fn entries() -> Vec<MetaEntry> {
-        let doc = |file: u32, path: &str, text: &str| {
-            let d = crate::corpus::parse_document(path, text, "UTF-8");
-            MetaEntry {
-                file,
-                path: path.to_string(),
-                meta: crate::corpus::meta::extract(path, text, &d),
-            }
-        };
+        let doc = MetaEntry::of_text;
         vec![
             doc(
                 0,

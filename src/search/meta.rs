@@ -16,7 +16,7 @@ use super::query::values::{self, DateRange, PathPattern};
 use super::query::{FieldName, Query};
 use super::{FacetCount, Facets};
 use crate::analysis;
-use crate::corpus::meta::{DateRole, DocMeta, Status, StatusInfo};
+use crate::corpus::meta::{DateRole, DocMeta, Kind, Status, StatusInfo};
 use crate::index::docmeta::{self, MetaEntry};
 use crate::index::metatable::{self, StrId, Table, TableRow};
 use crate::Result;
@@ -153,71 +153,45 @@ impl MetaTable {
     /// documents without the field), and the [`TOP_ISSUERS`] issuers with most (a jointly
     /// issued document counts for each of its issuers).
     pub fn facets(&self, counts: &[u32]) -> Facets {
-        // Counted by string number: nothing is allocated per matching file.
-        type Counts = FxHashMap<Option<StrId>, usize>;
-        let (mut kind, mut status, mut region, mut issuer): (Counts, Counts, Counts, Counts) =
-            Default::default();
-        let mut year: FxHashMap<Option<u16>, usize> = FxHashMap::default();
-        let mut kind_names = FxHashMap::default();
-        let mut status_names = FxHashMap::default();
+        // Counted by value or string number: nothing is allocated per matching file.
+        type Counts<K> = FxHashMap<Option<K>, usize>;
+        let mut kind: Counts<Kind> = Counts::default();
+        let mut status: Counts<Status> = Counts::default();
+        let (mut region, mut issuer): (Counts<StrId>, Counts<StrId>) = Default::default();
+        let mut year: Counts<u16> = Counts::default();
         for (file, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             let n = n as usize;
-            let Some(r) = self.t.get(file as u32) else {
-                for facet in [&mut kind, &mut status, &mut region] {
-                    *facet.entry(None).or_default() += n;
-                }
-                *year.entry(None).or_default() += n;
-                continue;
-            };
-            // Kinds and statuses are few: keyed by their names' order of first sight.
-            let k = r.kind.map(|k| {
-                let next = kind_names.len() as StrId;
-                *kind_names.entry(k.name()).or_insert(next)
-            });
-            *kind.entry(k).or_default() += n;
-            let s = r.status.map(|s| {
-                let next = status_names.len() as StrId;
-                *status_names.entry(s.as_str()).or_insert(next)
-            });
-            *status.entry(s).or_default() += n;
-            *region.entry(r.region_shown).or_default() += n;
-            *year.entry(r.main.map(|(_, y)| y)).or_default() += n;
-            for &(shown, _) in self.t.issuers(r) {
+            let r = self.t.get(file as u32);
+            *kind.entry(r.and_then(|r| r.kind)).or_default() += n;
+            *status.entry(r.and_then(|r| r.status)).or_default() += n;
+            *region.entry(r.and_then(|r| r.region_shown)).or_default() += n;
+            *year
+                .entry(r.and_then(|r| r.main).map(|(_, y)| y))
+                .or_default() += n;
+            for &(shown, _) in r.map_or(&[][..], |r| self.t.issuers(r)) {
                 *issuer.entry(Some(shown)).or_default() += n;
             }
         }
-        let named = |names: FxHashMap<&'static str, StrId>| {
-            let mut by_id = vec![""; names.len()];
-            for (name, id) in names {
-                by_id[id as usize] = name;
-            }
-            by_id
-        };
-        let (kind_names, status_names) = (named(kind_names), named(status_names));
-        let listed = |m: Counts, name: &dyn Fn(StrId) -> String| -> Vec<FacetCount> {
+        /// Each value with its count, most first (ties by value).
+        fn listed<K>(m: Counts<K>, name: impl Fn(K) -> String) -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = (m.into_iter())
-                .map(|(id, count)| FacetCount {
-                    value: id.map(name),
+                .map(|(k, count)| FacetCount {
+                    value: k.map(&name),
                     count,
                 })
                 .collect();
             v.sort_by(|a, b| (b.count, &a.value).cmp(&(a.count, &b.value)));
             v
-        };
+        }
         let shown = |id: StrId| self.t.str(id).to_string();
-        let mut years: Vec<FacetCount> = (year.into_iter())
-            .map(|(y, count)| FacetCount {
-                value: y.map(|y| format!("{y:04}")),
-                count,
-            })
-            .collect();
+        let mut years = listed(year, |y| format!("{y:04}"));
         years.sort_by(|a, b| b.value.cmp(&a.value));
-        let mut issuers = listed(issuer, &shown);
+        let mut issuers = listed(issuer, shown);
         issuers.truncate(TOP_ISSUERS);
         Facets {
-            kind: listed(kind, &|id| kind_names[id as usize].to_string()),
-            status: listed(status, &|id| status_names[id as usize].to_string()),
-            region: listed(region, &shown),
+            kind: listed(kind, |k| k.name().to_string()),
+            status: listed(status, |s| s.as_str().to_string()),
+            region: listed(region, shown),
             year: years,
             issuer: issuers,
         }
@@ -311,14 +285,7 @@ mod tests {
     use crate::search::query;
 
     fn table() -> MetaTable {
-        let doc = |file: u32, path: &str, text: &str| {
-            let d = crate::corpus::parse_document(path, text, "UTF-8");
-            MetaEntry {
-                file,
-                path: path.to_string(),
-                meta: crate::corpus::meta::extract(path, text, &d),
-            }
-        };
+        let doc = MetaEntry::of_text;
         let mut entries = vec![
             doc(
                 0,

@@ -481,13 +481,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_panic_is_one_request_s_500_and_the_next_is_answered() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
+    /// A runtime of one worker thread, as the answers' tests need.
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
-            .unwrap();
+            .unwrap()
+    }
+
+    #[test]
+    fn a_panic_is_one_request_s_500_and_the_next_is_answered() {
+        let rt = runtime();
         let permits = Arc::new(Semaphore::new(1));
         let t = Duration::from_secs(30);
         let panicked = rt.block_on(guarded(&permits, t, || panic!("a bug in one request")));
@@ -501,11 +506,7 @@ mod tests {
 
     #[test]
     fn an_answer_past_its_time_is_a_503_and_keeps_its_permit_until_done() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         let permits = Arc::new(Semaphore::new(1));
         // An answer that waits until the test lets it go: it cannot finish in time.
         let (go, wait) = std::sync::mpsc::channel::<()>();
