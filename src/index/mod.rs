@@ -29,7 +29,7 @@ pub use writer::{index_corpus, IndexOptions, IndexSummary, ProgressSink};
 
 /// Version of the on-disk layout and record structure. Bump it whenever the schema or the
 /// meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 20;
+pub const FORMAT_VERSION: u32 = 21;
 
 /// What a commit records about the analysis behind the index (tantivy's commit payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -819,11 +819,13 @@ fn best_in(
     let mut collector = Collector::new(g.mode, g.keep).count_files(g.count_files);
     let scorer = TfScorer::new(exact.mean_len());
     let hidden = g.hidden.as_deref();
-    exact.find_each_in(range, phrase, None, g.check.as_ref(), &mut |h| {
+    // A hit's length comes with its paragraph's info: its bounds are not read.
+    exact.find_each_unbounded_in(range, phrase, None, g.check.as_ref(), &mut |mut h| {
         if hidden.is_some_and(|m| m.contains(u64::from(h.file_no))) {
             return;
         }
         let info = exact.info(h.at);
+        h.len = info.map_or(0, |i| i.len);
         let tf = scorer.tf_part(&h) * rank::kind_weight(info.map(|i| i.kind));
         let hash = info.map_or(u32::MAX, |i| i.hash);
         collector.add(Match {

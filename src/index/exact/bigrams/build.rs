@@ -17,8 +17,8 @@ pub struct BigramBuilder {
     starts: Vec<u32>,
     /// A bit per position: whether a word starts there (gaps included).
     words: Vec<u64>,
-    /// Per paragraph: its [`ParagraphInfo`] packed.
-    infos: Vec<u32>,
+    /// Per paragraph: its [`ParagraphInfo`] packed, and its length.
+    infos: Vec<(u32, u32)>,
     /// A bit per paragraph: whether it is Traditional ([`Self::mark_traditional`]).
     traditional: Vec<u64>,
     /// Positions of Traditional paragraphs where a distinct group's character stands in
@@ -102,7 +102,7 @@ impl BigramBuilder {
                 self.words[p >> 6] |= 1 << (p & 63);
             }
         }
-        self.infos.push(ParagraphInfo::pack(chars, kind));
+        (self.infos).push((ParagraphInfo::pack(chars, kind), chars.len() as u32));
     }
 
     /// Marks the paragraph added last as Traditional, with the class of each group character
@@ -202,8 +202,9 @@ impl BigramBuilder {
         for word in &words {
             out.extend_from_slice(&word.to_le_bytes());
         }
-        for info in &self.infos {
+        for (info, len) in &self.infos {
             out.extend_from_slice(&info.to_le_bytes());
+            out.extend_from_slice(&len.to_le_bytes());
         }
         let mut traditional = self.traditional;
         traditional.resize((writer_paragraphs as usize).div_ceil(64), 0);

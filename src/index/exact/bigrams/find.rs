@@ -99,6 +99,10 @@ pub(super) fn count_at_most(table: &[u8], value: u32) -> usize {
         .sum::<u32>() as usize
 }
 
+/// How many listed paragraphs ahead of the one being read [`BigramSegment::prefetch_hit`]
+/// asks for: far enough for memory to answer before the paragraph's turn comes.
+const PREFETCH_AHEAD: usize = 16;
+
 /// From this many positions, [`BigramSegment::char_positions`] orders the positions of a
 /// char through a bitmap rather than a sort.
 pub(super) const DENSE_CHAR_POSITIONS: usize = 1 << 13;
@@ -274,8 +278,14 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         if others.is_empty() && check.is_none() {
             // A bigram alone: its occurrences are the matches.
             match within {
-                None => (paras.iter().zip(counts))
-                    .for_each(|(&k, &n)| emit(k, (n, n), UNKNOWN, UNKNOWN)),
+                None => {
+                    for (j, (&k, &n)) in paras.iter().zip(counts).enumerate() {
+                        if let Some(&ahead) = paras.get(j + PREFETCH_AHEAD) {
+                            self.prefetch_hit(ahead, None);
+                        }
+                        emit(k, (n, n), UNKNOWN, UNKNOWN);
+                    }
+                }
                 Some(within) => each_allowed(within, &mut |j, a| {
                     let n = counts.get(j).copied().unwrap_or(1);
                     emit(a.index, (n, n), a.start, a.len)
@@ -312,6 +322,13 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         match within {
             None => {
                 for (j, &k) in paras.iter().enumerate() {
+                    if let Some(&ahead) = paras.get(j + PREFETCH_AHEAD) {
+                        let occurrence = (check.is_some())
+                            .then(|| positions.get(first[j + PREFETCH_AHEAD]).copied())
+                            .flatten()
+                            .and_then(|p| p.checked_sub(*driver_offset));
+                        self.prefetch_hit(ahead, occurrence);
+                    }
                     let n = matches(j);
                     if n.0 > 0 {
                         emit(k, n, UNKNOWN, UNKNOWN);

@@ -35,7 +35,7 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         let index = section(u64::from(field(5)) * BLOCK_RECORD_LEN as u64)?;
         let dict = section(read_u64(header, 40).unwrap_or(0))?;
         let words = section(u64::from(n_positions).div_ceil(64) * 8)?;
-        let infos = section(u64::from(n_paragraphs) * 4)?;
+        let infos = section(u64::from(n_paragraphs) * 8)?;
         let traditional = section(u64::from(n_paragraphs).div_ceil(64) * 8)?;
         let count = section(4)?;
         let n_classes = u64::from(read_u32(&data[count], 0).unwrap_or(0));
@@ -189,7 +189,11 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// segment's paragraphs.
     pub fn info(&self, index: u32) -> Option<ParagraphInfo> {
         let infos = &self.bytes.as_ref()[self.infos.clone()];
-        read_u32(infos, 4 * index as usize).map(ParagraphInfo::unpack)
+        let at = 8 * index as usize;
+        Some(ParagraphInfo::unpack(
+            read_u32(infos, at)?,
+            read_u32(infos, at + 4)?,
+        ))
     }
 
     /// Number of paragraphs, empty ones included.
@@ -278,6 +282,20 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
     /// The start and length of paragraph `index` (for a hit with bounds [`UNKNOWN`]).
     pub fn bounds(&self, index: u32) -> io::Result<(u32, u32)> {
         Ok(paragraph_bounds(self.section(&self.starts)?, index))
+    }
+
+    /// Asks the processor to bring into its cache what reading a hit in paragraph `index`
+    /// will read: its [`ParagraphInfo`] (its length included) and, given the position of an
+    /// occurrence, that occurrence's word-start bits. The hits of a common bigram are spread
+    /// over the whole segment, so each of those reads would otherwise miss the cache and wait
+    /// for memory in turn; issued some hits ahead, the waits overlap.
+    #[inline]
+    pub(super) fn prefetch_hit(&self, index: u32, occurrence: Option<u32>) {
+        let data = self.bytes.as_ref();
+        prefetch(data, self.infos.start + 8 * index as usize);
+        if let Some(p) = occurrence {
+            prefetch(data, self.words.start + (p >> 6) as usize * 8);
+        }
     }
 
     /// Reads the bounds of `h`'s paragraph from the paragraph table `starts`.
@@ -442,4 +460,18 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
         counts.iter_mut().for_each(|c| *c += 1);
         Ok(Some((paras, counts)))
     }
+}
+
+/// Asks the processor to load the cache line of `bytes[at]` (nothing past the end). A hint:
+/// it changes no value and never faults.
+#[inline(always)]
+fn prefetch(bytes: &[u8], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(byte) = bytes.get(at) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch reads nothing and writes nothing; the address is in bounds.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((byte as *const u8).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (bytes, at);
 }
