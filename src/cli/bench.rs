@@ -116,9 +116,10 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
     drop(searcher);
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let server = Server::bind(&index, loopback, Limits::default())?.spawn()?;
-    // One pass over a few requests of every kind first: the dictionary and the first pages of
-    // the index files are read then, not inside the timed run.
-    load::run(server.addr(), &targets, 1, 40.min(targets.len()));
+    // One untimed pass over every request with all the clients first, as a server that has
+    // been up a while: the dictionary and the index files' pages are read, and the answering
+    // threads and their allocator's pages are made, then, not inside the timed run.
+    load::run(server.addr(), &targets, a.clients, targets.len());
     eprintln!(
         "zhengce bench: {} clients sending {} requests to http://{}/ ...",
         a.clients,
