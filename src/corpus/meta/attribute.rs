@@ -91,6 +91,9 @@ pub(super) fn issuer_of(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
                 .map(|o| Sourced::new(vec![o], meta.source.clone()));
         }
     }
+    if let Some((organs, line)) = cx.cover.as_ref().and_then(|c| c.issuers.clone()) {
+        return Some(Sourced::new(organs, Source::FirstLines { line }));
+    }
     use DateRole::*;
     for roles in [
         &[Adopted, Promulgated, Signed][..],
@@ -124,7 +127,7 @@ pub(super) fn issuer_of(cx: &Ctx) -> Option<Sourced<Vec<String>>> {
             return Some(Sourced::new(organs, src.clone()));
         }
     }
-    if let Some(o) = issuer::from_title(cx.title) {
+    if let Some(o) = issuer::from_title(cx.title).or_else(|| issuer::in_charge(cx.title)) {
         return Some(Sourced::new(o, Source::Title));
     }
     for l in &cx.header.first {
@@ -250,6 +253,12 @@ pub(super) fn kind_of(
             ));
         }
     }
+    if let Some(c) = &cx.cover {
+        return Some(Sourced::new(
+            Kind::Standard,
+            Source::FirstLines { line: c.line },
+        ));
+    }
     if let Some(k) = kind_from_events(cx) {
         return Some(k);
     }
@@ -364,6 +373,12 @@ pub(super) fn region_of(
                 return (
                     Some(Sourced::new(p.to_string(), i.source.clone())),
                     city(c, &i.source),
+                );
+            }
+            if region::is_taiwan_organ(o) {
+                return (
+                    Some(Sourced::new("台湾".to_string(), i.source.clone())),
+                    None,
                 );
             }
             if region::is_national_organ(o) {

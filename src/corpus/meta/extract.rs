@@ -10,7 +10,7 @@
 use super::attribute::{
     fallback_issuer, issuer_of, kind_of, person_of, region_of, stated_status_of, version_of,
 };
-use super::dates::{is_bare_date, parse_value, roc_dotted};
+use super::dates::{find_dates, is_bare_date, parse_value, roc_dotted};
 use super::header::{Header, Line};
 use super::*;
 
@@ -138,6 +138,8 @@ pub(super) struct Ctx<'a> {
     pub(super) tw: Option<Source>,
     /// The title's leading place with its 省/市, to complete `市十二届人大常委会`.
     pub(super) place: Option<&'a str>,
+    /// A standard's cover at the top ([`super::standard`]).
+    pub(super) cover: Option<super::standard::Cover>,
 }
 
 /// Extracts the metadata from a path (relative to the corpus root), a title, metadata pairs
@@ -171,6 +173,7 @@ pub fn extract_parts(
         events,
         tw,
         place,
+        cover: super::standard::cover(text),
     };
     let mut m = DocMeta {
         dates: dates_of(&cx),
@@ -185,8 +188,50 @@ pub fn extract_parts(
     m.stated_status = stated_status_of(&cx);
     m.main_date = main_date(&m.dates);
     m.version = version_of(&cx, &m);
+    m.draft = draft_of(&cx);
     m.status = versions::provisional_status(&m);
     m
+}
+
+/// Words that mark a draft at the end of a title or file name, or in brackets in it
+/// (`…法（草案）`, `…_征求意见稿`): a draft is in force nowhere. Elsewhere they are words of
+/// the name (`課程綱要草案提案及處理辦法` is in force).
+const DRAFT_WORDS: [&str; 10] = [
+    "征求意见稿",
+    "徵求意見稿",
+    "送审稿",
+    "送審稿",
+    "报批稿",
+    "報批稿",
+    "讨论稿",
+    "討論稿",
+    "草案",
+    "草稿",
+];
+
+/// What says the document is a draft: a word of its title or file name, or its standard's
+/// code still to be given (`NB/T XXXXX—XXXX`).
+fn draft_of(cx: &Ctx) -> Option<Sourced<String>> {
+    let marks = |name: &str, w: &str| {
+        let end = name.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '）' | ')' | '】' | ']' | '_' | '-')
+        });
+        end.ends_with(w)
+            || ["（", "(", "【", "["]
+                .iter()
+                .any(|open| name.contains(&format!("{open}{w}")))
+    };
+    for w in DRAFT_WORDS {
+        if marks(cx.title, w) {
+            return Some(Sourced::new(w.to_string(), Source::Title));
+        }
+        if marks(cx.path.stem, w) {
+            return Some(Sourced::new(w.to_string(), Source::FileName));
+        }
+    }
+    let c = cx.cover.as_ref()?;
+    let (code, line) = c.draft.clone()?;
+    Some(Sourced::new(code, Source::FirstLines { line }))
 }
 
 /// The document's name: a `法規名稱`/`标题` metadata value, the title without such a key, or,
@@ -247,10 +292,26 @@ fn dates_of(cx: &Ctx) -> Vec<DatedEvent> {
     if cx.tw.is_some() {
         out.extend(tw_title_dates(cx.title));
     }
+    for &(role, date, line) in cx.cover.iter().flat_map(|c| &c.dates) {
+        out.push(DatedEvent {
+            role,
+            date,
+            source: Source::FirstLines { line },
+        });
+    }
     if cx.events.is_empty() {
         if let Some((_, date, line)) = signature(&cx.header.tail) {
             out.push(DatedEvent {
                 role: DateRole::Signed,
+                date,
+                source: Source::LastLines { line },
+            });
+        }
+    }
+    if !out.iter().any(|d| d.role == DateRole::Promulgated) {
+        if let Some((date, line)) = printed(&cx.header.tail) {
+            out.push(DatedEvent {
+                role: DateRole::Promulgated,
                 date,
                 source: Source::LastLines { line },
             });
@@ -320,6 +381,22 @@ fn file_name_date(stem: &str) -> Option<PartialDate> {
     None
 }
 
+/// The day an official document was printed and sent out, on its last lines: the imprint
+/// (版记) `唐山市…办公室　　2019 年 3 月 26 日印发` names the office that printed it and the
+/// day, which is the day it was made public.
+fn printed(tail: &[Line]) -> Option<(PartialDate, u32)> {
+    tail.iter().rev().find_map(|l| {
+        let t = l.text.trim_end();
+        if !(t.ends_with("印发") || t.ends_with("印發")) {
+            return None;
+        }
+        let date = find_dates(t).pop()?;
+        // Only the verb may follow the date.
+        let after = t[date.end..].trim_matches(|c: char| c.is_whitespace());
+        matches!(after, "印发" | "印發").then_some((date.date, l.no))
+    })
+}
+
 /// A body's name on one of the last lines, the next line a date alone: (body, date, line).
 pub(super) fn signature<'a>(tail: &[Line<'a>]) -> Option<(&'a str, PartialDate, u32)> {
     tail.windows(2).find_map(|w| {
@@ -366,6 +443,9 @@ fn number_of(cx: &Ctx) -> Option<Sourced<String>> {
         let v = number::line_number(meta.value)
             .unwrap_or_else(|| meta.value.chars().filter(|c| !c.is_whitespace()).collect());
         return Some(Sourced::new(v, meta.source.clone()));
+    }
+    if let Some((code, line)) = cx.cover.as_ref().and_then(|c| c.code.clone()) {
+        return Some(Sourced::new(code, Source::FirstLines { line }));
     }
     let from_event = cx
         .events

@@ -135,6 +135,60 @@ fn notice_with_number_addressees_and_signature() {
 }
 
 #[test]
+fn the_imprint_at_the_end_gives_the_day_it_was_sent_out() {
+    let text = "示例市住房和城乡建设局关于示例工作的通知\n示建发〔2019〕7号\n各有关单位：\n请认真贯彻执行。\n示例市住房和城乡建设局\n2019年3月20日\n示例市住房和城乡建设局办公室　　2019 年 3 月 26 日印发\n";
+    let m = meta_of("通知/示例.txt", text);
+    assert_eq!(dates(&m), ["signed:2019-03-20", "promulgated:2019-03-26"]);
+    assert_eq!(m.dates[1].source, Source::LastLines { line: 7 });
+    // A line that goes on after the verb is no imprint.
+    let text =
+        "示例通知\n示建发〔2019〕7号\n请认真贯彻执行。\n2019年3月26日印发给各单位的方案作废\n";
+    assert!(!dates(&meta_of("通知/示例.txt", text))
+        .iter()
+        .any(|d| d.starts_with("promulgated")));
+}
+
+#[test]
+fn a_standards_cover_gives_kind_code_issuers_and_dates() {
+    let text = "示例设备技术条件\nICS 27.100\n中华人民共和国电力行业标准\nDL/T 9999—2021\n2021-01-07 发布\n2021-07-01 实施\n国家能源局   发 布\n目  次\n1 范围\n本文件规定了示例设备的技术条件。\n";
+    let m = meta_of("附件/示例.docx", text);
+    assert_eq!(kind(&m), Some("标准"));
+    assert_eq!(number(&m), Some("DL/T 9999—2021"));
+    assert_eq!(issuer(&m), ["国家能源局"]);
+    assert_eq!(region(&m), Some("全国"));
+    assert_eq!(
+        dates(&m),
+        ["promulgated:2021-01-07", "effective:2021-07-01"]
+    );
+    assert_eq!(
+        m.kind.as_ref().map(|k| &k.source),
+        Some(&Source::FirstLines { line: 3 })
+    );
+    assert_eq!(m.status.as_ref().map(|s| s.value), Some(Status::InForce));
+    // A draft for comments is in force nowhere.
+    let draft = text.replace("DL/T 9999—2021", "DL/T XXXX—XXXX");
+    let m = meta_of("附件/示例（征求意见稿）.docx", &draft);
+    assert_eq!((kind(&m), number(&m)), (Some("标准"), None));
+    assert_eq!(m.status, None);
+    assert_eq!(m.draft.map(|d| d.value).as_deref(), Some("征求意见稿"));
+    let law = "示例法（草案）\n第一条 为了示例，制定本法。\n";
+    let m = meta_of("法律/示例法（草案）.txt", law);
+    assert_eq!((m.draft.is_some(), m.status), (true, None));
+    // A name that speaks of drafts is not one.
+    let rules = "課程綱要草案提案及處理辦法\n第 1 條\n本辦法依示例法訂定之。\n";
+    let m = meta_of("行政/課程綱要草案提案及處理辦法.txt", rules);
+    assert_eq!(m.draft, None);
+}
+
+#[test]
+fn a_taiwan_budget_book_is_its_bodys() {
+    let text = "監察院主管\n目次\n1、施政及預算重點說明.............1\n監察院依據憲法規定，為國家最高監察機關。\n";
+    let m = meta_of("預算/監察院主管.txt", text);
+    assert_eq!(issuer(&m), ["監察院"]);
+    assert_eq!(region(&m), Some("台湾"));
+}
+
+#[test]
 fn taiwan_law_with_roc_dates_and_repeal_note() {
     let text = "示例管理辦法\r\n修正日期：民國 94 年 06 月 10 日\r\n法規類別：廢止法規 ＞ 內政部\r\n廢止註記：廢\r\n第 1 條\r\n本辦法依示例法訂定之。\r\n";
     let m = meta_of("tw/示例管理辦法.txt", text);

@@ -191,6 +191,18 @@ pub fn from_title(title: &str) -> Option<Vec<String>> {
     normalize(&title[..p], None)
 }
 
+/// The body whose budget or final accounts a title names as the one in charge: Taiwan's
+/// budget books are titled `監察院主管`, `內政部主管 114年度單位預算`.
+pub fn in_charge(title: &str) -> Option<Vec<String>> {
+    let (head, tail) = title.split_once("主管")?;
+    let accounts = ["预算", "預算", "决算", "決算"];
+    if !(tail.trim().is_empty() || accounts.iter().any(|a| tail.contains(a))) {
+        return None;
+    }
+    let head = head.trim();
+    is_organ(head).then(|| vec![head.to_string()])
+}
+
 /// The body Taiwan's `法規類別` value names: `行政 ＞ 內政部 ＞ 戶政目` → 內政部, `司法 ＞ 院本部
 /// ＞ …` → 司法院, `廢止法規 ＞ 交通部` → 交通部, `立法` → 立法院; none for `憲法` or `其他`.
 pub fn from_tw_category(value: &str) -> Option<String> {
@@ -336,6 +348,10 @@ mod tests {
             v(&["国务院办公厅"])
         );
         assert_eq!(from_title("关于职工全年月平均工作时间…的通知"), None);
+        assert_eq!(in_charge("監察院主管"), v(&["監察院"]));
+        assert_eq!(in_charge("內政部主管 114年度單位預算"), v(&["內政部"]));
+        assert_eq!(in_charge("主管机关的职责"), None);
+        assert_eq!(in_charge("税务局主管的税种"), None);
         assert_eq!(
             from_tw_category("行政 ＞ 內政部 ＞ 戶政目").as_deref(),
             Some("內政部")

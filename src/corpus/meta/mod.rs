@@ -43,11 +43,14 @@
 //! - `status.value`: `in_force`, `amended_by_newer`, `repealed` or `not_yet_in_force`; an
 //!   `amended_by_newer` status also has `replaced_by` (the next newer version's path) and
 //!   `latest` (the current version's path). Only normative kinds have a status; it is final
-//!   after [`resolve_versions`]. `stated_status` keeps what the document itself says.
+//!   after [`resolve_versions`], and a draft has none. `stated_status` keeps what the
+//!   document itself says.
 //! - `region.value`: `全国` or a province-level short name (`浙江`, `台湾`); `city` when a
 //!   city's document names it.
 //! - `person.value`: the speaker or signer.
 //! - `version.key`: what links dated versions of one document; `version.date` orders them.
+//! - `draft.value`: the word or code that marks a draft (`征求意见稿`, `草案`,
+//!   `NB/T XXXXX—XXXX`); a draft has no status.
 //! - `source.from`: `front_matter`/`metadata` (with `key`), `info_block`/`first_lines`/
 //!   `last_lines` (with the 1-based `line`), `title`, `path` (with the `folder`), `file_name`,
 //!   `derived` (with the `rule`).
@@ -62,6 +65,7 @@ pub mod kind;
 mod number;
 mod person;
 mod region;
+mod standard;
 mod versions;
 
 use serde::{Deserialize, Serialize};
@@ -265,6 +269,10 @@ pub struct DocMeta {
     /// The version group key and this version's date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Version>,
+    /// What says the document is a draft (征求意见稿, 草案, a standard's code still to be
+    /// given): a draft has no status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Sourced<String>>,
 }
 
 impl DocMeta {

@@ -75,7 +75,8 @@ const CITIES: &str = "河北:石家庄 唐山 秦皇岛 邯郸 邢台 保定 张
 甘肃:兰州 嘉峪关 金昌 白银 天水 武威 张掖 平凉 酒泉 庆阳 定西 陇南 临夏 甘南|\
 青海:西宁 海东 海北 黄南 果洛 玉树 海西|\
 宁夏:银川 石嘴山 吴忠 固原 中卫|\
-新疆:乌鲁木齐 克拉玛依 吐鲁番 哈密 昌吉 博尔塔拉 巴音郭楞 阿克苏 克孜勒苏 喀什 和田 伊犁 塔城 阿勒泰 石河子";
+新疆:乌鲁木齐 克拉玛依 吐鲁番 哈密 昌吉 博尔塔拉 巴音郭楞 阿克苏 克孜勒苏 喀什 和田 伊犁 塔城 阿勒泰 石河子|\
+台湾:台北 臺北 新北 桃园 桃園 台中 臺中 台南 臺南 高雄 基隆 新竹 嘉义 嘉義";
 
 /// What may follow a province's name at the start of a name (`浙江省`, `广西壮族自治区`).
 const PROVINCE_TAILS: [&str; 10] = [
@@ -165,6 +166,28 @@ pub fn is_national_organ(name: &str) -> bool {
         || ["部", "总局", "总署"].iter().any(|e| name.ends_with(e))
 }
 
+/// Whether a body's name is one of Taiwan's central bodies (its five 院, 總統府, 國民大會,
+/// in either script) or a body under one of them (`行政院主計總處`).
+pub fn is_taiwan_organ(name: &str) -> bool {
+    const BODIES: [&str; 14] = [
+        "總統府",
+        "总统府",
+        "行政院",
+        "立法院",
+        "司法院",
+        "考試院",
+        "考试院",
+        "監察院",
+        "监察院",
+        "國民大會",
+        "国民大会",
+        "考選部",
+        "考选部",
+        "銓敘部",
+    ];
+    BODIES.iter().any(|b| name.starts_with(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +233,11 @@ mod tests {
         assert!(is_national_organ("中國經濟體制改革研究會"));
         assert!(!is_national_organ("浙江省人民代表大会常务委员会"));
         assert!(!is_national_organ("青岛市人民代表大会常务委员会"));
+        assert!(is_taiwan_organ("監察院"));
+        assert!(is_taiwan_organ("行政院主計總處"));
+        assert!(!is_taiwan_organ("国务院"));
+        assert_eq!(place_prefix("臺北市政府"), Some(("台湾", Some("臺北"))));
+        assert_eq!(place_prefix("台州市人民政府"), Some(("浙江", Some("台州"))));
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub fn version_key(jurisdiction: &str, title: &str) -> String {
 /// The status [`super::extract`] gives before any corpus-wide resolution: what the document
 /// states, else `in_force` for a normative kind.
 pub fn provisional_status(m: &DocMeta) -> Option<StatusInfo> {
+    if m.draft.is_some() {
+        return None;
+    }
     match &m.stated_status {
         Some(st) => Some(StatusInfo::new(st.value, st.source.clone())),
         None if m.kind.as_ref().is_some_and(|k| k.value.is_normative()) => Some(StatusInfo::new(
