@@ -95,6 +95,24 @@ const PROVINCE_TAILS: [&str; 10] = [
 /// The province a name starts with (`浙江省…` → 浙江, `杭州市…` → 浙江, `延边朝鲜族自治州…`
 /// → 吉林), and the city when it is a city's name.
 pub fn place_prefix(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    // Most names start with a char no place starts with (中, 国, 关, 全…): one look at a
+    // sorted table spares them the walk over every province and city.
+    static FIRST: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let first = FIRST.get_or_init(|| {
+        let provinces = PROVINCES.iter().flat_map(|(_, forms)| forms.iter());
+        let cities = CITIES
+            .split('|')
+            .filter_map(|g| g.split_once(':'))
+            .flat_map(|(_, cities)| cities.split(' '));
+        let mut v: Vec<char> = (provinces.copied().chain(cities))
+            .filter_map(|p| p.chars().next())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
+    let c = name.chars().next()?;
+    first.binary_search(&c).ok()?;
     for (short, forms) in PROVINCES {
         for f in forms {
             if let Some(rest) = name.strip_prefix(f) {
