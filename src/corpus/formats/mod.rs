@@ -22,6 +22,7 @@
 
 mod docx;
 mod html;
+mod mapped;
 mod numbering;
 mod ofd;
 mod paged;
@@ -30,6 +31,7 @@ mod pdf_layout;
 mod pdf_streams;
 mod xml;
 
+pub use mapped::{FileBytes, Release, MAP_BYTES};
 pub use pdf::{caught_panics, inside_pdf_extractor};
 
 use super::decode::{self, DecodeError};
@@ -144,6 +146,18 @@ impl ReadError {
 /// into a document, by the format its extension names. A name with no known extension is
 /// read as text.
 pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    read_with(rel, bytes, None)
+}
+
+/// [`read`] for a file's bytes as [`FileBytes`]: a mapped file's pages are dropped from
+/// memory as the reader goes ([`FileBytes::release`]).
+pub fn read_file(rel: &str, bytes: &FileBytes) -> Result<Document, ReadError> {
+    read_with(rel, bytes, bytes.releaser())
+}
+
+/// [`read`], with `release` to call when the bytes read so far are no longer needed in
+/// memory (a mapped file's).
+fn read_with(rel: &str, bytes: &[u8], release: Option<Release>) -> Result<Document, ReadError> {
     let format = Format::of(rel).unwrap_or(Format::Text);
     let mut pages = Vec::new();
     let (text, encoding) = match format {
@@ -154,7 +168,7 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         Format::Html => html::to_text(bytes)?,
         Format::Docx => (docx::to_text(bytes)?, "DOCX".to_string()),
         Format::Pdf => {
-            let (text, starts) = pdf::to_text(bytes)?;
+            let (text, starts) = pdf::to_text(bytes, release)?;
             pages = starts;
             (text, "PDF".to_string())
         }

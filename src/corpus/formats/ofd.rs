@@ -60,7 +60,7 @@ pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
     {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    Ok(super::paged::paged_text(pages, Clone::clone))
+    Ok(super::paged::paged_text(pages))
 }
 
 /// `loc` inside the package: absolute (`/Doc_0/…`) or relative to `dir`.

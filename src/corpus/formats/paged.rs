@@ -16,9 +16,10 @@
 //!   it again. Lines laid out on pages with no sentence end (a long table, a list of names,
 //!   a generated file) would otherwise become one paragraph the size of the file.
 //!
-//! Memory: the pages are read twice for the document-wide measures (running lines, the full
-//! width), lines recomputed each time, then consumed one by one into the text: besides the
-//! pages given, only the text and a window of [`TITLE_WINDOW`] paragraphs are held.
+//! Memory: the document-wide measures (running lines, the full width) are decided from the
+//! first [`SAMPLE_BYTES`] of lines (all of them in a document of ordinary size), and the
+//! pages after them are joined as they come: besides that sample, only the text and a
+//! window of [`TITLE_WINDOW`] paragraphs are held.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -43,23 +44,119 @@ pub const MAX_PARAGRAPH_CHARS: usize = 8_000;
 /// How many paragraphs at the start are held back to find the title ([`front_title`]).
 const TITLE_WINDOW: usize = 12;
 
-/// The text of pages given as `pages`, each turned into its lines (trimmed, not empty) by
-/// `lines_of`: furniture left out, paragraphs joined and bounded, the title first; with the
-/// line (1-based) of that text where each page begins. A paragraph that runs on to the next
-/// page is on the page it starts on; a page without text begins where the previous one does.
-pub fn paged_text<P>(pages: Vec<P>, lines_of: impl Fn(&P) -> Vec<String>) -> (String, Vec<u32>) {
-    let running = running_lines(pages.iter().map(&lines_of));
-    let (full, bytes) = full_width(pages.iter().map(|p| kept(lines_of(p), &running)));
-    let mut out = PagedWriter::new(full);
-    out.running_title = running_title(pages.iter().map(&lines_of), &running);
-    // The text is about as long as the lines: reserved at once, it is not copied as it grows.
-    out.builder.out.reserve(bytes + bytes / 16);
+/// Lines of pages held (bytes, with their line breaks) before the document-wide measures are
+/// decided from them: all of a document whose lines are shorter (every real file we know of
+/// is under 1 MB), the first pages of a longer one (thousands of pages), whose later pages are
+/// then joined as they come and not held.
+pub const SAMPLE_BYTES: usize = 8 << 20;
+
+/// The text of `pages`, each its lines (trimmed, not empty), as [`PagedText`] makes it.
+pub fn paged_text(pages: Vec<Vec<String>>) -> (String, Vec<u32>) {
+    let n = pages.len();
+    let mut out = PagedText::new(n);
     for page in pages {
-        let lines = kept(lines_of(&page), &running);
-        drop(page);
-        out.page(lines);
+        out.push(page);
     }
     out.finish()
+}
+
+/// The text of pages given one after the other, each as its lines (trimmed, not empty):
+/// furniture left out, paragraphs joined and bounded, the title first; with the line
+/// (1-based) of that text where each page begins. A paragraph that runs on to the next page
+/// is on the page it starts on; a page without text begins where the previous one does.
+///
+/// Memory: the document-wide measures (running lines, the full width, the running title)
+/// are decided from the pages held, at most [`SAMPLE_BYTES`] of lines; the pages after them
+/// are joined into the text as they come. What is held is the text and that sample, not
+/// the pages of the whole file.
+pub struct PagedText {
+    /// Pages held until the measures are decided (empty after).
+    held: Vec<Vec<String>>,
+    held_bytes: usize,
+    /// Bytes of lines held at most ([`SAMPLE_BYTES`]; less in tests).
+    sample_bytes: usize,
+    /// Pages expected in all (to reserve the text's size from the sample).
+    expected: usize,
+    /// The writer and the running lines, once decided.
+    writing: Option<(PagedWriter, HashMap<String, usize>)>,
+    /// Whether any line has a letter or digit (a file that has none has no text layer).
+    has_text: bool,
+}
+
+impl PagedText {
+    /// Pages to come: `expected` (a hint, to reserve the text's size).
+    pub fn new(expected: usize) -> PagedText {
+        PagedText::with_sample(expected, SAMPLE_BYTES)
+    }
+
+    fn with_sample(expected: usize, sample_bytes: usize) -> PagedText {
+        PagedText {
+            held: Vec::new(),
+            held_bytes: 0,
+            sample_bytes,
+            expected,
+            writing: None,
+            has_text: false,
+        }
+    }
+
+    /// The next page's lines.
+    pub fn push(&mut self, lines: Vec<String>) {
+        if !self.has_text {
+            self.has_text = (lines.iter()).any(|l| l.chars().any(char::is_alphanumeric));
+        }
+        if let Some((writer, running)) = self.writing.as_mut() {
+            writer.page(kept(lines, running));
+            return;
+        }
+        self.held_bytes += lines.iter().map(|l| l.len() + 1).sum::<usize>();
+        self.held.push(lines);
+        if self.held_bytes > self.sample_bytes {
+            self.decide();
+        }
+    }
+
+    /// How many pages are held, not yet joined (at most those of [`SAMPLE_BYTES`] of lines,
+    /// one page more).
+    #[cfg(test)]
+    fn held_pages(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Whether any line so far has a letter or a digit.
+    pub fn has_text(&self) -> bool {
+        self.has_text
+    }
+
+    /// Decides the measures from the pages held and joins them.
+    fn decide(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        let running = running_lines(held.iter().cloned());
+        let (full, bytes) = full_width(held.iter().map(|p| kept(p.clone(), &running)));
+        let mut out = PagedWriter::new(full);
+        out.running_title = running_title(held.iter().cloned(), &running);
+        // The text is about as long as the lines (those to come in proportion to the pages
+        // held): reserved at once, it is not copied as it grows.
+        let pages = held.len().max(1);
+        let total = bytes.saturating_mul(self.expected.max(pages)) / pages;
+        out.builder.out.reserve(total + total / 16);
+        for page in held {
+            out.page(kept(page, &running));
+        }
+        self.held_bytes = 0;
+        self.writing = Some((out, running));
+    }
+
+    /// The text and the line where each page begins.
+    pub fn finish(mut self) -> (String, Vec<u32>) {
+        if self.writing.is_none() {
+            self.decide();
+        }
+        match self.writing {
+            Some((writer, _)) => writer.finish(),
+            None => (String::new(), Vec::new()),
+        }
+    }
 }
 
 /// One paragraph being built: its text, its length, and the pages that begin with it.
@@ -554,7 +651,7 @@ mod tests {
             })
             .collect();
         let pages: Vec<Vec<String>> = lines.chunks(40).map(<[String]>::to_vec).collect();
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         let paras: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         for p in &paras {
             let n = p.chars().count();
@@ -583,7 +680,7 @@ mod tests {
             owned(&[]),
             owned(&["第四条 附则。"]),
         ];
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "第一条 本规定。");
         // Page 2's first line is inside the paragraph from page 1: it begins with the next.
@@ -645,7 +742,7 @@ mod tests {
             "各县人民政府、市直各部门：为进一步优化营商环境，现就合并办理工作通知如下。",
             "一、本通知自印发之日起施行，此前规定与本通知不一致的，以本通知为准。",
         ])];
-        let (text, _) = paged_text(pages, Clone::clone);
+        let (text, _) = paged_text(pages);
         assert!(
             text.starts_with("# 关于合并办理工作的通知\n\n唐山市行政审批局\n各县人民政府"),
             "{text}"
@@ -667,7 +764,7 @@ mod tests {
                 ]
             })
             .collect();
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         assert!(
             text.starts_with(
                 "# 臺北市總預算案 歲出機關別預算表\n\n科目\u{3000}\u{3000}本年度預算數\n\n一般行政"
@@ -680,7 +777,60 @@ mod tests {
         assert_eq!(starts.len(), 3);
         // A text that begins with text keeps the parser's title rule.
         let pages = vec![owned(&["某某规定", "甲\u{3000}\u{3000}乙"])];
-        assert!(paged_text(pages, Clone::clone).0.starts_with("某某规定\n"));
+        assert!(paged_text(pages).0.starts_with("某某规定\n"));
+    }
+
+    #[test]
+    fn pages_after_the_sample_are_joined_as_they_come() {
+        // 300 pages of a running header, eight full lines (a sentence over two lines, no
+        // two lines alike) and a page number.
+        // Numbers in words: lines alike but for their digits would be running lines.
+        let words = |n: usize| -> String {
+            format!("{n:03}")
+                .chars()
+                .map(|d| {
+                    "零一二三四五六七八九"
+                        .chars()
+                        .nth(d as usize - '0' as usize)
+                })
+                .collect::<Option<String>>()
+                .unwrap_or_default()
+        };
+        let page = |i: usize| -> Vec<String> {
+            let mut p = vec!["某市人民政府文件".to_string()];
+            for k in 0..4 {
+                let (i, k) = (words(i), words(k));
+                p.push(format!(
+                    "第{i}页第{k}段这一行写满了字为了达到满行的宽度而写的"
+                ));
+                p.push(format!("第{i}页第{k}段的第二行到此结束。"));
+            }
+            p.push(format!("- {} -", i + 1));
+            p
+        };
+        let mut streamed = PagedText::with_sample(300, 4_000);
+        let mut most = 0;
+        for i in 0..300 {
+            streamed.push(page(i));
+            most = most.max(streamed.held_pages());
+        }
+        // About 4,000 bytes of pages of about 550 bytes held at most: memory does not grow
+        // with the pages.
+        assert!((1..=9).contains(&most), "{most} pages held");
+        let (text, starts) = streamed.finish();
+        // The same text as with every page held (the measures are the same here).
+        let whole = paged_text((0..300).map(page).collect());
+        assert_eq!((text.as_str(), &starts), (whole.0.as_str(), &whole.1));
+        // The running header and the page numbers are gone, the lines of a paragraph joined.
+        assert!(
+            !text.contains("人民政府文件") && !text.contains("- 300 -"),
+            "{text}"
+        );
+        assert!(
+            text.contains("写的第二九九页第零零三段的第二行到此结束。\n"),
+            "{text}"
+        );
+        assert_eq!(starts.len(), 300);
     }
 
     #[test]

@@ -291,7 +291,10 @@ pub fn extract(rel_path: &str, text: &str, doc: &Document) -> DocMeta {
 /// [`extract`] for a file of another format (web page, DOCX, PDF, OFD), whose text is the
 /// lines its reader turned it into: its paragraphs, one a line.
 pub fn extract_converted(rel_path: &str, doc: &Document) -> DocMeta {
-    let mut text = String::new();
+    // Its exact size at once: grown by doubling, a large document's copy would take up to
+    // twice its size, and three times while the last doubling copies it.
+    let len = doc.paragraphs.iter().map(|p| p.text.len() + 1).sum();
+    let mut text = String::with_capacity(len);
     for p in &doc.paragraphs {
         text.push_str(&p.text);
         text.push('\n');
