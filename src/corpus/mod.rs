@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 pub use decode::{decode, decode_owned, DecodeError, Encoding};
 pub use formats::{FileBytes, Format, ReadError};
-pub use parse::{document_name, is_table_row, parse_document, version_date};
+pub use parse::{document_name, is_table_row, parse_document, parse_pieces, version_date};
 pub use walk::{read_document, walk, walk_excluding, CorpusFile, WalkEvent};
 
 /// A parsed source file.

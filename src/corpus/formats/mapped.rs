@@ -1,5 +1,6 @@
 //! A file's bytes for a reader: read into memory, or, for a large PDF, mapped from the file
-//! so that they need not be resident all at once.
+//! so that they need not be resident all at once; and a large text's pieces in memory of
+//! their own ([`TextPiece`]).
 //!
 //! A PDF's reader goes through its file twice (loading its objects, then each page's
 //! streams); read into memory, the whole file would stay resident while its pages are read.
@@ -133,6 +134,43 @@ impl Deref for FileBytes {
     }
 }
 
+/// A piece of a large text, in memory mapped for it alone, or a string.
+///
+/// The process keeps freed memory for reuse (`cli::memory`), but a large PDF's text (110 MB
+/// for a 200 MB file) is freed while the parsed paragraphs, allocated meanwhile, are still
+/// alive: the holes it leaves are not reused by the index writer's large buffers that come
+/// next, and would stay resident. Mapped pieces go back to the system when dropped.
+#[derive(Debug)]
+pub enum TextPiece {
+    /// Its own anonymous mapping, with the text's length.
+    Mapped(memmap2::MmapMut, usize),
+    /// A string (a small text, or when no mapping could be made).
+    Owned(String),
+}
+
+impl TextPiece {
+    /// A copy of `text` in its own mapping (a string if no mapping can be made).
+    pub fn mapped(text: &str) -> TextPiece {
+        match memmap2::MmapMut::map_anon(text.len().max(1)) {
+            Ok(mut map) => {
+                map[..text.len()].copy_from_slice(text.as_bytes());
+                TextPiece::Mapped(map, text.len())
+            }
+            Err(_) => TextPiece::Owned(text.to_string()),
+        }
+    }
+}
+
+impl AsRef<str> for TextPiece {
+    fn as_ref(&self) -> &str {
+        match self {
+            // SAFETY: the bytes were copied from a `&str` and the map is not written since.
+            TextPiece::Mapped(map, len) => unsafe { std::str::from_utf8_unchecked(&map[..*len]) },
+            TextPiece::Owned(s) => s,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +200,13 @@ mod tests {
         let small = FileBytes::open(&small, "small.pdf").unwrap();
         assert!(!small.is_mapped() && small.releaser().is_none());
         assert_eq!(small.into_vec(), b"%PDF-1.4");
+    }
+
+    #[test]
+    fn text_pieces_read_as_written() {
+        let piece = TextPiece::mapped("第一条 本规定。\n");
+        assert!(matches!(piece, TextPiece::Mapped(..)));
+        assert_eq!(piece.as_ref(), "第一条 本规定。\n");
+        assert_eq!(TextPiece::mapped("").as_ref(), "");
     }
 }

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::super::heading::{display_width, ends_sentence, match_label};
+use super::mapped::TextPiece;
 use super::{TextBuilder, CELL_SEPARATOR};
 
 /// How many lines at the top and at the bottom of a page may be running furniture.
@@ -50,14 +51,21 @@ const TITLE_WINDOW: usize = 12;
 /// then joined as they come and not held.
 pub const SAMPLE_BYTES: usize = 8 << 20;
 
-/// The text of `pages`, each its lines (trimmed, not empty), as [`PagedText`] makes it.
-pub fn paged_text(pages: Vec<Vec<String>>) -> (String, Vec<u32>) {
-    let n = pages.len();
-    let mut out = PagedText::new(n);
+/// The text is written in pieces of about this many bytes (each ending with a line break),
+/// each but the last in memory of its own ([`TextPiece`]), given back to the system when
+/// the text is dropped.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+/// The text of `pages`, each its lines (trimmed, not empty), as [`PagedText`] makes it,
+/// joined.
+#[cfg(test)]
+fn paged_text(pages: Vec<Vec<String>>) -> (String, Vec<u32>) {
+    let mut out = PagedText::new();
     for page in pages {
         out.push(page);
     }
-    out.finish()
+    let (pieces, starts) = out.finish();
+    (pieces.iter().map(AsRef::as_ref).collect(), starts)
 }
 
 /// The text of pages given one after the other, each as its lines (trimmed, not empty):
@@ -67,16 +75,14 @@ pub fn paged_text(pages: Vec<Vec<String>>) -> (String, Vec<u32>) {
 ///
 /// Memory: the document-wide measures (running lines, the full width, the running title)
 /// are decided from the pages held, at most [`SAMPLE_BYTES`] of lines; the pages after them
-/// are joined into the text as they come. What is held is the text and that sample, not
-/// the pages of the whole file.
+/// are joined into the text as they come. What is held is the text (in pieces of
+/// [`PIECE_BYTES`]) and that sample, not the pages of the whole file.
 pub struct PagedText {
     /// Pages held until the measures are decided (empty after).
     held: Vec<Vec<String>>,
     held_bytes: usize,
     /// Bytes of lines held at most ([`SAMPLE_BYTES`]; less in tests).
     sample_bytes: usize,
-    /// Pages expected in all (to reserve the text's size from the sample).
-    expected: usize,
     /// The writer and the running lines, once decided.
     writing: Option<(PagedWriter, HashMap<String, usize>)>,
     /// Whether any line has a letter or digit (a file that has none has no text layer).
@@ -84,17 +90,15 @@ pub struct PagedText {
 }
 
 impl PagedText {
-    /// Pages to come: `expected` (a hint, to reserve the text's size).
-    pub fn new(expected: usize) -> PagedText {
-        PagedText::with_sample(expected, SAMPLE_BYTES)
+    pub fn new() -> PagedText {
+        PagedText::with_sample(SAMPLE_BYTES)
     }
 
-    fn with_sample(expected: usize, sample_bytes: usize) -> PagedText {
+    fn with_sample(sample_bytes: usize) -> PagedText {
         PagedText {
             held: Vec::new(),
             held_bytes: 0,
             sample_bytes,
-            expected,
             writing: None,
             has_text: false,
         }
@@ -132,14 +136,9 @@ impl PagedText {
     fn decide(&mut self) {
         let held = std::mem::take(&mut self.held);
         let running = running_lines(held.iter().cloned());
-        let (full, bytes) = full_width(held.iter().map(|p| kept(p.clone(), &running)));
+        let full = full_width(held.iter().map(|p| kept(p.clone(), &running)));
         let mut out = PagedWriter::new(full);
         out.running_title = running_title(held.iter().cloned(), &running);
-        // The text is about as long as the lines (those to come in proportion to the pages
-        // held): reserved at once, it is not copied as it grows.
-        let pages = held.len().max(1);
-        let total = bytes.saturating_mul(self.expected.max(pages)) / pages;
-        out.builder.out.reserve(total + total / 16);
         for page in held {
             out.page(kept(page, &running));
         }
@@ -147,14 +146,15 @@ impl PagedText {
         self.writing = Some((out, running));
     }
 
-    /// The text and the line where each page begins.
-    pub fn finish(mut self) -> (String, Vec<u32>) {
+    /// The text, in pieces each but the last ending with a line break, and the line where
+    /// each page begins.
+    pub fn finish(mut self) -> (Vec<TextPiece>, Vec<u32>) {
         if self.writing.is_none() {
             self.decide();
         }
         match self.writing {
             Some((writer, _)) => writer.finish(),
-            None => (String::new(), Vec::new()),
+            None => (Vec::new(), Vec::new()),
         }
     }
 }
@@ -174,6 +174,8 @@ struct Para {
 struct PagedWriter {
     full: Option<usize>,
     builder: TextBuilder,
+    /// The text written before the builder's, in pieces of [`PIECE_BYTES`].
+    pieces: Vec<TextPiece>,
     /// Lines written to the builder so far.
     written: u32,
     /// Paragraphs held back until the title is known (`None` once it is).
@@ -199,6 +201,7 @@ impl PagedWriter {
         PagedWriter {
             full,
             builder: TextBuilder::new(false),
+            pieces: Vec::new(),
             written: 0,
             head: Some(Vec::new()),
             running_title: None,
@@ -358,9 +361,14 @@ impl PagedWriter {
         f(&mut self.builder);
         let added = &self.builder.out.as_bytes()[before..];
         self.written += memchr::memchr_iter(b'\n', added).count() as u32;
+        // What is written ends with a line break: a piece ends there.
+        if self.builder.out.len() >= PIECE_BYTES {
+            self.pieces.push(TextPiece::mapped(&self.builder.out));
+            self.builder.out.clear();
+        }
     }
 
-    fn finish(mut self) -> (String, Vec<u32>) {
+    fn finish(mut self) -> (Vec<TextPiece>, Vec<u32>) {
         self.end_current();
         self.flush_head();
         let end = self.written + 1;
@@ -373,7 +381,11 @@ impl PagedWriter {
                 p => self.starts[p - 1],
             };
         }
-        (self.builder.finish(), self.starts)
+        let last = self.builder.finish();
+        if !last.is_empty() {
+            self.pieces.push(TextPiece::Owned(last));
+        }
+        (self.pieces, self.starts)
     }
 }
 
@@ -410,13 +422,10 @@ fn is_row(line: &str) -> bool {
 }
 
 /// The width a line must nearly reach to be full: the one a quarter of the long lines (20
-/// columns and more, table rows aside) reach; and the bytes of all lines (with their line
-/// breaks).
-fn full_width(pages: impl Iterator<Item = Vec<String>>) -> (Option<usize>, usize) {
+/// columns and more, table rows aside) reach.
+fn full_width(pages: impl Iterator<Item = Vec<String>>) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    let mut bytes = 0;
     for line in pages.flatten() {
-        bytes += line.len() + 1;
         if is_row(&line) {
             continue;
         }
@@ -432,17 +441,17 @@ fn full_width(pages: impl Iterator<Item = Vec<String>>) -> (Option<usize>, usize
     let mut at = total * 3 / 4;
     for (w, n) in widths {
         if at < n {
-            return (Some(w), bytes);
+            return Some(w);
         }
         at -= n;
     }
-    (None, bytes)
+    None
 }
 
 /// Lines of one paragraph joined, as [`paged_text`] joins them.
 #[cfg(test)]
 fn join_wrapped(lines: &[&str]) -> Vec<String> {
-    let (full, _) = full_width(std::iter::once(
+    let full = full_width(std::iter::once(
         lines.iter().map(|l| l.to_string()).collect(),
     ));
     let mut w = PagedWriter::new(full);
@@ -782,11 +791,11 @@ mod tests {
 
     #[test]
     fn pages_after_the_sample_are_joined_as_they_come() {
-        // 300 pages of a running header, eight full lines (a sentence over two lines, no
-        // two lines alike) and a page number.
+        // 2,500 pages of a running header, eight full lines (a sentence over two lines, no
+        // two lines alike) and a page number: 1.4 MB of text.
         // Numbers in words: lines alike but for their digits would be running lines.
         let words = |n: usize| -> String {
-            format!("{n:03}")
+            format!("{n:04}")
                 .chars()
                 .map(|d| {
                     "零一二三四五六七八九"
@@ -808,29 +817,28 @@ mod tests {
             p.push(format!("- {} -", i + 1));
             p
         };
-        let mut streamed = PagedText::with_sample(300, 4_000);
+        let mut streamed = PagedText::with_sample(4_000);
         let mut most = 0;
-        for i in 0..300 {
+        for i in 0..2_500 {
             streamed.push(page(i));
             most = most.max(streamed.held_pages());
         }
         // About 4,000 bytes of pages of about 550 bytes held at most: memory does not grow
         // with the pages.
         assert!((1..=9).contains(&most), "{most} pages held");
-        let (text, starts) = streamed.finish();
+        let (pieces, starts) = streamed.finish();
+        // In pieces of about a megabyte of their own, each ending a line.
+        assert_eq!(pieces.len(), 2);
+        assert!(matches!(pieces[0], TextPiece::Mapped(..)));
+        assert!(pieces[0].as_ref().ends_with('\n'));
+        let text: String = pieces.iter().map(AsRef::as_ref).collect();
         // The same text as with every page held (the measures are the same here).
-        let whole = paged_text((0..300).map(page).collect());
+        let whole = paged_text((0..2_500).map(page).collect());
         assert_eq!((text.as_str(), &starts), (whole.0.as_str(), &whole.1));
         // The running header and the page numbers are gone, the lines of a paragraph joined.
-        assert!(
-            !text.contains("人民政府文件") && !text.contains("- 300 -"),
-            "{text}"
-        );
-        assert!(
-            text.contains("写的第二九九页第零零三段的第二行到此结束。\n"),
-            "{text}"
-        );
-        assert_eq!(starts.len(), 300);
+        assert!(!text.contains("人民政府文件") && !text.contains("- 2500 -"));
+        assert!(text.contains("写的第二四九九页第零零零三段的第二行到此结束。\n"));
+        assert_eq!(starts.len(), 2_500);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pdf_extract::{output_doc_page, Document, Object, ObjectId};
 
-use super::mapped::Release;
+use super::mapped::{Release, TextPiece};
 use super::paged::PagedText;
 use super::pdf_layout::GlyphSink;
 use super::pdf_streams::{LazyDocument, RELEASE_BYTES};
@@ -48,11 +48,14 @@ pub fn caught_panics() -> u64 {
     CAUGHT.with(Cell::get)
 }
 
-/// Reads a PDF's text layer into the text handed to the parser, with the line where each
-/// page begins. `release`, when given, is called while the file is loaded and as its pages
+/// Reads a PDF's text layer into the text handed to the parser (in pieces,
+/// [`PagedText::finish`]), with the line where each page begins. `release`, when given, is called while the file is loaded and as its pages
 /// are read, every [`RELEASE_BYTES`], to drop from memory the bytes read so far (a mapped
 /// file's, [`super::FileBytes`]).
-pub fn to_text(bytes: &[u8], release: Option<Release>) -> Result<(String, Vec<u32>), ReadError> {
+pub fn to_text(
+    bytes: &[u8],
+    release: Option<Release>,
+) -> Result<(Vec<TextPiece>, Vec<u32>), ReadError> {
     let text = page_texts(bytes, release.as_ref())?;
     if !text.has_text() {
         return Err(ReadError::NoText { format: FORMAT });
@@ -73,7 +76,7 @@ fn page_texts(bytes: &[u8], release: Option<&Release>) -> Result<PagedText, Read
     let Some(single) = ids.first().and_then(|_| one_page_tree(&mut lazy.doc)) else {
         return Err(ReadError::damaged(FORMAT, "no pages"));
     };
-    let mut text = PagedText::new(ids.len());
+    let mut text = PagedText::new();
     let (mut read, mut failed) = (0, 0);
     for id in ids {
         // The extractor finds a page by its number in the page tree, which it walks for
