@@ -15,7 +15,8 @@
 //!   they are read ([`PagedText`] holds only a sample of them); a large file is mapped and
 //!   the bytes read so far are dropped from memory as the reader goes
 //!   ([`super::FileBytes`]). What grows with the file is its objects' dictionaries (about
-//!   2 KB a page), the text and the parsed document.
+//!   5 KB a page), the text (in pieces of its own memory, [`super::TextPiece`]) and the
+//!   parsed document.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
