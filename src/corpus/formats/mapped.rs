@@ -16,7 +16,7 @@ use std::ops::Deref;
 use std::path::Path;
 use std::sync::Arc;
 
-use memmap2::{Mmap, UncheckedAdvice};
+use memmap2::Mmap;
 
 use super::Format;
 
@@ -109,10 +109,14 @@ impl FileBytes {
     }
 }
 
+/// Drops the pages of `map` from this process's memory (Unix; elsewhere nothing).
 fn release(map: &Mmap) {
     // SAFETY: on a read-only file mapping, MADV_DONTNEED only unmaps the pages; reading
     // them again maps the file's (unchanged) bytes again.
-    let _ = unsafe { map.unchecked_advise(UncheckedAdvice::DontNeed) };
+    #[cfg(unix)]
+    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    #[cfg(not(unix))]
+    let _ = map;
 }
 
 impl From<Vec<u8>> for FileBytes {
