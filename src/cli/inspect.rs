@@ -27,10 +27,11 @@ pub fn run(a: InspectArgs) -> anyhow::Result<super::Exit> {
     if !meta.is_file() {
         anyhow::bail!("{}: not a regular file", a.file.display());
     }
-    let bytes =
-        std::fs::read(&a.file).with_context(|| format!("{}: cannot read", a.file.display()))?;
     let name = a.file.to_string_lossy().replace('\\', "/");
-    let doc = corpus::document_from_bytes(&name, &bytes)
+    // As `index` reads it: a large PDF mapped, its pages dropped from memory as it is read.
+    let bytes = corpus::FileBytes::open(&a.file, &name)
+        .with_context(|| format!("{}: cannot read", a.file.display()))?;
+    let doc = corpus::document_from_file(&name, &bytes)
         .with_context(|| format!("{}: cannot read", a.file.display()))?;
     // The metadata as a corpus of this one file gives it (no other versions to compare).
     let meta = match corpus::Format::of(&name) {

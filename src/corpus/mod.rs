@@ -24,8 +24,8 @@ mod wrap;
 use serde::{Deserialize, Serialize};
 
 pub use decode::{decode, decode_owned, DecodeError, Encoding};
-pub use formats::{Format, ReadError};
-pub use parse::{document_name, is_table_row, parse_document, version_date};
+pub use formats::{FileBytes, Format, ReadError};
+pub use parse::{document_name, is_table_row, parse_document, parse_pieces, version_date};
 pub use walk::{read_document, walk, walk_excluding, CorpusFile, WalkEvent};
 
 /// A parsed source file.
@@ -97,4 +97,10 @@ pub struct Paragraph {
 /// Markdown-only syntax applies); web pages, DOCX, PDF and OFD are read by [`formats`].
 pub fn document_from_bytes(rel: &str, bytes: &[u8]) -> Result<Document, formats::ReadError> {
     formats::read(rel, bytes)
+}
+
+/// [`document_from_bytes`] for bytes opened with [`FileBytes::open`]: a large PDF's mapped
+/// pages are dropped from memory as they are read.
+pub fn document_from_file(rel: &str, bytes: &FileBytes) -> Result<Document, formats::ReadError> {
+    formats::read_file(rel, bytes)
 }

@@ -22,6 +22,7 @@
 
 mod docx;
 mod html;
+mod mapped;
 mod numbering;
 mod ofd;
 mod paged;
@@ -30,10 +31,11 @@ mod pdf_layout;
 mod pdf_streams;
 mod xml;
 
+pub use mapped::{FileBytes, Release, TextPiece, MAP_BYTES};
 pub use pdf::{caught_panics, inside_pdf_extractor};
 
 use super::decode::{self, DecodeError};
-use super::{parse_document, Document};
+use super::{parse_document, parse_pieces, Document};
 
 /// How a file is read, by its extension (compared without regard to case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,17 +146,30 @@ impl ReadError {
 /// into a document, by the format its extension names. A name with no known extension is
 /// read as text.
 pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    read_with(rel, bytes, None)
+}
+
+/// [`read`] for a file's bytes as [`FileBytes`]: a mapped file's pages are dropped from
+/// memory as the reader goes ([`FileBytes::release`]).
+pub fn read_file(rel: &str, bytes: &FileBytes) -> Result<Document, ReadError> {
+    read_with(rel, bytes, bytes.releaser())
+}
+
+/// [`read`], with `release` to call when the bytes read so far are no longer needed in
+/// memory (a mapped file's).
+fn read_with(rel: &str, bytes: &[u8], release: Option<Release>) -> Result<Document, ReadError> {
     let format = Format::of(rel).unwrap_or(Format::Text);
     let mut pages = Vec::new();
-    let (text, encoding) = match format {
+    // The text in pieces (a paged file's is written so, the others are one).
+    let (pieces, encoding): (Vec<TextPiece>, String) = match format {
         Format::Text => {
             let (text, encoding) = decode::decode(bytes)?;
             return Ok(parse_document(rel, &text, encoding.name()));
         }
-        Format::Html => html::to_text(bytes)?,
-        Format::Docx => (docx::to_text(bytes)?, "DOCX".to_string()),
+        Format::Html => one(html::to_text(bytes)?),
+        Format::Docx => one((docx::to_text(bytes)?, "DOCX".to_string())),
         Format::Pdf => {
-            let (text, starts) = pdf::to_text(bytes)?;
+            let (text, starts) = pdf::to_text(bytes, release)?;
             pages = starts;
             (text, "PDF".to_string())
         }
@@ -167,9 +182,9 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
             // A `.doc` that is really a DOCX, a web page or text (sites serve all three
             // under that name) is read as what it is.
             if bytes.starts_with(b"PK\x03\x04") {
-                (docx::to_text(bytes)?, "DOCX".to_string())
+                one((docx::to_text(bytes)?, "DOCX".to_string()))
             } else if looks_like_html(bytes) {
-                html::to_text(bytes)?
+                one(html::to_text(bytes)?)
             } else {
                 let wps = rel.rsplit_once('.').is_some_and(|(_, e)| {
                     e.eq_ignore_ascii_case("wps") || e.eq_ignore_ascii_case("wpt")
@@ -185,9 +200,14 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         }
     };
     // The extracted text is parsed as plain text (no Markdown-only syntax beyond `#`).
-    let mut doc = parse_document(&plain_name(rel), &text, &encoding);
+    let mut doc = parse_pieces(&plain_name(rel), &pieces, &encoding);
     doc.pages = pages;
     Ok(doc)
+}
+
+/// A text and its encoding, the text as one piece.
+fn one((text, encoding): (String, String)) -> (Vec<TextPiece>, String) {
+    (vec![TextPiece::Owned(text)], encoding)
 }
 
 /// `rel` with its extension replaced by `.txt`, so the parser applies the rules of text

@@ -13,6 +13,8 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::mapped::TextPiece;
+use super::paged::PagedText;
 use super::xml::{self, attr, text_of, xml_error};
 use super::ReadError;
 
@@ -30,7 +32,7 @@ struct Piece {
 }
 
 /// Reads an OFD file into the text handed to the parser.
-pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
+pub fn to_text(bytes: &[u8]) -> Result<(Vec<TextPiece>, Vec<u32>), ReadError> {
     let mut zip = xml::open(FORMAT, bytes)?;
     let Some(ofd) = xml::member(FORMAT, &mut zip, "OFD.xml")? else {
         return Err(ReadError::damaged(FORMAT, "no OFD.xml: not an OFD package"));
@@ -42,7 +44,7 @@ pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
         return Err(ReadError::damaged(FORMAT, format!("{root} is missing")));
     };
     let dir = root.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut pages = Vec::new();
+    let mut text = PagedText::new();
     for loc in page_locations(&document, &root)? {
         let path = resolve(dir, &loc);
         let Some(content) = xml::member(FORMAT, &mut zip, &path)? else {
@@ -51,16 +53,12 @@ pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
                 format!("page {path} is missing"),
             ));
         };
-        pages.push(page_lines(pieces(&content, &path)?));
+        text.push(page_lines(pieces(&content, &path)?));
     }
-    if !pages
-        .iter()
-        .flatten()
-        .any(|l| l.chars().any(char::is_alphanumeric))
-    {
+    if !text.has_text() {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    Ok(super::paged::paged_text(pages, Clone::clone))
+    Ok(text.finish())
 }
 
 /// `loc` inside the package: absolute (`/Doc_0/…`) or relative to `dir`.

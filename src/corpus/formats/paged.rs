@@ -16,14 +16,16 @@
 //!   it again. Lines laid out on pages with no sentence end (a long table, a list of names,
 //!   a generated file) would otherwise become one paragraph the size of the file.
 //!
-//! Memory: the pages are read twice for the document-wide measures (running lines, the full
-//! width), lines recomputed each time, then consumed one by one into the text: besides the
-//! pages given, only the text and a window of [`TITLE_WINDOW`] paragraphs are held.
+//! Memory: the document-wide measures (running lines, the full width) are decided from the
+//! first [`SAMPLE_BYTES`] of lines (all of them in a document of ordinary size), and the
+//! pages after them are joined as they come: besides that sample, only the text and a
+//! window of [`TITLE_WINDOW`] paragraphs are held.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use super::super::heading::{display_width, ends_sentence, match_label};
+use super::mapped::TextPiece;
 use super::{TextBuilder, CELL_SEPARATOR};
 
 /// How many lines at the top and at the bottom of a page may be running furniture.
@@ -43,23 +45,118 @@ pub const MAX_PARAGRAPH_CHARS: usize = 8_000;
 /// How many paragraphs at the start are held back to find the title ([`front_title`]).
 const TITLE_WINDOW: usize = 12;
 
-/// The text of pages given as `pages`, each turned into its lines (trimmed, not empty) by
-/// `lines_of`: furniture left out, paragraphs joined and bounded, the title first; with the
-/// line (1-based) of that text where each page begins. A paragraph that runs on to the next
-/// page is on the page it starts on; a page without text begins where the previous one does.
-pub fn paged_text<P>(pages: Vec<P>, lines_of: impl Fn(&P) -> Vec<String>) -> (String, Vec<u32>) {
-    let running = running_lines(pages.iter().map(&lines_of));
-    let (full, bytes) = full_width(pages.iter().map(|p| kept(lines_of(p), &running)));
-    let mut out = PagedWriter::new(full);
-    out.running_title = running_title(pages.iter().map(&lines_of), &running);
-    // The text is about as long as the lines: reserved at once, it is not copied as it grows.
-    out.builder.out.reserve(bytes + bytes / 16);
+/// Lines of pages held (bytes, with their line breaks) before the document-wide measures are
+/// decided from them: all of a document whose lines are shorter (every real file we know of
+/// is under 1 MB), the first pages of a longer one (thousands of pages), whose later pages are
+/// then joined as they come and not held.
+pub const SAMPLE_BYTES: usize = 8 << 20;
+
+/// The text is written in pieces of about this many bytes (each ending with a line break),
+/// each but the last in memory of its own ([`TextPiece`]), given back to the system when
+/// the text is dropped.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+/// The text of `pages`, each its lines (trimmed, not empty), as [`PagedText`] makes it,
+/// joined.
+#[cfg(test)]
+fn paged_text(pages: Vec<Vec<String>>) -> (String, Vec<u32>) {
+    let mut out = PagedText::new();
     for page in pages {
-        let lines = kept(lines_of(&page), &running);
-        drop(page);
-        out.page(lines);
+        out.push(page);
     }
-    out.finish()
+    let (pieces, starts) = out.finish();
+    (pieces.iter().map(AsRef::as_ref).collect(), starts)
+}
+
+/// The text of pages given one after the other, each as its lines (trimmed, not empty):
+/// furniture left out, paragraphs joined and bounded, the title first; with the line
+/// (1-based) of that text where each page begins. A paragraph that runs on to the next page
+/// is on the page it starts on; a page without text begins where the previous one does.
+///
+/// Memory: the document-wide measures (running lines, the full width, the running title)
+/// are decided from the pages held, at most [`SAMPLE_BYTES`] of lines; the pages after them
+/// are joined into the text as they come. What is held is the text (in pieces of
+/// [`PIECE_BYTES`]) and that sample, not the pages of the whole file.
+pub struct PagedText {
+    /// Pages held until the measures are decided (empty after).
+    held: Vec<Vec<String>>,
+    held_bytes: usize,
+    /// Bytes of lines held at most ([`SAMPLE_BYTES`]; less in tests).
+    sample_bytes: usize,
+    /// The writer and the running lines, once decided.
+    writing: Option<(PagedWriter, HashMap<String, usize>)>,
+    /// Whether any line has a letter or digit (a file that has none has no text layer).
+    has_text: bool,
+}
+
+impl PagedText {
+    pub fn new() -> PagedText {
+        PagedText::with_sample(SAMPLE_BYTES)
+    }
+
+    fn with_sample(sample_bytes: usize) -> PagedText {
+        PagedText {
+            held: Vec::new(),
+            held_bytes: 0,
+            sample_bytes,
+            writing: None,
+            has_text: false,
+        }
+    }
+
+    /// The next page's lines.
+    pub fn push(&mut self, lines: Vec<String>) {
+        if !self.has_text {
+            self.has_text = (lines.iter()).any(|l| l.chars().any(char::is_alphanumeric));
+        }
+        if let Some((writer, running)) = self.writing.as_mut() {
+            writer.page(kept(lines, running));
+            return;
+        }
+        self.held_bytes += lines.iter().map(|l| l.len() + 1).sum::<usize>();
+        self.held.push(lines);
+        if self.held_bytes > self.sample_bytes {
+            self.decide();
+        }
+    }
+
+    /// How many pages are held, not yet joined (at most those of [`SAMPLE_BYTES`] of lines,
+    /// one page more).
+    #[cfg(test)]
+    fn held_pages(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Whether any line so far has a letter or a digit.
+    pub fn has_text(&self) -> bool {
+        self.has_text
+    }
+
+    /// Decides the measures from the pages held and joins them.
+    fn decide(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        let running = running_lines(held.iter().cloned());
+        let full = full_width(held.iter().map(|p| kept(p.clone(), &running)));
+        let mut out = PagedWriter::new(full);
+        out.running_title = running_title(held.iter().cloned(), &running);
+        for page in held {
+            out.page(kept(page, &running));
+        }
+        self.held_bytes = 0;
+        self.writing = Some((out, running));
+    }
+
+    /// The text, in pieces each but the last ending with a line break, and the line where
+    /// each page begins.
+    pub fn finish(mut self) -> (Vec<TextPiece>, Vec<u32>) {
+        if self.writing.is_none() {
+            self.decide();
+        }
+        match self.writing {
+            Some((writer, _)) => writer.finish(),
+            None => (Vec::new(), Vec::new()),
+        }
+    }
 }
 
 /// One paragraph being built: its text, its length, and the pages that begin with it.
@@ -77,6 +174,8 @@ struct Para {
 struct PagedWriter {
     full: Option<usize>,
     builder: TextBuilder,
+    /// The text written before the builder's, in pieces of [`PIECE_BYTES`].
+    pieces: Vec<TextPiece>,
     /// Lines written to the builder so far.
     written: u32,
     /// Paragraphs held back until the title is known (`None` once it is).
@@ -102,6 +201,7 @@ impl PagedWriter {
         PagedWriter {
             full,
             builder: TextBuilder::new(false),
+            pieces: Vec::new(),
             written: 0,
             head: Some(Vec::new()),
             running_title: None,
@@ -261,9 +361,14 @@ impl PagedWriter {
         f(&mut self.builder);
         let added = &self.builder.out.as_bytes()[before..];
         self.written += memchr::memchr_iter(b'\n', added).count() as u32;
+        // What is written ends with a line break: a piece ends there.
+        if self.builder.out.len() >= PIECE_BYTES {
+            self.pieces.push(TextPiece::mapped(&self.builder.out));
+            self.builder.out.clear();
+        }
     }
 
-    fn finish(mut self) -> (String, Vec<u32>) {
+    fn finish(mut self) -> (Vec<TextPiece>, Vec<u32>) {
         self.end_current();
         self.flush_head();
         let end = self.written + 1;
@@ -276,7 +381,11 @@ impl PagedWriter {
                 p => self.starts[p - 1],
             };
         }
-        (self.builder.finish(), self.starts)
+        let last = self.builder.finish();
+        if !last.is_empty() {
+            self.pieces.push(TextPiece::Owned(last));
+        }
+        (self.pieces, self.starts)
     }
 }
 
@@ -313,13 +422,10 @@ fn is_row(line: &str) -> bool {
 }
 
 /// The width a line must nearly reach to be full: the one a quarter of the long lines (20
-/// columns and more, table rows aside) reach; and the bytes of all lines (with their line
-/// breaks).
-fn full_width(pages: impl Iterator<Item = Vec<String>>) -> (Option<usize>, usize) {
+/// columns and more, table rows aside) reach.
+fn full_width(pages: impl Iterator<Item = Vec<String>>) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    let mut bytes = 0;
     for line in pages.flatten() {
-        bytes += line.len() + 1;
         if is_row(&line) {
             continue;
         }
@@ -335,17 +441,17 @@ fn full_width(pages: impl Iterator<Item = Vec<String>>) -> (Option<usize>, usize
     let mut at = total * 3 / 4;
     for (w, n) in widths {
         if at < n {
-            return (Some(w), bytes);
+            return Some(w);
         }
         at -= n;
     }
-    (None, bytes)
+    None
 }
 
 /// Lines of one paragraph joined, as [`paged_text`] joins them.
 #[cfg(test)]
 fn join_wrapped(lines: &[&str]) -> Vec<String> {
-    let (full, _) = full_width(std::iter::once(
+    let full = full_width(std::iter::once(
         lines.iter().map(|l| l.to_string()).collect(),
     ));
     let mut w = PagedWriter::new(full);
@@ -554,7 +660,7 @@ mod tests {
             })
             .collect();
         let pages: Vec<Vec<String>> = lines.chunks(40).map(<[String]>::to_vec).collect();
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         let paras: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         for p in &paras {
             let n = p.chars().count();
@@ -583,7 +689,7 @@ mod tests {
             owned(&[]),
             owned(&["第四条 附则。"]),
         ];
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "第一条 本规定。");
         // Page 2's first line is inside the paragraph from page 1: it begins with the next.
@@ -645,7 +751,7 @@ mod tests {
             "各县人民政府、市直各部门：为进一步优化营商环境，现就合并办理工作通知如下。",
             "一、本通知自印发之日起施行，此前规定与本通知不一致的，以本通知为准。",
         ])];
-        let (text, _) = paged_text(pages, Clone::clone);
+        let (text, _) = paged_text(pages);
         assert!(
             text.starts_with("# 关于合并办理工作的通知\n\n唐山市行政审批局\n各县人民政府"),
             "{text}"
@@ -667,7 +773,7 @@ mod tests {
                 ]
             })
             .collect();
-        let (text, starts) = paged_text(pages, Clone::clone);
+        let (text, starts) = paged_text(pages);
         assert!(
             text.starts_with(
                 "# 臺北市總預算案 歲出機關別預算表\n\n科目\u{3000}\u{3000}本年度預算數\n\n一般行政"
@@ -680,7 +786,59 @@ mod tests {
         assert_eq!(starts.len(), 3);
         // A text that begins with text keeps the parser's title rule.
         let pages = vec![owned(&["某某规定", "甲\u{3000}\u{3000}乙"])];
-        assert!(paged_text(pages, Clone::clone).0.starts_with("某某规定\n"));
+        assert!(paged_text(pages).0.starts_with("某某规定\n"));
+    }
+
+    #[test]
+    fn pages_after_the_sample_are_joined_as_they_come() {
+        // 2,500 pages of a running header, eight full lines (a sentence over two lines, no
+        // two lines alike) and a page number: 1.4 MB of text.
+        // Numbers in words: lines alike but for their digits would be running lines.
+        let words = |n: usize| -> String {
+            format!("{n:04}")
+                .chars()
+                .map(|d| {
+                    "零一二三四五六七八九"
+                        .chars()
+                        .nth(d as usize - '0' as usize)
+                })
+                .collect::<Option<String>>()
+                .unwrap_or_default()
+        };
+        let page = |i: usize| -> Vec<String> {
+            let mut p = vec!["某市人民政府文件".to_string()];
+            for k in 0..4 {
+                let (i, k) = (words(i), words(k));
+                p.push(format!(
+                    "第{i}页第{k}段这一行写满了字为了达到满行的宽度而写的"
+                ));
+                p.push(format!("第{i}页第{k}段的第二行到此结束。"));
+            }
+            p.push(format!("- {} -", i + 1));
+            p
+        };
+        let mut streamed = PagedText::with_sample(4_000);
+        let mut most = 0;
+        for i in 0..2_500 {
+            streamed.push(page(i));
+            most = most.max(streamed.held_pages());
+        }
+        // About 4,000 bytes of pages of about 550 bytes held at most: memory does not grow
+        // with the pages.
+        assert!((1..=9).contains(&most), "{most} pages held");
+        let (pieces, starts) = streamed.finish();
+        // In pieces of about a megabyte of their own, each ending a line.
+        assert_eq!(pieces.len(), 2);
+        assert!(matches!(pieces[0], TextPiece::Mapped(..)));
+        assert!(pieces[0].as_ref().ends_with('\n'));
+        let text: String = pieces.iter().map(AsRef::as_ref).collect();
+        // The same text as with every page held (the measures are the same here).
+        let whole = paged_text((0..2_500).map(page).collect());
+        assert_eq!((text.as_str(), &starts), (whole.0.as_str(), &whole.1));
+        // The running header and the page numbers are gone, the lines of a paragraph joined.
+        assert!(!text.contains("人民政府文件") && !text.contains("- 2500 -"));
+        assert!(text.contains("写的第二四九九页第零零零三段的第二行到此结束。\n"));
+        assert_eq!(starts.len(), 2_500);
     }
 
     #[test]

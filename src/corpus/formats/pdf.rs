@@ -11,17 +11,23 @@
 //!   file where every page fails is damaged.
 //! - **Memory:** large streams are read from the file's bytes for the page that needs them
 //!   ([`super::pdf_streams`]), and the extractor is shown a page tree of one page at a time,
-//!   so that finding a page does not walk the whole tree. What grows with the file is its
-//!   bytes, the objects' dictionaries, and the text.
+//!   so that finding a page does not walk the whole tree. Each page's lines go to the text as
+//!   they are read ([`PagedText`] holds only a sample of them); a large file is mapped and
+//!   the bytes read so far are dropped from memory as the reader goes
+//!   ([`super::FileBytes`]). What grows with the file is its objects' dictionaries (about
+//!   5 KB a page), the text (in pieces of its own memory, [`super::TextPiece`]) and the
+//!   parsed document.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pdf_extract::{output_doc_page, Document, Object, ObjectId};
 
+use super::mapped::{Release, TextPiece};
+use super::paged::PagedText;
 use super::pdf_layout::GlyphSink;
-use super::pdf_streams::LazyDocument;
-use super::{paged, ReadError};
+use super::pdf_streams::{LazyDocument, RELEASE_BYTES};
+use super::ReadError;
 
 const FORMAT: &str = "PDF";
 
@@ -43,24 +49,26 @@ pub fn caught_panics() -> u64 {
     CAUGHT.with(Cell::get)
 }
 
-/// Reads a PDF's text layer into the text handed to the parser, with the line where each
-/// page begins.
-pub fn to_text(bytes: &[u8]) -> Result<(String, Vec<u32>), ReadError> {
-    let pages = page_lines(bytes)?;
-    if !pages
-        .iter()
-        .flatten()
-        .any(|l| l.chars().any(char::is_alphanumeric))
-    {
+/// Reads a PDF's text layer into the text handed to the parser (in pieces,
+/// [`PagedText::finish`]), with the line where each page begins. `release`, when given, is called while the file is loaded and as its pages
+/// are read, every [`RELEASE_BYTES`], to drop from memory the bytes read so far (a mapped
+/// file's, [`super::FileBytes`]).
+pub fn to_text(
+    bytes: &[u8],
+    release: Option<Release>,
+) -> Result<(Vec<TextPiece>, Vec<u32>), ReadError> {
+    let text = page_texts(bytes, release.as_ref())?;
+    if !text.has_text() {
         return Err(ReadError::NoText { format: FORMAT });
     }
-    Ok(paged::paged_text(pages, Clone::clone))
+    Ok(text.finish())
 }
 
-/// The lines of each page, laid out by position ([`GlyphSink`]), trimmed, spaces between
-/// wide characters dropped, empty ones left out.
-fn page_lines(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
-    let mut lazy = LazyDocument::load(bytes).map_err(|e| ReadError::damaged(FORMAT, e))?;
+/// The pages' lines, laid out by position ([`GlyphSink`]), trimmed, spaces between wide
+/// characters dropped, empty ones left out, handed one page at a time to the text being
+/// joined.
+fn page_texts(bytes: &[u8], release: Option<&Release>) -> Result<PagedText, ReadError> {
+    let mut lazy = LazyDocument::load(bytes, release).map_err(|e| ReadError::damaged(FORMAT, e))?;
     if lazy.doc.is_encrypted() && lazy.doc.decrypt("").is_err() {
         return Err(ReadError::Encrypted { format: FORMAT });
     }
@@ -69,8 +77,8 @@ fn page_lines(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let Some(single) = ids.first().and_then(|_| one_page_tree(&mut lazy.doc)) else {
         return Err(ReadError::damaged(FORMAT, "no pages"));
     };
-    let mut pages = Vec::with_capacity(ids.len());
-    let mut failed = 0;
+    let mut text = PagedText::new();
+    let (mut read, mut failed) = (0, 0);
     for id in ids {
         // The extractor finds a page by its number in the page tree, which it walks for
         // every page: through a tree holding only this page, each page costs its own work.
@@ -78,6 +86,10 @@ fn page_lines(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
             d.set("Kids", vec![Object::Reference(id)]);
         }
         lazy.prepare(id);
+        if let Some(release) = release.filter(|_| lazy.read_back() >= RELEASE_BYTES) {
+            release();
+            lazy.reset_read_back();
+        }
         let doc = &lazy.doc;
         EXTRACTING.with(|e| e.set(true));
         let page = catch_unwind(AssertUnwindSafe(|| {
@@ -89,23 +101,26 @@ fn page_lines(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
             CAUGHT.with(|c| c.set(c.get() + 1));
         }
         match page {
-            Ok(Ok(lines)) => pages.push(
-                lines
-                    .iter()
-                    .map(|l| squeeze_wide_spaces(l.trim()))
-                    .filter(|l| !l.is_empty())
-                    .collect(),
-            ),
+            Ok(Ok(lines)) => {
+                read += 1;
+                text.push(
+                    lines
+                        .iter()
+                        .map(|l| squeeze_wide_spaces(l.trim()))
+                        .filter(|l| !l.is_empty())
+                        .collect(),
+                );
+            }
             _ => failed += 1,
         }
     }
-    if pages.is_empty() {
+    if read == 0 {
         return Err(ReadError::damaged(
             FORMAT,
             format!("the text of none of its {failed} pages could be read"),
         ));
     }
-    Ok(pages)
+    Ok(text)
 }
 
 /// Makes the catalog's page tree one `Pages` node of one page (its `Kids` are set before
@@ -223,7 +238,7 @@ mod tests {
 
     #[test]
     fn broken_files_are_reported() {
-        let err = to_text(b"%PDF-1.4\nnot really").unwrap_err().to_string();
+        let err = (to_text(b"%PDF-1.4\nnot really", None).unwrap_err()).to_string();
         assert!(err.starts_with("damaged PDF file"), "{err}");
     }
 }

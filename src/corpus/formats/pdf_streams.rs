@@ -13,14 +13,63 @@
 //!   resources reach (fonts, their maps, forms) stays, as pages share it.
 //! - Object streams, cross-reference streams and the streams of an encrypted file are kept
 //!   as they are.
+//! - A mapped file ([`super::FileBytes`]) is released every [`RELEASE_BYTES`] of streams
+//!   parsed while loading, once after, and every [`RELEASE_BYTES`] put back while the pages
+//!   are read (by the caller, [`LazyDocument::read_back`]): what of the file is resident at
+//!   once is about that much, whatever its size.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use pdf_extract::xref::XrefEntry;
 use pdf_extract::{Document, LoadOptions, Object, ObjectId};
 
+use super::mapped::Release;
+
 /// Streams longer than this (bytes, as stored) are not kept in memory.
 pub const LAZY_STREAM_BYTES: usize = 1024;
+
+/// Bytes of a mapped file read (streams parsed or put back) after which it is released.
+pub const RELEASE_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// The release of the file being loaded on this thread, and the stream bytes parsed
+    /// since it was last called: the load filter, a plain function, calls it.
+    static LOADING: RefCell<Option<Release>> = const { RefCell::new(None) };
+    static PARSED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Sets this thread's [`LOADING`] release for as long as it lives.
+struct Loading;
+
+impl Loading {
+    fn new(release: Option<&Release>) -> Loading {
+        LOADING.with(|l| *l.borrow_mut() = release.cloned());
+        PARSED.with(|p| p.set(0));
+        Loading
+    }
+}
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        LOADING.with(|l| *l.borrow_mut() = None);
+    }
+}
+
+/// Counts `len` stream bytes parsed, releasing the file every [`RELEASE_BYTES`].
+fn parsed(len: usize) {
+    let total = PARSED.with(|p| p.get()) + len;
+    if total < RELEASE_BYTES {
+        PARSED.with(|p| p.set(total));
+        return;
+    }
+    PARSED.with(|p| p.set(0));
+    LOADING.with(|l| {
+        if let Some(release) = l.borrow().as_ref() {
+            release();
+        }
+    });
+}
 
 /// The dictionary key that marks a dropped stream, with its stored length.
 const MARK: &[u8] = b"ZhengceDroppedLength";
@@ -34,11 +83,28 @@ pub struct LazyDocument<'a> {
     spans: HashMap<ObjectId, (usize, usize)>,
     /// The page contents put back for the current page.
     current: Vec<ObjectId>,
+    /// Bytes put back since [`LazyDocument::reset_read_back`].
+    read_back: usize,
 }
 
 impl<'a> LazyDocument<'a> {
-    /// Loads `bytes`, dropping large streams when the file allows it.
-    pub fn load(bytes: &'a [u8]) -> Result<LazyDocument<'a>, pdf_extract::Error> {
+    /// Loads `bytes`, dropping large streams when the file allows it; `release` (a mapped
+    /// file's) is called every [`RELEASE_BYTES`] of streams parsed and once after.
+    pub fn load(
+        bytes: &'a [u8],
+        release: Option<&Release>,
+    ) -> Result<LazyDocument<'a>, pdf_extract::Error> {
+        let loaded = {
+            let _loading = Loading::new(release);
+            Self::load_lazily(bytes)
+        };
+        if let Some(release) = release {
+            release();
+        }
+        loaded
+    }
+
+    fn load_lazily(bytes: &'a [u8]) -> Result<LazyDocument<'a>, pdf_extract::Error> {
         let from = memchr::memmem::find(bytes, b"%PDF-").unwrap_or(0);
         let pdf = &bytes[from..];
         let doc = Document::load_mem_with_options(bytes, LoadOptions::with_filter(drop_large))?;
@@ -52,6 +118,8 @@ impl<'a> LazyDocument<'a> {
             let Ok(len) = s.dict.get(MARK).and_then(Object::as_i64) else {
                 continue;
             };
+            // Finding it touches the file around it again.
+            parsed(len as usize);
             match locate(pdf, &doc, *id, len as usize) {
                 Some(span) => spans.insert(*id, span),
                 None => return Self::whole(bytes, pdf),
@@ -62,6 +130,7 @@ impl<'a> LazyDocument<'a> {
             bytes: pdf,
             spans,
             current: Vec::new(),
+            read_back: 0,
         })
     }
 
@@ -71,6 +140,7 @@ impl<'a> LazyDocument<'a> {
             bytes: pdf,
             spans: HashMap::new(),
             current: Vec::new(),
+            read_back: 0,
         })
     }
 
@@ -130,6 +200,7 @@ impl<'a> LazyDocument<'a> {
             if let Ok(Object::Stream(s)) = self.doc.get_object_mut(id) {
                 if s.content.is_empty() {
                     s.content = self.bytes[start..start + len].to_vec();
+                    self.read_back += len;
                 }
             }
         }
@@ -140,9 +211,23 @@ impl<'a> LazyDocument<'a> {
     }
 }
 
+impl LazyDocument<'_> {
+    /// Bytes of the file put back into streams since the count was last reset: what of the
+    /// file was touched since.
+    pub fn read_back(&self) -> usize {
+        self.read_back
+    }
+
+    /// Starts the count of [`LazyDocument::read_back`] again.
+    pub fn reset_read_back(&mut self) {
+        self.read_back = 0;
+    }
+}
+
 /// The load filter: a large stream's content is dropped and its length noted.
 fn drop_large(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
     if let Object::Stream(s) = object {
+        parsed(s.content.len());
         let structural = s.dict.has_type(b"ObjStm") || s.dict.has_type(b"XRef");
         if !structural && s.content.len() > LAZY_STREAM_BYTES {
             let len = s.content.len() as i64;
@@ -245,7 +330,7 @@ mod tests {
     fn large_streams_are_dropped_and_read_back_for_their_page() {
         let bytes = pdf(3, 40);
         let whole = Document::load_mem(&bytes).unwrap();
-        let mut lazy = LazyDocument::load(&bytes).unwrap();
+        let mut lazy = LazyDocument::load(&bytes, None).unwrap();
         let pages: Vec<ObjectId> = lazy.doc.page_iter().collect();
         assert_eq!(lazy.spans.len(), 3, "the three content streams are dropped");
         let content = |doc: &Document, page: ObjectId| doc.get_page_content(page).unwrap();
@@ -262,7 +347,25 @@ mod tests {
         assert_eq!(content(&lazy.doc, pages[2]), content(&whole, pages[2]));
         // Small streams stay as they are.
         let small = pdf(1, 2);
-        assert!(LazyDocument::load(&small).unwrap().spans.is_empty());
+        assert!(LazyDocument::load(&small, None).unwrap().spans.is_empty());
+    }
+
+    #[test]
+    fn a_mapped_file_is_released_as_it_is_loaded() {
+        // 2,500 content streams of about 2.2 KB: 5.5 MB parsed, then found again.
+        let bytes = pdf(2_500, 40);
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&calls);
+        let release: Release = std::sync::Arc::new(move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        let lazy = LazyDocument::load(&bytes, Some(&release)).unwrap();
+        assert_eq!(lazy.spans.len(), 2_500);
+        // Once while parsing, once while finding the streams again, once after.
+        let n = calls.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(n >= 3, "{n} releases");
+        // The release is this load's only.
+        LOADING.with(|l| assert!(l.borrow().is_none()));
     }
 
     #[test]
@@ -270,7 +373,7 @@ mod tests {
         // The word `stream` inside the dictionary is not where the content starts: the
         // stream is not found again, so the file is loaded with its streams.
         let odd = pdf_with(1, 40, "/Note (stream) ");
-        let lazy = LazyDocument::load(&odd).unwrap();
+        let lazy = LazyDocument::load(&odd, None).unwrap();
         assert!(lazy.spans.is_empty());
         let page = lazy.doc.page_iter().next().unwrap();
         assert!(

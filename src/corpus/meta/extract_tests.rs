@@ -376,3 +376,33 @@ fn joint_issuers_come_from_their_lines_under_the_number_not_a_signature_in_colum
     assert_eq!(region(&m), Some("河北"));
     assert_eq!(dates(&m), ["signed:2019-03-26"]);
 }
+
+#[test]
+fn a_converted_document_is_read_by_its_head_and_tail_only() {
+    // The whole text of a converted document (its paragraphs one a line) and the one
+    // `extract_converted` writes (the middle left empty) give the same metadata.
+    let body: String = (0..400)
+        .map(|i| format!("第{i}条 有关单位应当按照本通知要求做好审批工作。\n"))
+        .collect();
+    let text = format!(
+        "关于进一步规范市政设施审批事项合并办理工作的通知\n\
+        唐港城办发〔2019〕10号\n\
+        唐山市行政审批局\n\
+        各县（市、区）人民政府，市直有关单位：\n\
+        {body}\
+        唐山市行政审批局\n\
+        2019年3月26日\n"
+    );
+    let path = "通知/唐港城办发〔2019〕10号.pdf";
+    let doc = parse_document(path, &text, "PDF");
+    assert!(doc.paragraphs.len() > 400);
+    let whole: String = doc
+        .paragraphs
+        .iter()
+        .map(|p| format!("{}\n", p.text))
+        .collect();
+    let m = extract_converted(path, &doc);
+    assert_eq!(m, extract_parts(path, &doc.title, &doc.metadata, &whole));
+    assert_eq!(dates(&m), ["signed:2019-03-26"]);
+    assert!(m.number.is_some(), "{m:?}");
+}

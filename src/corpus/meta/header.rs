@@ -44,7 +44,7 @@ pub struct Header<'a> {
     pub has_content: bool,
 }
 
-fn trim(s: &str) -> &str {
+pub(super) fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
 }
 

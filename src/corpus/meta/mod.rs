@@ -298,10 +298,32 @@ pub fn extract(rel_path: &str, text: &str, doc: &Document) -> DocMeta {
 
 /// [`extract`] for a file of another format (web page, DOCX, PDF, OFD), whose text is the
 /// lines its reader turned it into: its paragraphs, one a line.
+///
+/// Only the head and the tail of that text are read ([`header`]: [`header::HEAD_LINES`]
+/// lines, [`header::TAIL_LINES`] non-empty ones; front matter at the top): the paragraphs
+/// between them are written as empty lines, so the text keeps its line numbers without a
+/// copy of a large document (a 200 MB PDF's would be 110 MB). A text that opens like front
+/// matter (`---`), whose end could be anywhere, is written whole.
 pub fn extract_converted(rel_path: &str, doc: &Document) -> DocMeta {
-    let mut text = String::new();
-    for p in &doc.paragraphs {
-        text.push_str(&p.text);
+    let paragraphs = &doc.paragraphs;
+    let mut tail = paragraphs.len();
+    let mut non_empty = 0;
+    while tail > 0 && non_empty < header::TAIL_LINES {
+        tail -= 1;
+        if !header::trim(&paragraphs[tail].text).is_empty() {
+            non_empty += 1;
+        }
+    }
+    let whole = paragraphs.first().is_some_and(|p| p.text.contains("---"));
+    let kept = |i: usize| whole || i < header::HEAD_LINES || i >= tail;
+    let len = (paragraphs.iter().enumerate())
+        .map(|(i, p)| if kept(i) { p.text.len() + 1 } else { 1 })
+        .sum();
+    let mut text = String::with_capacity(len);
+    for (i, p) in paragraphs.iter().enumerate() {
+        if kept(i) {
+            text.push_str(&p.text);
+        }
         text.push('\n');
     }
     extract_parts(rel_path, &doc.title, &doc.metadata, &text)

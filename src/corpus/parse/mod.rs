@@ -130,10 +130,30 @@ fn trim(s: &str) -> &str {
 /// into a document. `encoding` is recorded as given. Never fails: any text is some document.
 pub fn parse_document(rel_path: &str, text: &str, encoding: &str) -> Document {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    parse_lines(rel_path, split_lines(text), encoding)
+}
+
+/// [`parse_document`] for a text given in pieces, each but the last ending with a line
+/// break: the same document as for the pieces joined, without the text in one allocation
+/// (a large PDF's text is written in pieces, `formats::TextPiece`).
+pub fn parse_pieces<P: AsRef<str>>(rel_path: &str, pieces: &[P], encoding: &str) -> Document {
+    let mut raw = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let piece = piece.as_ref();
+        let piece = match i {
+            0 => piece.strip_prefix('\u{FEFF}').unwrap_or(piece),
+            _ => piece,
+        };
+        raw.extend(split_lines(piece));
+    }
+    parse_lines(rel_path, raw, encoding)
+}
+
+/// [`parse_document`] from the text's lines.
+fn parse_lines(rel_path: &str, raw: Vec<&str>, encoding: &str) -> Document {
     let is_md = rel_path
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
-    let raw = split_lines(text);
     let mut metadata = Vec::new();
     let mut fm_title = None;
     let start = front_matter(&raw, &mut fm_title, &mut metadata);

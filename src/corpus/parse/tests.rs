@@ -510,3 +510,21 @@ fn a_file_that_starts_with_a_section_takes_its_title_from_its_name() {
     );
     assert_eq!(doc.title, "勞動基準法");
 }
+
+#[test]
+fn a_text_in_pieces_is_parsed_as_one() {
+    let text = "\u{FEFF}# 关于印发办法的通知\n\n第一章 总则\n第一条 为了规范管理，\n制定本办法。\n\n甲\u{3000}\u{3000}乙\n第二条 本办法自公布之日起施行。\n";
+    let whole = parse_document("x.txt", text, "PDF");
+    // Cut after every line break, and after some only.
+    let ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    for step in [1, 2, 3] {
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        for &end in ends.iter().skip(step - 1).step_by(step) {
+            pieces.push(text[from..end].to_string());
+            from = end;
+        }
+        pieces.push(text[from..].to_string());
+        assert_eq!(parse_pieces("x.txt", &pieces, "PDF"), whole, "{pieces:?}");
+    }
+}

@@ -273,15 +273,16 @@ pub(super) fn check_changed(
     file: &CorpusFile,
     known: &ManifestEntry,
 ) -> Result<bool> {
-    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
-    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let bytes =
+        corpus::FileBytes::open(&file.path, &file.rel).map_err(|e| Error::io(&file.path, e))?;
+    let hash = bytes.hash();
     if known.content_hash != hash {
         // Text is only checked to decode; other formats are read (that is the check).
         let readable = match corpus::Format::of(&file.rel) {
             Ok(corpus::Format::Text) | Err(_) => {
                 corpus::decode(&bytes).map(drop).map_err(|e| e.to_string())
             }
-            Ok(_) => corpus::document_from_bytes(&file.rel, &bytes)
+            Ok(_) => corpus::document_from_file(&file.rel, &bytes)
                 .map(drop)
                 .map_err(|e| e.to_string()),
         };
@@ -304,7 +305,7 @@ pub(super) fn check_changed(
             (doc, meta)
         }
         Ok(_) => {
-            let doc = corpus::document_from_bytes(&file.rel, &bytes)
+            let doc = corpus::document_from_file(&file.rel, &bytes)
                 .map_err(|e| decode_error(e.to_string()))?;
             let meta = corpus::meta::extract_converted(&file.rel, &doc);
             (doc, meta)
@@ -330,13 +331,15 @@ fn index_file(
     known: Option<&ManifestEntry>,
 ) -> Result<(u64, DocMeta), FileError> {
     let unreadable = FileError::Unreadable;
-    let bytes = std::fs::read(&file.path).map_err(|e| unreadable(Error::io(&file.path, e)))?;
-    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    // A large PDF is mapped, not read (`FileBytes`): its pages need not stay in memory.
+    let bytes = corpus::FileBytes::open(&file.path, &file.rel)
+        .map_err(|e| unreadable(Error::io(&file.path, e)))?;
+    let hash = bytes.hash();
     let (doc, meta) = match corpus::Format::of(&file.rel) {
         // One copy of a big text file at a time: the bytes become the text (no copy for
         // UTF-8), the text is dropped once parsed.
         Ok(corpus::Format::Text) | Err(_) => {
-            let (text, encoding) = corpus::decode_owned(bytes).map_err(|e| {
+            let (text, encoding) = corpus::decode_owned(bytes.into_vec()).map_err(|e| {
                 unreadable(Error::Decode {
                     path: file.path.clone(),
                     reason: e.to_string(),
@@ -347,7 +350,7 @@ fn index_file(
             (doc, meta)
         }
         Ok(_) => {
-            let doc = corpus::document_from_bytes(&file.rel, &bytes).map_err(|e| {
+            let doc = corpus::document_from_file(&file.rel, &bytes).map_err(|e| {
                 unreadable(Error::Decode {
                     path: file.path.clone(),
                     reason: e.to_string(),
