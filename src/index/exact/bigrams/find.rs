@@ -323,9 +323,9 @@ impl<B: AsRef<[u8]>> BigramSegment<B> {
             None => {
                 for (j, &k) in paras.iter().enumerate() {
                     if let Some(&ahead) = paras.get(j + PREFETCH_AHEAD) {
-                        let occurrence = (check.is_some())
-                            .then(|| positions.get(first[j + PREFETCH_AHEAD]).copied())
-                            .flatten()
+                        let occurrence = (first.get(j + PREFETCH_AHEAD))
+                            .filter(|_| check.is_some())
+                            .and_then(|&at| positions.get(at))
                             .and_then(|p| p.checked_sub(*driver_offset));
                         self.prefetch_hit(ahead, occurrence);
                     }
