@@ -376,6 +376,27 @@ fn search_builds_the_default_index_from_the_default_corpus_when_missing() {
 }
 
 #[test]
+fn search_builds_again_the_default_index_another_version_built_from_the_default_corpus() {
+    let dir = tempdir();
+    copy_tree(&sample_corpus(), &dir.path().join("corpus"));
+    assert_eq!(run_in(dir.path(), &["search", "人工智能"]).code(), 0);
+    let index = dir.path().join("index");
+    edit_commit_record(&index, |info| info["format"] = Value::from(1));
+    let r = run_in(dir.path(), &["search", "人工智能", "--json"]);
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    assert!(r.stderr().contains("another version"), "{}", r.stderr());
+    assert!(r.json()["total"].as_u64().unwrap() > 0);
+    // Built from another folder: the user's to rebuild, with a clear error.
+    edit_commit_record(&index, |info| {
+        info["format"] = Value::from(1);
+        info["corpus_root"] = Value::String("/elsewhere/corpus".into());
+    });
+    let r = run_in(dir.path(), &["search", "人工智能"]);
+    assert_eq!(r.code(), 2, "{}", r.stderr());
+    assert!(r.stderr().contains("re-index"), "{}", r.stderr());
+}
+
+#[test]
 fn a_long_batch_answered_on_every_core_keeps_the_input_order() {
     let idx = sample_index();
     let queries: Vec<String> = (0..300)

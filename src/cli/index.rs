@@ -113,6 +113,16 @@ pub fn run(a: IndexArgs) -> anyhow::Result<super::Exit> {
 }
 
 /// Indexes `corpus` into `index` with a progress bar, with the other options of `a`.
+impl IndexArgs {
+    /// The arguments of `zhengce index --full`.
+    pub(super) fn full_rebuild() -> IndexArgs {
+        IndexArgs {
+            full: true,
+            ..IndexArgs::default()
+        }
+    }
+}
+
 pub fn build(
     corpus: &std::path::Path,
     index: &std::path::Path,

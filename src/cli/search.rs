@@ -357,18 +357,42 @@ fn batch(
 /// One line of a batch: the query, or (its text made valid, the error) when it is not UTF-8.
 type Line = Result<String, (String, String)>;
 
-/// Builds the default index from the default corpus when neither exists yet, so that
-/// `zhengce search 人工智能` works in a fresh checkout.
+/// Builds the default index from the default corpus when it does not exist yet, so that
+/// `zhengce search 人工智能` works in a fresh checkout; and builds it again when another
+/// version of zhengce (another index format) built it from the default corpus with no user
+/// dictionary, so that the same command works after an upgrade. An index built from
+/// another folder, or with dictionaries of the user's, is left for the user to rebuild.
 pub(super) fn ensure_default_index(index: &Path) -> anyhow::Result<()> {
-    if index != Path::new(DEFAULT_INDEX) || zhengce::index::exists(index) {
-        return Ok(());
-    }
     let corpus = Path::new(DEFAULT_CORPUS);
-    if !corpus.is_dir() {
+    if index != Path::new(DEFAULT_INDEX) || !corpus.is_dir() {
         return Ok(());
     }
-    eprintln!("zhengce: no index yet; building {DEFAULT_INDEX}/ from {DEFAULT_CORPUS}/ first");
-    let summary = super::index::build(corpus, index, &super::index::IndexArgs::default())?;
+    let args = match zhengce::index::exists(index) {
+        false => {
+            eprintln!(
+                "zhengce: no index yet; building {DEFAULT_INDEX}/ from {DEFAULT_CORPUS}/ first"
+            );
+            super::index::IndexArgs::default()
+        }
+        true => {
+            let Ok(info) = zhengce::index::stored_info(index) else {
+                return Ok(());
+            };
+            let root = std::fs::canonicalize(corpus).map(|p| p.display().to_string());
+            let ours = root.is_ok_and(|r| r == info.corpus_root) && info.dicts.is_empty();
+            if info.format == zhengce::index::FORMAT_VERSION || !ours {
+                return Ok(());
+            }
+            eprintln!(
+                "zhengce: {DEFAULT_INDEX}/ was built by another version of zhengce (index format \
+                 {}, this one writes {}); building it again from {DEFAULT_CORPUS}/",
+                info.format,
+                zhengce::index::FORMAT_VERSION
+            );
+            super::index::IndexArgs::full_rebuild()
+        }
+    };
+    let summary = super::index::build(corpus, index, &args)?;
     let mut err = std::io::stderr().lock();
     human::write_summary(&mut err, &summary)?;
     Ok(())

@@ -182,6 +182,18 @@ fn writer_running(dir: &Path) -> bool {
     )
 }
 
+/// The commit record of the index in `dir`, whatever format and analysis it was built with
+/// (what [`open`] then checks).
+pub fn stored_info(dir: &Path) -> Result<IndexInfo> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Error::damaged(dir, format_args!("the index cannot be read ({e})"))
+    };
+    let mmap = MmapDirectory::open(dir).map_err(|e| unreadable(&e))?;
+    let index = Index::open(mmap).map_err(|e| unreadable(&e))?;
+    let metas = index.load_metas().map_err(|e| unreadable(&e))?;
+    parse_info(dir, metas.payload.as_deref())
+}
+
 /// Reads the commit payload of an index.
 pub fn parse_info(dir: &Path, payload: Option<&str>) -> Result<IndexInfo> {
     let payload = payload.ok_or_else(|| {
