@@ -95,12 +95,7 @@ pub fn open(dir: &Path) -> Result<ZhIndex> {
             dir: dir.to_path_buf(),
         });
     }
-    let unreadable = |e: &dyn std::fmt::Display| {
-        Error::damaged(dir, format_args!("the index cannot be read ({e})"))
-    };
-    let mmap = MmapDirectory::open(dir).map_err(|e| unreadable(&e))?;
-    let index = Index::open(mmap).map_err(|e| unreadable(&e))?;
-    let metas = index.load_metas().map_err(|e| unreadable(&e))?;
+    let (index, metas) = open_metas(dir)?;
     check_segment_files(dir, &metas)?;
     if metas.payload.is_none() && writer_running(dir) {
         return Err(Error::FirstBuildRunning {
@@ -185,13 +180,19 @@ fn writer_running(dir: &Path) -> bool {
 /// The commit record of the index in `dir`, whatever format and analysis it was built with
 /// (what [`open`] then checks).
 pub fn stored_info(dir: &Path) -> Result<IndexInfo> {
+    let (_, metas) = open_metas(dir)?;
+    parse_info(dir, metas.payload.as_deref())
+}
+
+/// The tantivy index in `dir` and its last commit's metas.
+fn open_metas(dir: &Path) -> Result<(Index, tantivy::IndexMeta)> {
     let unreadable = |e: &dyn std::fmt::Display| {
         Error::damaged(dir, format_args!("the index cannot be read ({e})"))
     };
     let mmap = MmapDirectory::open(dir).map_err(|e| unreadable(&e))?;
     let index = Index::open(mmap).map_err(|e| unreadable(&e))?;
     let metas = index.load_metas().map_err(|e| unreadable(&e))?;
-    parse_info(dir, metas.payload.as_deref())
+    Ok((index, metas))
 }
 
 /// Reads the commit payload of an index.

@@ -217,9 +217,7 @@ fn draft_of(cx: &Ctx) -> Option<Sourced<String>> {
             c.is_whitespace() || matches!(c, '）' | ')' | '】' | ']' | '_' | '-')
         });
         end.ends_with(w)
-            || ["（", "(", "【", "["]
-                .iter()
-                .any(|open| name.contains(&format!("{open}{w}")))
+            || (name.match_indices(w)).any(|(at, _)| name[..at].ends_with(['（', '(', '【', '[']))
     };
     for w in DRAFT_WORDS {
         if marks(cx.title, w) {

@@ -33,6 +33,14 @@ pub(super) struct Cover {
 
 /// The cover at the top of `text`, if it is a standard's.
 pub(super) fn cover(text: &str) -> Option<Cover> {
+    // Every document passes here while it is indexed and few are standards: a text none of
+    // whose first lines could be a class (it holds 准 or 準) or a code (it starts with a
+    // capital) has no cover, and its lines are not copied.
+    let may = |l: &str| l.contains(['准', '準']) || l.starts_with(|c: char| c.is_ascii_uppercase());
+    let head = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    if !head.take(COVER_LINES).any(may) {
+        return None;
+    }
     let lines: Vec<(u32, String)> = (text.lines().enumerate())
         .map(|(i, l)| (i as u32 + 1, squeeze(l)))
         .filter(|(_, l)| !l.is_empty())
