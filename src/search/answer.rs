@@ -63,7 +63,12 @@ impl<'a> Answer<'a> {
             return Ok(d.clone());
         }
         let r = self.s.doc_record(self.searcher, u64::from(file_no))?;
-        let d = (r.path, r.title, r.pages, r.meta);
+        let d = (
+            r.path.clone(),
+            r.title.clone(),
+            r.pages.clone(),
+            r.meta.clone(),
+        );
         self.docs.insert(file_no, d.clone());
         Ok(d)
     }

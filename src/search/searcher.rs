@@ -37,6 +37,9 @@ use crate::{Error, Result};
 /// looked up on two threads.
 const PARALLEL_MATCHES: u64 = 20_000;
 
+/// The most document records [`Searcher::doc_record`] keeps (each some hundred bytes).
+const DOC_RECORDS_KEPT: usize = 1 << 14;
+
 /// Fast columns by (segment ordinal, name); `None`: the segment has no such column.
 type ColumnCache = HashMap<(u32, &'static str), Option<tantivy::columnar::Column<u64>>>;
 
@@ -54,6 +57,10 @@ pub struct Searcher {
     /// (most of a query's time when done per query); the reader never reloads, so segment
     /// ordinals stay valid for the life of this value.
     columns: Mutex<ColumnCache>,
+    /// Document records read so far, by file number ([`Searcher::doc_record`]): the same
+    /// documents recur across queries, and reading one is a tantivy look-up and a block of
+    /// its store decompressed. Emptied when it holds [`DOC_RECORDS_KEPT`].
+    doc_records: Mutex<HashMap<u64, Arc<DocRecord>>>,
     /// Look-ups with more estimated matches than this run on two threads, when there are two
     /// cores (`u64::MAX`: never).
     parallel_from: u64,
@@ -155,6 +162,7 @@ impl Searcher {
             cutter: OnceLock::new(),
             paths: OnceLock::new(),
             columns: Default::default(),
+            doc_records: Default::default(),
             parallel_from: match std::thread::available_parallelism() {
                 Ok(n) if n.get() > 1 => PARALLEL_MATCHES,
                 _ => u64::MAX,
@@ -604,12 +612,28 @@ impl Searcher {
         }
     }
 
-    /// Path, title, page starts and metadata of the document record of `file_id`.
+    /// Path, title, page starts and metadata of the document record of `file_id`, kept for
+    /// the next queries.
     pub(crate) fn doc_record(
         &self,
         searcher: &tantivy::Searcher,
         file_id: u64,
-    ) -> Result<DocRecord> {
+    ) -> Result<Arc<DocRecord>> {
+        let kept = || self.doc_records.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = kept().get(&file_id) {
+            return Ok(Arc::clone(r));
+        }
+        let record = Arc::new(self.read_doc_record(searcher, file_id)?);
+        let mut kept = kept();
+        if kept.len() >= DOC_RECORDS_KEPT {
+            kept.clear();
+        }
+        kept.insert(file_id, Arc::clone(&record));
+        Ok(record)
+    }
+
+    /// [`Searcher::doc_record`], read from the index.
+    fn read_doc_record(&self, searcher: &tantivy::Searcher, file_id: u64) -> Result<DocRecord> {
         let f = &self.zh.fields;
         let q = TermQuery::new(
             Term::from_field_u64(f.doc_key, file_id),
@@ -918,5 +942,37 @@ mod tests {
             assert_eq!(fast, collector.finish(), "{mode:?}");
             assert_eq!(total, 30);
         }
+    }
+
+    #[test]
+    fn document_records_are_read_once_and_the_same_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c");
+        std::fs::create_dir(&corpus).unwrap();
+        for i in 0..3 {
+            std::fs::write(
+                corpus.join(format!("{i}.txt")),
+                format!("题{i}\n数据{i}。\n"),
+            )
+            .unwrap();
+        }
+        let index = dir.path().join("i");
+        crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
+        let s = Searcher::open(&index).unwrap();
+        let searcher = s.reader.searcher();
+        let paths = s.paths().unwrap();
+        // File numbers are not promised to start anywhere: try the first few.
+        let mut found = 0;
+        for file_id in 0..16u64 {
+            let Ok(r) = s.doc_record(&searcher, file_id) else {
+                continue;
+            };
+            assert!(paths.contains(&r.path), "{}", r.path);
+            let again = s.doc_record(&searcher, file_id).unwrap();
+            assert!(Arc::ptr_eq(&r, &again), "kept, not read again");
+            found += 1;
+        }
+        assert_eq!(found, 3);
+        assert_eq!(s.doc_records.lock().unwrap().len(), 3);
     }
 }

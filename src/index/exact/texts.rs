@@ -48,6 +48,8 @@ const HASHED_HEADER: usize = 24;
 const TABLE_RECORD_LEN: usize = 12;
 /// A block is closed once it holds this many bytes of text: the size a hit decompresses.
 const BLOCK_BYTES: usize = 1024;
+/// Decompression contexts a store keeps for the threads reading it.
+const READERS_KEPT: usize = 8;
 /// The dictionary's largest size.
 const DICT_BYTES: usize = 64 << 10;
 /// About this many bytes of blocks, spread over the segment, train the dictionary.
@@ -221,9 +223,10 @@ pub struct TextStore<B: AsRef<[u8]>> {
     largest: usize,
     dict: Range<usize>,
     table: Range<usize>,
-    /// A decompression context with the dictionary loaded, made on first use, and the last
-    /// block read: a search's hits are often neighbours.
-    reader: Mutex<Option<Reader>>,
+    /// Decompression contexts with the dictionary loaded, made on first use (one per thread
+    /// reading at once, at most [`READERS_KEPT`] kept), each with the last block it read: a
+    /// search's hits are often neighbours.
+    readers: Mutex<Vec<Reader>>,
 }
 
 struct Reader {
@@ -265,7 +268,7 @@ impl<B: AsRef<[u8]>> TextStore<B> {
             largest,
             dict,
             table: table_start..table_start + table_len,
-            reader: Mutex::new(None),
+            readers: Mutex::new(Vec::new()),
         };
         let (first, first_offset) = store.record(0)?;
         let (last, last_offset) = store.record(blocks)?;
@@ -325,30 +328,37 @@ impl<B: AsRef<[u8]>> TextStore<B> {
             .as_ref()
             .get(start as usize..end as usize)
             .ok_or_else(|| invalid("block out of bounds"))?;
-        // Another thread reading this store gets a context of its own rather than waiting.
-        let mut shared = self.reader.try_lock().ok();
-        let mut own = None;
-        let reader = match shared.as_deref_mut() {
-            Some(slot) => slot,
-            None => &mut own,
+        // A context of the pool, the one holding this block if one does, or a new one.
+        let kept = || self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        let taken = {
+            let mut readers = kept();
+            match readers.iter().position(|r| r.block == low) {
+                Some(i) => Some(readers.swap_remove(i)),
+                None => readers.pop(),
+            }
         };
-        let r = match reader {
+        let mut r = match taken {
             Some(r) => r,
-            None => reader.insert(Reader {
+            None => Reader {
                 context: zstd::bulk::Decompressor::with_dictionary(
                     &self.bytes.as_ref()[self.dict.clone()],
                 )?,
                 block: usize::MAX,
                 raw: Vec::new(),
-            }),
+            },
         };
         if r.block != low {
             r.block = usize::MAX; // until the block is read whole
             decompress(&mut r.context, frame, self.largest, &mut r.raw)?;
             r.block = low;
         }
-        paragraph(&r.raw, (end_para - first) as usize, (k - first) as usize)
-            .ok_or_else(|| invalid("damaged block"))
+        let found = paragraph(&r.raw, (end_para - first) as usize, (k - first) as usize);
+        let mut readers = kept();
+        if readers.len() < READERS_KEPT {
+            readers.push(r);
+        }
+        drop(readers);
+        found.ok_or_else(|| invalid("damaged block"))
     }
 }
 
@@ -487,6 +497,26 @@ mod tests {
         let big = store(&sample(3000));
         assert!(!big.dict.is_empty());
         assert!(store(&sample(7)).dict.is_empty());
+    }
+
+    #[test]
+    fn threads_reading_at_once_each_get_their_paragraphs() {
+        let texts = sample(3000);
+        let s = store(&texts);
+        std::thread::scope(|scope| {
+            for t in 0..4usize {
+                let (s, texts) = (&s, &texts);
+                scope.spawn(move || {
+                    // Each thread jumps across blocks in its own order.
+                    for i in 0..texts.len() {
+                        let k = (i * 7919 + t * 31) % texts.len();
+                        assert_eq!(&s.get(k as u32).unwrap(), &texts[k], "thread {t}");
+                    }
+                });
+            }
+        });
+        let kept = s.readers.lock().unwrap().len();
+        assert!((1..=READERS_KEPT).contains(&kept), "{kept} contexts kept");
     }
 
     #[test]
