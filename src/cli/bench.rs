@@ -115,7 +115,8 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
     let targets = load::targets(&searcher, 500, a.only_phrases)?;
     drop(searcher);
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let server = Server::bind(&index, loopback, Limits::default())?.spawn()?;
+    let limits = Limits::default();
+    let server = Server::bind(&index, loopback, limits)?.spawn()?;
     // One untimed pass over every request with all the clients first, as a server that has
     // been up a while: the dictionary and the index files' pages are read, and the answering
     // threads and their allocator's pages are made, then, not inside the timed run.
@@ -126,7 +127,9 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
         a.requests,
         server.addr()
     );
-    let report = load::run(server.addr(), &targets, a.clients, a.requests);
+    let demoted = server.demotions();
+    let mut report = load::run(server.addr(), &targets, a.clients, a.requests);
+    report.demoted_answers = Some(server.demotions() - demoted);
     drop(server);
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -147,6 +150,13 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
                 k.p50_ms,
                 k.p99_ms,
                 k.max_ms
+            )?;
+        }
+        if let Some(n) = report.demoted_answers {
+            writeln!(
+                out,
+                "  {n} answers ran past {} ms and gave way to shorter ones",
+                limits.demote_after.as_millis()
             )?;
         }
         for e in &report.first_errors {

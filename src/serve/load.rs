@@ -99,6 +99,10 @@ pub struct LoadReport {
     pub p99_ms: f64,
     /// By kind.
     pub kinds: Vec<KindReport>,
+    /// Answers that ran long enough to give way to shorter ones (`crate::serve::answerers`),
+    /// when the server was in the process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demoted_answers: Option<u64>,
 }
 
 /// A mix of requests over the documents of the index `searcher` reads: `phrases` phrases
@@ -224,6 +228,7 @@ pub fn run(addr: SocketAddr, targets: &[Target], clients: usize, requests: usize
         p50_ms,
         p99_ms,
         kinds,
+        demoted_answers: None,
     }
 }
 

@@ -16,6 +16,7 @@
 //! It serves only `GET`; nothing it does writes to the index. It does not print: the caller
 //! says where it listens.
 
+pub mod answerers;
 pub mod client;
 pub mod load;
 mod pages;
@@ -49,8 +50,13 @@ pub struct Limits {
     pub connection_life: Duration,
     /// How long building one answer may take before the client gets a `503`.
     pub request_timeout: Duration,
-    /// Answers built at once (each on a blocking thread).
+    /// Answers built at once at the normal priority ([`answerers::Lanes::threads`]).
     pub concurrent_answers: usize,
+    /// An answer running this long gives way to shorter ones
+    /// ([`answerers::Lanes::demote_after`]).
+    pub demote_after: Duration,
+    /// The most answers given way at once ([`answerers::Lanes::max_demoted`]).
+    pub max_demoted: usize,
     /// Threads of the runtime that accepts and reads requests.
     pub io_threads: usize,
     /// The most bytes of a request's head (its path, query and headers).
@@ -66,6 +72,8 @@ impl Default for Limits {
             connection_life: Duration::from_secs(600),
             request_timeout: Duration::from_secs(20),
             concurrent_answers: cores * 2,
+            demote_after: Duration::from_millis(16),
+            max_demoted: 64,
             io_threads: cores.clamp(1, 4),
             max_head_bytes: 64 * 1024,
         }
@@ -82,6 +90,7 @@ pub struct Server {
 /// A server answering on a thread of its own (for the load test): stopped when dropped.
 pub struct Running {
     addr: SocketAddr,
+    app: Arc<routes::App>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<Result<()>>>,
 }
@@ -90,6 +99,11 @@ impl Running {
     /// The address it answers on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Answers that gave way to shorter ones since it started ([`answerers`]).
+    pub fn demotions(&self) -> u64 {
+        self.app.answerers.demotions()
     }
 }
 
@@ -115,7 +129,11 @@ impl Server {
             .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))?;
         let app = Arc::new(routes::App {
             state: IndexState::open(index),
-            permits: Arc::new(Semaphore::new(limits.concurrent_answers.max(1))),
+            answerers: answerers::Answerers::start(answerers::Lanes {
+                threads: limits.concurrent_answers.max(1),
+                demote_after: limits.demote_after,
+                max_demoted: limits.max_demoted,
+            }),
             request_timeout: limits.request_timeout,
         });
         Ok(Server {
@@ -146,6 +164,7 @@ impl Server {
     /// Answers requests on a thread of its own until the returned value is dropped.
     pub fn spawn(self) -> Result<Running> {
         let addr = self.local_addr()?;
+        let app = Arc::clone(&self.app);
         let (tx, rx) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("zhengce-serve".into())
@@ -153,6 +172,7 @@ impl Server {
             .map_err(|e| Error::Other(format!("cannot start the server thread: {e}")))?;
         Ok(Running {
             addr,
+            app,
             stop: Some(tx),
             thread: Some(thread),
         })
@@ -162,7 +182,6 @@ impl Server {
         let limits = self.limits;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(limits.io_threads.max(1))
-            .max_blocking_threads(limits.concurrent_answers.max(1) + 4)
             .thread_name("zhengce-serve")
             .enable_all()
             .build()

@@ -8,9 +8,10 @@
 //! | `/api/doc/<path>` | the JSON of `zhengce inspect --json` for the indexed document |
 //! | `/assets/style.css`, `/assets/app.js` | the page's style and script, compiled in |
 //!
-//! Every answer is built on a blocking thread ([`guarded`]): at most a fixed number at once,
-//! each within a time limit, and a panic while building one is that request's
-//! `500 Internal Server Error`, never the server's end. A document path is looked up in the
+//! Every answer is built on one of the answering threads ([`guarded`], [`Answerers`]): a
+//! fixed number at normal priority, a long answer giving way to short ones, each within a
+//! time limit, and a panic while building one is that request's `500 Internal Server
+//! Error`, never the server's end. A document path is looked up in the
 //! index only ([`crate::search::Searcher::document`]) and a path with an empty, `.` or `..`
 //! segment is refused before that: nothing outside the indexed documents can be read.
 
@@ -24,8 +25,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use maud::Markup;
-use tokio::sync::Semaphore;
 
+use super::answerers::Answerers;
 use super::pages::{self, document::Found, facets::FacetValues, search::Answer};
 use super::params::{decode_pairs, ParamError, SearchParams};
 use super::state::IndexState;
@@ -40,12 +41,12 @@ const STYLE: &str = include_str!("assets/style.css");
 /// The script, compiled in.
 const SCRIPT: &str = include_str!("assets/app.js");
 
-/// What every request shares: the index, and the permits of the blocking threads.
+/// What every request shares: the index, and the threads that build answers.
 pub struct App {
     /// The index, reopened when a commit happens.
     pub state: IndexState,
-    /// One permit per answer being built at once.
-    pub permits: Arc<Semaphore>,
+    /// The answering threads.
+    pub answerers: Answerers,
     /// How long building one answer may take before the client is told to try again.
     pub request_timeout: Duration,
 }
@@ -72,7 +73,9 @@ impl Reply {
         Reply {
             status,
             content_type: "application/json",
-            body: String::from_utf8_lossy(&body).into_owned(),
+            // The JSON writer writes UTF-8: no copy but in the case that cannot happen.
+            body: String::from_utf8(body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             cache: false,
         }
     }
@@ -154,28 +157,21 @@ fn asset(content_type: &'static str, body: &'static str) -> Reply {
     }
 }
 
-/// Runs `f` on a blocking thread once one of `permits` is free, waiting at most `timeout`
-/// for it to finish (it keeps its permit until it does, so slow answers cannot pile up); a
-/// panic inside `f` is a `500` for this request only.
+/// Runs `f` on one of `answerers`' threads, waiting at most `timeout` for it to finish (it
+/// goes on to the end, on its thread, so the bounds of [`Answerers`] hold); a panic inside
+/// `f` is a `500` for this request only.
 pub async fn guarded(
-    permits: &Arc<Semaphore>,
+    answerers: &Answerers,
     timeout: Duration,
     f: impl FnOnce() -> Reply + Send + 'static,
 ) -> Reply {
-    let Ok(permit) = Arc::clone(permits).acquire_owned().await else {
-        return Reply::failed(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
-    };
-    let task = tokio::task::spawn_blocking(move || {
-        let reply = f();
-        drop(permit);
-        reply
-    });
-    match tokio::time::timeout(timeout, task).await {
-        Ok(Ok(reply)) => reply,
-        Ok(Err(_)) => Reply::failed(
+    match tokio::time::timeout(timeout, answerers.answer(f)).await {
+        Ok(Ok(Ok(reply))) => reply,
+        Ok(Ok(Err(_))) => Reply::failed(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error while answering this request (the server goes on; please report it)",
         ),
+        Ok(Err(_)) => Reply::failed(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
         Err(_) => Reply::failed(
             StatusCode::SERVICE_UNAVAILABLE,
             "this request took too long; try a narrower query",
@@ -183,10 +179,10 @@ pub async fn guarded(
     }
 }
 
-/// Runs `f` with the app on a blocking thread ([`guarded`]).
+/// Runs `f` with the app on an answering thread ([`guarded`]).
 async fn with_app(app: Arc<App>, f: impl FnOnce(&App) -> Reply + Send + 'static) -> Reply {
-    let (permits, timeout) = (Arc::clone(&app.permits), app.request_timeout);
-    guarded(&permits, timeout, move || f(&app)).await
+    let (timeout, shared) = (app.request_timeout, Arc::clone(&app));
+    guarded(&app.answerers, timeout, move || f(&shared)).await
 }
 
 /// The parameters of `uri`'s query string; on an error, the parameters with only the query
@@ -490,39 +486,48 @@ mod tests {
             .unwrap()
     }
 
+    /// One answering thread that is never demoted.
+    fn one_thread() -> Answerers {
+        Answerers::start(super::super::answerers::Lanes {
+            threads: 1,
+            demote_after: Duration::from_secs(3600),
+            max_demoted: 0,
+        })
+    }
+
     #[test]
     fn a_panic_is_one_request_s_500_and_the_next_is_answered() {
         let rt = runtime();
-        let permits = Arc::new(Semaphore::new(1));
+        let answerers = one_thread();
         let t = Duration::from_secs(30);
-        let panicked = rt.block_on(guarded(&permits, t, || panic!("a bug in one request")));
+        let panicked = rt.block_on(guarded(&answerers, t, || panic!("a bug in one request")));
         assert_eq!(panicked.status, StatusCode::INTERNAL_SERVER_ERROR);
-        // The permit came back: the next request (needing the only one) is answered.
-        let ok = rt.block_on(guarded(&permits, t, || {
+        // The only thread still answers.
+        let ok = rt.block_on(guarded(&answerers, t, || {
             Reply::failed(StatusCode::OK, "fine")
         }));
         assert_eq!((ok.status, ok.body.as_str()), (StatusCode::OK, "fine\n"));
     }
 
     #[test]
-    fn an_answer_past_its_time_is_a_503_and_keeps_its_permit_until_done() {
+    fn an_answer_past_its_time_is_a_503_and_keeps_its_thread_until_done() {
         let rt = runtime();
-        let permits = Arc::new(Semaphore::new(1));
+        let answerers = one_thread();
         // An answer that waits until the test lets it go: it cannot finish in time.
         let (go, wait) = std::sync::mpsc::channel::<()>();
         let (done, finished) = std::sync::mpsc::channel::<()>();
-        let slow = rt.block_on(guarded(&permits, Duration::from_millis(50), move || {
+        let slow = rt.block_on(guarded(&answerers, Duration::from_millis(50), move || {
             let _ = wait.recv();
             let _ = done.send(());
             Reply::failed(StatusCode::OK, "late")
         }));
         assert_eq!(slow.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(slow.body.contains("took too long"), "{}", slow.body);
-        // Still working: it holds the only permit, so slow answers cannot pile up.
-        assert_eq!(permits.available_permits(), 0);
+        // Still working on its thread: slow answers cannot pile up past the threads.
+        assert_eq!(answerers.busy(), 1);
         go.send(()).unwrap();
         finished.recv().unwrap();
-        let ok = rt.block_on(guarded(&permits, Duration::from_secs(30), || {
+        let ok = rt.block_on(guarded(&answerers, Duration::from_secs(30), || {
             Reply::failed(StatusCode::OK, "fine")
         }));
         assert_eq!(ok.status, StatusCode::OK);

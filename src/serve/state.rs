@@ -51,11 +51,21 @@ pub struct IndexState {
     opening: Mutex<()>,
 }
 
+/// The server's searcher of the index in `dir`: each answer on one thread. A large look-up
+/// split over two threads helps one user on an idle machine, but under load the other core
+/// is answering someone else, and the helper thread would go on with a long answer's half at
+/// the normal priority after the answer gave way to shorter ones ([`super::answerers`]).
+fn open_searcher(dir: &Path) -> Result<Arc<Searcher>, Arc<Error>> {
+    let mut s = Searcher::open(dir).map_err(Arc::new)?;
+    s.set_parallel_from(u64::MAX);
+    Ok(Arc::new(s))
+}
+
 impl IndexState {
     /// The index in `dir`, opened now (an error is kept and shown until a commit fixes it).
     pub fn open(dir: &Path) -> IndexState {
         let stamp = Stamp::of(dir);
-        let searcher = Searcher::open(dir).map(Arc::new).map_err(Arc::new);
+        let searcher = open_searcher(dir);
         IndexState {
             dir: dir.to_path_buf(),
             loaded: RwLock::new(Loaded { stamp, searcher }),
@@ -81,7 +91,7 @@ impl IndexState {
         if let Some(s) = self.current_if(now) {
             return s;
         }
-        let opened = Searcher::open(&self.dir).map(Arc::new).map_err(Arc::new);
+        let opened = open_searcher(&self.dir);
         let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
         match (&opened, &loaded.searcher, now) {
             // A commit half written (or a first build under way) while a searcher works: keep
