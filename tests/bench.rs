@@ -53,6 +53,50 @@ fn bench_reports_index_and_query_figures() {
 }
 
 #[test]
+fn bench_serve_sends_the_mix_and_reports_every_kind_and_the_answers_that_gave_way() {
+    let tmp = tempdir();
+    let corpus = sample_corpus();
+    let corpus = corpus.to_str().expect("UTF-8 path");
+    for give_way in ["8", "0"] {
+        let r = bench(
+            tmp.path(),
+            &[
+                corpus,
+                "--serve",
+                "--clients",
+                "4",
+                "--requests",
+                "400",
+                "--give-way-after",
+                give_way,
+                "--json",
+            ],
+        );
+        assert_eq!(r.code(), 0, "{}", r.stderr());
+        let v = r.json();
+        assert_eq!(
+            (v["requests"].as_u64(), v["errors"].as_u64()),
+            (Some(400), Some(0)),
+            "{v}"
+        );
+        let kinds = v["kinds"].as_array().expect("kinds");
+        let sent: u64 = kinds.iter().filter_map(|k| k["requests"].as_u64()).sum();
+        assert_eq!(sent, 400, "{v}");
+        assert!(
+            kinds.iter().all(|k| k["requests"].as_u64() > Some(0)),
+            "{v}"
+        );
+        assert!(v["p50_ms"].as_f64() <= v["p99_ms"].as_f64(), "{v}");
+        // Counted in any case; with 0, nothing gives way.
+        let demoted = v["demoted_answers"].as_u64().expect("demoted_answers");
+        if give_way == "0" {
+            assert_eq!(demoted, 0, "{v}");
+        }
+    }
+    assert_no_bench_folder_left(tmp.path());
+}
+
+#[test]
 fn bad_query_files_name_the_file_and_line_before_indexing() {
     let tmp = tempdir();
     let queries = tmp.path().join("q.txt");

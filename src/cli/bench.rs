@@ -47,6 +47,9 @@ pub struct BenchArgs {
     /// With --serve: phrases through the API only, instead of the mix.
     #[arg(long, requires = "serve")]
     only_phrases: bool,
+    /// With --serve: the server's --give-way-after (milliseconds; 0: never).
+    #[arg(long, value_name = "MS", default_value_t = zhengce::serve::GIVE_WAY_AFTER_MS, requires = "serve")]
+    give_way_after: u64,
 }
 
 /// Runs `zhengce bench`.
@@ -115,7 +118,14 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
     let targets = load::targets(&searcher, 500, a.only_phrases)?;
     drop(searcher);
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let limits = Limits::default();
+    let limits = Limits {
+        demote_after: std::time::Duration::from_millis(a.give_way_after),
+        max_demoted: match a.give_way_after {
+            0 => 0,
+            _ => Limits::default().max_demoted,
+        },
+        ..Limits::default()
+    };
     let server = Server::bind(&index, loopback, limits)?.spawn()?;
     // One untimed pass over every request with all the clients first, as a server that has
     // been up a while: the dictionary and the index files' pages are read, and the answering

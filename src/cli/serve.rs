@@ -23,12 +23,24 @@ pub struct ServeArgs {
     /// address lets other machines read every indexed document: the page has no login.
     #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_BIND)]
     bind: SocketAddr,
+    /// An answer that has taken this many milliseconds gives way to shorter ones (Linux;
+    /// 0: never): under load, one long search does not keep the others waiting.
+    #[arg(long, value_name = "MS", default_value_t = zhengce::serve::GIVE_WAY_AFTER_MS)]
+    give_way_after: u64,
 }
 
 /// Runs `zhengce serve`.
 pub fn run(a: ServeArgs) -> anyhow::Result<super::Exit> {
     super::search::ensure_default_index(&a.index)?;
-    let server = Server::bind(&a.index, a.bind, Limits::default())?;
+    let limits = Limits {
+        demote_after: std::time::Duration::from_millis(a.give_way_after),
+        max_demoted: match a.give_way_after {
+            0 => 0,
+            _ => Limits::default().max_demoted,
+        },
+        ..Limits::default()
+    };
+    let server = Server::bind(&a.index, a.bind, limits)?;
     let addr = server.local_addr()?;
     if !addr.ip().is_loopback() {
         eprintln!(
