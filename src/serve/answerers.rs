@@ -200,7 +200,6 @@ fn watch(shared: &Arc<Shared>) {
             continue;
         }
         let now = Instant::now();
-        let mut replacements = 0;
         let max = shared.lanes.max_demoted;
         let State {
             running,
@@ -212,19 +211,14 @@ fn watch(shared: &Arc<Shared>) {
             if now.duration_since(r.started) < after || *demoted >= max {
                 continue;
             }
-            if lower_priority(r.tid) {
+            // The new thread first: if the system has none to give, the long answer keeps
+            // its place (its thread stays in the lane, whatever its priority now), so the
+            // lane never loses a thread.
+            if lower_priority(r.tid) && spawn_worker(shared) {
                 r.demoted = true;
                 *demoted += 1;
                 *demotions += 1;
-                replacements += 1;
             }
-        }
-        if replacements > 0 {
-            drop(st);
-            for _ in 0..replacements {
-                spawn_worker(shared);
-            }
-            st = shared.lock();
         }
         st = (shared.wake.wait_timeout(st, after / 2))
             .map(|(g, _)| g)
