@@ -118,14 +118,7 @@ fn serve_load(a: BenchArgs) -> anyhow::Result<super::Exit> {
     let targets = load::targets(&searcher, 500, a.only_phrases)?;
     drop(searcher);
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let limits = Limits {
-        demote_after: std::time::Duration::from_millis(a.give_way_after),
-        max_demoted: match a.give_way_after {
-            0 => 0,
-            _ => Limits::default().max_demoted,
-        },
-        ..Limits::default()
-    };
+    let limits = Limits::giving_way_after(a.give_way_after);
     let server = Server::bind(&index, loopback, limits)?.spawn()?;
     // One untimed pass over every request with all the clients first, as a server that has
     // been up a while: the dictionary and the index files' pages are read, and the answering

@@ -32,14 +32,7 @@ pub struct ServeArgs {
 /// Runs `zhengce serve`.
 pub fn run(a: ServeArgs) -> anyhow::Result<super::Exit> {
     super::search::ensure_default_index(&a.index)?;
-    let limits = Limits {
-        demote_after: std::time::Duration::from_millis(a.give_way_after),
-        max_demoted: match a.give_way_after {
-            0 => 0,
-            _ => Limits::default().max_demoted,
-        },
-        ..Limits::default()
-    };
+    let limits = Limits::giving_way_after(a.give_way_after);
     let server = Server::bind(&a.index, a.bind, limits)?;
     let addr = server.local_addr()?;
     if !addr.ip().is_loopback() {

@@ -3,11 +3,12 @@
 //! highlights and snippet, where each part of the query was found, its copies and its
 //! neighbours, in the script asked for.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::collect::Entry;
 use super::highlight::{self, Script};
 use super::plan::Plan;
+use super::searcher::DocRecord;
 use super::{Copies, Hit, HitMeta, Neighbour, Neighbours, Searcher, TermFound};
 use crate::analysis;
 use crate::Result;
@@ -20,12 +21,7 @@ pub struct Answer<'a> {
     script: Script,
     snippet_chars: usize,
     context: usize,
-    /// Path, title, page starts and metadata by file number, read once per query.
-    docs: HashMap<u32, Record>,
 }
-
-/// What a hit shows of its document's record.
-type Record = (String, String, Vec<u32>, Option<HitMeta>);
 
 impl<'a> Answer<'a> {
     /// An answer to `plan` over `searcher`, `s`'s open snapshot.
@@ -42,35 +38,23 @@ impl<'a> Answer<'a> {
             script: opts.script,
             snippet_chars: opts.snippet_chars,
             context: opts.context,
-            docs: HashMap::new(),
         }
     }
 
     /// The path and title of file `file_no`.
     pub fn document(&mut self, file_no: u32) -> Result<(String, String)> {
-        let (path, title, ..) = self.record(file_no)?;
-        Ok((path, title))
+        let r = self.record(file_no)?;
+        Ok((r.path.clone(), r.title.clone()))
     }
 
     /// The metadata of file `file_no`, status resolved.
     pub fn meta(&mut self, file_no: u32) -> Result<Option<HitMeta>> {
-        Ok(self.record(file_no)?.3)
+        Ok(self.record(file_no)?.meta.clone())
     }
 
-    /// The path, title, page starts and metadata of file `file_no`.
-    fn record(&mut self, file_no: u32) -> Result<Record> {
-        if let Some(d) = self.docs.get(&file_no) {
-            return Ok(d.clone());
-        }
-        let r = self.s.doc_record(self.searcher, u64::from(file_no))?;
-        let d = (
-            r.path.clone(),
-            r.title.clone(),
-            r.pages.clone(),
-            r.meta.clone(),
-        );
-        self.docs.insert(file_no, d.clone());
-        Ok(d)
+    /// The path, title, page starts and metadata of file `file_no` (kept by the searcher).
+    fn record(&self, file_no: u32) -> Result<Arc<DocRecord>> {
+        self.s.doc_record(self.searcher, u64::from(file_no))
     }
 
     /// The hit of `e`, ranked `rank`.
@@ -92,8 +76,8 @@ impl<'a> Answer<'a> {
     /// The hit of paragraph `para` of file `file_no`, with `score`, ranked `rank`.
     pub fn paragraph(&mut self, file_no: u32, para: u32, score: f32, rank: usize) -> Result<Hit> {
         let stored = self.s.stored(file_no, para)?;
-        let (path, title, pages, meta) = self.record(file_no)?;
-        let found = self.found(&stored.text, &stored.section, &title);
+        let record = self.record(file_no)?;
+        let found = self.found(&stored.text, &stored.section, &record.title);
         let missing = (found.iter())
             .filter(|f| f.found_in.is_empty())
             .map(|f| f.term.clone())
@@ -110,16 +94,16 @@ impl<'a> Answer<'a> {
         };
         let replaced_by = self.s.replaced_by(file_no);
         Ok(Hit {
-            meta,
+            meta: record.meta.clone(),
             replaced_by,
             rank,
             score,
-            path,
-            title: convert(&title),
+            path: record.path.clone(),
+            title: convert(&record.title),
             section: stored.section.iter().map(|s| convert(s)).collect(),
             paragraph: para,
             lines: stored.lines,
-            page: crate::corpus::Document::page_of(&pages, stored.lines[0]),
+            page: crate::corpus::Document::page_of(&record.pages, stored.lines[0]),
             snippet: highlight::snippet(&text, &spans, self.snippet_chars),
             text,
             highlights: spans,

@@ -167,8 +167,8 @@ impl<'a> Records<'a> {
         let mut titles = Vec::with_capacity(own.titles.len());
         for t in own.titles {
             let keep = t.script != trad || {
-                let title = self.s.doc_record(self.searcher, t.file)?.title.clone();
-                distinct::holds_ruled(&title, trad, &needle, rules)
+                let record = self.s.doc_record(self.searcher, t.file)?;
+                distinct::holds_ruled(&record.title, trad, &needle, rules)
             };
             if keep {
                 titles.push(t);

@@ -87,6 +87,18 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The default limits, with answers giving way after `ms` milliseconds (0: never).
+    pub fn giving_way_after(ms: u64) -> Limits {
+        let d = Limits::default();
+        Limits {
+            demote_after: Duration::from_millis(ms),
+            max_demoted: if ms == 0 { 0 } else { d.max_demoted },
+            ..d
+        }
+    }
+}
+
 /// A bound server, not yet answering.
 pub struct Server {
     listener: TcpListener,
