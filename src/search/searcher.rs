@@ -900,19 +900,27 @@ mod tests {
         shared::<Searcher>();
     }
 
-    /// A lone text is ranked on the fly; scored like any plan it must come out the same.
-    #[test]
-    fn a_lone_text_ranks_as_the_general_path_would() {
+    /// A searcher of an index of `files` (name, text), in a folder removed when dropped.
+    fn indexed(files: impl Iterator<Item = (String, String)>) -> (tempfile::TempDir, Searcher) {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("c");
         std::fs::create_dir(&corpus).unwrap();
-        for i in 0..30 {
-            let text = format!("题{i}\n数据{}管理。\n其他。\n", "数据".repeat(i % 4));
-            std::fs::write(corpus.join(format!("{i:02}.txt")), text).unwrap();
+        for (name, text) in files {
+            std::fs::write(corpus.join(name), text).unwrap();
         }
         let index = dir.path().join("i");
         crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
         let s = Searcher::open(&index).unwrap();
+        (dir, s)
+    }
+
+    /// A lone text is ranked on the fly; scored like any plan it must come out the same.
+    #[test]
+    fn a_lone_text_ranks_as_the_general_path_would() {
+        let (_dir, s) = indexed((0..30).map(|i| {
+            let text = format!("题{i}\n数据{}管理。\n其他。\n", "数据".repeat(i % 4));
+            (format!("{i:02}.txt"), text)
+        }));
         let searcher = s.reader.searcher();
         let plan = plan::plan(&query::parse("\"数据\"").unwrap(), || s.cutter(), None).unwrap();
         let (text, boost) = rank::lone_text(&plan).unwrap();
@@ -946,19 +954,8 @@ mod tests {
 
     #[test]
     fn document_records_are_read_once_and_the_same_after() {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("c");
-        std::fs::create_dir(&corpus).unwrap();
-        for i in 0..3 {
-            std::fs::write(
-                corpus.join(format!("{i}.txt")),
-                format!("题{i}\n数据{i}。\n"),
-            )
-            .unwrap();
-        }
-        let index = dir.path().join("i");
-        crate::index::index_corpus(&crate::index::IndexOptions::new(&corpus, &index), &()).unwrap();
-        let s = Searcher::open(&index).unwrap();
+        let (_dir, s) =
+            indexed((0..3).map(|i| (format!("{i}.txt"), format!("题{i}\n数据{i}。\n"))));
         let searcher = s.reader.searcher();
         let paths = s.paths().unwrap();
         // File numbers are not promised to start anywhere: try the first few.
